@@ -1,0 +1,270 @@
+//! Answers: reading an answers file and checking it against a pack, coercing nothing.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
+use crate::evaluate::holds;
+use crate::model::{Choice, Kind, Question, RuleSet};
+use crate::yaml::{self, Entries, Spanned, range_of};
+
+/// One checked answer, in the form its question's kind calls for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Bool(bool),
+    Number(f64),
+    /// The index of the chosen option.
+    Choice(usize),
+    /// A bit per chosen option index.
+    Multi(u64),
+    Text(String),
+}
+
+/// A person's answers, one slot per question of the pack, in its order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    pub respondent: Option<String>,
+    pub values: Vec<Option<Answer>>,
+    /// Questions that were answered but hidden by `show_if`; their answers were dropped.
+    pub ignored: Vec<usize>,
+}
+
+pub type RawEntries = Spanned<Entries<Spanned<String>, Spanned<Value>>>;
+
+/// An answers file: YAML or JSON (which is YAML too).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnswersFile {
+    #[serde(default)]
+    respondent: Option<String>,
+    answers: RawEntries,
+}
+
+/// Parses and checks an answers file that is already among the `sources`.
+pub fn read(
+    ruleset: &RuleSet,
+    sources: &Sources,
+    file: FileId,
+) -> Result<Answers, Vec<Diagnostic>> {
+    let raw: RawAnswersFile = yaml::parse(sources.source(file)).map_err(|err| {
+        let mut d = Diagnostic::error(err.code, err.message).at(file, err.range, "here");
+        if err.code == Code::UnknownField || err.code == Code::MissingField {
+            d = d.note(
+                "an answers file has `answers:` (question id to answer) and may have `respondent:`",
+            );
+        }
+        vec![d]
+    })?;
+    check(ruleset, file, &raw.answers, raw.respondent)
+}
+
+/// Checks raw answers against the pack: every problem is reported, each with what is allowed.
+pub fn check(
+    ruleset: &RuleSet,
+    file: FileId,
+    entries: &RawEntries,
+    respondent: Option<String>,
+) -> Result<Answers, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut values: Vec<Option<Answer>> = vec![None; ruleset.questions.len()];
+    for (key, value) in &entries.value.0 {
+        let Some(index) = ruleset.question(&key.value) else {
+            let mut ids: Vec<&str> = ruleset.questions.iter().map(|q| q.id.as_str()).collect();
+            ids.sort_unstable();
+            errors.push(
+                Diagnostic::error(
+                    Code::AnswerUnknownQuestion,
+                    format!(
+                        "`{}` is not a question of pack `{}`",
+                        key.value, ruleset.meta.id
+                    ),
+                )
+                .at(
+                    file,
+                    range_of(key),
+                    did_you_mean(&key.value, ids.iter().copied()),
+                ),
+            );
+            continue;
+        };
+        match convert(&ruleset.questions[index], value) {
+            Ok(answer) => values[index] = answer,
+            Err((code, message, allowed)) => errors.push(
+                Diagnostic::error(code, format!("question `{}`: {message}", key.value))
+                    .at(file, range_of(value), message)
+                    .note(format!("allowed: {allowed}")),
+            ),
+        }
+    }
+
+    // Hidden answers are dropped in question order: a `show_if` reads only earlier
+    // questions, so each decision sees the final state of everything it depends on.
+    let mut ignored = Vec::new();
+    for (index, question) in ruleset.questions.iter().enumerate() {
+        let shown = question
+            .show_if
+            .as_ref()
+            .is_none_or(|c| holds(c, &values, &[]));
+        if !shown {
+            if values[index].take().is_some() {
+                ignored.push(index);
+            }
+        } else if question.required && values[index].is_none() {
+            errors.push(
+                Diagnostic::error(
+                    Code::AnswerMissingRequired,
+                    format!("required question `{}` is not answered", question.id),
+                )
+                .at(
+                    file,
+                    range_of(entries),
+                    format!("add `{}: ...` here", question.id),
+                )
+                .note(format!(
+                    "{}: {}",
+                    question.text.default,
+                    describe_allowed(question)
+                )),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(Answers {
+            respondent,
+            values,
+            ignored,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+type Problem = (Code, String, String);
+
+/// `Ok(None)` is an explicit non-answer (`~`, empty text, empty list).
+fn convert(question: &Question, value: &Spanned<Value>) -> Result<Option<Answer>, Problem> {
+    let allowed = || describe_allowed(question);
+    let wrong = |got: &Value| {
+        (
+            Code::AnswerWrongType,
+            format!("expected {}, got {}", expected(question), describe(got)),
+            allowed(),
+        )
+    };
+    match (&question.kind, &value.value) {
+        (_, Value::Null) => Ok(None),
+        (Kind::YesNo, Value::Bool(b)) => Ok(Some(Answer::Bool(*b))),
+        (Kind::Scale { min, max, .. }, Value::Number(n)) => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            if x.fract() != 0.0 {
+                return Err(wrong(&value.value));
+            }
+            if x < *min as f64 || x > *max as f64 {
+                return Err((
+                    Code::AnswerOutOfRange,
+                    format!("{x} is outside the scale"),
+                    allowed(),
+                ));
+            }
+            Ok(Some(Answer::Number(x)))
+        }
+        (Kind::Number { min, max }, Value::Number(n)) => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) || !x.is_finite() {
+                return Err((
+                    Code::AnswerOutOfRange,
+                    format!("{x} is out of range"),
+                    allowed(),
+                ));
+            }
+            Ok(Some(Answer::Number(x)))
+        }
+        (Kind::Single { options }, Value::String(s)) => {
+            option_index(options, s).map(|i| Some(Answer::Choice(i)))
+        }
+        (Kind::Multiple { options }, Value::Array(items)) => {
+            let mut bits = 0u64;
+            for item in items {
+                let Value::String(s) = item else {
+                    return Err(wrong(item));
+                };
+                bits |= 1 << option_index(options, s)?;
+            }
+            Ok((bits != 0).then_some(Answer::Multi(bits)))
+        }
+        (Kind::Text, Value::String(s)) => {
+            Ok((!s.trim().is_empty()).then(|| Answer::Text(s.clone())))
+        }
+        (_, other) => Err(wrong(other)),
+    }
+}
+
+fn option_index(options: &[Choice], value: &str) -> Result<usize, Problem> {
+    options
+        .iter()
+        .position(|o| o.value == value)
+        .ok_or_else(|| {
+            let hint = match crate::diag::nearest(value, options.iter().map(|o| o.value.as_str())) {
+                Some(close) => format!(" (did you mean `{close}`?)"),
+                None => String::new(),
+            };
+            (
+                Code::AnswerUnknownOption,
+                format!("`{value}` is not one of its options{hint}"),
+                list_options(options),
+            )
+        })
+}
+
+fn list_options(options: &[Choice]) -> String {
+    options
+        .iter()
+        .map(|o| format!("`{}` ({})", o.value, o.label.default))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn expected(question: &Question) -> &'static str {
+    match question.kind {
+        Kind::YesNo => "true or false",
+        Kind::Scale { .. } => "a whole number on the scale",
+        Kind::Number { .. } => "a number",
+        Kind::Single { .. } => "one option's value, as text",
+        Kind::Multiple { .. } => "a list of option values",
+        Kind::Text => "text",
+    }
+}
+
+/// What a question accepts, for the notes under an error.
+pub fn describe_allowed(question: &Question) -> String {
+    let optional = if question.required {
+        ""
+    } else {
+        "; or leave it out"
+    };
+    let body = match &question.kind {
+        Kind::YesNo => "true or false".to_string(),
+        Kind::Scale { min, max, .. } => format!("a whole number from {min} to {max}"),
+        Kind::Number { min, max } => match (min, max) {
+            (Some(a), Some(b)) => format!("a number from {a} to {b}"),
+            (Some(a), None) => format!("a number of at least {a}"),
+            (None, Some(b)) => format!("a number of at most {b}"),
+            (None, None) => "a number".to_string(),
+        },
+        Kind::Single { options } => format!("one of {}", list_options(options)),
+        Kind::Multiple { options } => format!("a list of any of {}", list_options(options)),
+        Kind::Text => "any text".to_string(),
+    };
+    format!("{body}{optional}")
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the text \"{s}\""),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}

@@ -1,0 +1,255 @@
+//! Diagnostics: the stable codes, the source files they point into, and their rendering.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config, termcolor::Ansi};
+
+macro_rules! codes {
+    ($($variant:ident => $code:literal, $description:literal;)*) => {
+        /// Every problem crossroads reports has one of these codes. They are stable:
+        /// scripts and editors may match on them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code { $($variant),* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code),* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $description),* }
+            }
+        }
+    };
+}
+
+codes! {
+    Io => "io", "a file or folder could not be read";
+    InvalidYaml => "invalid-yaml", "the file is not valid YAML, or a value has the wrong type";
+    UnknownField => "unknown-field", "a field that this place does not allow (often a misspelling)";
+    MissingField => "missing-field", "a field that this place requires is absent";
+    DuplicateKey => "duplicate-key", "the same key appears twice in one mapping";
+    UnknownValue => "unknown-value", "a value outside the closed set this field allows";
+    NoPackMetadata => "no-pack-metadata", "no file of the pack has a `pack:` section";
+    DuplicatePackMetadata => "duplicate-pack-metadata", "more than one file has a `pack:` section";
+    EmptyPack => "empty-pack", "the pack has no questions or no modalities";
+    DuplicateId => "duplicate-id", "two things of the pack share an id";
+    ReservedId => "reserved-id", "an id that the condition syntax reserves (`all`, `any`, `not`)";
+    BadId => "bad-id", "an id that is not lower-case letters, digits, `_` and `-`";
+    UnknownLanguage => "unknown-language", "a text in a language the pack does not declare";
+    MissingTranslation => "missing-translation", "a text without the pack's default language";
+    EmptyText => "empty-text", "a text, message or `because` that is empty";
+    BadScale => "bad-scale", "a scale or number question whose bounds are missing or inverted";
+    LabelOutOfRange => "label-out-of-range", "a scale label for a point outside the scale";
+    BadOptions => "bad-options", "a choice question with no options, repeated options, or options where none belong";
+    MisplacedField => "misplaced-field", "a field that the question's kind does not use";
+    UnknownQuestion => "unknown-question", "a condition or score names a question or score the pack does not have";
+    UnknownOption => "unknown-option", "a condition names an option its question does not offer";
+    UnknownModality => "unknown-modality", "a rule, flag or test names a modality the pack does not have";
+    UnknownReference => "unknown-reference", "a support resource, guide or flag that the pack does not have";
+    TestKindMismatch => "test-kind-mismatch", "a condition test that does not fit the question's kind";
+    BadCondition => "bad-condition", "a condition that is empty, or has several keys where one belongs";
+    BadRegex => "bad-regex", "a `matches` pattern that does not compile";
+    ShowIfForward => "show-if-forward", "a `show_if` that depends on a later question, or on a score";
+    ShowIfCycle => "show-if-cycle", "a `show_if` that depends on its own question";
+    BadScore => "bad-score", "a score part that cannot be scored (free text, options without scores, yes/no without points)";
+    BadBands => "bad-bands", "score bands that leave gaps, overlap, or leave 0 to 100";
+    UrgentWithoutSupport => "urgent-without-support", "an urgent flag that names no support resource";
+    BadWeight => "bad-weight", "a weight or bound that is not a finite number";
+    ValueOutOfRange => "value-out-of-range", "a condition compares with a value its question or score can never take";
+    TooManyOptions => "too-many-options", "a choice question with more than 64 options";
+    AnswerUnknownQuestion => "answer-unknown-question", "an answer to a question the pack does not have";
+    AnswerWrongType => "answer-wrong-type", "an answer of the wrong type for its question";
+    AnswerOutOfRange => "answer-out-of-range", "a number outside its question's bounds";
+    AnswerUnknownOption => "answer-unknown-option", "a choice that the question does not offer";
+    AnswerMissingRequired => "answer-missing-required", "a required question, shown by the other answers, left unanswered";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+pub type FileId = usize;
+
+/// One problem, pointing into one of the [`Sources`].
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// Where, with what to say under the underline; `None` for problems with no place.
+    pub at: Option<(FileId, Range<usize>, String)>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            at: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, file: FileId, range: Range<usize>, label: impl Into<String>) -> Self {
+        self.at = Some((file, range, label.into()));
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The files that diagnostics point into, by name as the user should see it.
+#[derive(Default)]
+pub struct Sources {
+    files: SimpleFiles<String, String>,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, source: impl Into<String>) -> FileId {
+        self.files.add(name.into(), source.into())
+    }
+
+    pub fn source(&self, file: FileId) -> &str {
+        self.files
+            .get(file)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
+    }
+
+    pub fn name(&self, file: FileId) -> &str {
+        self.files
+            .get(file)
+            .map(|f| f.name().as_str())
+            .unwrap_or("")
+    }
+
+    /// Writes every diagnostic, then a count. Colour only when asked: callers decide
+    /// from the terminal and `NO_COLOR`.
+    pub fn render(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn Write,
+        color: bool,
+    ) -> io::Result<()> {
+        let config = Config::default();
+        for diagnostic in diagnostics {
+            let report = self.to_report(diagnostic);
+            let result = if color {
+                term::emit_to_write_style(&mut Ansi::new(&mut *out), &config, &self.files, &report)
+            } else {
+                term::emit_to_io_write(&mut *out, &config, &self.files, &report)
+            };
+            result.map_err(io::Error::other)?;
+        }
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = diagnostics.len() - errors;
+        if errors + warnings > 0 {
+            writeln!(out, "{}", summary(errors, warnings))?;
+        }
+        Ok(())
+    }
+
+    fn to_report(&self, diagnostic: &Diagnostic) -> Report<FileId> {
+        let report = match diagnostic.severity {
+            Severity::Error => Report::new(ReportSeverity::Error),
+            Severity::Warning => Report::new(ReportSeverity::Warning),
+        };
+        let mut report = report
+            .with_code(diagnostic.code.as_str())
+            .with_message(&diagnostic.message)
+            .with_notes(diagnostic.notes.clone());
+        if let Some((file, range, label)) = &diagnostic.at {
+            report = report.with_labels(vec![
+                Label::primary(*file, range.clone()).with_message(label),
+            ]);
+        }
+        report
+    }
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// The nearest of `candidates` to a misspelt `name`, if one is near enough to be a typo.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(name, c), c))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?", or a list of what is allowed when nothing is close.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
+    match nearest(name, candidates.clone()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => {
+            let all: Vec<_> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
+            if all.is_empty() {
+                "there are none".to_string()
+            } else {
+                format!("expected one of {}", all.join(", "))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "code {s} twice");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{s}");
+            assert!(!code.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn suggests_near_names_only() {
+        assert_eq!(
+            nearest("mastred_basics", ["mastered_basics", "budget"]),
+            Some("mastered_basics")
+        );
+        assert_eq!(nearest("zzz", ["mastered_basics", "budget"]), None);
+        assert_eq!(did_you_mean("zzz", ["a", "b"]), "expected one of `a`, `b`");
+    }
+}

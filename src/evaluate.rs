@@ -1,0 +1,274 @@
+//! The pure evaluator: `evaluate(&RuleSet, &Answers) -> Assessment`. No I/O, no clock, no randomness.
+//!
+//! Phases, in order: scores (readiness among them); flags, urgent first, which may rule
+//! modalities out or put one first; rules, in phase order (safety, scope, level, readiness,
+//! resources, preferences), whose weights add up per modality; then the ranking.
+//!
+//! Ranking: the highest total first; equal totals keep the pack's order of modalities
+//! (the tie-break, so the result never depends on anything but the pack and the answers).
+//! A raised flag with `puts_first` puts its modality first whatever the totals, the most
+//! severe such flag winning. An urgent flag withholds every other modality: the report
+//! leads with support, and recommends nothing beside what the flag puts first.
+
+use crate::answers::{Answer, Answers};
+use crate::model::{Band, Condition, Expect, Kind, RuleSet, Severity, Target, Test};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub modality: usize,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub respondent: Option<String>,
+    /// The recommendation: the first of `ranking`.
+    pub primary: Option<usize>,
+    /// Modalities still open, best first.
+    pub ranking: Vec<Ranked>,
+    /// Every modality's total, by index, ruled out or not.
+    pub totals: Vec<f64>,
+    /// `(modality, flag)`: the first flag, in severity order, that ruled the modality out.
+    pub ruled_out: Vec<(usize, usize)>,
+    /// The flag that put the primary first, if one did.
+    pub put_first_by: Option<usize>,
+    /// An urgent flag is raised: every other recommendation is withheld.
+    pub urgent: bool,
+    /// Each score, 0 to 100, by index; `None` when none of its questions was answered.
+    pub scores: Vec<Option<f64>>,
+    /// Each score's band, by index into its bands.
+    pub bands: Vec<Option<usize>>,
+    /// Flags raised, most severe first.
+    pub flags: Vec<usize>,
+    /// Rules that fired, in phase order.
+    pub fired: Vec<usize>,
+    /// Questions answered but hidden by other answers; those answers were ignored.
+    pub ignored: Vec<usize>,
+}
+
+impl Assessment {
+    /// The readiness score and its band, when the pack names one.
+    pub fn readiness<'a>(&self, ruleset: &'a RuleSet) -> Option<(f64, Option<&'a Band>)> {
+        let index = ruleset.readiness?;
+        let score = self.scores[index]?;
+        let band = self.bands[index].map(|b| &ruleset.scores[index].bands[b]);
+        Some((score, band))
+    }
+}
+
+pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
+    let values = &answers.values;
+    let (scores, bands) = compute_scores(ruleset, values);
+
+    let flags: Vec<usize> = (0..ruleset.flags.len())
+        .filter(|&f| holds(&ruleset.flags[f].when, values, &scores))
+        .collect();
+    let fired: Vec<usize> = (0..ruleset.rules.len())
+        .filter(|&r| holds(&ruleset.rules[r].when, values, &scores))
+        .collect();
+
+    let mut totals = vec![0.0; ruleset.modalities.len()];
+    for &r in &fired {
+        for &(modality, weight) in &ruleset.rules[r].weights {
+            totals[modality] += weight;
+        }
+    }
+
+    let mut ruled_out: Vec<(usize, usize)> = Vec::new();
+    for &f in &flags {
+        for &m in &ruleset.flags[f].rules_out {
+            if !ruled_out.iter().any(|(r, _)| *r == m) {
+                ruled_out.push((m, f));
+            }
+        }
+    }
+    ruled_out.sort_unstable();
+    let is_out = |m: usize| ruled_out.iter().any(|(r, _)| *r == m);
+
+    let mut ranking: Vec<Ranked> = (0..totals.len())
+        .filter(|&m| !is_out(m))
+        .map(|m| Ranked {
+            modality: m,
+            score: totals[m],
+        })
+        .collect();
+    // Stable sort: equal totals keep the pack's order.
+    ranking.sort_by(|a, b| b.score.total_cmp(&a.score));
+
+    let put_first_by = flags
+        .iter()
+        .copied()
+        .find(|&f| ruleset.flags[f].puts_first.is_some_and(|m| !is_out(m)));
+    if let Some(f) = put_first_by {
+        let m = ruleset.flags[f].puts_first.unwrap_or_default();
+        if let Some(pos) = ranking.iter().position(|r| r.modality == m) {
+            let first = ranking.remove(pos);
+            ranking.insert(0, first);
+        }
+    }
+    let urgent = flags
+        .iter()
+        .any(|&f| ruleset.flags[f].severity == Severity::Urgent);
+    if urgent {
+        ranking.truncate(usize::from(put_first_by.is_some()));
+    }
+
+    Assessment {
+        respondent: answers.respondent.clone(),
+        primary: ranking.first().map(|r| r.modality),
+        ranking,
+        totals,
+        ruled_out,
+        put_first_by,
+        urgent,
+        scores,
+        bands,
+        flags,
+        fired,
+        ignored: answers.ignored.clone(),
+    }
+}
+
+fn compute_scores(
+    ruleset: &RuleSet,
+    values: &[Option<Answer>],
+) -> (Vec<Option<f64>>, Vec<Option<usize>>) {
+    let mut scores = Vec::with_capacity(ruleset.scores.len());
+    let mut bands = Vec::with_capacity(ruleset.scores.len());
+    for score in &ruleset.scores {
+        let (mut sum, mut least, mut most, mut any) = (0.0, 0.0, 0.0, false);
+        for part in &score.parts {
+            let Some(answer) = &values[part.question] else {
+                continue;
+            };
+            let question = &ruleset.questions[part.question];
+            let raw = match (&question.kind, answer) {
+                (Kind::Scale { min, max, .. }, Answer::Number(x)) if part.invert => {
+                    (*min + *max) as f64 - x
+                }
+                (_, Answer::Number(x)) => *x,
+                (_, Answer::Bool(b)) => {
+                    if *b {
+                        part.yes
+                    } else {
+                        part.no
+                    }
+                }
+                (kind, Answer::Choice(i)) => kind.options()[*i].score.unwrap_or(0.0),
+                (kind, Answer::Multi(bits)) => kind
+                    .options()
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1 << i) != 0)
+                    .map(|(_, o)| o.score.unwrap_or(0.0))
+                    .sum(),
+                (_, Answer::Text(_)) => continue,
+            };
+            sum += raw * part.weight;
+            least += part.least;
+            most += part.most;
+            any = true;
+        }
+        let value = (any && most > least)
+            .then(|| ((sum - least) / (most - least) * 100.0).clamp(0.0, 100.0));
+        let band = value.and_then(|v| {
+            let last = score.bands.len().checked_sub(1)?;
+            score
+                .bands
+                .iter()
+                .position(|b| b.from <= v && v < b.to)
+                .or((v >= score.bands[last].from).then_some(last))
+        });
+        scores.push(value);
+        bands.push(band);
+    }
+    (scores, bands)
+}
+
+/// Whether a condition holds. A test of an unanswered (or hidden) question is false,
+/// except `answered: false`; the loader has already refused any malformed condition.
+pub fn holds(condition: &Condition, values: &[Option<Answer>], scores: &[Option<f64>]) -> bool {
+    match condition {
+        Condition::All(items) => items.iter().all(|c| holds(c, values, scores)),
+        Condition::Any(items) => items.iter().any(|c| holds(c, values, scores)),
+        Condition::Not(inner) => !holds(inner, values, scores),
+        Condition::Test(Target::Question(q), test) => {
+            test_answer(test, values.get(*q).and_then(Option::as_ref))
+        }
+        Condition::Test(Target::Score(s), test) => {
+            let score = scores.get(*s).copied().flatten();
+            test_answer(test, score.map(Answer::Number).as_ref())
+        }
+    }
+}
+
+fn test_answer(test: &Test, answer: Option<&Answer>) -> bool {
+    let Some(answer) = answer else {
+        return matches!(test, Test::Answered(false));
+    };
+    match (test, answer) {
+        (Test::Answered(expected), _) => *expected,
+        (Test::IsBool(expected), Answer::Bool(b)) => b == expected,
+        (Test::IsNumber(n), Answer::Number(x)) => x == n,
+        (Test::NumberIn(ns), Answer::Number(x)) => ns.contains(x),
+        (Test::AtLeast(n), Answer::Number(x)) => x >= n,
+        (Test::AtMost(n), Answer::Number(x)) => x <= n,
+        (Test::OneOf(bits), Answer::Choice(i)) => bits & (1 << i) != 0,
+        (Test::IncludesAny(bits), Answer::Multi(chosen)) => bits & chosen != 0,
+        (Test::Matches(re), Answer::Text(s)) => re.is_match(s),
+        // The loader matches tests to kinds and the checker answers to kinds, so this is unreachable
+        // for a loaded pack; it is false rather than a panic for hand-built rule sets.
+        _ => false,
+    }
+}
+
+/// What an assessment does not meet of an expectation, in words; empty when all is met.
+pub fn unmet(ruleset: &RuleSet, assessment: &Assessment, expect: &Expect) -> Vec<String> {
+    let name = |m: Option<usize>| {
+        m.map_or("nothing".to_string(), |m| {
+            format!("`{}`", ruleset.modalities[m].id)
+        })
+    };
+    let mut problems = Vec::new();
+    if expect.primary.is_some() && expect.primary != assessment.primary {
+        problems.push(format!(
+            "expected {} first, got {}",
+            name(expect.primary),
+            name(assessment.primary)
+        ));
+    }
+    for &m in &expect.not_primary {
+        if assessment.primary == Some(m) {
+            problems.push(format!("expected anything but {} first", name(Some(m))));
+        }
+    }
+    for &f in &expect.flags {
+        if !assessment.flags.contains(&f) {
+            problems.push(format!(
+                "expected flag `{}`, not raised",
+                ruleset.flags[f].id
+            ));
+        }
+    }
+    for &f in &expect.no_flags {
+        if assessment.flags.contains(&f) {
+            problems.push(format!(
+                "expected no flag `{}`, raised",
+                ruleset.flags[f].id
+            ));
+        }
+    }
+    if let Some(band) = &expect.band {
+        let actual = assessment
+            .readiness(ruleset)
+            .and_then(|(_, b)| b)
+            .map(|b| b.id.as_str());
+        if actual != Some(band.as_str()) {
+            problems.push(format!(
+                "expected readiness band `{band}`, got `{}`",
+                actual.unwrap_or("none")
+            ));
+        }
+    }
+    problems
+}

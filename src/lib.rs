@@ -1,0 +1,21 @@
+//! crossroads: which kind of support fits a person now, why, and what to do next.
+//!
+//! Stages: `pack` loads and validates YAML rule packs into a `model::RuleSet`;
+//! `answers` checks a person's answers against it; `evaluate` is the pure evaluator;
+//! `report` resolves an assessment into words and `render` writes it.
+
+pub mod answers;
+pub mod cli;
+pub mod diag;
+pub mod embedded;
+pub mod evaluate;
+pub mod model;
+pub mod pack;
+pub mod render;
+pub mod report;
+pub mod run;
+pub mod yaml;
+
+pub use answers::{Answer, Answers};
+pub use evaluate::{Assessment, evaluate};
+pub use model::RuleSet;

@@ -1,0 +1,261 @@
+//! The validated, compiled pack (`RuleSet`) that the evaluator reads: indices, not names.
+
+use regex::Regex;
+
+pub use crate::pack::schema::{
+    RawFlagKind as FlagKind, RawPhase as Phase, RawSeverity as Severity,
+};
+
+/// A text in the pack's default language, with its translations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text {
+    pub default: String,
+    pub translations: Vec<(String, String)>,
+}
+
+impl Text {
+    pub fn plain(s: impl Into<String>) -> Self {
+        Text {
+            default: s.into(),
+            translations: Vec::new(),
+        }
+    }
+
+    /// The text in `lang`, falling back to the default language.
+    pub fn get(&self, lang: Option<&str>) -> &str {
+        lang.and_then(|l| self.translations.iter().find(|(k, _)| k == l))
+            .map_or(self.default.as_str(), |(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub version: String,
+    pub name: Text,
+    pub description: Option<Text>,
+    pub languages: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: Text,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    YesNo,
+    Scale {
+        min: i64,
+        max: i64,
+        labels: Vec<(i64, Text)>,
+    },
+    Single {
+        options: Vec<Choice>,
+    },
+    Multiple {
+        options: Vec<Choice>,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Text,
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::YesNo => "yes/no",
+            Kind::Scale { .. } => "scale",
+            Kind::Single { .. } => "single choice",
+            Kind::Multiple { .. } => "multiple choice",
+            Kind::Number { .. } => "number",
+            Kind::Text => "free text",
+        }
+    }
+
+    pub fn options(&self) -> &[Choice] {
+        match self {
+            Kind::Single { options } | Kind::Multiple { options } => options,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub kind: Kind,
+    pub text: Text,
+    pub help: Option<Text>,
+    pub required: bool,
+    pub show_if: Option<Condition>,
+}
+
+/// What a test reads: a question's answer or a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Question(usize),
+    Score(usize),
+}
+
+#[derive(Debug, Clone)]
+pub enum Test {
+    IsBool(bool),
+    /// Equal to a number (scale or number questions, scores).
+    IsNumber(f64),
+    /// A single choice's option is one of these (a bit per option index).
+    OneOf(u64),
+    /// A number is one of these.
+    NumberIn(Vec<f64>),
+    /// A multiple choice includes at least one of these options.
+    IncludesAny(u64),
+    AtLeast(f64),
+    AtMost(f64),
+    Answered(bool),
+    Matches(Regex),
+}
+
+#[derive(Debug, Clone)]
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    Test(Target, Test),
+}
+
+#[derive(Debug, Clone)]
+pub struct ScorePart {
+    pub question: usize,
+    pub weight: f64,
+    pub invert: bool,
+    pub yes: f64,
+    pub no: f64,
+    /// The least and most this part can add, for scaling the score to 0..100.
+    pub least: f64,
+    pub most: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub id: String,
+    pub label: Text,
+    pub from: f64,
+    pub to: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Score {
+    pub id: String,
+    pub name: Text,
+    pub parts: Vec<ScorePart>,
+    pub bands: Vec<Band>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub id: String,
+    pub severity: Severity,
+    pub kind: FlagKind,
+    pub when: Condition,
+    pub message: Text,
+    pub rules_out: Vec<usize>,
+    /// Modalities the flag concerns; empty means every one.
+    pub about: Vec<usize>,
+    pub puts_first: Option<usize>,
+    pub support: Vec<usize>,
+    pub guides: Vec<usize>,
+    pub confidential: bool,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub phase: Phase,
+    pub when: Condition,
+    pub weights: Vec<(usize, f64)>,
+    pub because: Text,
+    pub source: Option<String>,
+    pub guides: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Modality {
+    pub id: String,
+    pub name: Text,
+    pub fits_when: Text,
+    pub next_steps: Vec<Text>,
+    pub guides: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Support {
+    pub id: String,
+    pub name: Text,
+    pub contact: Text,
+    pub note: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Guide {
+    pub id: String,
+    pub title: Text,
+    pub items: Vec<Text>,
+    pub source: Option<String>,
+}
+
+/// What a pack's authors expect of one example.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    pub primary: Option<usize>,
+    pub not_primary: Vec<usize>,
+    pub flags: Vec<usize>,
+    pub no_flags: Vec<usize>,
+    /// Band id of the readiness score.
+    pub band: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    pub id: String,
+    pub description: Option<String>,
+    pub answers: crate::answers::Answers,
+    pub expect: Expect,
+}
+
+/// A pack that loaded and passed every check. Rules are kept in phase order
+/// (stable within a phase), flags in severity order, so evaluation is one pass.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub meta: Meta,
+    pub questions: Vec<Question>,
+    pub scores: Vec<Score>,
+    pub flags: Vec<Flag>,
+    pub rules: Vec<Rule>,
+    pub modalities: Vec<Modality>,
+    pub support: Vec<Support>,
+    pub guides: Vec<Guide>,
+    pub tests: Vec<TestCase>,
+    /// Index into `scores` of the one reported as readiness.
+    pub readiness: Option<usize>,
+    /// SHA-256 of the pack's files, names and contents, in hex.
+    pub hash: String,
+}
+
+impl RuleSet {
+    pub fn question(&self, id: &str) -> Option<usize> {
+        self.questions.iter().position(|q| q.id == id)
+    }
+
+    pub fn modality(&self, id: &str) -> Option<usize> {
+        self.modalities.iter().position(|m| m.id == id)
+    }
+
+    pub fn flag(&self, id: &str) -> Option<usize> {
+        self.flags.iter().position(|f| f.id == id)
+    }
+}

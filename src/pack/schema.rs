@@ -1,0 +1,366 @@
+//! The pack's file format as written: raw structs with spans, before any checking.
+
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::yaml::{Entries, Spanned};
+
+type S<T> = Spanned<T>;
+
+/// One YAML file of a pack. Every section is optional, so a pack may be one file
+/// or one file per section; they are joined in file-name order.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    #[serde(default)]
+    pub pack: Option<S<RawMeta>>,
+    #[serde(default)]
+    pub questions: Vec<RawQuestion>,
+    #[serde(default)]
+    pub scores: Vec<RawScore>,
+    #[serde(default)]
+    pub flags: Vec<RawFlag>,
+    #[serde(default)]
+    pub rules: Vec<RawRule>,
+    #[serde(default)]
+    pub modalities: Vec<RawModality>,
+    #[serde(default)]
+    pub support: Vec<RawSupport>,
+    #[serde(default)]
+    pub guides: Vec<RawGuide>,
+    #[serde(default)]
+    pub tests: Vec<RawTestCase>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub id: S<String>,
+    pub version: S<String>,
+    pub name: S<RawText>,
+    #[serde(default)]
+    pub description: Option<S<RawText>>,
+    /// The first is the default language; texts must have it.
+    #[serde(default)]
+    pub languages: Vec<S<String>>,
+    /// The score reported as readiness (0 to 100, with its band).
+    #[serde(default)]
+    pub readiness: Option<S<String>>,
+}
+
+/// A text: one string, or a map from language to string.
+#[derive(Debug, Clone)]
+pub enum RawText {
+    Plain(String),
+    ByLanguage(Vec<(S<String>, String)>),
+}
+
+impl<'de> Deserialize<'de> for RawText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = RawText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text, or a map from language to text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawText, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(RawText::ByLanguage(entries))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawKind {
+    YesNo,
+    Scale,
+    Single,
+    Multiple,
+    Number,
+    Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: S<String>,
+    pub kind: S<RawKind>,
+    pub text: S<RawText>,
+    #[serde(default)]
+    pub help: Option<S<RawText>>,
+    /// Defaults to true: a question is required unless it says otherwise.
+    #[serde(default)]
+    pub required: Option<bool>,
+    #[serde(default)]
+    pub min: Option<S<f64>>,
+    #[serde(default)]
+    pub max: Option<S<f64>>,
+    #[serde(default)]
+    pub labels: Option<S<Entries<S<i64>, S<RawText>>>>,
+    #[serde(default)]
+    pub options: Option<S<Vec<RawOption>>>,
+    #[serde(default)]
+    pub show_if: Option<RawCondition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOption {
+    pub value: S<String>,
+    pub label: S<RawText>,
+    #[serde(default)]
+    pub score: Option<S<f64>>,
+}
+
+/// A condition: `{all: [...]}`, `{any: [...]}`, `{not: ...}`, or
+/// `{<question or score id>: {<test>: <value>, ...}}`.
+#[derive(Debug)]
+pub struct RawCondition {
+    /// The keys as written; a well-formed condition has exactly one.
+    pub entries: Vec<(S<String>, RawConditionBody)>,
+    /// Where the condition's mapping starts, for conditions with no key at all.
+    pub at: std::ops::Range<usize>,
+}
+
+#[derive(Debug)]
+pub enum RawConditionBody {
+    List(Vec<RawCondition>),
+    One(Box<RawCondition>),
+    Test(Box<S<RawTest>>),
+}
+
+impl<'de> Deserialize<'de> for RawCondition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned: S<ConditionEntries> = Deserialize::deserialize(deserializer)?;
+        let at = crate::yaml::range_of(&spanned);
+        Ok(RawCondition {
+            entries: spanned.value.0,
+            at,
+        })
+    }
+}
+
+/// The entries of a condition's mapping; a newtype so that it can sit inside `Spanned`.
+#[derive(Debug)]
+struct ConditionEntries(Vec<(S<String>, RawConditionBody)>);
+
+impl<'de> Deserialize<'de> for ConditionEntries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ConditionEntries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a condition: `all`, `any`, `not`, or a question id with its test")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<S<String>>()? {
+                    let body = match key.value.as_str() {
+                        "all" | "any" => RawConditionBody::List(map.next_value()?),
+                        "not" => RawConditionBody::One(Box::new(map.next_value()?)),
+                        _ => RawConditionBody::Test(map.next_value()?),
+                    };
+                    entries.push((key, body));
+                }
+                Ok(ConditionEntries(entries))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+/// The tests of one question or score; several in one mapping must all hold.
+/// Values are read as text and checked against the question's kind by the validator.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTest {
+    #[serde(default)]
+    pub is: Option<S<String>>,
+    #[serde(default, rename = "in")]
+    pub in_: Option<S<Vec<S<String>>>>,
+    #[serde(default)]
+    pub includes: Option<S<String>>,
+    #[serde(default)]
+    pub includes_any: Option<S<Vec<S<String>>>>,
+    #[serde(default)]
+    pub at_least: Option<S<f64>>,
+    #[serde(default)]
+    pub at_most: Option<S<f64>>,
+    #[serde(default)]
+    pub answered: Option<S<bool>>,
+    #[serde(default)]
+    pub matches: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScore {
+    pub id: S<String>,
+    pub name: S<RawText>,
+    pub parts: S<Vec<RawScorePart>>,
+    #[serde(default)]
+    pub bands: Option<S<Vec<RawBand>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScorePart {
+    pub question: S<String>,
+    #[serde(default)]
+    pub weight: Option<S<f64>>,
+    /// For scales: count `max + min - answer`, so that a low answer scores high.
+    #[serde(default)]
+    pub invert: bool,
+    /// For yes/no questions: the points of each answer.
+    #[serde(default)]
+    pub yes: Option<S<f64>>,
+    #[serde(default)]
+    pub no: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    pub id: S<String>,
+    pub label: S<RawText>,
+    pub from: S<f64>,
+    pub to: S<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum RawSeverity {
+    Urgent,
+    Caution,
+    Note,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RawFlagKind {
+    #[default]
+    RedFlag,
+    Gate,
+    Pitfall,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlag {
+    pub id: S<String>,
+    pub severity: S<RawSeverity>,
+    #[serde(default)]
+    pub kind: RawFlagKind,
+    pub when: RawCondition,
+    pub message: S<RawText>,
+    #[serde(default)]
+    pub rules_out: Vec<S<String>>,
+    /// The modalities this flag concerns; a report shows it beside those only. Empty: all.
+    #[serde(default)]
+    pub about: Vec<S<String>>,
+    #[serde(default)]
+    pub puts_first: Option<S<String>>,
+    #[serde(default)]
+    pub support: Vec<S<String>>,
+    #[serde(default)]
+    pub guides: Vec<S<String>>,
+    /// Health-related: never shown to an HR audience, even counted.
+    #[serde(default)]
+    pub confidential: bool,
+    #[serde(default)]
+    pub source: Option<S<String>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum RawPhase {
+    Safety,
+    Scope,
+    Level,
+    Readiness,
+    Resources,
+    Preferences,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub id: S<String>,
+    pub phase: S<RawPhase>,
+    pub when: RawCondition,
+    pub weights: S<Entries<S<String>, S<f64>>>,
+    pub because: S<RawText>,
+    #[serde(default)]
+    pub source: Option<S<String>>,
+    #[serde(default)]
+    pub guides: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModality {
+    pub id: S<String>,
+    pub name: S<RawText>,
+    pub fits_when: S<RawText>,
+    #[serde(default)]
+    pub next_steps: Vec<S<RawText>>,
+    #[serde(default)]
+    pub guides: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSupport {
+    pub id: S<String>,
+    pub name: S<RawText>,
+    pub contact: S<RawText>,
+    #[serde(default)]
+    pub note: Option<S<RawText>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGuide {
+    pub id: S<String>,
+    pub title: S<RawText>,
+    pub items: Vec<S<RawText>>,
+    #[serde(default)]
+    pub source: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTestCase {
+    pub id: S<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub answers: S<Entries<S<String>, S<serde_json::Value>>>,
+    pub expect: RawExpect,
+}
+
+/// What a pack's authors expect of an assessment.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    #[serde(default)]
+    pub primary: Option<S<String>>,
+    #[serde(default)]
+    pub not_primary: Vec<S<String>>,
+    #[serde(default)]
+    pub flags: Vec<S<String>>,
+    #[serde(default)]
+    pub no_flags: Vec<S<String>>,
+    #[serde(default)]
+    pub band: Option<S<String>>,
+}

@@ -1,0 +1,1516 @@
+//! Turns a pack's raw files into a `RuleSet`, collecting every problem instead of
+//! stopping at the first, and refusing to build anything from a pack with an error.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use regex::RegexBuilder;
+
+use crate::answers;
+use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
+use crate::model::*;
+use crate::pack::schema::*;
+use crate::yaml::{Spanned, range_of};
+
+/// Everything in a pack that a condition, weight or reference may name, by id.
+#[derive(Default)]
+struct Names {
+    /// Questions and scores share one namespace: conditions name either.
+    targets: HashMap<String, Target>,
+    modalities: HashMap<String, usize>,
+    support: HashMap<String, usize>,
+    guides: HashMap<String, usize>,
+    flags: HashMap<String, usize>,
+}
+
+/// Where a condition is written, which limits what it may read.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// A question's `show_if`: earlier questions only (so it can be asked in order).
+    ShowIf { question: usize },
+    /// A flag or rule: any question or score.
+    Anywhere,
+}
+
+struct Validator<'a> {
+    diagnostics: Vec<Diagnostic>,
+    languages: Vec<String>,
+    names: Names,
+    questions: &'a [Question],
+}
+
+pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+
+    let metas: Vec<_> = files
+        .iter()
+        .filter_map(|(file, raw)| raw.pack.as_ref().map(|m| (*file, m)))
+        .collect();
+    let Some(&(meta_file, raw_meta)) = metas.first() else {
+        diagnostics.push(
+            Diagnostic::error(Code::NoPackMetadata, "the pack has no `pack:` section")
+                .note("one file of the pack must say `pack: {id: ..., version: ..., name: ...}`"),
+        );
+        return Err(diagnostics);
+    };
+    for (file, extra) in &metas[1..] {
+        diagnostics.push(
+            Diagnostic::error(Code::DuplicatePackMetadata, "a second `pack:` section").at(
+                *file,
+                range_of(extra),
+                "the pack is already described elsewhere",
+            ),
+        );
+    }
+
+    let mut languages: Vec<String> = raw_meta
+        .value
+        .languages
+        .iter()
+        .map(|l| l.value.clone())
+        .collect();
+    if languages.is_empty() {
+        languages.push("en".to_string());
+    }
+
+    let mut v = Validator {
+        diagnostics,
+        languages,
+        names: Names::default(),
+        questions: &[],
+    };
+    v.collect_names(files);
+
+    let meta = Meta {
+        id: v.id_text(meta_file, &raw_meta.value.id),
+        version: raw_meta.value.version.value.clone(),
+        name: v.text(meta_file, &raw_meta.value.name),
+        description: raw_meta
+            .value
+            .description
+            .as_ref()
+            .map(|d| v.text(meta_file, d)),
+        languages: v.languages.clone(),
+    };
+
+    let questions = v.questions(files);
+    v.questions = &questions;
+    // The borrow of `questions` above lives as long as `v`; everything below reads it.
+    let scores = v.scores(files);
+    let readiness =
+        raw_meta
+            .value
+            .readiness
+            .as_ref()
+            .and_then(|r| match v.names.targets.get(&r.value) {
+                Some(Target::Score(i)) => Some(*i),
+                _ => {
+                    let candidates: Vec<&str> = scores.iter().map(|s| s.id.as_str()).collect();
+                    let help = did_you_mean(&r.value, candidates.iter().copied());
+                    v.push(
+                        Diagnostic::error(
+                            Code::UnknownQuestion,
+                            format!(
+                                "readiness names `{}`, which is not a score of the pack",
+                                r.value
+                            ),
+                        )
+                        .at(meta_file, range_of(r), help),
+                    );
+                    None
+                }
+            });
+    let mut flags = v.flags(files);
+    // Severity order makes "urgent first" a property of the data, not of every reader.
+    flags.sort_by_key(|f| f.severity);
+    let mut rules = v.rules(files);
+    rules.sort_by_key(|r| r.phase);
+    let modalities = v.modalities(files);
+    let support = v.support(files);
+    let guides = v.guides(files);
+
+    if questions.is_empty() || modalities.is_empty() {
+        v.push(
+            Diagnostic::error(
+                Code::EmptyPack,
+                "the pack needs at least one question and one modality",
+            )
+            .at(meta_file, range_of(raw_meta), "this pack"),
+        );
+    }
+
+    let Validator {
+        mut diagnostics,
+        names,
+        ..
+    } = v;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+
+    let mut ruleset = RuleSet {
+        meta,
+        questions,
+        scores,
+        flags,
+        rules,
+        modalities,
+        support,
+        guides,
+        tests: Vec::new(),
+        readiness,
+        hash,
+    };
+    // Tests are checked against the finished rule set, with the same checker as answers files.
+    let tests = test_cases(&ruleset, &names, files, &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    ruleset.tests = tests;
+    Ok(ruleset)
+}
+
+impl Validator<'_> {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn collect_names(&mut self, files: &[(FileId, RawFile)]) {
+        let mut seen: HashMap<(&str, String), (FileId, Range<usize>)> = HashMap::new();
+        let mut counters = [0usize; 6];
+        for (file, raw) in files {
+            let groups: [(&str, Vec<&Spanned<String>>); 6] = [
+                (
+                    "question or score",
+                    raw.questions.iter().map(|q| &q.id).collect(),
+                ),
+                (
+                    "question or score",
+                    raw.scores.iter().map(|s| &s.id).collect(),
+                ),
+                ("modality", raw.modalities.iter().map(|m| &m.id).collect()),
+                (
+                    "support resource",
+                    raw.support.iter().map(|s| &s.id).collect(),
+                ),
+                ("guide", raw.guides.iter().map(|g| &g.id).collect()),
+                ("flag", raw.flags.iter().map(|f| &f.id).collect()),
+            ];
+            for (group, (what, ids)) in groups.into_iter().enumerate() {
+                for id in ids {
+                    self.check_id_form(*file, id);
+                    let key = (what, id.value.clone());
+                    if let Some((first_file, first_range)) = seen.get(&key) {
+                        let _ = (first_file, first_range);
+                        self.push(
+                            Diagnostic::error(
+                                Code::DuplicateId,
+                                format!("two of the pack's {what}s are called `{}`", id.value),
+                            )
+                            .at(*file, range_of(id), "this id is already taken")
+                            .note(format!("ids must be unique among the pack's {what}s")),
+                        );
+                        counters[group] += 1;
+                        continue;
+                    }
+                    seen.insert(key, (*file, range_of(id)));
+                    let index = counters[group];
+                    counters[group] += 1;
+                    let name = id.value.clone();
+                    match group {
+                        0 => {
+                            self.names.targets.insert(name, Target::Question(index));
+                        }
+                        1 => {
+                            self.names.targets.insert(name, Target::Score(index));
+                        }
+                        2 => {
+                            self.names.modalities.insert(name, index);
+                        }
+                        3 => {
+                            self.names.support.insert(name, index);
+                        }
+                        4 => {
+                            self.names.guides.insert(name, index);
+                        }
+                        _ => {
+                            self.names.flags.insert(name, index);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_id_form(&mut self, file: FileId, id: &Spanned<String>) {
+        let s = id.value.as_str();
+        if matches!(s, "all" | "any" | "not") {
+            self.push(
+                Diagnostic::error(Code::ReservedId, format!("`{s}` cannot be an id"))
+                    .at(file, range_of(id), "conditions use this word")
+                    .note("`all`, `any` and `not` combine conditions, so no question or score may use them"),
+            );
+        } else if s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        {
+            self.push(
+                Diagnostic::error(Code::BadId, format!("`{s}` is not a valid id")).at(
+                    file,
+                    range_of(id),
+                    "use lower-case letters, digits, `_` and `-`",
+                ),
+            );
+        }
+    }
+
+    fn id_text(&mut self, file: FileId, id: &Spanned<String>) -> String {
+        self.check_id_form(file, id);
+        id.value.clone()
+    }
+
+    fn text(&mut self, file: FileId, raw: &Spanned<RawText>) -> Text {
+        let range = range_of(raw);
+        match &raw.value {
+            RawText::Plain(s) => {
+                if s.trim().is_empty() {
+                    self.push(Diagnostic::error(Code::EmptyText, "this text is empty").at(
+                        file,
+                        range,
+                        "write something here",
+                    ));
+                }
+                Text::plain(s.trim())
+            }
+            RawText::ByLanguage(entries) => {
+                let default_lang = self.languages[0].clone();
+                let mut text = Text::default();
+                let mut has_default = false;
+                for (lang, value) in entries {
+                    if !self.languages.contains(&lang.value) {
+                        let declared = self.languages.join(", ");
+                        self.push(
+                            Diagnostic::error(
+                                Code::UnknownLanguage,
+                                format!(
+                                    "a text in `{}`, which the pack does not declare",
+                                    lang.value
+                                ),
+                            )
+                            .at(
+                                file,
+                                range_of(lang),
+                                format!("the pack's languages are: {declared}"),
+                            )
+                            .note("add it to `languages:` in the pack's `pack:` section"),
+                        );
+                    }
+                    if value.trim().is_empty() {
+                        self.push(
+                            Diagnostic::error(
+                                Code::EmptyText,
+                                format!("the `{}` text is empty", lang.value),
+                            )
+                            .at(
+                                file,
+                                range_of(lang),
+                                "write something here",
+                            ),
+                        );
+                    }
+                    if lang.value == default_lang {
+                        has_default = true;
+                        text.default = value.trim().to_string();
+                    } else {
+                        text.translations
+                            .push((lang.value.clone(), value.trim().to_string()));
+                    }
+                }
+                if !has_default {
+                    self.push(
+                        Diagnostic::error(Code::MissingTranslation, format!("this text has no `{default_lang}` version"))
+                            .at(file, range, format!("`{default_lang}` is the pack's default language, which every text needs")),
+                    );
+                }
+                text
+            }
+        }
+    }
+
+    fn questions(&mut self, files: &[(FileId, RawFile)]) -> Vec<Question> {
+        let mut out = Vec::new();
+        for (file, raw) in files {
+            for q in &raw.questions {
+                let index = out.len();
+                let kind = self.kind(*file, q);
+                let show_if = q.show_if.as_ref().and_then(|c| {
+                    self.condition_in(*file, c, Scope::ShowIf { question: index }, &out)
+                });
+                out.push(Question {
+                    id: q.id.value.clone(),
+                    kind,
+                    text: self.text(*file, &q.text),
+                    help: q.help.as_ref().map(|h| self.text(*file, h)),
+                    required: q.required.unwrap_or(true),
+                    show_if,
+                });
+            }
+        }
+        out
+    }
+
+    fn kind(&mut self, file: FileId, q: &RawQuestion) -> Kind {
+        let kind = q.kind.value;
+        let kind_range = range_of(&q.kind);
+        let uses_bounds = matches!(kind, RawKind::Scale | RawKind::Number);
+        if !uses_bounds {
+            for bound in [&q.min, &q.max].into_iter().flatten() {
+                self.misplaced(
+                    file,
+                    range_of(bound),
+                    "min/max",
+                    "scale and number questions",
+                );
+            }
+        }
+        if kind != RawKind::Scale
+            && let Some(labels) = &q.labels
+        {
+            self.misplaced(file, range_of(labels), "labels", "scale questions");
+        }
+        let has_options = matches!(kind, RawKind::Single | RawKind::Multiple);
+        if !has_options && let Some(options) = &q.options {
+            self.misplaced(
+                file,
+                range_of(options),
+                "options",
+                "single and multiple choice questions",
+            );
+        }
+        for bound in [&q.min, &q.max].into_iter().flatten() {
+            if !bound.value.is_finite() {
+                self.push(
+                    Diagnostic::error(Code::BadWeight, "a bound must be a finite number").at(
+                        file,
+                        range_of(bound),
+                        "here",
+                    ),
+                );
+            }
+        }
+        match kind {
+            RawKind::YesNo => Kind::YesNo,
+            RawKind::Text => Kind::Text,
+            RawKind::Number => {
+                let (min, max) = (
+                    q.min.as_ref().map(|m| m.value),
+                    q.max.as_ref().map(|m| m.value),
+                );
+                if let (Some(lo), Some(hi)) = (&q.min, &q.max)
+                    && lo.value > hi.value
+                {
+                    self.push(
+                        Diagnostic::error(
+                            Code::BadScale,
+                            format!("`min` ({}) is above `max` ({})", lo.value, hi.value),
+                        )
+                        .at(file, range_of(lo), "no answer could fit"),
+                    );
+                }
+                Kind::Number { min, max }
+            }
+            RawKind::Scale => {
+                let (Some(min), Some(max)) = (&q.min, &q.max) else {
+                    self.push(
+                        Diagnostic::error(
+                            Code::BadScale,
+                            format!("scale question `{}` needs `min` and `max`", q.id.value),
+                        )
+                        .at(
+                            file,
+                            kind_range,
+                            "a scale such as `min: 1` and `max: 5`",
+                        ),
+                    );
+                    return Kind::Scale {
+                        min: 0,
+                        max: 0,
+                        labels: Vec::new(),
+                    };
+                };
+                let whole = |x: f64| x.fract() == 0.0 && x.abs() < 1e15;
+                if !whole(min.value) || !whole(max.value) || min.value >= max.value {
+                    self.push(
+                        Diagnostic::error(Code::BadScale, format!("scale question `{}` needs whole-number bounds with `min` below `max`", q.id.value))
+                            .at(file, range_of(min), format!("the scale runs from {} to {}", min.value, max.value)),
+                    );
+                    return Kind::Scale {
+                        min: 0,
+                        max: 0,
+                        labels: Vec::new(),
+                    };
+                }
+                let (lo, hi) = (min.value as i64, max.value as i64);
+                let mut labels = Vec::new();
+                if let Some(raw_labels) = &q.labels {
+                    for (point, text) in &raw_labels.value.0 {
+                        if point.value < lo || point.value > hi {
+                            self.push(
+                                Diagnostic::error(
+                                    Code::LabelOutOfRange,
+                                    format!("a label for {}, outside the scale", point.value),
+                                )
+                                .at(
+                                    file,
+                                    range_of(point),
+                                    format!("the scale runs from {lo} to {hi}"),
+                                ),
+                            );
+                        }
+                        labels.push((point.value, self.text(file, text)));
+                    }
+                }
+                labels.sort_by_key(|(p, _)| *p);
+                Kind::Scale {
+                    min: lo,
+                    max: hi,
+                    labels,
+                }
+            }
+            RawKind::Single | RawKind::Multiple => {
+                let options = self.options(file, q, kind_range);
+                if kind == RawKind::Single {
+                    Kind::Single { options }
+                } else {
+                    Kind::Multiple { options }
+                }
+            }
+        }
+    }
+
+    fn options(&mut self, file: FileId, q: &RawQuestion, kind_range: Range<usize>) -> Vec<Choice> {
+        let Some(raw) = &q.options else {
+            self.push(
+                Diagnostic::error(
+                    Code::BadOptions,
+                    format!("choice question `{}` has no options", q.id.value),
+                )
+                .at(
+                    file,
+                    kind_range,
+                    "a choice needs `options: [{value: ..., label: ...}]`",
+                ),
+            );
+            return Vec::new();
+        };
+        if raw.value.is_empty() {
+            self.push(
+                Diagnostic::error(
+                    Code::BadOptions,
+                    format!("choice question `{}` has no options", q.id.value),
+                )
+                .at(file, range_of(raw), "empty"),
+            );
+        }
+        if raw.value.len() > 64 {
+            self.push(
+                Diagnostic::error(
+                    Code::TooManyOptions,
+                    format!(
+                        "choice question `{}` has {} options",
+                        q.id.value,
+                        raw.value.len()
+                    ),
+                )
+                .at(file, range_of(raw), "at most 64 are allowed"),
+            );
+        }
+        let mut out: Vec<Choice> = Vec::new();
+        for option in &raw.value {
+            if out.iter().any(|o| o.value == option.value.value) {
+                self.push(
+                    Diagnostic::error(
+                        Code::BadOptions,
+                        format!("option `{}` appears twice", option.value.value),
+                    )
+                    .at(
+                        file,
+                        range_of(&option.value),
+                        "option values must be unique within a question",
+                    ),
+                );
+            }
+            if let Some(score) = &option.score
+                && !score.value.is_finite()
+            {
+                self.push(
+                    Diagnostic::error(Code::BadWeight, "a score must be a finite number").at(
+                        file,
+                        range_of(score),
+                        "here",
+                    ),
+                );
+            }
+            out.push(Choice {
+                value: option.value.value.clone(),
+                label: self.text(file, &option.label),
+                score: option.score.as_ref().map(|s| s.value),
+            });
+        }
+        out
+    }
+
+    fn misplaced(&mut self, file: FileId, range: Range<usize>, field: &str, only: &str) {
+        self.push(
+            Diagnostic::error(
+                Code::MisplacedField,
+                format!("`{field}` does not apply to this question's kind"),
+            )
+            .at(file, range, format!("only {only} use `{field}`")),
+        );
+    }
+
+    /// Conditions read the question list as built so far (for `show_if`) or the whole of it.
+    fn condition(&mut self, file: FileId, raw: &RawCondition, scope: Scope) -> Option<Condition> {
+        let questions = self.questions;
+        self.condition_in(file, raw, scope, questions)
+    }
+
+    fn condition_in(
+        &mut self,
+        file: FileId,
+        raw: &RawCondition,
+        scope: Scope,
+        questions: &[Question],
+    ) -> Option<Condition> {
+        let [(key, body)] = raw.entries.as_slice() else {
+            let (range, label) = match raw.entries.get(1) {
+                Some((second, _)) => (range_of(second), "a second key in one condition"),
+                None => (raw.at.clone(), "an empty condition"),
+            };
+            self.push(
+                Diagnostic::error(Code::BadCondition, "a condition has exactly one key")
+                    .at(file, range, label)
+                    .note("to require several things, write `all: [ ... ]`; for either, `any: [ ... ]`"),
+            );
+            return None;
+        };
+        match body {
+            RawConditionBody::List(items) => {
+                if items.is_empty() {
+                    self.push(
+                        Diagnostic::error(
+                            Code::BadCondition,
+                            format!("`{}` has no conditions", key.value),
+                        )
+                        .at(
+                            file,
+                            range_of(key),
+                            "an empty list would make this always or never hold",
+                        ),
+                    );
+                    return None;
+                }
+                let compiled: Vec<_> = items
+                    .iter()
+                    .map(|c| self.condition_in(file, c, scope, questions))
+                    .collect();
+                let compiled: Option<Vec<_>> = compiled.into_iter().collect();
+                let compiled = compiled?;
+                Some(if key.value == "all" {
+                    Condition::All(compiled)
+                } else {
+                    Condition::Any(compiled)
+                })
+            }
+            RawConditionBody::One(inner) => Some(Condition::Not(Box::new(
+                self.condition_in(file, inner, scope, questions)?,
+            ))),
+            RawConditionBody::Test(test) => self.test(file, key, test, scope, questions),
+        }
+    }
+
+    fn test(
+        &mut self,
+        file: FileId,
+        key: &Spanned<String>,
+        test: &Spanned<RawTest>,
+        scope: Scope,
+        questions: &[Question],
+    ) -> Option<Condition> {
+        let name = key.value.as_str();
+        let target = match self.names.targets.get(name).copied() {
+            Some(target) => target,
+            None => {
+                let candidates: Vec<&str> = self.names.targets.keys().map(String::as_str).collect();
+                let mut sorted = candidates.clone();
+                sorted.sort_unstable();
+                let help = did_you_mean(name, sorted.iter().copied());
+                self.push(
+                    Diagnostic::error(Code::UnknownQuestion, format!("the condition tests `{name}`, which the pack does not have"))
+                        .at(file, range_of(key), help)
+                        .note("a condition's key is `all`, `any`, `not`, or the id of a question or score"),
+                );
+                return None;
+            }
+        };
+        if let Scope::ShowIf { question } = scope {
+            match target {
+                Target::Score(_) => {
+                    self.push(
+                        Diagnostic::error(
+                            Code::ShowIfForward,
+                            format!("`show_if` reads the score `{name}`"),
+                        )
+                        .at(
+                            file,
+                            range_of(key),
+                            "scores need every answer, so a question cannot wait on one",
+                        )
+                        .note("base `show_if` on earlier questions"),
+                    );
+                    return None;
+                }
+                Target::Question(i) if i == question => {
+                    self.push(
+                        Diagnostic::error(
+                            Code::ShowIfCycle,
+                            format!("question `{name}` is shown only if it is answered"),
+                        )
+                        .at(
+                            file,
+                            range_of(key),
+                            "a question cannot depend on itself",
+                        ),
+                    );
+                    return None;
+                }
+                Target::Question(i) if i > question => {
+                    self.push(
+                        Diagnostic::error(
+                            Code::ShowIfForward,
+                            format!("`show_if` depends on `{name}`, which is asked later"),
+                        )
+                        .at(
+                            file,
+                            range_of(key),
+                            "a question can depend only on questions before it",
+                        )
+                        .note("move this question after the one it depends on"),
+                    );
+                    return None;
+                }
+                Target::Question(_) => {}
+            }
+        }
+        let kind = match target {
+            Target::Question(i) => questions.get(i).map(|q| &q.kind),
+            Target::Score(_) => None,
+        };
+        let raw = &test.value;
+        let mut tests = Vec::new();
+        let mut ok = true;
+        let what = match kind {
+            Some(k) => format!("`{name}` is a {} question", k.name()),
+            None => format!("`{name}` is a score"),
+        };
+        let allowed = allowed_tests(kind);
+        let present: Vec<(&str, Range<usize>)> = [
+            raw.is.as_ref().map(|s| ("is", range_of(s))),
+            raw.in_.as_ref().map(|s| ("in", range_of(s))),
+            raw.includes.as_ref().map(|s| ("includes", range_of(s))),
+            raw.includes_any
+                .as_ref()
+                .map(|s| ("includes_any", range_of(s))),
+            raw.at_least.as_ref().map(|s| ("at_least", range_of(s))),
+            raw.at_most.as_ref().map(|s| ("at_most", range_of(s))),
+            raw.answered.as_ref().map(|s| ("answered", range_of(s))),
+            raw.matches.as_ref().map(|s| ("matches", range_of(s))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if present.is_empty() {
+            self.push(
+                Diagnostic::error(Code::BadCondition, format!("the test of `{name}` is empty")).at(
+                    file,
+                    range_of(test),
+                    format!("write one of: {}", allowed.join(", ")),
+                ),
+            );
+            return None;
+        }
+        for (field, range) in &present {
+            if !allowed.contains(field) {
+                self.push(
+                    Diagnostic::error(
+                        Code::TestKindMismatch,
+                        format!("`{field}` does not fit `{name}`"),
+                    )
+                    .at(file, range.clone(), what.clone())
+                    .note(format!("it allows: {}", allowed.join(", "))),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+
+        let options = kind.map_or(&[][..], Kind::options);
+        let (lo, hi) = match (kind, target) {
+            (Some(Kind::Scale { min, max, .. }), _) => (Some(*min as f64), Some(*max as f64)),
+            (Some(Kind::Number { min, max }), _) => (*min, *max),
+            (_, Target::Score(_)) => (Some(0.0), Some(100.0)),
+            _ => (None, None),
+        };
+
+        if let Some(is) = &raw.is {
+            match kind {
+                Some(Kind::YesNo) => match is.value.as_str() {
+                    "true" => tests.push(Test::IsBool(true)),
+                    "false" => tests.push(Test::IsBool(false)),
+                    other => {
+                        self.push(
+                            Diagnostic::error(
+                                Code::TestKindMismatch,
+                                format!(
+                                    "`{name}` is a yes/no question, so `is` takes true or false"
+                                ),
+                            )
+                            .at(file, range_of(is), format!("`{other}` is neither"))
+                            .note("write `is: true` or `is: false`"),
+                        );
+                        ok = false;
+                    }
+                },
+                Some(Kind::Single { .. }) => {
+                    match self.option_bits(file, name, options, std::slice::from_ref(is)) {
+                        Some(bits) => tests.push(Test::OneOf(bits)),
+                        None => ok = false,
+                    }
+                }
+                _ => match self.number(file, name, is, lo, hi) {
+                    Some(n) => tests.push(Test::IsNumber(n)),
+                    None => ok = false,
+                },
+            }
+        }
+        if let Some(list) = &raw.in_ {
+            if list.value.is_empty() {
+                self.push(
+                    Diagnostic::error(Code::BadCondition, "`in` has no values").at(
+                        file,
+                        range_of(list),
+                        "it could never hold",
+                    ),
+                );
+                ok = false;
+            } else if matches!(kind, Some(Kind::Single { .. })) {
+                match self.option_bits(file, name, options, &list.value) {
+                    Some(bits) => tests.push(Test::OneOf(bits)),
+                    None => ok = false,
+                }
+            } else {
+                let numbers: Vec<Option<f64>> = list
+                    .value
+                    .iter()
+                    .map(|v| self.number(file, name, v, lo, hi))
+                    .collect();
+                match numbers.into_iter().collect::<Option<Vec<f64>>>() {
+                    Some(ns) => tests.push(Test::NumberIn(ns)),
+                    None => ok = false,
+                }
+            }
+        }
+        if let Some(one) = &raw.includes {
+            match self.option_bits(file, name, options, std::slice::from_ref(one)) {
+                Some(bits) => tests.push(Test::IncludesAny(bits)),
+                None => ok = false,
+            }
+        }
+        if let Some(list) = &raw.includes_any {
+            if list.value.is_empty() {
+                self.push(
+                    Diagnostic::error(Code::BadCondition, "`includes_any` has no values").at(
+                        file,
+                        range_of(list),
+                        "it could never hold",
+                    ),
+                );
+                ok = false;
+            } else {
+                match self.option_bits(file, name, options, &list.value) {
+                    Some(bits) => tests.push(Test::IncludesAny(bits)),
+                    None => ok = false,
+                }
+            }
+        }
+        for (bound, is_floor) in [(&raw.at_least, true), (&raw.at_most, false)] {
+            let Some(b) = bound else { continue };
+            let value = b.value;
+            // A floor above the top, or a ceiling below the bottom, can never hold.
+            let never = !value.is_finite()
+                || (is_floor && hi.is_some_and(|h| value > h))
+                || (!is_floor && lo.is_some_and(|l| value < l));
+            if never {
+                self.push(
+                    Diagnostic::error(
+                        Code::ValueOutOfRange,
+                        format!("`{name}` can never satisfy this bound"),
+                    )
+                    .at(file, range_of(b), range_label(lo, hi)),
+                );
+                ok = false;
+            } else {
+                tests.push(if is_floor {
+                    Test::AtLeast(value)
+                } else {
+                    Test::AtMost(value)
+                });
+            }
+        }
+        if let Some(answered) = &raw.answered {
+            tests.push(Test::Answered(answered.value));
+        }
+        if let Some(pattern) = &raw.matches {
+            // Size-limited, and the regex crate runs in linear time: a pack cannot hang us.
+            match RegexBuilder::new(&pattern.value)
+                .size_limit(1 << 20)
+                .build()
+            {
+                Ok(re) => tests.push(Test::Matches(re)),
+                Err(err) => {
+                    let reason = err.to_string();
+                    let reason = reason.lines().last().unwrap_or("").trim().to_string();
+                    self.push(
+                        Diagnostic::error(Code::BadRegex, format!("the pattern for `{name}` does not compile"))
+                            .at(file, range_of(pattern), reason)
+                            .note("patterns use the syntax of Rust's `regex` crate; (?i) makes one ignore case"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut compiled: Vec<Condition> = tests
+            .into_iter()
+            .map(|t| Condition::Test(target, t))
+            .collect();
+        Some(if compiled.len() == 1 {
+            compiled.remove(0)
+        } else {
+            Condition::All(compiled)
+        })
+    }
+
+    fn number(
+        &mut self,
+        file: FileId,
+        name: &str,
+        raw: &Spanned<String>,
+        lo: Option<f64>,
+        hi: Option<f64>,
+    ) -> Option<f64> {
+        let Ok(n) = raw.value.trim().parse::<f64>() else {
+            self.push(
+                Diagnostic::error(
+                    Code::TestKindMismatch,
+                    format!(
+                        "`{name}` is compared with `{}`, which is not a number",
+                        raw.value
+                    ),
+                )
+                .at(file, range_of(raw), "expected a number"),
+            );
+            return None;
+        };
+        if !n.is_finite() || lo.is_some_and(|l| n < l) || hi.is_some_and(|h| n > h) {
+            self.push(
+                Diagnostic::error(Code::ValueOutOfRange, format!("`{name}` can never be {n}")).at(
+                    file,
+                    range_of(raw),
+                    range_label(lo, hi),
+                ),
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    fn option_bits(
+        &mut self,
+        file: FileId,
+        name: &str,
+        options: &[Choice],
+        values: &[Spanned<String>],
+    ) -> Option<u64> {
+        let mut bits = 0u64;
+        let mut ok = true;
+        for value in values {
+            match options.iter().position(|o| o.value == value.value) {
+                Some(i) if i < 64 => bits |= 1 << i,
+                _ => {
+                    let help = did_you_mean(&value.value, options.iter().map(|o| o.value.as_str()));
+                    self.push(
+                        Diagnostic::error(
+                            Code::UnknownOption,
+                            format!("question `{name}` has no option `{}`", value.value),
+                        )
+                        .at(file, range_of(value), help),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(bits)
+    }
+
+    fn scores(&mut self, files: &[(FileId, RawFile)]) -> Vec<Score> {
+        let mut out = Vec::new();
+        for (file, raw) in files {
+            for s in &raw.scores {
+                let mut parts = Vec::new();
+                if s.parts.value.is_empty() {
+                    self.push(
+                        Diagnostic::error(
+                            Code::BadScore,
+                            format!("score `{}` has no parts", s.id.value),
+                        )
+                        .at(
+                            *file,
+                            range_of(&s.parts),
+                            "add `- question: ...`",
+                        ),
+                    );
+                }
+                for part in &s.parts.value {
+                    if let Some(p) = self.score_part(*file, part) {
+                        parts.push(p);
+                    }
+                }
+                let bands = s
+                    .bands
+                    .as_ref()
+                    .map(|b| self.bands(*file, b))
+                    .unwrap_or_default();
+                out.push(Score {
+                    id: s.id.value.clone(),
+                    name: self.text(*file, &s.name),
+                    parts,
+                    bands,
+                });
+            }
+        }
+        out
+    }
+
+    fn score_part(&mut self, file: FileId, part: &RawScorePart) -> Option<ScorePart> {
+        let name = &part.question.value;
+        let index = match self.names.targets.get(name) {
+            Some(Target::Question(i)) => *i,
+            other => {
+                let candidates: Vec<&str> = self.questions.iter().map(|q| q.id.as_str()).collect();
+                let what = if other.is_some() {
+                    "a score, not a question"
+                } else {
+                    "not a question of the pack"
+                };
+                self.push(
+                    Diagnostic::error(
+                        Code::UnknownQuestion,
+                        format!("the score reads `{name}`, which is {what}"),
+                    )
+                    .at(
+                        file,
+                        range_of(&part.question),
+                        did_you_mean(name, candidates.iter().copied()),
+                    ),
+                );
+                return None;
+            }
+        };
+        let question = &self.questions[index];
+        let weight = part.weight.as_ref().map_or(1.0, |w| w.value);
+        if !weight.is_finite() {
+            self.push(
+                Diagnostic::error(Code::BadWeight, "a weight must be a finite number").at(
+                    file,
+                    range_of(part.weight.as_ref()?),
+                    "here",
+                ),
+            );
+            return None;
+        }
+        let bad = |v: &mut Self, why: String| {
+            v.push(
+                Diagnostic::error(
+                    Code::BadScore,
+                    format!("question `{name}` cannot be scored as written"),
+                )
+                .at(file, range_of(&part.question), why),
+            );
+        };
+        for field in [&part.yes, &part.no].into_iter().flatten() {
+            if !matches!(question.kind, Kind::YesNo) {
+                bad(
+                    self,
+                    "`yes` and `no` points belong to yes/no questions".into(),
+                );
+                let _ = field;
+                return None;
+            }
+        }
+        if part.invert && !matches!(question.kind, Kind::Scale { .. }) {
+            bad(self, "only scales can be inverted".into());
+            return None;
+        }
+        let (least, most) = match &question.kind {
+            Kind::Scale { min, max, .. } => (*min as f64, *max as f64),
+            Kind::YesNo => {
+                let (Some(yes), Some(no)) = (&part.yes, &part.no) else {
+                    bad(
+                        self,
+                        "a yes/no question needs `yes:` and `no:` points".into(),
+                    );
+                    return None;
+                };
+                (yes.value.min(no.value), yes.value.max(no.value))
+            }
+            Kind::Single { options } => {
+                let Some(scores) = options
+                    .iter()
+                    .map(|o| o.score)
+                    .collect::<Option<Vec<f64>>>()
+                else {
+                    bad(self, "every option needs a `score:` to be counted".into());
+                    return None;
+                };
+                (
+                    scores.iter().copied().fold(f64::INFINITY, f64::min),
+                    scores.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                )
+            }
+            Kind::Multiple { options } => {
+                let Some(scores) = options
+                    .iter()
+                    .map(|o| o.score)
+                    .collect::<Option<Vec<f64>>>()
+                else {
+                    bad(self, "every option needs a `score:` to be counted".into());
+                    return None;
+                };
+                (
+                    scores.iter().filter(|s| **s < 0.0).sum(),
+                    scores.iter().filter(|s| **s > 0.0).sum(),
+                )
+            }
+            Kind::Number {
+                min: Some(lo),
+                max: Some(hi),
+            } => (*lo, *hi),
+            Kind::Number { .. } => {
+                bad(
+                    self,
+                    "a number question needs `min` and `max` to be scored".into(),
+                );
+                return None;
+            }
+            Kind::Text => {
+                bad(self, "free text cannot be scored".into());
+                return None;
+            }
+        };
+        let (least, most) = if weight >= 0.0 {
+            (least * weight, most * weight)
+        } else {
+            (most * weight, least * weight)
+        };
+        Some(ScorePart {
+            question: index,
+            weight,
+            invert: part.invert,
+            yes: part.yes.as_ref().map_or(0.0, |y| y.value),
+            no: part.no.as_ref().map_or(0.0, |n| n.value),
+            least,
+            most,
+        })
+    }
+
+    fn bands(&mut self, file: FileId, raw: &Spanned<Vec<RawBand>>) -> Vec<Band> {
+        let mut bands: Vec<Band> = raw
+            .value
+            .iter()
+            .map(|b| Band {
+                id: b.id.value.clone(),
+                label: self.text(file, &b.label),
+                from: b.from.value,
+                to: b.to.value,
+            })
+            .collect();
+        bands.sort_by(|a, b| a.from.total_cmp(&b.from));
+        let mut expected_from = 0.0;
+        let mut problem = None;
+        for band in &bands {
+            if band.from != expected_from {
+                problem = Some(format!(
+                    "band `{}` starts at {} where {} was expected",
+                    band.id, band.from, expected_from
+                ));
+                break;
+            }
+            if band.to <= band.from {
+                problem = Some(format!(
+                    "band `{}` ends at {}, not after its start",
+                    band.id, band.to
+                ));
+                break;
+            }
+            expected_from = band.to;
+        }
+        if problem.is_none() && expected_from != 100.0 {
+            problem = Some(format!("the bands end at {expected_from}, not 100"));
+        }
+        if let Some(why) = problem {
+            self.push(
+                Diagnostic::error(Code::BadBands, why)
+                    .at(file, range_of(raw), "bands must cover 0 to 100 without gaps or overlaps")
+                    .note("each band runs from `from` up to `to`; the next starts where it ends; the last includes 100"),
+            );
+        }
+        bands
+    }
+
+    fn modality_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
+        let found = self.names.modalities.get(&raw.value).copied();
+        if found.is_none() {
+            let mut candidates: Vec<&str> =
+                self.names.modalities.keys().map(String::as_str).collect();
+            candidates.sort_unstable();
+            let help = did_you_mean(&raw.value, candidates.iter().copied());
+            self.push(
+                Diagnostic::error(
+                    Code::UnknownModality,
+                    format!("`{}` is not a modality of the pack", raw.value),
+                )
+                .at(file, range_of(raw), help),
+            );
+        }
+        found
+    }
+
+    fn reference(&mut self, file: FileId, raw: &Spanned<String>, what: &str) -> Option<usize> {
+        let names = if what == "guide" {
+            &self.names.guides
+        } else {
+            &self.names.support
+        };
+        let found = names.get(&raw.value).copied();
+        if found.is_none() {
+            let mut candidates: Vec<&str> = names.keys().map(String::as_str).collect();
+            candidates.sort_unstable();
+            let help = did_you_mean(&raw.value, candidates.iter().copied());
+            self.push(
+                Diagnostic::error(
+                    Code::UnknownReference,
+                    format!("`{}` is not a {what} of the pack", raw.value),
+                )
+                .at(file, range_of(raw), help),
+            );
+        }
+        found
+    }
+
+    fn references(&mut self, file: FileId, raw: &[Spanned<String>], what: &str) -> Vec<usize> {
+        raw.iter()
+            .filter_map(|r| self.reference(file, r, what))
+            .collect()
+    }
+
+    fn flags(&mut self, files: &[(FileId, RawFile)]) -> Vec<Flag> {
+        let mut out = Vec::new();
+        for (file, raw) in files {
+            for f in &raw.flags {
+                let when = self.condition(*file, &f.when, Scope::Anywhere);
+                let rules_out = f
+                    .rules_out
+                    .iter()
+                    .filter_map(|m| self.modality_ref(*file, m))
+                    .collect();
+                let about = f
+                    .about
+                    .iter()
+                    .filter_map(|m| self.modality_ref(*file, m))
+                    .collect();
+                let puts_first = f
+                    .puts_first
+                    .as_ref()
+                    .and_then(|m| self.modality_ref(*file, m));
+                let support = self.references(*file, &f.support, "support resource");
+                let guides = self.references(*file, &f.guides, "guide");
+                if f.severity.value == RawSeverity::Urgent && f.support.is_empty() {
+                    self.push(
+                        Diagnostic::error(Code::UrgentWithoutSupport, format!("urgent flag `{}` names no support resource", f.id.value))
+                            .at(*file, range_of(&f.id), "a person in distress must be shown where to get help now")
+                            .note("add `support: [<id>, ...]` naming resources from the pack's `support:` section"),
+                    );
+                }
+                let message = self.text(*file, &f.message);
+                if let Some(when) = when {
+                    out.push(Flag {
+                        id: f.id.value.clone(),
+                        severity: f.severity.value,
+                        kind: f.kind,
+                        when,
+                        message,
+                        rules_out,
+                        about,
+                        puts_first,
+                        support,
+                        guides,
+                        confidential: f.confidential || f.severity.value == RawSeverity::Urgent,
+                        source: f.source.as_ref().map(|s| s.value.clone()),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn rules(&mut self, files: &[(FileId, RawFile)]) -> Vec<Rule> {
+        let mut out = Vec::new();
+        let mut seen: HashMap<String, ()> = HashMap::new();
+        for (file, raw) in files {
+            for r in &raw.rules {
+                self.check_id_form(*file, &r.id);
+                if seen.insert(r.id.value.clone(), ()).is_some() {
+                    self.push(
+                        Diagnostic::error(
+                            Code::DuplicateId,
+                            format!("two of the pack's rules are called `{}`", r.id.value),
+                        )
+                        .at(
+                            *file,
+                            range_of(&r.id),
+                            "this id is already taken",
+                        ),
+                    );
+                }
+                let when = self.condition(*file, &r.when, Scope::Anywhere);
+                let mut weights = Vec::new();
+                for (modality, weight) in &r.weights.value.0 {
+                    if !weight.value.is_finite() {
+                        self.push(
+                            Diagnostic::error(Code::BadWeight, "a weight must be a finite number")
+                                .at(*file, range_of(weight), "here"),
+                        );
+                    }
+                    if let Some(m) = self.modality_ref(*file, modality) {
+                        weights.push((m, weight.value));
+                    }
+                }
+                let because = self.text(*file, &r.because);
+                let guides = self.references(*file, &r.guides, "guide");
+                if let Some(when) = when {
+                    out.push(Rule {
+                        id: r.id.value.clone(),
+                        phase: r.phase.value,
+                        when,
+                        weights,
+                        because,
+                        source: r.source.as_ref().map(|s| s.value.clone()),
+                        guides,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn modalities(&mut self, files: &[(FileId, RawFile)]) -> Vec<Modality> {
+        let mut out = Vec::new();
+        for (file, raw) in files {
+            for m in &raw.modalities {
+                out.push(Modality {
+                    id: m.id.value.clone(),
+                    name: self.text(*file, &m.name),
+                    fits_when: self.text(*file, &m.fits_when),
+                    next_steps: m.next_steps.iter().map(|s| self.text(*file, s)).collect(),
+                    guides: self.references(*file, &m.guides, "guide"),
+                });
+            }
+        }
+        out
+    }
+
+    fn support(&mut self, files: &[(FileId, RawFile)]) -> Vec<Support> {
+        let mut out = Vec::new();
+        for (file, raw) in files {
+            for s in &raw.support {
+                out.push(Support {
+                    id: s.id.value.clone(),
+                    name: self.text(*file, &s.name),
+                    contact: self.text(*file, &s.contact),
+                    note: s.note.as_ref().map(|n| self.text(*file, n)),
+                });
+            }
+        }
+        out
+    }
+
+    fn guides(&mut self, files: &[(FileId, RawFile)]) -> Vec<Guide> {
+        let mut out = Vec::new();
+        for (file, raw) in files {
+            for g in &raw.guides {
+                out.push(Guide {
+                    id: g.id.value.clone(),
+                    title: self.text(*file, &g.title),
+                    items: g.items.iter().map(|i| self.text(*file, i)).collect(),
+                    source: g.source.as_ref().map(|s| s.value.clone()),
+                });
+            }
+        }
+        out
+    }
+}
+
+fn allowed_tests(kind: Option<&Kind>) -> Vec<&'static str> {
+    let mut allowed = match kind {
+        Some(Kind::YesNo) => vec!["is"],
+        Some(Kind::Scale { .. } | Kind::Number { .. }) => vec!["is", "in", "at_least", "at_most"],
+        Some(Kind::Single { .. }) => vec!["is", "in"],
+        Some(Kind::Multiple { .. }) => vec!["includes", "includes_any"],
+        Some(Kind::Text) => vec!["matches"],
+        None => vec!["at_least", "at_most"],
+    };
+    allowed.push("answered");
+    allowed
+}
+
+fn range_label(lo: Option<f64>, hi: Option<f64>) -> String {
+    match (lo, hi) {
+        (Some(l), Some(h)) => format!("its values run from {l} to {h}"),
+        (Some(l), None) => format!("its values start at {l}"),
+        (None, Some(h)) => format!("its values end at {h}"),
+        (None, None) => "it must be a finite number".to_string(),
+    }
+}
+
+fn test_cases(
+    ruleset: &RuleSet,
+    names: &Names,
+    files: &[(FileId, RawFile)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<TestCase> {
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    for (file, raw) in files {
+        for case in &raw.tests {
+            if seen.insert(case.id.value.clone(), ()).is_some() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("two of the pack's tests are called `{}`", case.id.value),
+                    )
+                    .at(*file, range_of(&case.id), "this id is already taken"),
+                );
+            }
+            let answers = match answers::check(ruleset, *file, &case.answers, None) {
+                Ok(a) => Some(a),
+                Err(mut errs) => {
+                    diagnostics.append(&mut errs);
+                    None
+                }
+            };
+            let mut modality = |m: &Spanned<String>| {
+                let found = names.modalities.get(&m.value).copied();
+                if found.is_none() {
+                    let mut candidates: Vec<&str> =
+                        names.modalities.keys().map(String::as_str).collect();
+                    candidates.sort_unstable();
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnknownModality,
+                            format!("`{}` is not a modality of the pack", m.value),
+                        )
+                        .at(
+                            *file,
+                            range_of(m),
+                            did_you_mean(&m.value, candidates.iter().copied()),
+                        ),
+                    );
+                }
+                found
+            };
+            let primary = case.expect.primary.as_ref().and_then(&mut modality);
+            let not_primary = case
+                .expect
+                .not_primary
+                .iter()
+                .filter_map(&mut modality)
+                .collect();
+            let mut flag = |f: &Spanned<String>| {
+                let found = names
+                    .flags
+                    .get(&f.value)
+                    .and_then(|_| ruleset.flag(&f.value));
+                if found.is_none() {
+                    let mut candidates: Vec<&str> =
+                        names.flags.keys().map(String::as_str).collect();
+                    candidates.sort_unstable();
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnknownReference,
+                            format!("`{}` is not a flag of the pack", f.value),
+                        )
+                        .at(
+                            *file,
+                            range_of(f),
+                            did_you_mean(&f.value, candidates.iter().copied()),
+                        ),
+                    );
+                }
+                found
+            };
+            let flags = case.expect.flags.iter().filter_map(&mut flag).collect();
+            let no_flags = case.expect.no_flags.iter().filter_map(&mut flag).collect();
+            if let Some(band) = &case.expect.band {
+                let bands = ruleset
+                    .readiness
+                    .map(|r| &ruleset.scores[r].bands[..])
+                    .unwrap_or(&[]);
+                if !bands.iter().any(|b| b.id == band.value) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnknownReference,
+                            format!("`{}` is not a band of the readiness score", band.value),
+                        )
+                        .at(
+                            *file,
+                            range_of(band),
+                            did_you_mean(&band.value, bands.iter().map(|b| b.id.as_str())),
+                        ),
+                    );
+                }
+            }
+            if let Some(answers) = answers {
+                out.push(TestCase {
+                    id: case.id.value.clone(),
+                    description: case.description.clone(),
+                    answers,
+                    expect: Expect {
+                        primary,
+                        not_primary,
+                        flags,
+                        no_flags,
+                        band: case.expect.band.as_ref().map(|b| b.value.clone()),
+                    },
+                });
+            }
+        }
+    }
+    out
+}

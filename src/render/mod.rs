@@ -1,0 +1,75 @@
+//! Renderers: a `Report` written as text, JSON or Markdown to any `&mut dyn Write`.
+
+mod json;
+mod markdown;
+mod text;
+
+use std::io::{self, Write};
+
+use crate::report::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// `color` only affects text, and only callers that know the output is a terminal
+/// (and that `NO_COLOR` is unset) should pass true.
+pub fn render(report: &Report, format: Format, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(report, out, color),
+        Format::Json => json::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+    }
+}
+
+/// A number as people write it: no trailing `.0`.
+pub(crate) fn number(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The reasons that count for (`sign > 0`) or against (`sign < 0`) a modality.
+pub(crate) fn reasons_for<'a>(
+    report: &'a Report,
+    modality: &str,
+    sign: f64,
+) -> Vec<&'a crate::report::Reason> {
+    report
+        .reasons
+        .iter()
+        .filter(|r| {
+            r.weights
+                .iter()
+                .any(|w| w.modality == modality && w.weight * sign > 0.0)
+        })
+        .collect()
+}
+
+/// Modality names joined for a sentence: "A, B and C".
+pub(crate) fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The non-urgent flags worth telling the person about, with what each rules out, by name.
+pub(crate) fn flag_rules_out<'a>(
+    report: &'a Report,
+    flag: &crate::report::FlagOut,
+) -> Vec<&'a str> {
+    report
+        .recommendation
+        .ruled_out
+        .iter()
+        .filter(|r| r.by_flag == flag.id)
+        .map(|r| r.name.as_str())
+        .collect()
+}

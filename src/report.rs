@@ -1,0 +1,351 @@
+//! The report: an assessment resolved into words in one language, shared by every renderer.
+//! Its JSON form is the versioned document programs read (`schema_version`).
+
+use serde::Serialize;
+
+use crate::evaluate::Assessment;
+use crate::model::{FlagKind, Phase, RuleSet, Severity};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub respondent: Option<String>,
+    /// An urgent flag was raised: lead with `support`, recommend nothing else.
+    pub urgent: bool,
+    pub support: Vec<SupportOut>,
+    pub recommendation: Recommendation,
+    pub readiness: Option<Readiness>,
+    pub scores: Vec<ScoreOut>,
+    pub flags: Vec<FlagOut>,
+    pub reasons: Vec<Reason>,
+    pub pitfalls: Vec<String>,
+    pub next_steps: Vec<String>,
+    pub guides: Vec<GuideOut>,
+    pub ignored_answers: Vec<IgnoredOut>,
+    pub pack: PackOut,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Recommendation {
+    pub primary: Option<String>,
+    pub primary_name: Option<String>,
+    pub fits_when: Option<String>,
+    /// The flag that put the primary first, whatever the weights.
+    pub put_first_by: Option<String>,
+    /// Best first; under an urgent flag, only what it puts first.
+    pub ranking: Vec<RankOut>,
+    pub ruled_out: Vec<RuledOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RankOut {
+    pub id: String,
+    pub name: String,
+    pub score: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RuledOut {
+    pub id: String,
+    pub name: String,
+    pub by_flag: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    pub name: String,
+    pub score: u32,
+    pub band: Option<String>,
+    pub band_label: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScoreOut {
+    pub id: String,
+    pub name: String,
+    pub score: Option<f64>,
+    pub band: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FlagOut {
+    pub id: String,
+    pub severity: &'static str,
+    pub kind: &'static str,
+    pub message: String,
+    pub rules_out: Vec<String>,
+    /// The flag concerns these modalities only (empty: all of them).
+    pub about: Vec<String>,
+    pub source: Option<String>,
+}
+
+impl FlagOut {
+    /// Whether the flag is worth showing beside a recommendation of `primary`.
+    pub fn concerns(&self, primary: Option<&str>) -> bool {
+        self.about.is_empty() || primary.is_some_and(|p| self.about.iter().any(|a| a == p))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Reason {
+    pub rule: String,
+    pub phase: &'static str,
+    pub because: String,
+    pub source: Option<String>,
+    pub weights: Vec<WeightOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WeightOut {
+    pub modality: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SupportOut {
+    pub id: String,
+    pub name: String,
+    pub contact: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GuideOut {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IgnoredOut {
+    pub question: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PackOut {
+    pub id: String,
+    pub version: String,
+    pub name: String,
+    pub hash: String,
+}
+
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Urgent => "urgent",
+        Severity::Caution => "caution",
+        Severity::Note => "note",
+    }
+}
+
+pub fn kind_name(k: FlagKind) -> &'static str {
+    match k {
+        FlagKind::RedFlag => "red_flag",
+        FlagKind::Gate => "gate",
+        FlagKind::Pitfall => "pitfall",
+    }
+}
+
+pub fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Safety => "safety",
+        Phase::Scope => "scope",
+        Phase::Level => "level",
+        Phase::Readiness => "readiness",
+        Phase::Resources => "resources",
+        Phase::Preferences => "preferences",
+    }
+}
+
+/// Resolves every id and text of an assessment in `lang` (falling back to the pack's default).
+pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
+    let modality_name = |m: usize| ruleset.modalities[m].name.get(lang).to_string();
+    let primary = a.primary.map(|m| &ruleset.modalities[m]);
+
+    let mut support_ids: Vec<usize> = Vec::new();
+    let mut guide_ids: Vec<usize> = Vec::new();
+    for &f in &a.flags {
+        let flag = &ruleset.flags[f];
+        for &s in &flag.support {
+            if !support_ids.contains(&s) {
+                support_ids.push(s);
+            }
+        }
+        if flag.severity == Severity::Urgent {
+            guide_ids.extend(&flag.guides);
+        }
+    }
+    if let Some(m) = primary {
+        guide_ids.extend(&m.guides);
+    }
+    // Under an urgent flag, advice that the other answers call for waits.
+    if !a.urgent {
+        for &f in &a.flags {
+            guide_ids.extend(&ruleset.flags[f].guides);
+        }
+        for &r in &a.fired {
+            guide_ids.extend(&ruleset.rules[r].guides);
+        }
+    }
+    let mut seen = Vec::new();
+    guide_ids.retain(|g| {
+        let new = !seen.contains(g);
+        seen.push(*g);
+        new
+    });
+
+    Report {
+        schema_version: SCHEMA_VERSION,
+        respondent: a.respondent.clone(),
+        urgent: a.urgent,
+        support: support_ids
+            .iter()
+            .map(|&s| {
+                let s = &ruleset.support[s];
+                SupportOut {
+                    id: s.id.clone(),
+                    name: s.name.get(lang).to_string(),
+                    contact: s.contact.get(lang).to_string(),
+                    note: s.note.as_ref().map(|n| n.get(lang).to_string()),
+                }
+            })
+            .collect(),
+        recommendation: Recommendation {
+            primary: primary.map(|m| m.id.clone()),
+            primary_name: primary.map(|m| m.name.get(lang).to_string()),
+            fits_when: primary.map(|m| m.fits_when.get(lang).to_string()),
+            put_first_by: a.put_first_by.map(|f| ruleset.flags[f].id.clone()),
+            ranking: a
+                .ranking
+                .iter()
+                .map(|r| RankOut {
+                    id: ruleset.modalities[r.modality].id.clone(),
+                    name: modality_name(r.modality),
+                    score: r.score,
+                })
+                .collect(),
+            ruled_out: a
+                .ruled_out
+                .iter()
+                .map(|&(m, f)| RuledOut {
+                    id: ruleset.modalities[m].id.clone(),
+                    name: modality_name(m),
+                    by_flag: ruleset.flags[f].id.clone(),
+                })
+                .collect(),
+        },
+        readiness: a.readiness(ruleset).map(|(score, band)| Readiness {
+            // `readiness` names a score, so this exists whenever a score does.
+            name: ruleset
+                .readiness
+                .map(|i| ruleset.scores[i].name.get(lang).to_string())
+                .unwrap_or_default(),
+            score: score.round() as u32,
+            band: band.map(|b| b.id.clone()),
+            band_label: band.map(|b| b.label.get(lang).to_string()),
+        }),
+        scores: ruleset
+            .scores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ScoreOut {
+                id: s.id.clone(),
+                name: s.name.get(lang).to_string(),
+                score: a.scores[i].map(|v| (v * 10.0).round() / 10.0),
+                band: a.bands[i].map(|b| s.bands[b].id.clone()),
+            })
+            .collect(),
+        flags: a
+            .flags
+            .iter()
+            .map(|&f| {
+                let flag = &ruleset.flags[f];
+                FlagOut {
+                    id: flag.id.clone(),
+                    severity: severity_name(flag.severity),
+                    kind: kind_name(flag.kind),
+                    message: flag.message.get(lang).to_string(),
+                    rules_out: flag
+                        .rules_out
+                        .iter()
+                        .map(|&m| ruleset.modalities[m].id.clone())
+                        .collect(),
+                    about: flag
+                        .about
+                        .iter()
+                        .map(|&m| ruleset.modalities[m].id.clone())
+                        .collect(),
+                    source: flag.source.clone(),
+                }
+            })
+            .collect(),
+        reasons: a
+            .fired
+            .iter()
+            .map(|&r| {
+                let rule = &ruleset.rules[r];
+                Reason {
+                    rule: rule.id.clone(),
+                    phase: phase_name(rule.phase),
+                    because: rule.because.get(lang).to_string(),
+                    source: rule.source.clone(),
+                    weights: rule
+                        .weights
+                        .iter()
+                        .map(|&(m, w)| WeightOut {
+                            modality: ruleset.modalities[m].id.clone(),
+                            weight: w,
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        pitfalls: a
+            .flags
+            .iter()
+            .filter(|&&f| ruleset.flags[f].kind == FlagKind::Pitfall)
+            .map(|&f| ruleset.flags[f].id.clone())
+            .collect(),
+        next_steps: primary
+            .map(|m| {
+                m.next_steps
+                    .iter()
+                    .map(|s| s.get(lang).to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        guides: guide_ids
+            .iter()
+            .map(|&g| {
+                let guide = &ruleset.guides[g];
+                GuideOut {
+                    id: guide.id.clone(),
+                    title: guide.title.get(lang).to_string(),
+                    items: guide
+                        .items
+                        .iter()
+                        .map(|i| i.get(lang).to_string())
+                        .collect(),
+                    source: guide.source.clone(),
+                }
+            })
+            .collect(),
+        ignored_answers: a
+            .ignored
+            .iter()
+            .map(|&q| IgnoredOut {
+                question: ruleset.questions[q].id.clone(),
+                text: ruleset.questions[q].text.get(lang).to_string(),
+            })
+            .collect(),
+        pack: PackOut {
+            id: ruleset.meta.id.clone(),
+            version: ruleset.meta.version.clone(),
+            name: ruleset.meta.name.get(lang).to_string(),
+            hash: ruleset.hash.clone(),
+        },
+    }
+}

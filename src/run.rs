@@ -1,0 +1,141 @@
+//! What each command does, given plain configuration and its streams; no clap here.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use crate::answers;
+use crate::diag::{Code, Diagnostic, Sources};
+use crate::evaluate as evaluator;
+use crate::model::RuleSet;
+use crate::pack;
+use crate::render::{Format, render};
+use crate::report;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_INVALID: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// The process's streams, and whether each may be coloured.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    pub stdout_color: bool,
+    pub stderr_color: bool,
+}
+
+impl Io<'_> {
+    /// Runs `f` with the real streams; colour only on a terminal and never with `NO_COLOR`.
+    pub fn with_process<R>(f: impl FnOnce(&mut Io) -> R) -> R {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let (stdin, stdout, stderr) = (io::stdin(), io::stdout(), io::stderr());
+        let mut io = Io {
+            stdout_color: !no_color && stdout.is_terminal(),
+            stderr_color: !no_color && stderr.is_terminal(),
+            stdin: &mut stdin.lock(),
+            stdout: &mut stdout.lock(),
+            stderr: &mut stderr.lock(),
+        };
+        f(&mut io)
+    }
+
+    fn report_diagnostics(&mut self, sources: &Sources, diagnostics: &[Diagnostic]) {
+        let _ = sources.render(diagnostics, self.stderr, self.stderr_color);
+    }
+}
+
+pub struct EvaluateConfig {
+    pub answers: Input,
+    pub rules: Option<PathBuf>,
+    pub format: Format,
+    pub lang: Option<String>,
+}
+
+/// Loads the pack named, or the built-in one.
+pub fn load_pack(
+    rules: Option<&PathBuf>,
+    sources: &mut Sources,
+) -> Result<RuleSet, Vec<Diagnostic>> {
+    match rules {
+        Some(dir) => pack::load_dir(dir, sources),
+        None => pack::load_embedded(sources),
+    }
+}
+
+pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
+    let mut sources = Sources::default();
+    let ruleset = match load_pack(config.rules.as_ref(), &mut sources) {
+        Ok(r) => r,
+        Err(diagnostics) => {
+            io.report_diagnostics(&sources, &diagnostics);
+            return EXIT_INVALID;
+        }
+    };
+    if let Some(lang) = &config.lang
+        && !ruleset.meta.languages.contains(lang)
+    {
+        let _ = writeln!(
+            io.stderr,
+            "error: pack `{}` has no language `{lang}`; it has: {}",
+            ruleset.meta.id,
+            ruleset.meta.languages.join(", ")
+        );
+        return EXIT_USAGE;
+    }
+    let (name, text) = match read_input(&config.answers, io) {
+        Ok(read) => read,
+        Err(diagnostic) => {
+            io.report_diagnostics(&sources, &[diagnostic]);
+            return EXIT_INVALID;
+        }
+    };
+    let file = sources.add(name, text);
+    let answers = match answers::read(&ruleset, &sources, file) {
+        Ok(a) => a,
+        Err(diagnostics) => {
+            io.report_diagnostics(&sources, &diagnostics);
+            return EXIT_INVALID;
+        }
+    };
+    let assessment = evaluator::evaluate(&ruleset, &answers);
+    let report = report::build(&ruleset, &assessment, config.lang.as_deref());
+    match render(&report, config.format, io.stdout, io.stdout_color)
+        .and_then(|()| io.stdout.flush())
+    {
+        Ok(()) => EXIT_OK,
+        // A reader that stopped early (`| head`) is not a failure of the assessment.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(err) => {
+            let _ = writeln!(io.stderr, "error: cannot write the report: {err}");
+            EXIT_INVALID
+        }
+    }
+}
+
+fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic> {
+    match input {
+        Input::Stdin => {
+            let mut text = String::new();
+            io.stdin.read_to_string(&mut text).map_err(|err| {
+                Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read the answers from standard input: {err}"),
+                )
+            })?;
+            Ok(("<stdin>".to_string(), text))
+        }
+        Input::File(path) => std::fs::read_to_string(path)
+            .map(|text| (path.display().to_string(), text))
+            .map_err(|err| {
+                Diagnostic::error(
+                    Code::Io,
+                    format!("cannot read the answers file `{}`: {err}", path.display()),
+                )
+            }),
+    }
+}

@@ -1,0 +1,163 @@
+//! Every call into serde-saphyr lives here, so that its fast-moving API touches one file.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Range;
+
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+pub use serde_saphyr::Spanned;
+
+use crate::diag::Code;
+
+/// A YAML (or JSON: YAML is its superset) parse failure, already classified.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub code: Code,
+    pub message: String,
+    pub range: Range<usize>,
+}
+
+/// Parses one document. Booleans are YAML 1.2's (`true`/`false` only), so an
+/// answer of `no` stays the text "no" instead of silently turning into `false`.
+pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, ParseError> {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    serde_saphyr::from_str_with_options(source, options).map_err(|err| {
+        let plain = err.without_snippet().to_string();
+        let range = err.location().map_or(0..0, |loc| location_range(&loc));
+        classify(&plain, range, source.len())
+    })
+}
+
+fn classify(plain: &str, range: Range<usize>, len: usize) -> ParseError {
+    // serde-saphyr appends the position to the message; we show it ourselves.
+    let message = match plain.rfind(" at line ") {
+        Some(at) => plain[..at].to_string(),
+        None => plain.to_string(),
+    };
+    let code = if message.starts_with("unknown field") {
+        Code::UnknownField
+    } else if message.starts_with("duplicate mapping key") {
+        Code::DuplicateKey
+    } else if message.starts_with("missing field") {
+        Code::MissingField
+    } else if message.starts_with("unknown variant") {
+        Code::UnknownValue
+    } else {
+        Code::InvalidYaml
+    };
+    let message = message
+        .replace(", set DuplicateKeyPolicy in Options if acceptable", "")
+        .replace("unknown variant", "unknown value");
+    let start = range.start.min(len);
+    let end = range.end.clamp(start, len);
+    ParseError {
+        code,
+        message,
+        range: start..end,
+    }
+}
+
+fn location_range(loc: &serde_saphyr::Location) -> Range<usize> {
+    let span = loc.span();
+    let start = span.byte_offset().unwrap_or(0) as usize;
+    let len = span.byte_len().unwrap_or(0) as usize;
+    start..start + len.max(1)
+}
+
+/// The byte range of a spanned value in its source.
+pub fn range_of<T>(spanned: &Spanned<T>) -> Range<usize> {
+    location_range(&spanned.referenced)
+}
+
+/// A YAML mapping kept as its entries, in order, so that keys keep their spans
+/// (a `BTreeMap` would need `Ord` on `Spanned`, and would reorder).
+#[derive(Debug, Clone)]
+pub struct Entries<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for Entries<K, V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+            type Value = Entries<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Probe {
+        id: Spanned<String>,
+        #[serde(default)]
+        on: Option<bool>,
+        #[serde(default)]
+        map: Entries<Spanned<String>, u32>,
+    }
+
+    #[test]
+    fn classifies_errors_and_points_at_them() {
+        let err = parse::<Probe>("id: a\nidd: b\n").unwrap_err();
+        assert_eq!(err.code, Code::UnknownField);
+        assert_eq!(err.range, 6..9);
+        assert!(
+            err.message.starts_with("unknown field `idd`"),
+            "{}",
+            err.message
+        );
+
+        let err = parse::<Probe>("id: a\nid: b\n").unwrap_err();
+        assert_eq!(err.code, Code::DuplicateKey);
+        assert!(!err.message.contains("DuplicateKeyPolicy"));
+
+        assert_eq!(
+            parse::<Probe>("on: true\n").unwrap_err().code,
+            Code::MissingField
+        );
+        assert_eq!(
+            parse::<Probe>("id: [\n").unwrap_err().code,
+            Code::InvalidYaml
+        );
+    }
+
+    #[test]
+    fn yaml_one_one_booleans_are_not_booleans() {
+        assert_eq!(
+            parse::<Probe>("id: a\non: yes\n").unwrap_err().code,
+            Code::InvalidYaml
+        );
+        assert_eq!(parse::<Probe>("id: a\non: true\n").unwrap().on, Some(true));
+    }
+
+    #[test]
+    fn entries_keep_order_and_key_spans() {
+        let probe = parse::<Probe>("id: a\nmap:\n  zed: 1\n  alpha: 2\n").unwrap();
+        let keys: Vec<_> = probe.map.0.iter().map(|(k, _)| k.value.as_str()).collect();
+        assert_eq!(keys, ["zed", "alpha"]);
+        assert_eq!(range_of(&probe.map.0[1].0), 22..27);
+        assert_eq!(range_of(&probe.id), 4..5);
+    }
+}
