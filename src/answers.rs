@@ -41,17 +41,11 @@ struct RawAnswersFile {
 }
 
 /// Parses and checks an answers file that is already among the `sources`.
-pub fn read(
-    ruleset: &RuleSet,
-    sources: &Sources,
-    file: FileId,
-) -> Result<Answers, Vec<Diagnostic>> {
+pub fn read(ruleset: &RuleSet, sources: &Sources, file: FileId) -> Result<Answers, Vec<Diagnostic>> {
     let raw: RawAnswersFile = yaml::parse(sources.source(file)).map_err(|err| {
         let mut d = Diagnostic::error(err.code, err.message).at(file, err.range, "here");
         if err.code == Code::UnknownField || err.code == Code::MissingField {
-            d = d.note(
-                "an answers file has `answers:` (question id to answer) and may have `respondent:`",
-            );
+            d = d.note("an answers file has `answers:` (question id to answer) and may have `respondent:`");
         }
         vec![d]
     })?;
@@ -74,16 +68,9 @@ pub fn check(
             errors.push(
                 Diagnostic::error(
                     Code::AnswerUnknownQuestion,
-                    format!(
-                        "`{}` is not a question of pack `{}`",
-                        key.value, ruleset.meta.id
-                    ),
+                    format!("`{}` is not a question of pack `{}`", key.value, ruleset.meta.id),
                 )
-                .at(
-                    file,
-                    range_of(key),
-                    did_you_mean(&key.value, ids.iter().copied()),
-                ),
+                .at(file, range_of(key), did_you_mean(&key.value, ids.iter().copied())),
             );
             continue;
         };
@@ -101,10 +88,7 @@ pub fn check(
     // questions, so each decision sees the final state of everything it depends on.
     let mut ignored = Vec::new();
     for (index, question) in ruleset.questions.iter().enumerate() {
-        let shown = question
-            .show_if
-            .as_ref()
-            .is_none_or(|c| holds(c, &values, &[]));
+        let shown = question.show_if.as_ref().is_none_or(|c| holds(c, &values, &[]));
         if !shown {
             if values[index].take().is_some() {
                 ignored.push(index);
@@ -115,28 +99,12 @@ pub fn check(
                     Code::AnswerMissingRequired,
                     format!("required question `{}` is not answered", question.id),
                 )
-                .at(
-                    file,
-                    range_of(entries),
-                    format!("add `{}: ...` here", question.id),
-                )
-                .note(format!(
-                    "{}: {}",
-                    question.text.default,
-                    describe_allowed(question)
-                )),
+                .at(file, range_of(entries), format!("add `{}: ...` here", question.id))
+                .note(format!("{}: {}", question.text.default, describe_allowed(question))),
             );
         }
     }
-    if errors.is_empty() {
-        Ok(Answers {
-            respondent,
-            values,
-            ignored,
-        })
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(Answers { respondent, values, ignored }) } else { Err(errors) }
 }
 
 type Problem = (Code, String, String);
@@ -145,11 +113,7 @@ type Problem = (Code, String, String);
 fn convert(question: &Question, value: &Spanned<Value>) -> Result<Option<Answer>, Problem> {
     let allowed = || describe_allowed(question);
     let wrong = |got: &Value| {
-        (
-            Code::AnswerWrongType,
-            format!("expected {}, got {}", expected(question), describe(got)),
-            allowed(),
-        )
+        (Code::AnswerWrongType, format!("expected {}, got {}", expected(question), describe(got)), allowed())
     };
     match (&question.kind, &value.value) {
         (_, Value::Null) => Ok(None),
@@ -160,22 +124,14 @@ fn convert(question: &Question, value: &Spanned<Value>) -> Result<Option<Answer>
                 return Err(wrong(&value.value));
             }
             if x < *min as f64 || x > *max as f64 {
-                return Err((
-                    Code::AnswerOutOfRange,
-                    format!("{x} is outside the scale"),
-                    allowed(),
-                ));
+                return Err((Code::AnswerOutOfRange, format!("{x} is outside the scale"), allowed()));
             }
             Ok(Some(Answer::Number(x)))
         }
         (Kind::Number { min, max }, Value::Number(n)) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
             if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) || !x.is_finite() {
-                return Err((
-                    Code::AnswerOutOfRange,
-                    format!("{x} is out of range"),
-                    allowed(),
-                ));
+                return Err((Code::AnswerOutOfRange, format!("{x} is out of range"), allowed()));
             }
             Ok(Some(Answer::Number(x)))
         }
@@ -192,36 +148,27 @@ fn convert(question: &Question, value: &Spanned<Value>) -> Result<Option<Answer>
             }
             Ok((bits != 0).then_some(Answer::Multi(bits)))
         }
-        (Kind::Text, Value::String(s)) => {
-            Ok((!s.trim().is_empty()).then(|| Answer::Text(s.clone())))
-        }
+        (Kind::Text, Value::String(s)) => Ok((!s.trim().is_empty()).then(|| Answer::Text(s.clone()))),
         (_, other) => Err(wrong(other)),
     }
 }
 
 fn option_index(options: &[Choice], value: &str) -> Result<usize, Problem> {
-    options
-        .iter()
-        .position(|o| o.value == value)
-        .ok_or_else(|| {
-            let hint = match crate::diag::nearest(value, options.iter().map(|o| o.value.as_str())) {
-                Some(close) => format!(" (did you mean `{close}`?)"),
-                None => String::new(),
-            };
-            (
-                Code::AnswerUnknownOption,
-                format!("`{value}` is not one of its options{hint}"),
-                list_options(options),
-            )
-        })
+    options.iter().position(|o| o.value == value).ok_or_else(|| {
+        let hint = match crate::diag::nearest(value, options.iter().map(|o| o.value.as_str())) {
+            Some(close) => format!(" (did you mean `{close}`?)"),
+            None => String::new(),
+        };
+        (
+            Code::AnswerUnknownOption,
+            format!("`{value}` is not one of its options{hint}"),
+            list_options(options),
+        )
+    })
 }
 
 fn list_options(options: &[Choice]) -> String {
-    options
-        .iter()
-        .map(|o| format!("`{}` ({})", o.value, o.label.default))
-        .collect::<Vec<_>>()
-        .join(", ")
+    options.iter().map(|o| format!("`{}` ({})", o.value, o.label.default)).collect::<Vec<_>>().join(", ")
 }
 
 fn expected(question: &Question) -> &'static str {
@@ -237,11 +184,7 @@ fn expected(question: &Question) -> &'static str {
 
 /// What a question accepts, for the notes under an error.
 pub fn describe_allowed(question: &Question) -> String {
-    let optional = if question.required {
-        ""
-    } else {
-        "; or leave it out"
-    };
+    let optional = if question.required { "" } else { "; or leave it out" };
     let body = match &question.kind {
         Kind::YesNo => "true or false".to_string(),
         Kind::Scale { min, max, .. } => format!("a whole number from {min} to {max}"),

@@ -77,26 +77,9 @@ where
         }
     };
     match cli.command {
-        Command::Evaluate {
-            answers,
-            rules,
-            format,
-            lang,
-        } => {
-            let answers = if answers.as_os_str() == "-" {
-                Input::Stdin
-            } else {
-                Input::File(answers)
-            };
-            run::evaluate(
-                &EvaluateConfig {
-                    answers,
-                    rules,
-                    format: format.into(),
-                    lang,
-                },
-                io,
-            )
+        Command::Evaluate { answers, rules, format, lang } => {
+            let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
+            run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
         }
     }
 }

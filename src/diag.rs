@@ -91,20 +91,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity: Severity::Error,
-            message: message.into(),
-            at: None,
-            notes: Vec::new(),
-        }
+        Diagnostic { code, severity: Severity::Error, message: message.into(), at: None, notes: Vec::new() }
     }
 
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
     pub fn at(mut self, file: FileId, range: Range<usize>, label: impl Into<String>) -> Self {
@@ -134,27 +125,16 @@ impl Sources {
     }
 
     pub fn source(&self, file: FileId) -> &str {
-        self.files
-            .get(file)
-            .map(|f| f.source().as_str())
-            .unwrap_or("")
+        self.files.get(file).map(|f| f.source().as_str()).unwrap_or("")
     }
 
     pub fn name(&self, file: FileId) -> &str {
-        self.files
-            .get(file)
-            .map(|f| f.name().as_str())
-            .unwrap_or("")
+        self.files.get(file).map(|f| f.name().as_str()).unwrap_or("")
     }
 
     /// Writes every diagnostic, then a count. Colour only when asked: callers decide
     /// from the terminal and `NO_COLOR`.
-    pub fn render(
-        &self,
-        diagnostics: &[Diagnostic],
-        out: &mut dyn Write,
-        color: bool,
-    ) -> io::Result<()> {
+    pub fn render(&self, diagnostics: &[Diagnostic], out: &mut dyn Write, color: bool) -> io::Result<()> {
         let config = Config::default();
         for diagnostic in diagnostics {
             let report = self.to_report(diagnostic);
@@ -183,9 +163,7 @@ impl Sources {
             .with_message(&diagnostic.message)
             .with_notes(diagnostic.notes.clone());
         if let Some((file, range, label)) = &diagnostic.at {
-            report = report.with_labels(vec![
-                Label::primary(*file, range.clone()).with_message(label),
-            ]);
+            report = report.with_labels(vec![Label::primary(*file, range.clone()).with_message(label)]);
         }
         report
     }
@@ -211,10 +189,7 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`?", or a list of what is allowed when nothing is close.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-) -> String {
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
     match nearest(name, candidates.clone()) {
         Some(close) => format!("did you mean `{close}`?"),
         None => {
@@ -245,10 +220,7 @@ mod tests {
 
     #[test]
     fn suggests_near_names_only() {
-        assert_eq!(
-            nearest("mastred_basics", ["mastered_basics", "budget"]),
-            Some("mastered_basics")
-        );
+        assert_eq!(nearest("mastred_basics", ["mastered_basics", "budget"]), Some("mastered_basics"));
         assert_eq!(nearest("zzz", ["mastered_basics", "budget"]), None);
         assert_eq!(did_you_mean("zzz", ["a", "b"]), "expected one of `a`, `b`");
     }

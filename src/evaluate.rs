@@ -60,12 +60,10 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
     let values = &answers.values;
     let (scores, bands) = compute_scores(ruleset, values);
 
-    let flags: Vec<usize> = (0..ruleset.flags.len())
-        .filter(|&f| holds(&ruleset.flags[f].when, values, &scores))
-        .collect();
-    let fired: Vec<usize> = (0..ruleset.rules.len())
-        .filter(|&r| holds(&ruleset.rules[r].when, values, &scores))
-        .collect();
+    let flags: Vec<usize> =
+        (0..ruleset.flags.len()).filter(|&f| holds(&ruleset.flags[f].when, values, &scores)).collect();
+    let fired: Vec<usize> =
+        (0..ruleset.rules.len()).filter(|&r| holds(&ruleset.rules[r].when, values, &scores)).collect();
 
     let mut totals = vec![0.0; ruleset.modalities.len()];
     for &r in &fired {
@@ -85,20 +83,13 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
     ruled_out.sort_unstable();
     let is_out = |m: usize| ruled_out.iter().any(|(r, _)| *r == m);
 
-    let mut ranking: Vec<Ranked> = (0..totals.len())
-        .filter(|&m| !is_out(m))
-        .map(|m| Ranked {
-            modality: m,
-            score: totals[m],
-        })
-        .collect();
+    let mut ranking: Vec<Ranked> =
+        (0..totals.len()).filter(|&m| !is_out(m)).map(|m| Ranked { modality: m, score: totals[m] }).collect();
     // Stable sort: equal totals keep the pack's order.
     ranking.sort_by(|a, b| b.score.total_cmp(&a.score));
 
-    let put_first_by = flags
-        .iter()
-        .copied()
-        .find(|&f| ruleset.flags[f].puts_first.is_some_and(|m| !is_out(m)));
+    let put_first_by =
+        flags.iter().copied().find(|&f| ruleset.flags[f].puts_first.is_some_and(|m| !is_out(m)));
     if let Some(f) = put_first_by {
         let m = ruleset.flags[f].puts_first.unwrap_or_default();
         if let Some(pos) = ranking.iter().position(|r| r.modality == m) {
@@ -106,9 +97,7 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
             ranking.insert(0, first);
         }
     }
-    let urgent = flags
-        .iter()
-        .any(|&f| ruleset.flags[f].severity == Severity::Urgent);
+    let urgent = flags.iter().any(|&f| ruleset.flags[f].severity == Severity::Urgent);
     if urgent {
         ranking.truncate(usize::from(put_first_by.is_some()));
     }
@@ -129,10 +118,7 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
     }
 }
 
-fn compute_scores(
-    ruleset: &RuleSet,
-    values: &[Option<Answer>],
-) -> (Vec<Option<f64>>, Vec<Option<usize>>) {
+fn compute_scores(ruleset: &RuleSet, values: &[Option<Answer>]) -> (Vec<Option<f64>>, Vec<Option<usize>>) {
     let mut scores = Vec::with_capacity(ruleset.scores.len());
     let mut bands = Vec::with_capacity(ruleset.scores.len());
     for score in &ruleset.scores {
@@ -143,9 +129,7 @@ fn compute_scores(
             };
             let question = &ruleset.questions[part.question];
             let raw = match (&question.kind, answer) {
-                (Kind::Scale { min, max, .. }, Answer::Number(x)) if part.invert => {
-                    (*min + *max) as f64 - x
-                }
+                (Kind::Scale { min, max, .. }, Answer::Number(x)) if part.invert => (*min + *max) as f64 - x,
                 (_, Answer::Number(x)) => *x,
                 (_, Answer::Bool(b)) => {
                     if *b {
@@ -169,8 +153,7 @@ fn compute_scores(
             most += part.most;
             any = true;
         }
-        let value = (any && most > least)
-            .then(|| ((sum - least) / (most - least) * 100.0).clamp(0.0, 100.0));
+        let value = (any && most > least).then(|| ((sum - least) / (most - least) * 100.0).clamp(0.0, 100.0));
         let band = value.and_then(|v| {
             let last = score.bands.len().checked_sub(1)?;
             score
@@ -224,18 +207,11 @@ fn test_answer(test: &Test, answer: Option<&Answer>) -> bool {
 
 /// What an assessment does not meet of an expectation, in words; empty when all is met.
 pub fn unmet(ruleset: &RuleSet, assessment: &Assessment, expect: &Expect) -> Vec<String> {
-    let name = |m: Option<usize>| {
-        m.map_or("nothing".to_string(), |m| {
-            format!("`{}`", ruleset.modalities[m].id)
-        })
-    };
+    let name =
+        |m: Option<usize>| m.map_or("nothing".to_string(), |m| format!("`{}`", ruleset.modalities[m].id));
     let mut problems = Vec::new();
     if expect.primary.is_some() && expect.primary != assessment.primary {
-        problems.push(format!(
-            "expected {} first, got {}",
-            name(expect.primary),
-            name(assessment.primary)
-        ));
+        problems.push(format!("expected {} first, got {}", name(expect.primary), name(assessment.primary)));
     }
     for &m in &expect.not_primary {
         if assessment.primary == Some(m) {
@@ -244,30 +220,18 @@ pub fn unmet(ruleset: &RuleSet, assessment: &Assessment, expect: &Expect) -> Vec
     }
     for &f in &expect.flags {
         if !assessment.flags.contains(&f) {
-            problems.push(format!(
-                "expected flag `{}`, not raised",
-                ruleset.flags[f].id
-            ));
+            problems.push(format!("expected flag `{}`, not raised", ruleset.flags[f].id));
         }
     }
     for &f in &expect.no_flags {
         if assessment.flags.contains(&f) {
-            problems.push(format!(
-                "expected no flag `{}`, raised",
-                ruleset.flags[f].id
-            ));
+            problems.push(format!("expected no flag `{}`, raised", ruleset.flags[f].id));
         }
     }
     if let Some(band) = &expect.band {
-        let actual = assessment
-            .readiness(ruleset)
-            .and_then(|(_, b)| b)
-            .map(|b| b.id.as_str());
+        let actual = assessment.readiness(ruleset).and_then(|(_, b)| b).map(|b| b.id.as_str());
         if actual != Some(band.as_str()) {
-            problems.push(format!(
-                "expected readiness band `{band}`, got `{}`",
-                actual.unwrap_or("none")
-            ));
+            problems.push(format!("expected readiness band `{band}`, got `{}`", actual.unwrap_or("none")));
         }
     }
     problems

@@ -1,7 +1,6 @@
 //! The `crossroads` binary: everything is in the library.
 
 fn main() {
-    let code =
-        crossroads::run::Io::with_process(|io| crossroads::cli::main_with(std::env::args_os(), io));
+    let code = crossroads::run::Io::with_process(|io| crossroads::cli::main_with(std::env::args_os(), io));
     std::process::exit(code);
 }

@@ -2,9 +2,7 @@
 
 use regex::Regex;
 
-pub use crate::pack::schema::{
-    RawFlagKind as FlagKind, RawPhase as Phase, RawSeverity as Severity,
-};
+pub use crate::pack::schema::{RawFlagKind as FlagKind, RawPhase as Phase, RawSeverity as Severity};
 
 /// A text in the pack's default language, with its translations.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,10 +13,7 @@ pub struct Text {
 
 impl Text {
     pub fn plain(s: impl Into<String>) -> Self {
-        Text {
-            default: s.into(),
-            translations: Vec::new(),
-        }
+        Text { default: s.into(), translations: Vec::new() }
     }
 
     /// The text in `lang`, falling back to the default language.
@@ -47,21 +42,10 @@ pub struct Choice {
 #[derive(Debug, Clone)]
 pub enum Kind {
     YesNo,
-    Scale {
-        min: i64,
-        max: i64,
-        labels: Vec<(i64, Text)>,
-    },
-    Single {
-        options: Vec<Choice>,
-    },
-    Multiple {
-        options: Vec<Choice>,
-    },
-    Number {
-        min: Option<f64>,
-        max: Option<f64>,
-    },
+    Scale { min: i64, max: i64, labels: Vec<(i64, Text)> },
+    Single { options: Vec<Choice> },
+    Multiple { options: Vec<Choice> },
+    Number { min: Option<f64>, max: Option<f64> },
     Text,
 }
 

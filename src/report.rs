@@ -181,8 +181,9 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
     if let Some(m) = primary {
         guide_ids.extend(&m.guides);
     }
-    // Under an urgent flag, advice that the other answers call for waits.
-    if !a.urgent {
+    // When a flag decided the recommendation (care first), advice that the other answers
+    // call for waits.
+    if a.put_first_by.is_none() {
         for &f in &a.flags {
             guide_ids.extend(&ruleset.flags[f].guides);
         }
@@ -239,10 +240,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
         },
         readiness: a.readiness(ruleset).map(|(score, band)| Readiness {
             // `readiness` names a score, so this exists whenever a score does.
-            name: ruleset
-                .readiness
-                .map(|i| ruleset.scores[i].name.get(lang).to_string())
-                .unwrap_or_default(),
+            name: ruleset.readiness.map(|i| ruleset.scores[i].name.get(lang).to_string()).unwrap_or_default(),
             score: score.round() as u32,
             band: band.map(|b| b.id.clone()),
             band_label: band.map(|b| b.label.get(lang).to_string()),
@@ -268,16 +266,8 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                     severity: severity_name(flag.severity),
                     kind: kind_name(flag.kind),
                     message: flag.message.get(lang).to_string(),
-                    rules_out: flag
-                        .rules_out
-                        .iter()
-                        .map(|&m| ruleset.modalities[m].id.clone())
-                        .collect(),
-                    about: flag
-                        .about
-                        .iter()
-                        .map(|&m| ruleset.modalities[m].id.clone())
-                        .collect(),
+                    rules_out: flag.rules_out.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
+                    about: flag.about.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
                     source: flag.source.clone(),
                 }
             })
@@ -295,10 +285,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                     weights: rule
                         .weights
                         .iter()
-                        .map(|&(m, w)| WeightOut {
-                            modality: ruleset.modalities[m].id.clone(),
-                            weight: w,
-                        })
+                        .map(|&(m, w)| WeightOut { modality: ruleset.modalities[m].id.clone(), weight: w })
                         .collect(),
                 }
             })
@@ -310,12 +297,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
             .map(|&f| ruleset.flags[f].id.clone())
             .collect(),
         next_steps: primary
-            .map(|m| {
-                m.next_steps
-                    .iter()
-                    .map(|s| s.get(lang).to_string())
-                    .collect()
-            })
+            .map(|m| m.next_steps.iter().map(|s| s.get(lang).to_string()).collect())
             .unwrap_or_default(),
         guides: guide_ids
             .iter()
@@ -324,11 +306,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                 GuideOut {
                     id: guide.id.clone(),
                     title: guide.title.get(lang).to_string(),
-                    items: guide
-                        .items
-                        .iter()
-                        .map(|i| i.get(lang).to_string())
-                        .collect(),
+                    items: guide.items.iter().map(|i| i.get(lang).to_string()).collect(),
                     source: guide.source.clone(),
                 }
             })

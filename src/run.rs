@@ -57,10 +57,7 @@ pub struct EvaluateConfig {
 }
 
 /// Loads the pack named, or the built-in one.
-pub fn load_pack(
-    rules: Option<&PathBuf>,
-    sources: &mut Sources,
-) -> Result<RuleSet, Vec<Diagnostic>> {
+pub fn load_pack(rules: Option<&PathBuf>, sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
     match rules {
         Some(dir) => pack::load_dir(dir, sources),
         None => pack::load_embedded(sources),
@@ -104,9 +101,7 @@ pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
     };
     let assessment = evaluator::evaluate(&ruleset, &answers);
     let report = report::build(&ruleset, &assessment, config.lang.as_deref());
-    match render(&report, config.format, io.stdout, io.stdout_color)
-        .and_then(|()| io.stdout.flush())
-    {
+    match render(&report, config.format, io.stdout, io.stdout_color).and_then(|()| io.stdout.flush()) {
         Ok(()) => EXIT_OK,
         // A reader that stopped early (`| head`) is not a failure of the assessment.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
@@ -122,20 +117,17 @@ fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic
         Input::Stdin => {
             let mut text = String::new();
             io.stdin.read_to_string(&mut text).map_err(|err| {
-                Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read the answers from standard input: {err}"),
-                )
+                Diagnostic::error(Code::Io, format!("cannot read the answers from standard input: {err}"))
             })?;
             Ok(("<stdin>".to_string(), text))
         }
-        Input::File(path) => std::fs::read_to_string(path)
-            .map(|text| (path.display().to_string(), text))
-            .map_err(|err| {
+        Input::File(path) => {
+            std::fs::read_to_string(path).map(|text| (path.display().to_string(), text)).map_err(|err| {
                 Diagnostic::error(
                     Code::Io,
                     format!("cannot read the answers file `{}`: {err}", path.display()),
                 )
-            }),
+            })
+        }
     }
 }

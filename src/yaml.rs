@@ -53,11 +53,7 @@ fn classify(plain: &str, range: Range<usize>, len: usize) -> ParseError {
         .replace("unknown variant", "unknown value");
     let start = range.start.min(len);
     let end = range.end.clamp(start, len);
-    ParseError {
-        code,
-        message,
-        range: start..end,
-    }
+    ParseError { code, message, range: start..end }
 }
 
 fn location_range(loc: &serde_saphyr::Location) -> Range<usize> {
@@ -123,32 +119,19 @@ mod tests {
         let err = parse::<Probe>("id: a\nidd: b\n").unwrap_err();
         assert_eq!(err.code, Code::UnknownField);
         assert_eq!(err.range, 6..9);
-        assert!(
-            err.message.starts_with("unknown field `idd`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.starts_with("unknown field `idd`"), "{}", err.message);
 
         let err = parse::<Probe>("id: a\nid: b\n").unwrap_err();
         assert_eq!(err.code, Code::DuplicateKey);
         assert!(!err.message.contains("DuplicateKeyPolicy"));
 
-        assert_eq!(
-            parse::<Probe>("on: true\n").unwrap_err().code,
-            Code::MissingField
-        );
-        assert_eq!(
-            parse::<Probe>("id: [\n").unwrap_err().code,
-            Code::InvalidYaml
-        );
+        assert_eq!(parse::<Probe>("on: true\n").unwrap_err().code, Code::MissingField);
+        assert_eq!(parse::<Probe>("id: [\n").unwrap_err().code, Code::InvalidYaml);
     }
 
     #[test]
     fn yaml_one_one_booleans_are_not_booleans() {
-        assert_eq!(
-            parse::<Probe>("id: a\non: yes\n").unwrap_err().code,
-            Code::InvalidYaml
-        );
+        assert_eq!(parse::<Probe>("id: a\non: yes\n").unwrap_err().code, Code::InvalidYaml);
         assert_eq!(parse::<Probe>("id: a\non: true\n").unwrap().on, Some(true));
     }
 

@@ -15,13 +15,7 @@ use crate::yaml;
 pub fn load_embedded(sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
     let files = crate::embedded::INTAKE
         .iter()
-        .map(|(name, text)| {
-            (
-                name.to_string(),
-                format!("rules/intake/{name}"),
-                text.to_string(),
-            )
-        })
+        .map(|(name, text)| (name.to_string(), format!("rules/intake/{name}"), text.to_string()))
         .collect();
     load_files(files, sources)
 }
@@ -37,11 +31,8 @@ pub fn load_dir(dir: &Path, sources: &mut Sources) -> Result<RuleSet, Vec<Diagno
     }
     if found.is_empty() {
         return Err(vec![
-            Diagnostic::error(
-                Code::Io,
-                format!("the pack folder `{}` has no .yaml files", dir.display()),
-            )
-            .note("a pack is a folder of YAML files; see the README's pack format"),
+            Diagnostic::error(Code::Io, format!("the pack folder `{}` has no .yaml files", dir.display()))
+                .note("a pack is a folder of YAML files; see the README's pack format"),
         ]);
     }
     let mut files = Vec::new();
@@ -49,10 +40,9 @@ pub fn load_dir(dir: &Path, sources: &mut Sources) -> Result<RuleSet, Vec<Diagno
     for (relative, path) in found {
         match fs::read_to_string(&path) {
             Ok(text) => files.push((relative, path.display().to_string(), text)),
-            Err(err) => errors.push(Diagnostic::error(
-                Code::Io,
-                format!("cannot read `{}`: {err}", path.display()),
-            )),
+            Err(err) => {
+                errors.push(Diagnostic::error(Code::Io, format!("cannot read `{}`: {err}", path.display())))
+            }
         }
     }
     if !errors.is_empty() {
@@ -61,24 +51,13 @@ pub fn load_dir(dir: &Path, sources: &mut Sources) -> Result<RuleSet, Vec<Diagno
     load_files(files, sources)
 }
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    found: &mut Vec<(String, std::path::PathBuf)>,
-) -> std::io::Result<()> {
+fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, std::path::PathBuf)>) -> std::io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
             walk(root, &path, found)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            let relative = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             found.push((relative, path));
         }
     }
@@ -92,20 +71,14 @@ pub fn load_files(
     sources: &mut Sources,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let hash = content_hash(
-        files
-            .iter()
-            .map(|(name, _, text)| (name.as_str(), text.as_str())),
-    );
+    let hash = content_hash(files.iter().map(|(name, _, text)| (name.as_str(), text.as_str())));
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
     for (_, shown, text) in files {
         let file = sources.add(shown, text);
         match yaml::parse::<RawFile>(sources.source(file)) {
             Ok(raw) => parsed.push((file, raw)),
-            Err(err) => {
-                errors.push(Diagnostic::error(err.code, err.message).at(file, err.range, "here"))
-            }
+            Err(err) => errors.push(Diagnostic::error(err.code, err.message).at(file, err.range, "here")),
         }
     }
     // A file that did not parse is missing its ids, and checking references against
@@ -125,9 +98,5 @@ pub fn content_hash<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Stri
         hasher.update((text.len() as u64).to_le_bytes());
         hasher.update(text.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -144,10 +144,7 @@ impl<'de> Deserialize<'de> for RawCondition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned: S<ConditionEntries> = Deserialize::deserialize(deserializer)?;
         let at = crate::yaml::range_of(&spanned);
-        Ok(RawCondition {
-            entries: spanned.value.0,
-            at,
-        })
+        Ok(RawCondition { entries: spanned.value.0, at })
     }
 }
 

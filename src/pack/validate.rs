@@ -1,7 +1,7 @@
 //! Turns a pack's raw files into a `RuleSet`, collecting every problem instead of
 //! stopping at the first, and refusing to build anything from a pack with an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use regex::RegexBuilder;
@@ -20,7 +20,6 @@ struct Names {
     modalities: HashMap<String, usize>,
     support: HashMap<String, usize>,
     guides: HashMap<String, usize>,
-    flags: HashMap<String, usize>,
 }
 
 /// Where a condition is written, which limits what it may read.
@@ -42,10 +41,8 @@ struct Validator<'a> {
 pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
 
-    let metas: Vec<_> = files
-        .iter()
-        .filter_map(|(file, raw)| raw.pack.as_ref().map(|m| (*file, m)))
-        .collect();
+    let metas: Vec<_> =
+        files.iter().filter_map(|(file, raw)| raw.pack.as_ref().map(|m| (*file, m))).collect();
     let Some(&(meta_file, raw_meta)) = metas.first() else {
         diagnostics.push(
             Diagnostic::error(Code::NoPackMetadata, "the pack has no `pack:` section")
@@ -54,42 +51,26 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         return Err(diagnostics);
     };
     for (file, extra) in &metas[1..] {
-        diagnostics.push(
-            Diagnostic::error(Code::DuplicatePackMetadata, "a second `pack:` section").at(
-                *file,
-                range_of(extra),
-                "the pack is already described elsewhere",
-            ),
-        );
+        diagnostics.push(Diagnostic::error(Code::DuplicatePackMetadata, "a second `pack:` section").at(
+            *file,
+            range_of(extra),
+            "the pack is already described elsewhere",
+        ));
     }
 
-    let mut languages: Vec<String> = raw_meta
-        .value
-        .languages
-        .iter()
-        .map(|l| l.value.clone())
-        .collect();
+    let mut languages: Vec<String> = raw_meta.value.languages.iter().map(|l| l.value.clone()).collect();
     if languages.is_empty() {
         languages.push("en".to_string());
     }
 
-    let mut v = Validator {
-        diagnostics,
-        languages,
-        names: Names::default(),
-        questions: &[],
-    };
+    let mut v = Validator { diagnostics, languages, names: Names::default(), questions: &[] };
     v.collect_names(files);
 
     let meta = Meta {
         id: v.id_text(meta_file, &raw_meta.value.id),
         version: raw_meta.value.version.value.clone(),
         name: v.text(meta_file, &raw_meta.value.name),
-        description: raw_meta
-            .value
-            .description
-            .as_ref()
-            .map(|d| v.text(meta_file, d)),
+        description: raw_meta.value.description.as_ref().map(|d| v.text(meta_file, d)),
         languages: v.languages.clone(),
     };
 
@@ -97,29 +78,21 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
     v.questions = &questions;
     // The borrow of `questions` above lives as long as `v`; everything below reads it.
     let scores = v.scores(files);
-    let readiness =
-        raw_meta
-            .value
-            .readiness
-            .as_ref()
-            .and_then(|r| match v.names.targets.get(&r.value) {
-                Some(Target::Score(i)) => Some(*i),
-                _ => {
-                    let candidates: Vec<&str> = scores.iter().map(|s| s.id.as_str()).collect();
-                    let help = did_you_mean(&r.value, candidates.iter().copied());
-                    v.push(
-                        Diagnostic::error(
-                            Code::UnknownQuestion,
-                            format!(
-                                "readiness names `{}`, which is not a score of the pack",
-                                r.value
-                            ),
-                        )
-                        .at(meta_file, range_of(r), help),
-                    );
-                    None
-                }
-            });
+    let readiness = raw_meta.value.readiness.as_ref().and_then(|r| match v.names.targets.get(&r.value) {
+        Some(Target::Score(i)) => Some(*i),
+        _ => {
+            let candidates: Vec<&str> = scores.iter().map(|s| s.id.as_str()).collect();
+            let help = did_you_mean(&r.value, candidates.iter().copied());
+            v.push(
+                Diagnostic::error(
+                    Code::UnknownQuestion,
+                    format!("readiness names `{}`, which is not a score of the pack", r.value),
+                )
+                .at(meta_file, range_of(r), help),
+            );
+            None
+        }
+    });
     let mut flags = v.flags(files);
     // Severity order makes "urgent first" a property of the data, not of every reader.
     flags.sort_by_key(|f| f.severity);
@@ -131,19 +104,15 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
 
     if questions.is_empty() || modalities.is_empty() {
         v.push(
-            Diagnostic::error(
-                Code::EmptyPack,
-                "the pack needs at least one question and one modality",
-            )
-            .at(meta_file, range_of(raw_meta), "this pack"),
+            Diagnostic::error(Code::EmptyPack, "the pack needs at least one question and one modality").at(
+                meta_file,
+                range_of(raw_meta),
+                "this pack",
+            ),
         );
     }
 
-    let Validator {
-        mut diagnostics,
-        names,
-        ..
-    } = v;
+    let Validator { mut diagnostics, .. } = v;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -162,7 +131,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         hash,
     };
     // Tests are checked against the finished rule set, with the same checker as answers files.
-    let tests = test_cases(&ruleset, &names, files, &mut diagnostics);
+    let tests = test_cases(&ruleset, files, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -175,71 +144,59 @@ impl Validator<'_> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Indexes every id by namespace, reporting malformed and repeated ones. A repeat still
+    /// takes an index, so indices stay aligned with the lists built later in the same order.
     fn collect_names(&mut self, files: &[(FileId, RawFile)]) {
-        let mut seen: HashMap<(&str, String), (FileId, Range<usize>)> = HashMap::new();
-        let mut counters = [0usize; 6];
+        let mut seen = HashSet::new();
+        let targets = "question or score";
+        let questions =
+            self.index(files, targets, &mut seen, |r| r.questions.iter().map(|q| &q.id).collect());
+        let scores = self.index(files, targets, &mut seen, |r| r.scores.iter().map(|s| &s.id).collect());
+        self.names.targets = questions
+            .into_iter()
+            .map(|(id, i)| (id, Target::Question(i)))
+            .chain(scores.into_iter().map(|(id, i)| (id, Target::Score(i))))
+            .collect();
+        self.names.modalities =
+            self.index(files, "modality", &mut seen, |r| r.modalities.iter().map(|m| &m.id).collect());
+        self.names.support =
+            self.index(files, "support resource", &mut seen, |r| r.support.iter().map(|s| &s.id).collect());
+        self.names.guides =
+            self.index(files, "guide", &mut seen, |r| r.guides.iter().map(|g| &g.id).collect());
+        // Nothing in a pack names these, but reports and tests do, so they must be unique too.
+        self.index(files, "flag", &mut seen, |r| r.flags.iter().map(|f| &f.id).collect());
+        self.index(files, "rule", &mut seen, |r| r.rules.iter().map(|r| &r.id).collect());
+        self.index(files, "test", &mut seen, |r| r.tests.iter().map(|t| &t.id).collect());
+    }
+
+    fn index(
+        &mut self,
+        files: &[(FileId, RawFile)],
+        what: &'static str,
+        seen: &mut HashSet<(&'static str, String)>,
+        ids: impl Fn(&RawFile) -> Vec<&Spanned<String>>,
+    ) -> HashMap<String, usize> {
+        let mut out = HashMap::new();
+        let mut index = 0;
         for (file, raw) in files {
-            let groups: [(&str, Vec<&Spanned<String>>); 6] = [
-                (
-                    "question or score",
-                    raw.questions.iter().map(|q| &q.id).collect(),
-                ),
-                (
-                    "question or score",
-                    raw.scores.iter().map(|s| &s.id).collect(),
-                ),
-                ("modality", raw.modalities.iter().map(|m| &m.id).collect()),
-                (
-                    "support resource",
-                    raw.support.iter().map(|s| &s.id).collect(),
-                ),
-                ("guide", raw.guides.iter().map(|g| &g.id).collect()),
-                ("flag", raw.flags.iter().map(|f| &f.id).collect()),
-            ];
-            for (group, (what, ids)) in groups.into_iter().enumerate() {
-                for id in ids {
-                    self.check_id_form(*file, id);
-                    let key = (what, id.value.clone());
-                    if let Some((first_file, first_range)) = seen.get(&key) {
-                        let _ = (first_file, first_range);
-                        self.push(
-                            Diagnostic::error(
-                                Code::DuplicateId,
-                                format!("two of the pack's {what}s are called `{}`", id.value),
-                            )
-                            .at(*file, range_of(id), "this id is already taken")
-                            .note(format!("ids must be unique among the pack's {what}s")),
-                        );
-                        counters[group] += 1;
-                        continue;
-                    }
-                    seen.insert(key, (*file, range_of(id)));
-                    let index = counters[group];
-                    counters[group] += 1;
-                    let name = id.value.clone();
-                    match group {
-                        0 => {
-                            self.names.targets.insert(name, Target::Question(index));
-                        }
-                        1 => {
-                            self.names.targets.insert(name, Target::Score(index));
-                        }
-                        2 => {
-                            self.names.modalities.insert(name, index);
-                        }
-                        3 => {
-                            self.names.support.insert(name, index);
-                        }
-                        4 => {
-                            self.names.guides.insert(name, index);
-                        }
-                        _ => {
-                            self.names.flags.insert(name, index);
-                        }
-                    }
+            for id in ids(raw) {
+                self.check_id_form(*file, id);
+                if seen.insert((what, id.value.clone())) {
+                    out.insert(id.value.clone(), index);
+                } else {
+                    self.push(
+                        Diagnostic::error(
+                            Code::DuplicateId,
+                            format!("two of the pack's {what}s are called `{}`", id.value),
+                        )
+                        .at(*file, range_of(id), "this id is already taken")
+                        .note(format!("ids must be unique among the pack's {what}s")),
+                    );
                 }
+                index += 1;
             }
         }
+        out
     }
 
     fn check_id_form(&mut self, file: FileId, id: &Spanned<String>) {
@@ -251,17 +208,13 @@ impl Validator<'_> {
                     .note("`all`, `any` and `not` combine conditions, so no question or score may use them"),
             );
         } else if s.is_empty()
-            || !s
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+            || !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         {
-            self.push(
-                Diagnostic::error(Code::BadId, format!("`{s}` is not a valid id")).at(
-                    file,
-                    range_of(id),
-                    "use lower-case letters, digits, `_` and `-`",
-                ),
-            );
+            self.push(Diagnostic::error(Code::BadId, format!("`{s}` is not a valid id")).at(
+                file,
+                range_of(id),
+                "use lower-case letters, digits, `_` and `-`",
+            ));
         }
     }
 
@@ -293,44 +246,38 @@ impl Validator<'_> {
                         self.push(
                             Diagnostic::error(
                                 Code::UnknownLanguage,
-                                format!(
-                                    "a text in `{}`, which the pack does not declare",
-                                    lang.value
-                                ),
+                                format!("a text in `{}`, which the pack does not declare", lang.value),
                             )
-                            .at(
-                                file,
-                                range_of(lang),
-                                format!("the pack's languages are: {declared}"),
-                            )
+                            .at(file, range_of(lang), format!("the pack's languages are: {declared}"))
                             .note("add it to `languages:` in the pack's `pack:` section"),
                         );
                     }
                     if value.trim().is_empty() {
                         self.push(
-                            Diagnostic::error(
-                                Code::EmptyText,
-                                format!("the `{}` text is empty", lang.value),
-                            )
-                            .at(
-                                file,
-                                range_of(lang),
-                                "write something here",
-                            ),
+                            Diagnostic::error(Code::EmptyText, format!("the `{}` text is empty", lang.value))
+                                .at(file, range_of(lang), "write something here"),
                         );
                     }
                     if lang.value == default_lang {
                         has_default = true;
                         text.default = value.trim().to_string();
                     } else {
-                        text.translations
-                            .push((lang.value.clone(), value.trim().to_string()));
+                        text.translations.push((lang.value.clone(), value.trim().to_string()));
                     }
                 }
                 if !has_default {
                     self.push(
-                        Diagnostic::error(Code::MissingTranslation, format!("this text has no `{default_lang}` version"))
-                            .at(file, range, format!("`{default_lang}` is the pack's default language, which every text needs")),
+                        Diagnostic::error(
+                            Code::MissingTranslation,
+                            format!("this text has no `{default_lang}` version"),
+                        )
+                        .at(
+                            file,
+                            range,
+                            format!(
+                                "`{default_lang}` is the pack's default language, which every text needs"
+                            ),
+                        ),
                     );
                 }
                 text
@@ -344,9 +291,10 @@ impl Validator<'_> {
             for q in &raw.questions {
                 let index = out.len();
                 let kind = self.kind(*file, q);
-                let show_if = q.show_if.as_ref().and_then(|c| {
-                    self.condition_in(*file, c, Scope::ShowIf { question: index }, &out)
-                });
+                let show_if = q
+                    .show_if
+                    .as_ref()
+                    .and_then(|c| self.condition_in(*file, c, Scope::ShowIf { question: index }, &out));
                 out.push(Question {
                     id: q.id.value.clone(),
                     kind,
@@ -366,12 +314,7 @@ impl Validator<'_> {
         let uses_bounds = matches!(kind, RawKind::Scale | RawKind::Number);
         if !uses_bounds {
             for bound in [&q.min, &q.max].into_iter().flatten() {
-                self.misplaced(
-                    file,
-                    range_of(bound),
-                    "min/max",
-                    "scale and number questions",
-                );
+                self.misplaced(file, range_of(bound), "min/max", "scale and number questions");
             }
         }
         if kind != RawKind::Scale
@@ -381,32 +324,22 @@ impl Validator<'_> {
         }
         let has_options = matches!(kind, RawKind::Single | RawKind::Multiple);
         if !has_options && let Some(options) = &q.options {
-            self.misplaced(
-                file,
-                range_of(options),
-                "options",
-                "single and multiple choice questions",
-            );
+            self.misplaced(file, range_of(options), "options", "single and multiple choice questions");
         }
         for bound in [&q.min, &q.max].into_iter().flatten() {
             if !bound.value.is_finite() {
-                self.push(
-                    Diagnostic::error(Code::BadWeight, "a bound must be a finite number").at(
-                        file,
-                        range_of(bound),
-                        "here",
-                    ),
-                );
+                self.push(Diagnostic::error(Code::BadWeight, "a bound must be a finite number").at(
+                    file,
+                    range_of(bound),
+                    "here",
+                ));
             }
         }
         match kind {
             RawKind::YesNo => Kind::YesNo,
             RawKind::Text => Kind::Text,
             RawKind::Number => {
-                let (min, max) = (
-                    q.min.as_ref().map(|m| m.value),
-                    q.max.as_ref().map(|m| m.value),
-                );
+                let (min, max) = (q.min.as_ref().map(|m| m.value), q.max.as_ref().map(|m| m.value));
                 if let (Some(lo), Some(hi)) = (&q.min, &q.max)
                     && lo.value > hi.value
                 {
@@ -433,23 +366,25 @@ impl Validator<'_> {
                             "a scale such as `min: 1` and `max: 5`",
                         ),
                     );
-                    return Kind::Scale {
-                        min: 0,
-                        max: 0,
-                        labels: Vec::new(),
-                    };
+                    return Kind::Scale { min: 0, max: 0, labels: Vec::new() };
                 };
                 let whole = |x: f64| x.fract() == 0.0 && x.abs() < 1e15;
                 if !whole(min.value) || !whole(max.value) || min.value >= max.value {
                     self.push(
-                        Diagnostic::error(Code::BadScale, format!("scale question `{}` needs whole-number bounds with `min` below `max`", q.id.value))
-                            .at(file, range_of(min), format!("the scale runs from {} to {}", min.value, max.value)),
+                        Diagnostic::error(
+                            Code::BadScale,
+                            format!(
+                                "scale question `{}` needs whole-number bounds with `min` below `max`",
+                                q.id.value
+                            ),
+                        )
+                        .at(
+                            file,
+                            range_of(min),
+                            format!("the scale runs from {} to {}", min.value, max.value),
+                        ),
                     );
-                    return Kind::Scale {
-                        min: 0,
-                        max: 0,
-                        labels: Vec::new(),
-                    };
+                    return Kind::Scale { min: 0, max: 0, labels: Vec::new() };
                 }
                 let (lo, hi) = (min.value as i64, max.value as i64);
                 let mut labels = Vec::new();
@@ -472,19 +407,11 @@ impl Validator<'_> {
                     }
                 }
                 labels.sort_by_key(|(p, _)| *p);
-                Kind::Scale {
-                    min: lo,
-                    max: hi,
-                    labels,
-                }
+                Kind::Scale { min: lo, max: hi, labels }
             }
             RawKind::Single | RawKind::Multiple => {
                 let options = self.options(file, q, kind_range);
-                if kind == RawKind::Single {
-                    Kind::Single { options }
-                } else {
-                    Kind::Multiple { options }
-                }
+                if kind == RawKind::Single { Kind::Single { options } } else { Kind::Multiple { options } }
             }
         }
     }
@@ -496,11 +423,7 @@ impl Validator<'_> {
                     Code::BadOptions,
                     format!("choice question `{}` has no options", q.id.value),
                 )
-                .at(
-                    file,
-                    kind_range,
-                    "a choice needs `options: [{value: ..., label: ...}]`",
-                ),
+                .at(file, kind_range, "a choice needs `options: [{value: ..., label: ...}]`"),
             );
             return Vec::new();
         };
@@ -517,11 +440,7 @@ impl Validator<'_> {
             self.push(
                 Diagnostic::error(
                     Code::TooManyOptions,
-                    format!(
-                        "choice question `{}` has {} options",
-                        q.id.value,
-                        raw.value.len()
-                    ),
+                    format!("choice question `{}` has {} options", q.id.value, raw.value.len()),
                 )
                 .at(file, range_of(raw), "at most 64 are allowed"),
             );
@@ -544,13 +463,11 @@ impl Validator<'_> {
             if let Some(score) = &option.score
                 && !score.value.is_finite()
             {
-                self.push(
-                    Diagnostic::error(Code::BadWeight, "a score must be a finite number").at(
-                        file,
-                        range_of(score),
-                        "here",
-                    ),
-                );
+                self.push(Diagnostic::error(Code::BadWeight, "a score must be a finite number").at(
+                    file,
+                    range_of(score),
+                    "here",
+                ));
             }
             out.push(Choice {
                 value: option.value.value.clone(),
@@ -600,33 +517,20 @@ impl Validator<'_> {
             RawConditionBody::List(items) => {
                 if items.is_empty() {
                     self.push(
-                        Diagnostic::error(
-                            Code::BadCondition,
-                            format!("`{}` has no conditions", key.value),
-                        )
-                        .at(
-                            file,
-                            range_of(key),
-                            "an empty list would make this always or never hold",
-                        ),
+                        Diagnostic::error(Code::BadCondition, format!("`{}` has no conditions", key.value))
+                            .at(file, range_of(key), "an empty list would make this always or never hold"),
                     );
                     return None;
                 }
-                let compiled: Vec<_> = items
-                    .iter()
-                    .map(|c| self.condition_in(file, c, scope, questions))
-                    .collect();
+                let compiled: Vec<_> =
+                    items.iter().map(|c| self.condition_in(file, c, scope, questions)).collect();
                 let compiled: Option<Vec<_>> = compiled.into_iter().collect();
                 let compiled = compiled?;
-                Some(if key.value == "all" {
-                    Condition::All(compiled)
-                } else {
-                    Condition::Any(compiled)
-                })
+                Some(if key.value == "all" { Condition::All(compiled) } else { Condition::Any(compiled) })
             }
-            RawConditionBody::One(inner) => Some(Condition::Not(Box::new(
-                self.condition_in(file, inner, scope, questions)?,
-            ))),
+            RawConditionBody::One(inner) => {
+                Some(Condition::Not(Box::new(self.condition_in(file, inner, scope, questions)?)))
+            }
             RawConditionBody::Test(test) => self.test(file, key, test, scope, questions),
         }
     }
@@ -648,9 +552,12 @@ impl Validator<'_> {
                 sorted.sort_unstable();
                 let help = did_you_mean(name, sorted.iter().copied());
                 self.push(
-                    Diagnostic::error(Code::UnknownQuestion, format!("the condition tests `{name}`, which the pack does not have"))
-                        .at(file, range_of(key), help)
-                        .note("a condition's key is `all`, `any`, `not`, or the id of a question or score"),
+                    Diagnostic::error(
+                        Code::UnknownQuestion,
+                        format!("the condition tests `{name}`, which the pack does not have"),
+                    )
+                    .at(file, range_of(key), help)
+                    .note("a condition's key is `all`, `any`, `not`, or the id of a question or score"),
                 );
                 return None;
             }
@@ -659,16 +566,13 @@ impl Validator<'_> {
             match target {
                 Target::Score(_) => {
                     self.push(
-                        Diagnostic::error(
-                            Code::ShowIfForward,
-                            format!("`show_if` reads the score `{name}`"),
-                        )
-                        .at(
-                            file,
-                            range_of(key),
-                            "scores need every answer, so a question cannot wait on one",
-                        )
-                        .note("base `show_if` on earlier questions"),
+                        Diagnostic::error(Code::ShowIfForward, format!("`show_if` reads the score `{name}`"))
+                            .at(
+                                file,
+                                range_of(key),
+                                "scores need every answer, so a question cannot wait on one",
+                            )
+                            .note("base `show_if` on earlier questions"),
                     );
                     return None;
                 }
@@ -692,11 +596,7 @@ impl Validator<'_> {
                             Code::ShowIfForward,
                             format!("`show_if` depends on `{name}`, which is asked later"),
                         )
-                        .at(
-                            file,
-                            range_of(key),
-                            "a question can depend only on questions before it",
-                        )
+                        .at(file, range_of(key), "a question can depend only on questions before it")
                         .note("move this question after the one it depends on"),
                     );
                     return None;
@@ -720,9 +620,7 @@ impl Validator<'_> {
             raw.is.as_ref().map(|s| ("is", range_of(s))),
             raw.in_.as_ref().map(|s| ("in", range_of(s))),
             raw.includes.as_ref().map(|s| ("includes", range_of(s))),
-            raw.includes_any
-                .as_ref()
-                .map(|s| ("includes_any", range_of(s))),
+            raw.includes_any.as_ref().map(|s| ("includes_any", range_of(s))),
             raw.at_least.as_ref().map(|s| ("at_least", range_of(s))),
             raw.at_most.as_ref().map(|s| ("at_most", range_of(s))),
             raw.answered.as_ref().map(|s| ("answered", range_of(s))),
@@ -732,24 +630,19 @@ impl Validator<'_> {
         .flatten()
         .collect();
         if present.is_empty() {
-            self.push(
-                Diagnostic::error(Code::BadCondition, format!("the test of `{name}` is empty")).at(
-                    file,
-                    range_of(test),
-                    format!("write one of: {}", allowed.join(", ")),
-                ),
-            );
+            self.push(Diagnostic::error(Code::BadCondition, format!("the test of `{name}` is empty")).at(
+                file,
+                range_of(test),
+                format!("write one of: {}", allowed.join(", ")),
+            ));
             return None;
         }
         for (field, range) in &present {
             if !allowed.contains(field) {
                 self.push(
-                    Diagnostic::error(
-                        Code::TestKindMismatch,
-                        format!("`{field}` does not fit `{name}`"),
-                    )
-                    .at(file, range.clone(), what.clone())
-                    .note(format!("it allows: {}", allowed.join(", "))),
+                    Diagnostic::error(Code::TestKindMismatch, format!("`{field}` does not fit `{name}`"))
+                        .at(file, range.clone(), what.clone())
+                        .note(format!("it allows: {}", allowed.join(", "))),
                 );
                 ok = false;
             }
@@ -775,9 +668,7 @@ impl Validator<'_> {
                         self.push(
                             Diagnostic::error(
                                 Code::TestKindMismatch,
-                                format!(
-                                    "`{name}` is a yes/no question, so `is` takes true or false"
-                                ),
+                                format!("`{name}` is a yes/no question, so `is` takes true or false"),
                             )
                             .at(file, range_of(is), format!("`{other}` is neither"))
                             .note("write `is: true` or `is: false`"),
@@ -799,13 +690,11 @@ impl Validator<'_> {
         }
         if let Some(list) = &raw.in_ {
             if list.value.is_empty() {
-                self.push(
-                    Diagnostic::error(Code::BadCondition, "`in` has no values").at(
-                        file,
-                        range_of(list),
-                        "it could never hold",
-                    ),
-                );
+                self.push(Diagnostic::error(Code::BadCondition, "`in` has no values").at(
+                    file,
+                    range_of(list),
+                    "it could never hold",
+                ));
                 ok = false;
             } else if matches!(kind, Some(Kind::Single { .. })) {
                 match self.option_bits(file, name, options, &list.value) {
@@ -813,11 +702,8 @@ impl Validator<'_> {
                     None => ok = false,
                 }
             } else {
-                let numbers: Vec<Option<f64>> = list
-                    .value
-                    .iter()
-                    .map(|v| self.number(file, name, v, lo, hi))
-                    .collect();
+                let numbers: Vec<Option<f64>> =
+                    list.value.iter().map(|v| self.number(file, name, v, lo, hi)).collect();
                 match numbers.into_iter().collect::<Option<Vec<f64>>>() {
                     Some(ns) => tests.push(Test::NumberIn(ns)),
                     None => ok = false,
@@ -832,13 +718,11 @@ impl Validator<'_> {
         }
         if let Some(list) = &raw.includes_any {
             if list.value.is_empty() {
-                self.push(
-                    Diagnostic::error(Code::BadCondition, "`includes_any` has no values").at(
-                        file,
-                        range_of(list),
-                        "it could never hold",
-                    ),
-                );
+                self.push(Diagnostic::error(Code::BadCondition, "`includes_any` has no values").at(
+                    file,
+                    range_of(list),
+                    "it could never hold",
+                ));
                 ok = false;
             } else {
                 match self.option_bits(file, name, options, &list.value) {
@@ -864,11 +748,7 @@ impl Validator<'_> {
                 );
                 ok = false;
             } else {
-                tests.push(if is_floor {
-                    Test::AtLeast(value)
-                } else {
-                    Test::AtMost(value)
-                });
+                tests.push(if is_floor { Test::AtLeast(value) } else { Test::AtMost(value) });
             }
         }
         if let Some(answered) = &raw.answered {
@@ -876,18 +756,18 @@ impl Validator<'_> {
         }
         if let Some(pattern) = &raw.matches {
             // Size-limited, and the regex crate runs in linear time: a pack cannot hang us.
-            match RegexBuilder::new(&pattern.value)
-                .size_limit(1 << 20)
-                .build()
-            {
+            match RegexBuilder::new(&pattern.value).size_limit(1 << 20).build() {
                 Ok(re) => tests.push(Test::Matches(re)),
                 Err(err) => {
                     let reason = err.to_string();
                     let reason = reason.lines().last().unwrap_or("").trim().to_string();
                     self.push(
-                        Diagnostic::error(Code::BadRegex, format!("the pattern for `{name}` does not compile"))
-                            .at(file, range_of(pattern), reason)
-                            .note("patterns use the syntax of Rust's `regex` crate; (?i) makes one ignore case"),
+                        Diagnostic::error(
+                            Code::BadRegex,
+                            format!("the pattern for `{name}` does not compile"),
+                        )
+                        .at(file, range_of(pattern), reason)
+                        .note("patterns use the syntax of Rust's `regex` crate; (?i) makes one ignore case"),
                     );
                     ok = false;
                 }
@@ -896,15 +776,8 @@ impl Validator<'_> {
         if !ok {
             return None;
         }
-        let mut compiled: Vec<Condition> = tests
-            .into_iter()
-            .map(|t| Condition::Test(target, t))
-            .collect();
-        Some(if compiled.len() == 1 {
-            compiled.remove(0)
-        } else {
-            Condition::All(compiled)
-        })
+        let mut compiled: Vec<Condition> = tests.into_iter().map(|t| Condition::Test(target, t)).collect();
+        Some(if compiled.len() == 1 { compiled.remove(0) } else { Condition::All(compiled) })
     }
 
     fn number(
@@ -919,23 +792,18 @@ impl Validator<'_> {
             self.push(
                 Diagnostic::error(
                     Code::TestKindMismatch,
-                    format!(
-                        "`{name}` is compared with `{}`, which is not a number",
-                        raw.value
-                    ),
+                    format!("`{name}` is compared with `{}`, which is not a number", raw.value),
                 )
                 .at(file, range_of(raw), "expected a number"),
             );
             return None;
         };
         if !n.is_finite() || lo.is_some_and(|l| n < l) || hi.is_some_and(|h| n > h) {
-            self.push(
-                Diagnostic::error(Code::ValueOutOfRange, format!("`{name}` can never be {n}")).at(
-                    file,
-                    range_of(raw),
-                    range_label(lo, hi),
-                ),
-            );
+            self.push(Diagnostic::error(Code::ValueOutOfRange, format!("`{name}` can never be {n}")).at(
+                file,
+                range_of(raw),
+                range_label(lo, hi),
+            ));
             return None;
         }
         Some(n)
@@ -976,11 +844,7 @@ impl Validator<'_> {
                 let mut parts = Vec::new();
                 if s.parts.value.is_empty() {
                     self.push(
-                        Diagnostic::error(
-                            Code::BadScore,
-                            format!("score `{}` has no parts", s.id.value),
-                        )
-                        .at(
+                        Diagnostic::error(Code::BadScore, format!("score `{}` has no parts", s.id.value)).at(
                             *file,
                             range_of(&s.parts),
                             "add `- question: ...`",
@@ -992,17 +856,8 @@ impl Validator<'_> {
                         parts.push(p);
                     }
                 }
-                let bands = s
-                    .bands
-                    .as_ref()
-                    .map(|b| self.bands(*file, b))
-                    .unwrap_or_default();
-                out.push(Score {
-                    id: s.id.value.clone(),
-                    name: self.text(*file, &s.name),
-                    parts,
-                    bands,
-                });
+                let bands = s.bands.as_ref().map(|b| self.bands(*file, b)).unwrap_or_default();
+                out.push(Score { id: s.id.value.clone(), name: self.text(*file, &s.name), parts, bands });
             }
         }
         out
@@ -1014,11 +869,8 @@ impl Validator<'_> {
             Some(Target::Question(i)) => *i,
             other => {
                 let candidates: Vec<&str> = self.questions.iter().map(|q| q.id.as_str()).collect();
-                let what = if other.is_some() {
-                    "a score, not a question"
-                } else {
-                    "not a question of the pack"
-                };
+                let what =
+                    if other.is_some() { "a score, not a question" } else { "not a question of the pack" };
                 self.push(
                     Diagnostic::error(
                         Code::UnknownQuestion,
@@ -1036,30 +888,22 @@ impl Validator<'_> {
         let question = &self.questions[index];
         let weight = part.weight.as_ref().map_or(1.0, |w| w.value);
         if !weight.is_finite() {
-            self.push(
-                Diagnostic::error(Code::BadWeight, "a weight must be a finite number").at(
-                    file,
-                    range_of(part.weight.as_ref()?),
-                    "here",
-                ),
-            );
+            self.push(Diagnostic::error(Code::BadWeight, "a weight must be a finite number").at(
+                file,
+                range_of(part.weight.as_ref()?),
+                "here",
+            ));
             return None;
         }
         let bad = |v: &mut Self, why: String| {
             v.push(
-                Diagnostic::error(
-                    Code::BadScore,
-                    format!("question `{name}` cannot be scored as written"),
-                )
-                .at(file, range_of(&part.question), why),
+                Diagnostic::error(Code::BadScore, format!("question `{name}` cannot be scored as written"))
+                    .at(file, range_of(&part.question), why),
             );
         };
         for field in [&part.yes, &part.no].into_iter().flatten() {
             if !matches!(question.kind, Kind::YesNo) {
-                bad(
-                    self,
-                    "`yes` and `no` points belong to yes/no questions".into(),
-                );
+                bad(self, "`yes` and `no` points belong to yes/no questions".into());
                 let _ = field;
                 return None;
             }
@@ -1072,20 +916,13 @@ impl Validator<'_> {
             Kind::Scale { min, max, .. } => (*min as f64, *max as f64),
             Kind::YesNo => {
                 let (Some(yes), Some(no)) = (&part.yes, &part.no) else {
-                    bad(
-                        self,
-                        "a yes/no question needs `yes:` and `no:` points".into(),
-                    );
+                    bad(self, "a yes/no question needs `yes:` and `no:` points".into());
                     return None;
                 };
                 (yes.value.min(no.value), yes.value.max(no.value))
             }
             Kind::Single { options } => {
-                let Some(scores) = options
-                    .iter()
-                    .map(|o| o.score)
-                    .collect::<Option<Vec<f64>>>()
-                else {
+                let Some(scores) = options.iter().map(|o| o.score).collect::<Option<Vec<f64>>>() else {
                     bad(self, "every option needs a `score:` to be counted".into());
                     return None;
                 };
@@ -1095,28 +932,15 @@ impl Validator<'_> {
                 )
             }
             Kind::Multiple { options } => {
-                let Some(scores) = options
-                    .iter()
-                    .map(|o| o.score)
-                    .collect::<Option<Vec<f64>>>()
-                else {
+                let Some(scores) = options.iter().map(|o| o.score).collect::<Option<Vec<f64>>>() else {
                     bad(self, "every option needs a `score:` to be counted".into());
                     return None;
                 };
-                (
-                    scores.iter().filter(|s| **s < 0.0).sum(),
-                    scores.iter().filter(|s| **s > 0.0).sum(),
-                )
+                (scores.iter().filter(|s| **s < 0.0).sum(), scores.iter().filter(|s| **s > 0.0).sum())
             }
-            Kind::Number {
-                min: Some(lo),
-                max: Some(hi),
-            } => (*lo, *hi),
+            Kind::Number { min: Some(lo), max: Some(hi) } => (*lo, *hi),
             Kind::Number { .. } => {
-                bad(
-                    self,
-                    "a number question needs `min` and `max` to be scored".into(),
-                );
+                bad(self, "a number question needs `min` and `max` to be scored".into());
                 return None;
             }
             Kind::Text => {
@@ -1124,11 +948,8 @@ impl Validator<'_> {
                 return None;
             }
         };
-        let (least, most) = if weight >= 0.0 {
-            (least * weight, most * weight)
-        } else {
-            (most * weight, least * weight)
-        };
+        let (least, most) =
+            if weight >= 0.0 { (least * weight, most * weight) } else { (most * weight, least * weight) };
         Some(ScorePart {
             question: index,
             weight,
@@ -1163,10 +984,7 @@ impl Validator<'_> {
                 break;
             }
             if band.to <= band.from {
-                problem = Some(format!(
-                    "band `{}` ends at {}, not after its start",
-                    band.id, band.to
-                ));
+                problem = Some(format!("band `{}` ends at {}, not after its start", band.id, band.to));
                 break;
             }
             expected_from = band.to;
@@ -1187,8 +1005,7 @@ impl Validator<'_> {
     fn modality_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
         let found = self.names.modalities.get(&raw.value).copied();
         if found.is_none() {
-            let mut candidates: Vec<&str> =
-                self.names.modalities.keys().map(String::as_str).collect();
+            let mut candidates: Vec<&str> = self.names.modalities.keys().map(String::as_str).collect();
             candidates.sort_unstable();
             let help = did_you_mean(&raw.value, candidates.iter().copied());
             self.push(
@@ -1203,11 +1020,7 @@ impl Validator<'_> {
     }
 
     fn reference(&mut self, file: FileId, raw: &Spanned<String>, what: &str) -> Option<usize> {
-        let names = if what == "guide" {
-            &self.names.guides
-        } else {
-            &self.names.support
-        };
+        let names = if what == "guide" { &self.names.guides } else { &self.names.support };
         let found = names.get(&raw.value).copied();
         if found.is_none() {
             let mut candidates: Vec<&str> = names.keys().map(String::as_str).collect();
@@ -1225,9 +1038,7 @@ impl Validator<'_> {
     }
 
     fn references(&mut self, file: FileId, raw: &[Spanned<String>], what: &str) -> Vec<usize> {
-        raw.iter()
-            .filter_map(|r| self.reference(file, r, what))
-            .collect()
+        raw.iter().filter_map(|r| self.reference(file, r, what)).collect()
     }
 
     fn flags(&mut self, files: &[(FileId, RawFile)]) -> Vec<Flag> {
@@ -1235,27 +1046,25 @@ impl Validator<'_> {
         for (file, raw) in files {
             for f in &raw.flags {
                 let when = self.condition(*file, &f.when, Scope::Anywhere);
-                let rules_out = f
-                    .rules_out
-                    .iter()
-                    .filter_map(|m| self.modality_ref(*file, m))
-                    .collect();
-                let about = f
-                    .about
-                    .iter()
-                    .filter_map(|m| self.modality_ref(*file, m))
-                    .collect();
-                let puts_first = f
-                    .puts_first
-                    .as_ref()
-                    .and_then(|m| self.modality_ref(*file, m));
+                let rules_out = f.rules_out.iter().filter_map(|m| self.modality_ref(*file, m)).collect();
+                let about = f.about.iter().filter_map(|m| self.modality_ref(*file, m)).collect();
+                let puts_first = f.puts_first.as_ref().and_then(|m| self.modality_ref(*file, m));
                 let support = self.references(*file, &f.support, "support resource");
                 let guides = self.references(*file, &f.guides, "guide");
                 if f.severity.value == RawSeverity::Urgent && f.support.is_empty() {
                     self.push(
-                        Diagnostic::error(Code::UrgentWithoutSupport, format!("urgent flag `{}` names no support resource", f.id.value))
-                            .at(*file, range_of(&f.id), "a person in distress must be shown where to get help now")
-                            .note("add `support: [<id>, ...]` naming resources from the pack's `support:` section"),
+                        Diagnostic::error(
+                            Code::UrgentWithoutSupport,
+                            format!("urgent flag `{}` names no support resource", f.id.value),
+                        )
+                        .at(
+                            *file,
+                            range_of(&f.id),
+                            "a person in distress must be shown where to get help now",
+                        )
+                        .note(
+                            "add `support: [<id>, ...]` naming resources from the pack's `support:` section",
+                        ),
                     );
                 }
                 let message = self.text(*file, &f.message);
@@ -1282,31 +1091,17 @@ impl Validator<'_> {
 
     fn rules(&mut self, files: &[(FileId, RawFile)]) -> Vec<Rule> {
         let mut out = Vec::new();
-        let mut seen: HashMap<String, ()> = HashMap::new();
         for (file, raw) in files {
             for r in &raw.rules {
-                self.check_id_form(*file, &r.id);
-                if seen.insert(r.id.value.clone(), ()).is_some() {
-                    self.push(
-                        Diagnostic::error(
-                            Code::DuplicateId,
-                            format!("two of the pack's rules are called `{}`", r.id.value),
-                        )
-                        .at(
-                            *file,
-                            range_of(&r.id),
-                            "this id is already taken",
-                        ),
-                    );
-                }
                 let when = self.condition(*file, &r.when, Scope::Anywhere);
                 let mut weights = Vec::new();
                 for (modality, weight) in &r.weights.value.0 {
                     if !weight.value.is_finite() {
-                        self.push(
-                            Diagnostic::error(Code::BadWeight, "a weight must be a finite number")
-                                .at(*file, range_of(weight), "here"),
-                        );
+                        self.push(Diagnostic::error(Code::BadWeight, "a weight must be a finite number").at(
+                            *file,
+                            range_of(weight),
+                            "here",
+                        ));
                     }
                     if let Some(m) = self.modality_ref(*file, modality) {
                         weights.push((m, weight.value));
@@ -1401,23 +1196,12 @@ fn range_label(lo: Option<f64>, hi: Option<f64>) -> String {
 
 fn test_cases(
     ruleset: &RuleSet,
-    names: &Names,
     files: &[(FileId, RawFile)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<TestCase> {
     let mut out = Vec::new();
-    let mut seen = HashMap::new();
     for (file, raw) in files {
         for case in &raw.tests {
-            if seen.insert(case.id.value.clone(), ()).is_some() {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::DuplicateId,
-                        format!("two of the pack's tests are called `{}`", case.id.value),
-                    )
-                    .at(*file, range_of(&case.id), "this id is already taken"),
-                );
-            }
             let answers = match answers::check(ruleset, *file, &case.answers, None) {
                 Ok(a) => Some(a),
                 Err(mut errs) => {
@@ -1425,92 +1209,71 @@ fn test_cases(
                     None
                 }
             };
-            let mut modality = |m: &Spanned<String>| {
-                let found = names.modalities.get(&m.value).copied();
-                if found.is_none() {
-                    let mut candidates: Vec<&str> =
-                        names.modalities.keys().map(String::as_str).collect();
-                    candidates.sort_unstable();
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::UnknownModality,
-                            format!("`{}` is not a modality of the pack", m.value),
-                        )
-                        .at(
-                            *file,
-                            range_of(m),
-                            did_you_mean(&m.value, candidates.iter().copied()),
-                        ),
-                    );
-                }
-                found
-            };
-            let primary = case.expect.primary.as_ref().and_then(&mut modality);
-            let not_primary = case
-                .expect
-                .not_primary
-                .iter()
-                .filter_map(&mut modality)
-                .collect();
-            let mut flag = |f: &Spanned<String>| {
-                let found = names
-                    .flags
-                    .get(&f.value)
-                    .and_then(|_| ruleset.flag(&f.value));
-                if found.is_none() {
-                    let mut candidates: Vec<&str> =
-                        names.flags.keys().map(String::as_str).collect();
-                    candidates.sort_unstable();
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::UnknownReference,
-                            format!("`{}` is not a flag of the pack", f.value),
-                        )
-                        .at(
-                            *file,
-                            range_of(f),
-                            did_you_mean(&f.value, candidates.iter().copied()),
-                        ),
-                    );
-                }
-                found
-            };
-            let flags = case.expect.flags.iter().filter_map(&mut flag).collect();
-            let no_flags = case.expect.no_flags.iter().filter_map(&mut flag).collect();
-            if let Some(band) = &case.expect.band {
-                let bands = ruleset
-                    .readiness
-                    .map(|r| &ruleset.scores[r].bands[..])
-                    .unwrap_or(&[]);
-                if !bands.iter().any(|b| b.id == band.value) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::UnknownReference,
-                            format!("`{}` is not a band of the readiness score", band.value),
-                        )
-                        .at(
-                            *file,
-                            range_of(band),
-                            did_you_mean(&band.value, bands.iter().map(|b| b.id.as_str())),
-                        ),
-                    );
-                }
-            }
+            let expect = resolve_expect(ruleset, *file, &case.expect, diagnostics);
             if let Some(answers) = answers {
                 out.push(TestCase {
                     id: case.id.value.clone(),
                     description: case.description.clone(),
                     answers,
-                    expect: Expect {
-                        primary,
-                        not_primary,
-                        flags,
-                        no_flags,
-                        band: case.expect.band.as_ref().map(|b| b.value.clone()),
-                    },
+                    expect,
                 });
             }
         }
     }
     out
+}
+
+/// Resolves what a test expects against a finished rule set, reporting every unknown name.
+pub fn resolve_expect(
+    ruleset: &RuleSet,
+    file: FileId,
+    raw: &RawExpect,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Expect {
+    let mut modality = |m: &Spanned<String>| {
+        let found = ruleset.modality(&m.value);
+        if found.is_none() {
+            let help = did_you_mean(&m.value, ruleset.modalities.iter().map(|x| x.id.as_str()));
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownModality,
+                    format!("`{}` is not a modality of the pack", m.value),
+                )
+                .at(file, range_of(m), help),
+            );
+        }
+        found
+    };
+    let primary = raw.primary.as_ref().and_then(&mut modality);
+    let not_primary = raw.not_primary.iter().filter_map(&mut modality).collect();
+    let mut flag = |f: &Spanned<String>| {
+        let found = ruleset.flag(&f.value);
+        if found.is_none() {
+            let help = did_you_mean(&f.value, ruleset.flags.iter().map(|x| x.id.as_str()));
+            diagnostics.push(
+                Diagnostic::error(Code::UnknownReference, format!("`{}` is not a flag of the pack", f.value))
+                    .at(file, range_of(f), help),
+            );
+        }
+        found
+    };
+    let flags = raw.flags.iter().filter_map(&mut flag).collect();
+    let no_flags = raw.no_flags.iter().filter_map(&mut flag).collect();
+    if let Some(band) = &raw.band {
+        let bands = ruleset.readiness.map(|r| &ruleset.scores[r].bands[..]).unwrap_or(&[]);
+        if !bands.iter().any(|b| b.id == band.value) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownReference,
+                    format!("`{}` is not a band of the readiness score", band.value),
+                )
+                .at(
+                    file,
+                    range_of(band),
+                    did_you_mean(&band.value, bands.iter().map(|b| b.id.as_str())),
+                ),
+            );
+        }
+    }
+    Expect { primary, not_primary, flags, no_flags, band: raw.band.as_ref().map(|b| b.value.clone()) }
 }

@@ -44,38 +44,24 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         None => writeln!(out, "\n## No recommendation\n")?,
     }
-    if let Some(readiness) = &r.readiness {
+    if let Some(readiness) = r.readiness.as_ref().filter(|_| r.recommendation.put_first_by.is_none()) {
         let band = readiness.band_label.as_deref().unwrap_or("");
-        writeln!(
-            out,
-            "\n**{}:** {} of 100. {band}",
-            readiness.name, readiness.score
-        )?;
+        writeln!(out, "\n**{}:** {} of 100. {band}", readiness.name, readiness.score)?;
     }
     if !r.urgent && !r.recommendation.ranking.is_empty() {
-        writeln!(
-            out,
-            "\n## Ranking\n\n| # | support | weight |\n|---|---|---|"
-        )?;
+        writeln!(out, "\n## Ranking\n\n| # | support | weight |\n|---|---|---|")?;
         for (i, m) in r.recommendation.ranking.iter().enumerate() {
             writeln!(out, "| {} | {} | {} |", i + 1, m.name, number(m.score))?;
         }
     }
-    let cautions: Vec<_> = r
-        .flags
-        .iter()
-        .filter(|f| f.severity != "urgent" && f.concerns(primary))
-        .collect();
+    let cautions: Vec<_> = r.flags.iter().filter(|f| !r.urgent && f.concerns(primary)).collect();
     if !cautions.is_empty() {
         writeln!(out, "\n## Please note\n")?;
         for flag in cautions {
             let ruled = flag_rules_out(r, flag);
             let mut text = cite(&flag.message, &flag.source);
             if !ruled.is_empty() {
-                text.push_str(&format!(
-                    " For now, this rules out: {}.",
-                    join_names(&ruled)
-                ));
+                text.push_str(&format!(" For now, this rules out: {}.", join_names(&ruled)));
             }
             writeln!(out, "- {text}")?;
         }
@@ -87,20 +73,14 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .weights
                 .iter()
                 .map(|w| {
-                    format!(
-                        "{} {}{}",
-                        w.modality,
-                        if w.weight >= 0.0 { "+" } else { "" },
-                        number(w.weight)
-                    )
+                    format!("{} {}{}", w.modality, if w.weight >= 0.0 { "+" } else { "" }, number(w.weight))
                 })
                 .collect();
-            writeln!(
-                out,
-                "- {} `{}`",
-                cite(&reason.because, &reason.source),
-                weights.join(", ")
-            )?;
+            if weights.is_empty() {
+                writeln!(out, "- {}", cite(&reason.because, &reason.source))?;
+            } else {
+                writeln!(out, "- {} `{}`", cite(&reason.because, &reason.source), weights.join(", "))?;
+            }
         }
     }
     if !r.next_steps.is_empty() {
@@ -118,11 +98,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !r.ignored_answers.is_empty() {
         writeln!(out, "\n## Answers not used\n")?;
         for q in &r.ignored_answers {
-            writeln!(
-                out,
-                "- \"{}\" (`{}`): the other answers skip this question.",
-                q.text, q.question
-            )?;
+            writeln!(out, "- \"{}\" (`{}`): the other answers skip this question.", q.text, q.question)?;
         }
     }
     writeln!(

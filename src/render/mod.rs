@@ -27,11 +27,7 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write, color: bool)
 
 /// A number as people write it: no trailing `.0`.
 pub(crate) fn number(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
+    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") }
 }
 
 /// The reasons that count for (`sign > 0`) or against (`sign < 0`) a modality.
@@ -43,11 +39,7 @@ pub(crate) fn reasons_for<'a>(
     report
         .reasons
         .iter()
-        .filter(|r| {
-            r.weights
-                .iter()
-                .any(|w| w.modality == modality && w.weight * sign > 0.0)
-        })
+        .filter(|r| r.weights.iter().any(|w| w.modality == modality && w.weight * sign > 0.0))
         .collect()
 }
 
@@ -61,15 +53,6 @@ pub(crate) fn join_names(names: &[&str]) -> String {
 }
 
 /// The non-urgent flags worth telling the person about, with what each rules out, by name.
-pub(crate) fn flag_rules_out<'a>(
-    report: &'a Report,
-    flag: &crate::report::FlagOut,
-) -> Vec<&'a str> {
-    report
-        .recommendation
-        .ruled_out
-        .iter()
-        .filter(|r| r.by_flag == flag.id)
-        .map(|r| r.name.as_str())
-        .collect()
+pub(crate) fn flag_rules_out<'a>(report: &'a Report, flag: &crate::report::FlagOut) -> Vec<&'a str> {
+    report.recommendation.ruled_out.iter().filter(|r| r.by_flag == flag.id).map(|r| r.name.as_str()).collect()
 }

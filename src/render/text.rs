@@ -34,27 +34,17 @@ impl Printer<'_> {
     }
 
     fn alarm(&mut self, text: &str) -> io::Result<()> {
-        self.styled(
-            text,
-            ColorSpec::new()
-                .set_bold(true)
-                .set_fg(Some(Color::Red))
-                .clone(),
-        )
+        self.styled(text, ColorSpec::new().set_bold(true).set_fg(Some(Color::Red)).clone())
     }
 
     fn para(&mut self, text: &str, indent: &str) -> io::Result<()> {
-        let options = Options::new(WIDTH)
-            .initial_indent(indent)
-            .subsequent_indent(indent);
+        let options = Options::new(WIDTH).initial_indent(indent).subsequent_indent(indent);
         writeln!(self.out, "{}", textwrap::fill(text, options))
     }
 
     fn item(&mut self, bullet: &str, text: &str) -> io::Result<()> {
         let rest = " ".repeat(bullet.chars().count());
-        let options = Options::new(WIDTH)
-            .initial_indent(bullet)
-            .subsequent_indent(&rest);
+        let options = Options::new(WIDTH).initial_indent(bullet).subsequent_indent(&rest);
         writeln!(self.out, "{}", textwrap::fill(text, options))
     }
 }
@@ -67,10 +57,7 @@ fn cite(text: &str, source: &Option<String>) -> String {
 }
 
 pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer {
-        out: Ansi::new(out),
-        color,
-    };
+    let mut p = Printer { out: Ansi::new(out), color };
     let primary = r.recommendation.primary.as_deref();
     let title = match &r.respondent {
         Some(name) => format!("{}: for {name}", r.pack.name),
@@ -99,13 +86,13 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             if let Some(fits) = &r.recommendation.fits_when {
                 p.para(fits, "  ")?;
             }
-            if let Some(readiness) = &r.readiness {
+            // Beside a flag that decided the recommendation (care first), readiness for
+            // something else would only confuse.
+            if let Some(readiness) = r.readiness.as_ref().filter(|_| r.recommendation.put_first_by.is_none())
+            {
                 let band = readiness.band_label.as_deref().unwrap_or("");
                 writeln!(p.out)?;
-                p.para(
-                    &format!("{}: {} of 100. {band}", readiness.name, readiness.score),
-                    "  ",
-                )?;
+                p.para(&format!("{}: {} of 100. {band}", readiness.name, readiness.score), "  ")?;
             }
             if !r.urgent {
                 let for_it = reasons_for(r, id, 1.0);
@@ -122,14 +109,8 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                         p.item("  • ", &cite(&reason.because, &reason.source))?;
                     }
                 }
-                let others: Vec<_> = r
-                    .recommendation
-                    .ranking
-                    .iter()
-                    .skip(1)
-                    .filter(|m| m.score > 0.0)
-                    .take(3)
-                    .collect();
+                let others: Vec<_> =
+                    r.recommendation.ranking.iter().skip(1).filter(|m| m.score > 0.0).take(3).collect();
                 if !others.is_empty() {
                     p.heading("Also worth considering")?;
                     for (i, m) in others.iter().enumerate() {
@@ -143,28 +124,20 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         }
         _ => {
             p.heading("No recommendation")?;
-            p.para(
-                "Nothing in this pack can be recommended beside what is said above.",
-                "  ",
-            )?;
+            p.para("Nothing in this pack can be recommended beside what is said above.", "  ")?;
         }
     }
 
-    let cautions: Vec<_> = r
-        .flags
-        .iter()
-        .filter(|f| f.severity != "urgent" && f.kind != "pitfall" && f.concerns(primary))
-        .collect();
+    // Under an urgent flag the report stays short: support, then next steps.
+    let cautions: Vec<_> =
+        r.flags.iter().filter(|f| !r.urgent && f.kind != "pitfall" && f.concerns(primary)).collect();
     if !cautions.is_empty() {
         p.heading("Please note")?;
         for flag in cautions {
             let ruled = flag_rules_out(r, flag);
             let mut text = cite(&flag.message, &flag.source);
             if !ruled.is_empty() {
-                text.push_str(&format!(
-                    " For now, this rules out: {}.",
-                    join_names(&ruled)
-                ));
+                text.push_str(&format!(" For now, this rules out: {}.", join_names(&ruled)));
             }
             p.item("  • ", &text)?;
         }
@@ -178,11 +151,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             }
         }
     }
-    let pitfalls: Vec<_> = r
-        .flags
-        .iter()
-        .filter(|f| f.kind == "pitfall" && f.concerns(primary))
-        .collect();
+    let pitfalls: Vec<_> = r.flags.iter().filter(|f| f.kind == "pitfall" && f.concerns(primary)).collect();
     if !pitfalls.is_empty() && !r.urgent {
         p.heading("Watch out for")?;
         for flag in pitfalls {
@@ -215,10 +184,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         for q in &r.ignored_answers {
             p.item(
                 "  • ",
-                &format!(
-                    "\"{}\" ({}): your other answers skip this question.",
-                    q.text, q.question
-                ),
+                &format!("\"{}\" ({}): your other answers skip this question.", q.text, q.question),
             )?;
         }
     }

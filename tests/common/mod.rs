@@ -1,0 +1,57 @@
+//! Helpers shared by the integration tests: the default pack, rendering, and case folders.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use crossroads::diag::{Diagnostic, Sources};
+use crossroads::render::{Format, render};
+use crossroads::{RuleSet, pack, report};
+
+pub fn default_pack(sources: &mut Sources) -> RuleSet {
+    match pack::load_embedded(sources) {
+        Ok(ruleset) => ruleset,
+        Err(diagnostics) => {
+            panic!("the default pack must load:\n{}", diagnostics_text(sources, &diagnostics))
+        }
+    }
+}
+
+pub fn diagnostics_text(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+    let mut out = Vec::new();
+    sources.render(diagnostics, &mut out, false).expect("render to a buffer");
+    String::from_utf8(out).expect("diagnostics are UTF-8")
+}
+
+pub fn report_text(ruleset: &RuleSet, assessment: &crossroads::Assessment, format: Format) -> String {
+    let report = report::build(ruleset, assessment, None);
+    let mut out = Vec::new();
+    render(&report, format, &mut out, false).expect("render to a buffer");
+    String::from_utf8(out).expect("reports are UTF-8")
+}
+
+/// The sub-folders of `tests/<dir>`, sorted, so that runs are repeatable.
+pub fn case_dirs(dir: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir);
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// A path as the tests show it: relative to the crate, with forward slashes.
+pub fn shown(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Snapshot settings that put `name.snap` in `dir`, beside the case's input.
+pub fn snapshot_beside(dir: &Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}

@@ -1,0 +1,66 @@
+//! Every persona under `tests/cases/` is assessed with the default pack: what the guidance
+//! says of them (`expect.yaml`) must hold, and their text, JSON and Markdown reports are locked.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use crossroads::diag::Sources;
+use crossroads::render::Format;
+use crossroads::{answers, evaluate, pack};
+
+#[test]
+fn personas_get_what_the_guidance_says_and_their_reports_are_locked() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    let mut primaries = BTreeSet::new();
+    let mut failures = Vec::new();
+    let cases = common::case_dirs("cases");
+    assert!(cases.len() >= 14, "at least 14 personas, found {}", cases.len());
+
+    for dir in &cases {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let answers_path = dir.join("answers.yaml");
+        let text = std::fs::read_to_string(&answers_path).expect("answers.yaml");
+        let file = sources.add(common::shown(&answers_path), text);
+        let answers = answers::read(&ruleset, &sources, file)
+            .unwrap_or_else(|d| panic!("{name}: {}", common::diagnostics_text(&sources, &d)));
+        let expect_path = dir.join("expect.yaml");
+        let expect_file = sources
+            .add(common::shown(&expect_path), std::fs::read_to_string(&expect_path).expect("expect.yaml"));
+        let expect = pack::read_expect(&ruleset, &sources, expect_file)
+            .unwrap_or_else(|d| panic!("{name}: {}", common::diagnostics_text(&sources, &d)));
+
+        let assessment = evaluate(&ruleset, &answers);
+        for problem in crossroads::evaluate::unmet(&ruleset, &assessment, &expect) {
+            failures.push(format!("{name}: {problem}"));
+        }
+        if let Some(p) = assessment.primary {
+            primaries.insert(ruleset.modalities[p].id.clone());
+        }
+
+        common::snapshot_beside(dir).bind(|| {
+            insta::assert_snapshot!("text", common::report_text(&ruleset, &assessment, Format::Text));
+            insta::assert_snapshot!("markdown", common::report_text(&ruleset, &assessment, Format::Markdown));
+            insta::assert_snapshot!("json", common::report_text(&ruleset, &assessment, Format::Json));
+        });
+    }
+    assert!(failures.is_empty(), "expectations not met:\n{}", failures.join("\n"));
+
+    let all: BTreeSet<String> = ruleset.modalities.iter().map(|m| m.id.clone()).collect();
+    let missing: Vec<_> = all.difference(&primaries).collect();
+    assert!(missing.is_empty(), "no persona gets these as the primary: {missing:?}");
+}
+
+#[test]
+fn the_same_answers_give_the_same_report() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    let dir = &common::case_dirs("cases")[0];
+    let text = std::fs::read_to_string(dir.join("answers.yaml")).unwrap();
+    let file = sources.add("answers.yaml", text);
+    let answers = answers::read(&ruleset, &sources, file).unwrap();
+    let first = common::report_text(&ruleset, &evaluate(&ruleset, &answers), Format::Json);
+    let second = common::report_text(&ruleset, &evaluate(&ruleset, &answers), Format::Json);
+    assert_eq!(first, second);
+}
