@@ -43,8 +43,9 @@ struct RawAnswersFile {
 /// Parses and checks an answers file that is already among the `sources`.
 pub fn read(ruleset: &RuleSet, sources: &Sources, file: FileId) -> Result<Answers, Vec<Diagnostic>> {
     let raw: RawAnswersFile = yaml::parse(sources.source(file)).map_err(|err| {
-        let mut d = Diagnostic::error(err.code, err.message).at(file, err.range, "here");
-        if err.code == Code::UnknownField || err.code == Code::MissingField {
+        let code = err.code;
+        let mut d = err.diagnostic(file);
+        if code == Code::UnknownField || code == Code::MissingField {
             d = d.note("an answers file has `answers:` (question id to answer) and may have `respondent:`");
         }
         vec![d]
@@ -61,6 +62,8 @@ pub fn check(
 ) -> Result<Answers, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut values: Vec<Option<Answer>> = vec![None; ruleset.questions.len()];
+    // Answered, but wrongly: reported once, as what it is, not again as missing.
+    let mut answered_wrongly = vec![false; ruleset.questions.len()];
     for (key, value) in &entries.value.0 {
         let Some(index) = ruleset.question(&key.value) else {
             let mut ids: Vec<&str> = ruleset.questions.iter().map(|q| q.id.as_str()).collect();
@@ -76,11 +79,14 @@ pub fn check(
         };
         match convert(&ruleset.questions[index], value) {
             Ok(answer) => values[index] = answer,
-            Err((code, message, allowed)) => errors.push(
-                Diagnostic::error(code, format!("question `{}`: {message}", key.value))
-                    .at(file, range_of(value), message)
-                    .note(format!("allowed: {allowed}")),
-            ),
+            Err((code, message, allowed)) => {
+                answered_wrongly[index] = true;
+                errors.push(
+                    Diagnostic::error(code, format!("question `{}`: {message}", key.value))
+                        .at(file, range_of(value), message)
+                        .note(format!("allowed: {allowed}")),
+                )
+            }
         }
     }
 
@@ -93,14 +99,15 @@ pub fn check(
             if values[index].take().is_some() {
                 ignored.push(index);
             }
-        } else if question.required && values[index].is_none() {
+        } else if question.required && values[index].is_none() && !answered_wrongly[index] {
             errors.push(
                 Diagnostic::error(
                     Code::AnswerMissingRequired,
                     format!("required question `{}` is not answered", question.id),
                 )
-                .at(file, range_of(entries), format!("add `{}: ...` here", question.id))
-                .note(format!("{}: {}", question.text.default, describe_allowed(question))),
+                .at(file, range_of(entries), format!("add `{}: ...` to these answers", question.id))
+                .note(format!("the question: \"{}\"", question.text.default))
+                .note(format!("allowed: {}", describe_allowed(question))),
             );
         }
     }

@@ -26,7 +26,14 @@ pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, ParseError> {
     options.strict_booleans = true;
     serde_saphyr::from_str_with_options(source, options).map_err(|err| {
         let plain = err.without_snippet().to_string();
-        let range = err.location().map_or(0..0, |loc| location_range(&loc));
+        let range = err.location().map_or(0..0, |loc| match loc.span().byte_offset() {
+            Some(_) => location_range(&loc),
+            // Syntax errors come from the scanner with a line and column only.
+            None => {
+                let start = offset_of(source, loc.line() as usize, loc.column() as usize);
+                start..start + 1
+            }
+        });
         classify(&plain, range, source.len())
     })
 }
@@ -61,6 +68,22 @@ fn location_range(loc: &serde_saphyr::Location) -> Range<usize> {
     let start = span.byte_offset().unwrap_or(0) as usize;
     let len = span.byte_len().unwrap_or(0) as usize;
     start..start + len.max(1)
+}
+
+impl ParseError {
+    /// As a diagnostic in `file`. A missing field is reported where its mapping ends,
+    /// which the label says, so that nobody looks for it on that line.
+    pub fn diagnostic(self, file: crate::diag::FileId) -> crate::diag::Diagnostic {
+        let label = if self.code == Code::MissingField { "in the mapping that ends here" } else { "here" };
+        crate::diag::Diagnostic::error(self.code, self.message).at(file, self.range, label)
+    }
+}
+
+/// The byte offset of a 1-based line and character column.
+fn offset_of(source: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let rest = &source[line_start.min(source.len())..];
+    line_start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
 }
 
 /// The byte range of a spanned value in its source.
@@ -127,6 +150,15 @@ mod tests {
 
         assert_eq!(parse::<Probe>("on: true\n").unwrap_err().code, Code::MissingField);
         assert_eq!(parse::<Probe>("id: [\n").unwrap_err().code, Code::InvalidYaml);
+    }
+
+    #[test]
+    fn syntax_errors_point_at_their_line_and_column() {
+        let source = "a: 1\nb: x: y\n";
+        let err = parse::<serde_json::Value>(source).unwrap_err();
+        assert_eq!(err.code, Code::InvalidYaml);
+        assert_eq!(&source[err.range], ":");
+        assert_eq!(offset_of("ab\nçd\n", 2, 2), 5);
     }
 
     #[test]

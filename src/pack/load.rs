@@ -78,7 +78,7 @@ pub fn load_files(
         let file = sources.add(shown, text);
         match yaml::parse::<RawFile>(sources.source(file)) {
             Ok(raw) => parsed.push((file, raw)),
-            Err(err) => errors.push(Diagnostic::error(err.code, err.message).at(file, err.range, "here")),
+            Err(err) => errors.push(err.diagnostic(file)),
         }
     }
     // A file that did not parse is missing its ids, and checking references against

@@ -12,8 +12,8 @@ use crate::model::{Expect, RuleSet};
 /// Reads an expectation file (`primary:`, `not_primary:`, `flags:`, `no_flags:`, `band:`),
 /// the same shape as a pack test's `expect:`.
 pub fn read_expect(ruleset: &RuleSet, sources: &Sources, file: FileId) -> Result<Expect, Vec<Diagnostic>> {
-    let raw: schema::RawExpect = crate::yaml::parse(sources.source(file))
-        .map_err(|err| vec![Diagnostic::error(err.code, err.message).at(file, err.range, "here")])?;
+    let raw: schema::RawExpect =
+        crate::yaml::parse(sources.source(file)).map_err(|err| vec![err.diagnostic(file)])?;
     let mut diagnostics = Vec::new();
     let expect = validate::resolve_expect(ruleset, file, &raw, &mut diagnostics);
     if diagnostics.is_empty() { Ok(expect) } else { Err(diagnostics) }

@@ -187,10 +187,10 @@ impl Validator<'_> {
                     self.push(
                         Diagnostic::error(
                             Code::DuplicateId,
-                            format!("two of the pack's {what}s are called `{}`", id.value),
+                            format!("another {what} is already called `{}`", id.value),
                         )
                         .at(*file, range_of(id), "this id is already taken")
-                        .note(format!("ids must be unique among the pack's {what}s")),
+                        .note(format!("each {what} needs an id of its own")),
                     );
                 }
                 index += 1;
@@ -962,44 +962,44 @@ impl Validator<'_> {
     }
 
     fn bands(&mut self, file: FileId, raw: &Spanned<Vec<RawBand>>) -> Vec<Band> {
-        let mut bands: Vec<Band> = raw
-            .value
-            .iter()
+        let mut order: Vec<&RawBand> = raw.value.iter().collect();
+        order.sort_by(|a, b| a.from.value.total_cmp(&b.from.value));
+        let mut expected_from = 0.0;
+        let mut problem = None;
+        for band in &order {
+            let (from, to) = (band.from.value, band.to.value);
+            if from != expected_from {
+                let why =
+                    format!("band `{}` starts at {from} where {expected_from} was expected", band.id.value);
+                problem = Some((why, range_of(&band.from)));
+                break;
+            }
+            if to <= from {
+                let why = format!("band `{}` ends at {to}, not after its start", band.id.value);
+                problem = Some((why, range_of(&band.to)));
+                break;
+            }
+            expected_from = to;
+        }
+        if problem.is_none() && expected_from != 100.0 {
+            problem = Some((format!("the bands end at {expected_from}, not 100"), range_of(raw)));
+        }
+        if let Some((why, range)) = problem {
+            self.push(
+                Diagnostic::error(Code::BadBands, why)
+                    .at(file, range, "bands must cover 0 to 100 without gaps or overlaps")
+                    .note("each band runs from `from` up to `to`; the next starts where it ends; the last includes 100"),
+            );
+        }
+        order
+            .into_iter()
             .map(|b| Band {
                 id: b.id.value.clone(),
                 label: self.text(file, &b.label),
                 from: b.from.value,
                 to: b.to.value,
             })
-            .collect();
-        bands.sort_by(|a, b| a.from.total_cmp(&b.from));
-        let mut expected_from = 0.0;
-        let mut problem = None;
-        for band in &bands {
-            if band.from != expected_from {
-                problem = Some(format!(
-                    "band `{}` starts at {} where {} was expected",
-                    band.id, band.from, expected_from
-                ));
-                break;
-            }
-            if band.to <= band.from {
-                problem = Some(format!("band `{}` ends at {}, not after its start", band.id, band.to));
-                break;
-            }
-            expected_from = band.to;
-        }
-        if problem.is_none() && expected_from != 100.0 {
-            problem = Some(format!("the bands end at {expected_from}, not 100"));
-        }
-        if let Some(why) = problem {
-            self.push(
-                Diagnostic::error(Code::BadBands, why)
-                    .at(file, range_of(raw), "bands must cover 0 to 100 without gaps or overlaps")
-                    .note("each band runs from `from` up to `to`; the next starts where it ends; the last includes 100"),
-            );
-        }
-        bands
+            .collect()
     }
 
     fn modality_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
