@@ -90,16 +90,10 @@ pub fn check(
         }
     }
 
-    // Hidden answers are dropped in question order: a `show_if` reads only earlier
-    // questions, so each decision sees the final state of everything it depends on.
-    let mut ignored = Vec::new();
+    let answers = Answers::settle(ruleset, values, respondent);
     for (index, question) in ruleset.questions.iter().enumerate() {
-        let shown = question.show_if.as_ref().is_none_or(|c| holds(c, &values, &[]));
-        if !shown {
-            if values[index].take().is_some() {
-                ignored.push(index);
-            }
-        } else if question.required && values[index].is_none() && !answered_wrongly[index] {
+        let shown = answers.is_shown(ruleset, index);
+        if shown && question.required && answers.values[index].is_none() && !answered_wrongly[index] {
             errors.push(
                 Diagnostic::error(
                     Code::AnswerMissingRequired,
@@ -111,7 +105,30 @@ pub fn check(
             );
         }
     }
-    if errors.is_empty() { Ok(Answers { respondent, values, ignored }) } else { Err(errors) }
+    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+}
+
+impl Answers {
+    /// Answers from typed values (one slot per question), with the answers that `show_if`
+    /// hides dropped and listed in `ignored`. Required questions are not checked here.
+    pub fn settle(ruleset: &RuleSet, mut values: Vec<Option<Answer>>, respondent: Option<String>) -> Answers {
+        values.resize(ruleset.questions.len(), None);
+        // In question order: a `show_if` reads only earlier questions, so each decision
+        // sees the final state of everything it depends on.
+        let mut ignored = Vec::new();
+        for (index, question) in ruleset.questions.iter().enumerate() {
+            let shown = question.show_if.as_ref().is_none_or(|c| holds(c, &values, &[]));
+            if !shown && values[index].take().is_some() {
+                ignored.push(index);
+            }
+        }
+        Answers { respondent, values, ignored }
+    }
+
+    /// Whether the other answers show question `index` (its `show_if` holds, or it has none).
+    pub fn is_shown(&self, ruleset: &RuleSet, index: usize) -> bool {
+        ruleset.questions[index].show_if.as_ref().is_none_or(|c| holds(c, &self.values, &[]))
+    }
 }
 
 type Problem = (Code, String, String);

@@ -342,6 +342,9 @@ pub struct RawTestCase {
     pub id: S<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// An earlier test of the same file whose answers these change.
+    #[serde(default)]
+    pub extends: Option<S<String>>,
     pub answers: S<Entries<S<String>, S<serde_json::Value>>>,
     pub expect: RawExpect,
 }

@@ -1201,8 +1201,35 @@ fn test_cases(
 ) -> Vec<TestCase> {
     let mut out = Vec::new();
     for (file, raw) in files {
+        // Each test's full answers, after `extends`, for later tests of the file to extend.
+        let mut full: HashMap<&str, answers::RawEntries> = HashMap::new();
         for case in &raw.tests {
-            let answers = match answers::check(ruleset, *file, &case.answers, None) {
+            let mut entries = case.answers.clone();
+            if let Some(base) = &case.extends {
+                match full.get(base.value.as_str()) {
+                    Some(base_entries) => {
+                        let own = &case.answers.value.0;
+                        let inherited = base_entries
+                            .value
+                            .0
+                            .iter()
+                            .filter(|(k, _)| own.iter().all(|(o, _)| o.value != k.value));
+                        entries.value.0 = inherited.chain(own).cloned().collect();
+                    }
+                    None => diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnknownReference,
+                            format!("`{}` is not an earlier test of this file", base.value),
+                        )
+                        .at(
+                            *file,
+                            range_of(base),
+                            "a test extends a test written before it, in the same file",
+                        ),
+                    ),
+                }
+            }
+            let answers = match answers::check(ruleset, *file, &entries, None) {
                 Ok(a) => Some(a),
                 Err(mut errs) => {
                     diagnostics.append(&mut errs);
@@ -1210,6 +1237,7 @@ fn test_cases(
                 }
             };
             let expect = resolve_expect(ruleset, *file, &case.expect, diagnostics);
+            full.insert(case.id.value.as_str(), entries);
             if let Some(answers) = answers {
                 out.push(TestCase {
                     id: case.id.value.clone(),

@@ -1,0 +1,102 @@
+//! Properties over random complete answer sets for the default pack: duty of care holds
+//! whatever the answers, and the evaluator is a function of its inputs.
+
+mod common;
+
+use crossroads::diag::Sources;
+use crossroads::model::{Kind, Severity};
+use crossroads::render::Format;
+use crossroads::{Answer, Answers, RuleSet, evaluate};
+use proptest::prelude::*;
+use std::sync::LazyLock;
+
+static RULESET: LazyLock<RuleSet> = LazyLock::new(|| common::default_pack(&mut Sources::default()));
+
+fn ruleset() -> &'static RuleSet {
+    &RULESET
+}
+
+/// Any answer a question of this kind accepts; optional questions may be left out.
+fn answer(kind: &Kind, required: bool) -> BoxedStrategy<Option<Answer>> {
+    let some: BoxedStrategy<Answer> = match kind {
+        Kind::YesNo => any::<bool>().prop_map(Answer::Bool).boxed(),
+        Kind::Scale { min, max, .. } => (*min..=*max).prop_map(|x| Answer::Number(x as f64)).boxed(),
+        Kind::Number { min, max } => {
+            (min.unwrap_or(-1e6)..=max.unwrap_or(1e6)).prop_map(Answer::Number).boxed()
+        }
+        Kind::Single { options } => (0..options.len()).prop_map(Answer::Choice).boxed(),
+        Kind::Multiple { options } => (1u64..(1 << options.len())).prop_map(Answer::Multi).boxed(),
+        Kind::Text => "[a-z ]{0,20}".prop_map(Answer::Text).boxed(),
+    };
+    if required { some.prop_map(Some).boxed() } else { proptest::option::of(some).boxed() }
+}
+
+fn answers(ruleset: &'static RuleSet) -> impl Strategy<Value = Answers> {
+    let per_question: Vec<_> = ruleset.questions.iter().map(|q| answer(&q.kind, q.required)).collect();
+    per_question.prop_map(move |values| Answers::settle(ruleset, values, None))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn an_urgent_flag_never_sits_beside_coaching_mentoring_or_peer_coaching(a in answers(&ruleset())) {
+        let ruleset = ruleset();
+        let assessment = evaluate(ruleset, &a);
+        let urgent = assessment.flags.iter().any(|&f| ruleset.flags[f].severity == Severity::Urgent);
+        prop_assert_eq!(urgent, assessment.urgent);
+        if urgent {
+            for id in ["coaching", "mentoring", "peer_coaching"] {
+                let m = ruleset.modality(id).unwrap();
+                prop_assert!(assessment.primary != Some(m), "{} recommended beside an urgent flag", id);
+                prop_assert!(assessment.ranking.iter().all(|r| r.modality != m), "{} ranked beside an urgent flag", id);
+            }
+            let text = common::report_text(ruleset, &assessment, Format::Text);
+            let help = text.find("Please reach out for support now").expect("support is shown");
+            let first_recommendation = text.find("What fits you now").unwrap_or(text.len());
+            prop_assert!(help < first_recommendation, "the report must lead with support");
+        }
+    }
+
+    #[test]
+    fn thoughts_of_self_harm_always_raise_the_urgent_flag(a in answers(&ruleset())) {
+        let ruleset = ruleset();
+        let q = ruleset.question("self_harm").unwrap();
+        let assessment = evaluate(ruleset, &a);
+        if a.values[q] == Some(Answer::Bool(true)) {
+            prop_assert!(assessment.urgent);
+            prop_assert_eq!(assessment.primary, ruleset.modality("therapy"));
+        }
+    }
+
+    #[test]
+    fn the_same_answers_always_give_the_same_assessment(a in answers(&ruleset())) {
+        let ruleset = ruleset();
+        let first = evaluate(ruleset, &a);
+        let second = evaluate(ruleset, &a.clone());
+        prop_assert_eq!(&first, &second);
+        prop_assert_eq!(
+            common::report_text(ruleset, &first, Format::Json),
+            common::report_text(ruleset, &second, Format::Json)
+        );
+    }
+
+    #[test]
+    fn the_ranking_is_ordered_and_leads_with_the_primary(a in answers(&ruleset())) {
+        let ruleset = ruleset();
+        let assessment = evaluate(ruleset, &a);
+        prop_assert_eq!(assessment.primary, assessment.ranking.first().map(|r| r.modality));
+        let rest = if assessment.put_first_by.is_some() { &assessment.ranking[1..] } else { &assessment.ranking[..] };
+        for pair in rest.windows(2) {
+            let ordered = pair[0].score > pair[1].score
+                || (pair[0].score == pair[1].score && pair[0].modality < pair[1].modality);
+            prop_assert!(ordered, "ranking out of order: {:?}", pair);
+        }
+        for &(m, _) in &assessment.ruled_out {
+            prop_assert!(assessment.ranking.iter().all(|r| r.modality != m));
+        }
+        for score in assessment.scores.iter().flatten() {
+            prop_assert!((0.0..=100.0).contains(score));
+        }
+    }
+}

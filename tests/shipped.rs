@@ -1,0 +1,86 @@
+//! Everything that ships loads cleanly: the default pack (from its folder and as embedded),
+//! its own tests, the examples, and the valid packs the tests use.
+
+mod common;
+
+use std::path::Path;
+
+use crossroads::diag::Sources;
+use crossroads::{answers, embedded, evaluate, pack};
+
+#[test]
+fn the_default_pack_loads_from_its_folder_without_a_diagnostic() {
+    let mut sources = Sources::default();
+    let from_dir = pack::load_dir(Path::new("rules/intake"), &mut sources)
+        .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
+    let embedded = common::default_pack(&mut Sources::default());
+    assert_eq!(from_dir.hash, embedded.hash, "the binary embeds the pack as it is on disk");
+}
+
+#[test]
+fn the_embedded_file_list_is_the_folder() {
+    let mut on_disk: Vec<String> = std::fs::read_dir("rules/intake")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        .collect();
+    on_disk.sort();
+    let mut embedded: Vec<String> = embedded::INTAKE.iter().map(|(n, _)| n.to_string()).collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded, "add new pack files to src/embedded.rs");
+}
+
+#[test]
+fn the_default_pack_passes_its_own_tests() {
+    let ruleset = common::default_pack(&mut Sources::default());
+    assert!(ruleset.tests.len() >= 10, "the default pack keeps its examples");
+    let failures: Vec<String> = ruleset
+        .tests
+        .iter()
+        .flat_map(|case| {
+            let assessment = evaluate(&ruleset, &case.answers);
+            crossroads::evaluate::unmet(&ruleset, &assessment, &case.expect)
+                .into_iter()
+                .map(move |p| format!("{}: {p}", case.id))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_and_flag_of_the_default_pack_cites_its_source() {
+    let ruleset = common::default_pack(&mut Sources::default());
+    for rule in &ruleset.rules {
+        assert!(rule.source.as_deref().is_some_and(|s| !s.is_empty()), "rule {} has no source", rule.id);
+    }
+    for flag in &ruleset.flags {
+        assert!(flag.source.as_deref().is_some_and(|s| !s.is_empty()), "flag {} has no source", flag.id);
+    }
+}
+
+#[test]
+fn every_example_answers_file_is_valid() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    let mut count = 0;
+    for entry in std::fs::read_dir("examples").unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "json")) {
+            continue;
+        }
+        let file = sources.add(common::shown(&path), std::fs::read_to_string(&path).unwrap());
+        answers::read(&ruleset, &sources, file)
+            .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
+        count += 1;
+    }
+    assert!(count >= 2, "the README's examples ship, in YAML and JSON");
+}
+
+#[test]
+fn the_valid_test_packs_load() {
+    for dir in common::case_dirs("packs-valid") {
+        let mut sources = Sources::default();
+        pack::load_dir(&dir, &mut sources)
+            .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
+    }
+}
