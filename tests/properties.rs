@@ -40,7 +40,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
-    fn an_urgent_flag_never_sits_beside_coaching_mentoring_or_peer_coaching(a in answers(&ruleset())) {
+    fn an_urgent_flag_never_sits_beside_coaching_mentoring_or_peer_coaching(a in answers(ruleset())) {
         let ruleset = ruleset();
         let assessment = evaluate(ruleset, &a);
         let urgent = assessment.flags.iter().any(|&f| ruleset.flags[f].severity == Severity::Urgent);
@@ -59,7 +59,7 @@ proptest! {
     }
 
     #[test]
-    fn thoughts_of_self_harm_always_raise_the_urgent_flag(a in answers(&ruleset())) {
+    fn thoughts_of_self_harm_always_raise_the_urgent_flag(a in answers(ruleset())) {
         let ruleset = ruleset();
         let q = ruleset.question("self_harm").unwrap();
         let assessment = evaluate(ruleset, &a);
@@ -70,7 +70,7 @@ proptest! {
     }
 
     #[test]
-    fn the_same_answers_always_give_the_same_assessment(a in answers(&ruleset())) {
+    fn the_same_answers_always_give_the_same_assessment(a in answers(ruleset())) {
         let ruleset = ruleset();
         let first = evaluate(ruleset, &a);
         let second = evaluate(ruleset, &a.clone());
@@ -82,7 +82,7 @@ proptest! {
     }
 
     #[test]
-    fn the_ranking_is_ordered_and_leads_with_the_primary(a in answers(&ruleset())) {
+    fn the_ranking_is_ordered_and_leads_with_the_primary(a in answers(ruleset())) {
         let ruleset = ruleset();
         let assessment = evaluate(ruleset, &a);
         prop_assert_eq!(assessment.primary, assessment.ranking.first().map(|r| r.modality));
