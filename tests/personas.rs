@@ -64,3 +64,17 @@ fn the_same_answers_give_the_same_report() {
     let second = common::report_text(&ruleset, &evaluate(&ruleset, &answers), Format::Json);
     assert_eq!(first, second);
 }
+
+#[test]
+fn colour_is_used_only_when_asked() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    let dir = &common::case_dirs("cases")[0];
+    let file = sources.add("answers.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
+    let assessment = evaluate(&ruleset, &answers::read(&ruleset, &sources, file).unwrap());
+    let report = crossroads::report::build(&ruleset, &assessment, None);
+    let mut coloured = Vec::new();
+    crossroads::render::render(&report, Format::Text, &mut coloured, true).unwrap();
+    assert!(String::from_utf8(coloured).unwrap().contains("\x1b["));
+    assert!(!common::report_text(&ruleset, &assessment, Format::Text).contains('\x1b'));
+}

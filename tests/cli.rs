@@ -1,0 +1,128 @@
+//! The real binary, run as a user would: from an empty folder, with files, standard input,
+//! bad input and bad usage, checking exit codes and streams.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+}
+
+/// Runs `crossroads` in a fresh empty folder, so that nothing can come from the checkout.
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossroads"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn evaluates_an_example_from_an_empty_folder_with_the_embedded_pack() {
+    let out = run(&["evaluate", example("amara.yaml").to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("What fits you now: Coaching"), "{text}");
+    assert!(!text.contains('\x1b'), "no colour when the output is not a terminal");
+    assert!(stderr(&out).is_empty());
+}
+
+#[test]
+fn reads_json_answers_from_standard_input_and_writes_versioned_json() {
+    let answers = std::fs::read_to_string(example("ben.json")).unwrap();
+    let out = run(&["evaluate", "-", "--format", "json"], Some(&answers));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["recommendation"]["primary"], "mentoring");
+    assert_eq!(report["pack"]["id"], "intake");
+    assert_eq!(report["pack"]["hash"].as_str().unwrap().len(), 64);
+    assert!(report["readiness"]["score"].as_u64().unwrap() <= 100);
+    assert!(report["reasons"].as_array().unwrap().iter().all(|r| r["source"].is_string()));
+}
+
+#[test]
+fn writes_markdown() {
+    let out = run(&["evaluate", example("amara.yaml").to_str().unwrap(), "--format", "markdown"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("# Which support fits you now: for Amara"));
+}
+
+#[test]
+fn invalid_answers_exit_1_with_diagnostics_on_stderr_and_nothing_on_stdout() {
+    let answers = std::fs::read_to_string(example("amara.yaml")).unwrap().replace("budget: sponsor", "budget: company");
+    let out = run(&["evaluate", "-"], Some(&answers));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("error[answer-unknown-option]"), "{err}");
+    assert!(err.contains("<stdin>:"), "{err}");
+    assert!(err.contains("`sponsor`"), "lists what is allowed: {err}");
+}
+
+#[test]
+fn a_broken_pack_exits_1_naming_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/intake");
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("        - mastered_basics: {at_least: 4}", "        - mastred_basics: {at_least: 4}");
+        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let rules = dir.path().to_str().unwrap();
+    let out = run(&["evaluate", example("amara.yaml").to_str().unwrap(), "--rules", rules], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("error[unknown-question]"), "{err}");
+    assert!(err.contains("rules.yaml:"), "{err}");
+    assert!(err.contains("did you mean `mastered_basics`?"), "{err}");
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn a_missing_answers_file_exits_1_saying_so() {
+    let out = run(&["evaluate", "no-such-file.yaml"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot read the answers file `no-such-file.yaml`"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&[], None).status.code(), Some(2));
+    assert_eq!(run(&["evaluate"], None).status.code(), Some(2));
+    let out = run(&["evaluate", "x.yaml", "--format", "xml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("text"), "says what is allowed: {}", stderr(&out));
+    let out = run(&["evaluate", example("amara.yaml").to_str().unwrap(), "--lang", "xx"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("it has: en"), "{}", stderr(&out));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = run(&["evaluate", "--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(help.contains("Exit codes:") && help.contains("usage error"), "{help}");
+}
