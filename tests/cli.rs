@@ -70,7 +70,8 @@ fn writes_markdown() {
 
 #[test]
 fn invalid_answers_exit_1_with_diagnostics_on_stderr_and_nothing_on_stdout() {
-    let answers = std::fs::read_to_string(example("amara.yaml")).unwrap().replace("budget: sponsor", "budget: company");
+    let answers =
+        std::fs::read_to_string(example("amara.yaml")).unwrap().replace("budget: sponsor", "budget: company");
     let out = run(&["evaluate", "-"], Some(&answers));
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
@@ -87,7 +88,8 @@ fn a_broken_pack_exits_1_naming_file_line_and_column() {
     for entry in std::fs::read_dir(&source).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let text = text.replace("        - mastered_basics: {at_least: 4}", "        - mastred_basics: {at_least: 4}");
+        let text = text
+            .replace("        - mastered_basics: {at_least: 4}", "        - mastred_basics: {at_least: 4}");
         std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
     }
     let rules = dir.path().to_str().unwrap();
