@@ -1,0 +1,45 @@
+//! How fast the pure evaluator assesses answers with the default pack, reasons recorded,
+//! and how long loading and validating the pack takes.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use crossroads::diag::Sources;
+use crossroads::{Answers, answers, evaluate, pack};
+
+/// The persona answers under tests/cases: varied, valid, and realistic.
+fn personas(sources: &mut Sources, ruleset: &crossroads::RuleSet) -> Vec<Answers> {
+    let mut dirs: Vec<_> = std::fs::read_dir("tests/cases").unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    dirs.iter()
+        .map(|dir| {
+            let text = std::fs::read_to_string(dir.join("answers.yaml")).unwrap();
+            let file = sources.add(dir.display().to_string(), text);
+            answers::read(ruleset, sources, file).unwrap()
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let mut sources = Sources::default();
+    let ruleset = pack::load_embedded(&mut sources).unwrap();
+    let people = personas(&mut sources, &ruleset);
+
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(people.len() as u64));
+    group.bench_function("default pack, all personas", |b| {
+        b.iter(|| {
+            for answers in &people {
+                black_box(evaluate(black_box(&ruleset), black_box(answers)));
+            }
+        })
+    });
+    group.finish();
+
+    c.bench_function("load and validate the default pack", |b| {
+        b.iter(|| black_box(pack::load_embedded(&mut Sources::default()).unwrap()))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
