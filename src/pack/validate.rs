@@ -81,15 +81,8 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
     let readiness = raw_meta.value.readiness.as_ref().and_then(|r| match v.names.targets.get(&r.value) {
         Some(Target::Score(i)) => Some(*i),
         _ => {
-            let candidates: Vec<&str> = scores.iter().map(|s| s.id.as_str()).collect();
-            let help = did_you_mean(&r.value, candidates.iter().copied());
-            v.push(
-                Diagnostic::error(
-                    Code::UnknownQuestion,
-                    format!("readiness names `{}`, which is not a score of the pack", r.value),
-                )
-                .at(meta_file, range_of(r), help),
-            );
+            let scores = scores.iter().map(|s| s.id.as_str());
+            v.push(not_found(Code::UnknownQuestion, "score", meta_file, r, scores));
             None
         }
     });
@@ -609,7 +602,6 @@ impl Validator<'_> {
             Target::Score(_) => None,
         };
         let raw = &test.value;
-        let mut tests = Vec::new();
         let mut ok = true;
         let what = match kind {
             Some(k) => format!("`{name}` is a {} question", k.name()),
@@ -659,77 +651,40 @@ impl Validator<'_> {
             _ => (None, None),
         };
 
+        // Each test compiles to `Some`, or reports why not and gives `None`; all are tried,
+        // so every problem of a condition is reported at once.
+        let mut compiled: Vec<Option<Test>> = Vec::new();
         if let Some(is) = &raw.is {
-            match kind {
-                Some(Kind::YesNo) => match is.value.as_str() {
-                    "true" => tests.push(Test::IsBool(true)),
-                    "false" => tests.push(Test::IsBool(false)),
-                    other => {
-                        self.push(
-                            Diagnostic::error(
-                                Code::TestKindMismatch,
-                                format!("`{name}` is a yes/no question, so `is` takes true or false"),
-                            )
-                            .at(file, range_of(is), format!("`{other}` is neither"))
-                            .note("write `is: true` or `is: false`"),
-                        );
-                        ok = false;
-                    }
-                },
+            compiled.push(match kind {
+                Some(Kind::YesNo) => self.boolean(file, name, is),
                 Some(Kind::Single { .. }) => {
-                    match self.option_bits(file, name, options, std::slice::from_ref(is)) {
-                        Some(bits) => tests.push(Test::OneOf(bits)),
-                        None => ok = false,
-                    }
+                    self.option_bits(file, name, options, std::slice::from_ref(is)).map(Test::OneOf)
                 }
-                _ => match self.number(file, name, is, lo, hi) {
-                    Some(n) => tests.push(Test::IsNumber(n)),
-                    None => ok = false,
-                },
-            }
+                _ => self.number(file, name, is, lo, hi).map(Test::IsNumber),
+            });
         }
         if let Some(list) = &raw.in_ {
-            if list.value.is_empty() {
-                self.push(Diagnostic::error(Code::BadCondition, "`in` has no values").at(
-                    file,
-                    range_of(list),
-                    "it could never hold",
-                ));
-                ok = false;
-            } else if matches!(kind, Some(Kind::Single { .. })) {
-                match self.option_bits(file, name, options, &list.value) {
-                    Some(bits) => tests.push(Test::OneOf(bits)),
-                    None => ok = false,
+            compiled.push(self.non_empty(file, "in", list).and_then(|items| {
+                if matches!(kind, Some(Kind::Single { .. })) {
+                    self.option_bits(file, name, options, items).map(Test::OneOf)
+                } else {
+                    let numbers: Vec<Option<f64>> =
+                        items.iter().map(|v| self.number(file, name, v, lo, hi)).collect();
+                    numbers.into_iter().collect::<Option<Vec<f64>>>().map(Test::NumberIn)
                 }
-            } else {
-                let numbers: Vec<Option<f64>> =
-                    list.value.iter().map(|v| self.number(file, name, v, lo, hi)).collect();
-                match numbers.into_iter().collect::<Option<Vec<f64>>>() {
-                    Some(ns) => tests.push(Test::NumberIn(ns)),
-                    None => ok = false,
-                }
-            }
+            }));
         }
         if let Some(one) = &raw.includes {
-            match self.option_bits(file, name, options, std::slice::from_ref(one)) {
-                Some(bits) => tests.push(Test::IncludesAny(bits)),
-                None => ok = false,
-            }
+            compiled.push(
+                self.option_bits(file, name, options, std::slice::from_ref(one)).map(Test::IncludesAny),
+            );
         }
         if let Some(list) = &raw.includes_any {
-            if list.value.is_empty() {
-                self.push(Diagnostic::error(Code::BadCondition, "`includes_any` has no values").at(
-                    file,
-                    range_of(list),
-                    "it could never hold",
-                ));
-                ok = false;
-            } else {
-                match self.option_bits(file, name, options, &list.value) {
-                    Some(bits) => tests.push(Test::IncludesAny(bits)),
-                    None => ok = false,
-                }
-            }
+            compiled.push(
+                self.non_empty(file, "includes_any", list)
+                    .and_then(|items| self.option_bits(file, name, options, items))
+                    .map(Test::IncludesAny),
+            );
         }
         for (bound, is_floor) in [(&raw.at_least, true), (&raw.at_most, false)] {
             let Some(b) = bound else { continue };
@@ -746,38 +701,75 @@ impl Validator<'_> {
                     )
                     .at(file, range_of(b), range_label(lo, hi)),
                 );
-                ok = false;
-            } else {
-                tests.push(if is_floor { Test::AtLeast(value) } else { Test::AtMost(value) });
             }
+            compiled
+                .push((!never).then(|| if is_floor { Test::AtLeast(value) } else { Test::AtMost(value) }));
         }
         if let Some(answered) = &raw.answered {
-            tests.push(Test::Answered(answered.value));
+            compiled.push(Some(Test::Answered(answered.value)));
         }
         if let Some(pattern) = &raw.matches {
-            // Size-limited, and the regex crate runs in linear time: a pack cannot hang us.
-            match RegexBuilder::new(&pattern.value).size_limit(1 << 20).build() {
-                Ok(re) => tests.push(Test::Matches(re)),
-                Err(err) => {
-                    let reason = err.to_string();
-                    let reason = reason.lines().last().unwrap_or("").trim().to_string();
-                    self.push(
-                        Diagnostic::error(
-                            Code::BadRegex,
-                            format!("the pattern for `{name}` does not compile"),
-                        )
-                        .at(file, range_of(pattern), reason)
-                        .note("patterns use the syntax of Rust's `regex` crate; (?i) makes one ignore case"),
-                    );
-                    ok = false;
-                }
+            compiled.push(self.regex(file, name, pattern).map(Test::Matches));
+        }
+        let mut tests: Vec<Condition> = compiled
+            .into_iter()
+            .collect::<Option<Vec<Test>>>()?
+            .into_iter()
+            .map(|t| Condition::Test(target, t))
+            .collect();
+        Some(if tests.len() == 1 { tests.remove(0) } else { Condition::All(tests) })
+    }
+
+    fn boolean(&mut self, file: FileId, name: &str, raw: &Spanned<String>) -> Option<Test> {
+        match raw.value.as_str() {
+            "true" => Some(Test::IsBool(true)),
+            "false" => Some(Test::IsBool(false)),
+            other => {
+                self.push(
+                    Diagnostic::error(
+                        Code::TestKindMismatch,
+                        format!("`{name}` is a yes/no question, so `is` takes true or false"),
+                    )
+                    .at(file, range_of(raw), format!("`{other}` is neither"))
+                    .note("write `is: true` or `is: false`"),
+                );
+                None
             }
         }
-        if !ok {
+    }
+
+    fn non_empty<'v>(
+        &mut self,
+        file: FileId,
+        field: &str,
+        list: &'v Spanned<Vec<Spanned<String>>>,
+    ) -> Option<&'v [Spanned<String>]> {
+        if list.value.is_empty() {
+            self.push(Diagnostic::error(Code::BadCondition, format!("`{field}` has no values")).at(
+                file,
+                range_of(list),
+                "it could never hold",
+            ));
             return None;
         }
-        let mut compiled: Vec<Condition> = tests.into_iter().map(|t| Condition::Test(target, t)).collect();
-        Some(if compiled.len() == 1 { compiled.remove(0) } else { Condition::All(compiled) })
+        Some(&list.value)
+    }
+
+    fn regex(&mut self, file: FileId, name: &str, pattern: &Spanned<String>) -> Option<regex::Regex> {
+        // Size-limited, and the regex crate runs in linear time: a pack cannot hang us.
+        match RegexBuilder::new(&pattern.value).size_limit(1 << 20).build() {
+            Ok(re) => Some(re),
+            Err(err) => {
+                let reason = err.to_string();
+                let reason = reason.lines().last().unwrap_or("").trim().to_string();
+                self.push(
+                    Diagnostic::error(Code::BadRegex, format!("the pattern for `{name}` does not compile"))
+                        .at(file, range_of(pattern), reason)
+                        .note("patterns use the syntax of Rust's `regex` crate; (?i) makes one ignore case"),
+                );
+                None
+            }
+        }
     }
 
     fn number(
@@ -1005,16 +997,8 @@ impl Validator<'_> {
     fn modality_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
         let found = self.names.modalities.get(&raw.value).copied();
         if found.is_none() {
-            let mut candidates: Vec<&str> = self.names.modalities.keys().map(String::as_str).collect();
-            candidates.sort_unstable();
-            let help = did_you_mean(&raw.value, candidates.iter().copied());
-            self.push(
-                Diagnostic::error(
-                    Code::UnknownModality,
-                    format!("`{}` is not a modality of the pack", raw.value),
-                )
-                .at(file, range_of(raw), help),
-            );
+            let candidates = self.names.modalities.keys().map(String::as_str);
+            self.diagnostics.push(not_found(Code::UnknownModality, "modality", file, raw, candidates));
         }
         found
     }
@@ -1023,16 +1007,8 @@ impl Validator<'_> {
         let names = if what == "guide" { &self.names.guides } else { &self.names.support };
         let found = names.get(&raw.value).copied();
         if found.is_none() {
-            let mut candidates: Vec<&str> = names.keys().map(String::as_str).collect();
-            candidates.sort_unstable();
-            let help = did_you_mean(&raw.value, candidates.iter().copied());
-            self.push(
-                Diagnostic::error(
-                    Code::UnknownReference,
-                    format!("`{}` is not a {what} of the pack", raw.value),
-                )
-                .at(file, range_of(raw), help),
-            );
+            let candidates = names.keys().map(String::as_str);
+            self.diagnostics.push(not_found(Code::UnknownReference, what, file, raw, candidates));
         }
         found
     }
@@ -1261,14 +1237,8 @@ pub fn resolve_expect(
     let mut modality = |m: &Spanned<String>| {
         let found = ruleset.modality(&m.value);
         if found.is_none() {
-            let help = did_you_mean(&m.value, ruleset.modalities.iter().map(|x| x.id.as_str()));
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::UnknownModality,
-                    format!("`{}` is not a modality of the pack", m.value),
-                )
-                .at(file, range_of(m), help),
-            );
+            let candidates = ruleset.modalities.iter().map(|x| x.id.as_str());
+            diagnostics.push(not_found(Code::UnknownModality, "modality", file, m, candidates));
         }
         found
     };
@@ -1277,11 +1247,8 @@ pub fn resolve_expect(
     let mut flag = |f: &Spanned<String>| {
         let found = ruleset.flag(&f.value);
         if found.is_none() {
-            let help = did_you_mean(&f.value, ruleset.flags.iter().map(|x| x.id.as_str()));
-            diagnostics.push(
-                Diagnostic::error(Code::UnknownReference, format!("`{}` is not a flag of the pack", f.value))
-                    .at(file, range_of(f), help),
-            );
+            let candidates = ruleset.flags.iter().map(|x| x.id.as_str());
+            diagnostics.push(not_found(Code::UnknownReference, "flag", file, f, candidates));
         }
         found
     };
@@ -1290,18 +1257,26 @@ pub fn resolve_expect(
     if let Some(band) = &raw.band {
         let bands = ruleset.readiness.map(|r| &ruleset.scores[r].bands[..]).unwrap_or(&[]);
         if !bands.iter().any(|b| b.id == band.value) {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::UnknownReference,
-                    format!("`{}` is not a band of the readiness score", band.value),
-                )
-                .at(
-                    file,
-                    range_of(band),
-                    did_you_mean(&band.value, bands.iter().map(|b| b.id.as_str())),
-                ),
-            );
+            let candidates = bands.iter().map(|b| b.id.as_str());
+            diagnostics.push(not_found(Code::UnknownReference, "readiness band", file, band, candidates));
         }
     }
     Expect { primary, not_primary, flags, no_flags, band: raw.band.as_ref().map(|b| b.value.clone()) }
+}
+
+/// "`x` is not a {what} of the pack", pointing at `x`, with the nearest name or the list of them.
+fn not_found<'a>(
+    code: Code,
+    what: &str,
+    file: FileId,
+    raw: &Spanned<String>,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let mut candidates: Vec<&str> = candidates.collect();
+    candidates.sort_unstable();
+    Diagnostic::error(code, format!("`{}` is not a {what} of the pack", raw.value)).at(
+        file,
+        range_of(raw),
+        did_you_mean(&raw.value, candidates.iter().copied()),
+    )
 }
