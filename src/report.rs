@@ -72,8 +72,8 @@ pub struct ScoreOut {
 #[derive(Debug, Serialize)]
 pub struct FlagOut {
     pub id: String,
-    pub severity: &'static str,
-    pub kind: &'static str,
+    pub severity: Severity,
+    pub kind: FlagKind,
     pub message: String,
     pub rules_out: Vec<String>,
     /// The flag concerns these modalities only (empty: all of them).
@@ -91,7 +91,7 @@ impl FlagOut {
 #[derive(Debug, Serialize)]
 pub struct Reason {
     pub rule: String,
-    pub phase: &'static str,
+    pub phase: Phase,
     pub because: String,
     pub source: Option<String>,
     pub weights: Vec<WeightOut>,
@@ -131,33 +131,6 @@ pub struct PackOut {
     pub version: String,
     pub name: String,
     pub hash: String,
-}
-
-pub fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Urgent => "urgent",
-        Severity::Caution => "caution",
-        Severity::Note => "note",
-    }
-}
-
-pub fn kind_name(k: FlagKind) -> &'static str {
-    match k {
-        FlagKind::RedFlag => "red_flag",
-        FlagKind::Gate => "gate",
-        FlagKind::Pitfall => "pitfall",
-    }
-}
-
-pub fn phase_name(p: Phase) -> &'static str {
-    match p {
-        Phase::Safety => "safety",
-        Phase::Scope => "scope",
-        Phase::Level => "level",
-        Phase::Readiness => "readiness",
-        Phase::Resources => "resources",
-        Phase::Preferences => "preferences",
-    }
 }
 
 /// Resolves every id and text of an assessment in `lang` (falling back to the pack's default).
@@ -263,8 +236,8 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                 let flag = &ruleset.flags[f];
                 FlagOut {
                     id: flag.id.clone(),
-                    severity: severity_name(flag.severity),
-                    kind: kind_name(flag.kind),
+                    severity: flag.severity,
+                    kind: flag.kind,
                     message: flag.message.get(lang).to_string(),
                     rules_out: flag.rules_out.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
                     about: flag.about.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
@@ -279,7 +252,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                 let rule = &ruleset.rules[r];
                 Reason {
                     rule: rule.id.clone(),
-                    phase: phase_name(rule.phase),
+                    phase: rule.phase,
                     because: rule.because.get(lang).to_string(),
                     source: rule.source.clone(),
                     weights: rule

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{flag_rules_out, join_names, number};
+use crate::model::Severity;
 use crate::report::Report;
 
 fn cite(text: &str, source: &Option<String>) -> String {
@@ -20,7 +21,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     if r.urgent {
         writeln!(out, "\n## Please reach out for support now\n")?;
-        for flag in r.flags.iter().filter(|f| f.severity == "urgent") {
+        for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) {
             writeln!(out, "{}\n", flag.message)?;
         }
     }

@@ -7,6 +7,7 @@ use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 use textwrap::Options;
 
 use super::{flag_rules_out, join_names, number, reasons_for};
+use crate::model::{FlagKind, Severity};
 use crate::report::Report;
 
 const WIDTH: usize = 80;
@@ -68,7 +69,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     if r.urgent {
         writeln!(p.out)?;
         p.alarm("Please reach out for support now")?;
-        for flag in r.flags.iter().filter(|f| f.severity == "urgent") {
+        for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) {
             p.para(&flag.message, "  ")?;
         }
         writeln!(p.out)?;
@@ -130,7 +131,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
 
     // Under an urgent flag the report stays short: support, then next steps.
     let cautions: Vec<_> =
-        r.flags.iter().filter(|f| !r.urgent && f.kind != "pitfall" && f.concerns(primary)).collect();
+        r.flags.iter().filter(|f| !r.urgent && f.kind != FlagKind::Pitfall && f.concerns(primary)).collect();
     if !cautions.is_empty() {
         p.heading("Please note")?;
         for flag in cautions {
@@ -151,7 +152,8 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             }
         }
     }
-    let pitfalls: Vec<_> = r.flags.iter().filter(|f| f.kind == "pitfall" && f.concerns(primary)).collect();
+    let pitfalls: Vec<_> =
+        r.flags.iter().filter(|f| f.kind == FlagKind::Pitfall && f.concerns(primary)).collect();
     if !pitfalls.is_empty() && !r.urgent {
         p.heading("Watch out for")?;
         for flag in pitfalls {
