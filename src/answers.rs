@@ -1,6 +1,6 @@
 //! Answers: reading an answers file and checking it against a pack, coercing nothing.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
@@ -29,40 +29,67 @@ pub struct Answers {
     pub ignored: Vec<usize>,
 }
 
+/// Which pack a file of answers was given against (written by `ask`; optional when reading).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackStamp {
+    pub id: String,
+    pub version: String,
+    pub hash: String,
+}
+
+impl PackStamp {
+    pub fn of(ruleset: &RuleSet) -> PackStamp {
+        PackStamp {
+            id: ruleset.meta.id.clone(),
+            version: ruleset.meta.version.clone(),
+            hash: ruleset.hash.clone(),
+        }
+    }
+}
+
 pub type RawEntries = Spanned<Entries<Spanned<String>, Spanned<Value>>>;
 
 /// An answers file: YAML or JSON (which is YAML too).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawAnswersFile {
+pub struct RawAnswersFile {
     #[serde(default)]
-    respondent: Option<String>,
-    answers: RawEntries,
+    pub pack: Option<PackStamp>,
+    #[serde(default)]
+    pub respondent: Option<String>,
+    pub answers: RawEntries,
+}
+
+/// Parses an answers file that is already among the `sources`, without checking it.
+pub fn parse(sources: &Sources, file: FileId) -> Result<RawAnswersFile, Vec<Diagnostic>> {
+    yaml::parse(sources.source(file)).map_err(|err| {
+        let code = err.code;
+        let mut d = err.diagnostic(file);
+        if code == Code::UnknownField || code == Code::MissingField {
+            d = d.note("an answers file has `answers:` (question id to answer), and may have `respondent:` and `pack:`");
+        }
+        vec![d]
+    })
 }
 
 /// Parses and checks an answers file that is already among the `sources`.
 pub fn read(ruleset: &RuleSet, sources: &Sources, file: FileId) -> Result<Answers, Vec<Diagnostic>> {
-    let raw: RawAnswersFile = yaml::parse(sources.source(file)).map_err(|err| {
-        let code = err.code;
-        let mut d = err.diagnostic(file);
-        if code == Code::UnknownField || code == Code::MissingField {
-            d = d.note("an answers file has `answers:` (question id to answer) and may have `respondent:`");
-        }
-        vec![d]
-    })?;
+    let raw = parse(sources, file)?;
     check(ruleset, file, &raw.answers, raw.respondent)
 }
 
-/// Checks raw answers against the pack: every problem is reported, each with what is allowed.
-pub fn check(
-    ruleset: &RuleSet,
-    file: FileId,
-    entries: &RawEntries,
-    respondent: Option<String>,
-) -> Result<Answers, Vec<Diagnostic>> {
+/// Answers converted one by one: the good ones, and a diagnostic for each bad one.
+struct Converted {
+    values: Vec<Option<Answer>>,
+    /// Answered, but wrongly: reported once, as what it is, not again as missing.
+    answered_wrongly: Vec<bool>,
+    errors: Vec<Diagnostic>,
+}
+
+fn convert_entries(ruleset: &RuleSet, file: FileId, entries: &RawEntries) -> Converted {
     let mut errors = Vec::new();
     let mut values: Vec<Option<Answer>> = vec![None; ruleset.questions.len()];
-    // Answered, but wrongly: reported once, as what it is, not again as missing.
     let mut answered_wrongly = vec![false; ruleset.questions.len()];
     for (key, value) in &entries.value.0 {
         let Some(index) = ruleset.question(&key.value) else {
@@ -89,7 +116,17 @@ pub fn check(
             }
         }
     }
+    Converted { values, answered_wrongly, errors }
+}
 
+/// Checks raw answers against the pack: every problem is reported, each with what is allowed.
+pub fn check(
+    ruleset: &RuleSet,
+    file: FileId,
+    entries: &RawEntries,
+    respondent: Option<String>,
+) -> Result<Answers, Vec<Diagnostic>> {
+    let Converted { values, answered_wrongly, mut errors } = convert_entries(ruleset, file, entries);
     let answers = Answers::settle(ruleset, values, respondent);
     for (index, question) in ruleset.questions.iter().enumerate() {
         let shown = answers.is_shown(ruleset, index);
@@ -106,6 +143,40 @@ pub fn check(
         }
     }
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
+}
+
+/// Keeps every answer that still fits the pack and drops the rest, saying why for each;
+/// for carrying on with answers given against an earlier version of a pack.
+/// Unanswered questions are left for the caller to ask.
+pub fn salvage(
+    ruleset: &RuleSet,
+    file: FileId,
+    entries: &RawEntries,
+    respondent: Option<String>,
+) -> (Answers, Vec<Diagnostic>) {
+    let Converted { values, errors, .. } = convert_entries(ruleset, file, entries);
+    (Answers::settle(ruleset, values, respondent), errors)
+}
+
+/// An answer as it is written in an answers file: the inverse of reading it.
+pub fn to_value(question: &Question, answer: &Answer) -> Value {
+    match answer {
+        Answer::Bool(b) => Value::Bool(*b),
+        Answer::Number(x) if x.fract() == 0.0 && x.abs() < 9e15 => Value::from(*x as i64),
+        Answer::Number(x) => Value::from(*x),
+        Answer::Choice(i) => Value::from(question.kind.options()[*i].value.clone()),
+        Answer::Multi(bits) => Value::Array(
+            question
+                .kind
+                .options()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, o)| Value::from(o.value.clone()))
+                .collect(),
+        ),
+        Answer::Text(t) => Value::from(t.clone()),
+    }
 }
 
 impl Answers {

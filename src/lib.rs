@@ -9,11 +9,13 @@ pub mod cli;
 pub mod diag;
 pub mod embedded;
 pub mod evaluate;
+pub mod i18n;
 pub mod model;
 pub mod pack;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod store;
 pub mod yaml;
 
 pub use answers::{Answer, Answers};

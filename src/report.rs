@@ -11,6 +11,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub schema_version: u32,
+    /// The language of the texts: the one asked for if the pack has it, else its default.
+    pub language: String,
     pub respondent: Option<String>,
     /// An urgent flag was raised: lead with `support`, recommend nothing else.
     pub urgent: bool,
@@ -171,8 +173,13 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
         new
     });
 
+    let language = lang
+        .filter(|l| ruleset.meta.languages.iter().any(|x| x == l))
+        .unwrap_or(&ruleset.meta.languages[0])
+        .to_string();
     Report {
         schema_version: SCHEMA_VERSION,
+        language,
         respondent: a.respondent.clone(),
         urgent: a.urgent,
         support: support_ids

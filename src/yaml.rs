@@ -79,6 +79,11 @@ impl ParseError {
     }
 }
 
+/// Writes a value as YAML.
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_saphyr::to_string(value).map_err(|e| e.to_string())
+}
+
 /// The byte offset of a 1-based line and character column.
 fn offset_of(source: &str, line: usize, column: usize) -> usize {
     let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();

@@ -78,3 +78,20 @@ fn colour_is_used_only_when_asked() {
     assert!(String::from_utf8(coloured).unwrap().contains("\x1b["));
     assert!(!common::report_text(&ruleset, &assessment, Format::Text).contains('\x1b'));
 }
+
+#[test]
+fn a_saved_answers_file_reads_back_to_the_same_answers() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    for dir in common::case_dirs("cases") {
+        let file = sources.add("in.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
+        let original = answers::read(&ruleset, &sources, file).unwrap();
+        let written = crossroads::store::document(&ruleset, &original);
+        let again = sources.add("out.yaml", written.clone());
+        let read_back = answers::read(&ruleset, &sources, again)
+            .unwrap_or_else(|d| panic!("{written}\n{}", common::diagnostics_text(&sources, &d)));
+        // Ignored answers are not written: they were dropped as hidden.
+        assert_eq!(read_back.values, original.values, "{}", dir.display());
+        assert_eq!(read_back.respondent, original.respondent);
+    }
+}

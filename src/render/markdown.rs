@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{flag_rules_out, join_names, number};
+use crate::i18n::{self, fill};
 use crate::model::Severity;
 use crate::report::Report;
 
@@ -15,19 +16,20 @@ fn cite(text: &str, source: &Option<String>) -> String {
 
 pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let primary = r.recommendation.primary.as_deref();
+    let ui = i18n::ui(Some(&r.language));
     match &r.respondent {
-        Some(name) => writeln!(out, "# {}: for {name}", r.pack.name)?,
+        Some(name) => writeln!(out, "# {}: {}", r.pack.name, fill(ui.for_whom, &[("name", name)]))?,
         None => writeln!(out, "# {}", r.pack.name)?,
     }
     if r.urgent {
-        writeln!(out, "\n## Please reach out for support now\n")?;
+        writeln!(out, "\n## {}\n", ui.reach_out_now)?;
         for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) {
             writeln!(out, "{}\n", flag.message)?;
         }
     }
     if !r.support.is_empty() {
         if !r.urgent {
-            writeln!(out, "\n## Where to find help\n")?;
+            writeln!(out, "\n## {}\n", ui.where_to_find_help)?;
         }
         for s in &r.support {
             writeln!(out, "- **{}**: {}", s.name, s.contact)?;
@@ -38,37 +40,41 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     match &r.recommendation.primary_name {
         Some(name) => {
-            writeln!(out, "\n## What fits you now: {name}\n")?;
+            writeln!(out, "\n## {}\n", fill(ui.what_fits, &[("name", name)]))?;
             if let Some(fits) = &r.recommendation.fits_when {
                 writeln!(out, "{fits}")?;
             }
         }
-        None => writeln!(out, "\n## No recommendation\n")?,
+        None => writeln!(out, "\n## {}\n", ui.no_recommendation)?,
     }
     if let Some(readiness) = r.readiness.as_ref().filter(|_| r.recommendation.put_first_by.is_none()) {
         let band = readiness.band_label.as_deref().unwrap_or("");
-        writeln!(out, "\n**{}:** {} of 100. {band}", readiness.name, readiness.score)?;
+        let score = readiness.score.to_string();
+        let name = format!("**{}**", readiness.name);
+        writeln!(out, "\n{}", fill(ui.score_of_100, &[("name", &name), ("score", &score), ("band", band)]))?;
     }
     if !r.urgent && !r.recommendation.ranking.is_empty() {
-        writeln!(out, "\n## Ranking\n\n| # | support | weight |\n|---|---|---|")?;
+        let weight = fill(ui.weight, &[("n", "")]);
+        writeln!(out, "\n## {}\n\n| # | {} | {} |\n|---|---|---|", ui.ranking, ui.support, weight.trim())?;
         for (i, m) in r.recommendation.ranking.iter().enumerate() {
             writeln!(out, "| {} | {} | {} |", i + 1, m.name, number(m.score))?;
         }
     }
     let cautions: Vec<_> = r.flags.iter().filter(|f| !r.urgent && f.concerns(primary)).collect();
     if !cautions.is_empty() {
-        writeln!(out, "\n## Please note\n")?;
+        writeln!(out, "\n## {}\n", ui.please_note)?;
         for flag in cautions {
             let ruled = flag_rules_out(r, flag);
             let mut text = cite(&flag.message, &flag.source);
             if !ruled.is_empty() {
-                text.push_str(&format!(" For now, this rules out: {}.", join_names(&ruled)));
+                text.push(' ');
+                text.push_str(&fill(ui.rules_out_for_now, &[("names", &join_names(&ruled, ui.and))]));
             }
             writeln!(out, "- {text}")?;
         }
     }
     if !r.urgent && !r.reasons.is_empty() {
-        writeln!(out, "\n## Why: every rule that applied\n")?;
+        writeln!(out, "\n## {}\n", ui.every_rule)?;
         for reason in &r.reasons {
             let weights: Vec<String> = reason
                 .weights
@@ -85,7 +91,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if !r.next_steps.is_empty() {
-        writeln!(out, "\n## Next steps\n")?;
+        writeln!(out, "\n## {}\n", ui.next_steps)?;
         for (i, step) in r.next_steps.iter().enumerate() {
             writeln!(out, "{}. {step}", i + 1)?;
         }
@@ -97,14 +103,16 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if !r.ignored_answers.is_empty() {
-        writeln!(out, "\n## Answers not used\n")?;
+        writeln!(out, "\n## {}\n", ui.answers_not_used)?;
         for q in &r.ignored_answers {
-            writeln!(out, "- \"{}\" (`{}`): the other answers skip this question.", q.text, q.question)?;
+            writeln!(out, "- \"{}\" (`{}`): {}", q.text, q.question, ui.skipped_by_other_answers)?;
         }
     }
+    let hash = format!("`{}`", r.pack.hash);
+    let id = format!("`{}`", r.pack.id);
     writeln!(
         out,
-        "\n---\n\nPack `{}` {} (sha256 `{}`). This is a screen, not a diagnosis.",
-        r.pack.id, r.pack.version, r.pack.hash
+        "\n---\n\n{}",
+        fill(ui.footer, &[("id", &id), ("version", &r.pack.version), ("hash", &hash)])
     )
 }

@@ -44,11 +44,11 @@ pub(crate) fn reasons_for<'a>(
 }
 
 /// Modality names joined for a sentence: "A, B and C".
-pub(crate) fn join_names(names: &[&str]) -> String {
+pub(crate) fn join_names(names: &[&str], and: &str) -> String {
     match names {
         [] => String::new(),
         [one] => one.to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
     }
 }
 

@@ -7,6 +7,7 @@ use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 use textwrap::Options;
 
 use super::{flag_rules_out, join_names, number, reasons_for};
+use crate::i18n::{self, fill};
 use crate::model::{FlagKind, Severity};
 use crate::report::Report;
 
@@ -60,15 +61,16 @@ fn cite(text: &str, source: &Option<String>) -> String {
 pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let mut p = Printer { out: Ansi::new(out), color };
     let primary = r.recommendation.primary.as_deref();
+    let ui = i18n::ui(Some(&r.language));
     let title = match &r.respondent {
-        Some(name) => format!("{}: for {name}", r.pack.name),
+        Some(name) => format!("{}: {}", r.pack.name, fill(ui.for_whom, &[("name", name)])),
         None => r.pack.name.clone(),
     };
     p.styled(&title, ColorSpec::new().set_bold(true).clone())?;
 
     if r.urgent {
         writeln!(p.out)?;
-        p.alarm("Please reach out for support now")?;
+        p.alarm(ui.reach_out_now)?;
         for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) {
             p.para(&flag.message, "  ")?;
         }
@@ -83,7 +85,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
 
     match (&r.recommendation.primary, &r.recommendation.primary_name) {
         (Some(id), Some(name)) => {
-            p.heading(&format!("What fits you now: {name}"))?;
+            p.heading(&fill(ui.what_fits, &[("name", name)]))?;
             if let Some(fits) = &r.recommendation.fits_when {
                 p.para(fits, "  ")?;
             }
@@ -93,19 +95,22 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             {
                 let band = readiness.band_label.as_deref().unwrap_or("");
                 writeln!(p.out)?;
-                p.para(&format!("{}: {} of 100. {band}", readiness.name, readiness.score), "  ")?;
+                let score = readiness.score.to_string();
+                let line =
+                    fill(ui.score_of_100, &[("name", &readiness.name), ("score", &score), ("band", band)]);
+                p.para(&line, "  ")?;
             }
             if !r.urgent {
                 let for_it = reasons_for(r, id, 1.0);
                 if !for_it.is_empty() {
-                    p.heading("Why")?;
+                    p.heading(ui.why)?;
                     for reason in for_it {
                         p.item("  • ", &cite(&reason.because, &reason.source))?;
                     }
                 }
                 let against = reasons_for(r, id, -1.0);
                 if !against.is_empty() {
-                    p.heading("What counted against it")?;
+                    p.heading(ui.counted_against)?;
                     for reason in against {
                         p.item("  • ", &cite(&reason.because, &reason.source))?;
                     }
@@ -113,19 +118,19 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 let others: Vec<_> =
                     r.recommendation.ranking.iter().skip(1).filter(|m| m.score > 0.0).take(3).collect();
                 if !others.is_empty() {
-                    p.heading("Also worth considering")?;
+                    p.heading(ui.also_consider)?;
                     for (i, m) in others.iter().enumerate() {
                         p.item(
                             &format!("  {}. ", i + 2),
-                            &format!("{} (weight {})", m.name, number(m.score)),
+                            &format!("{} ({})", m.name, fill(ui.weight, &[("n", &number(m.score))])),
                         )?;
                     }
                 }
             }
         }
         _ => {
-            p.heading("No recommendation")?;
-            p.para("Nothing in this pack can be recommended beside what is said above.", "  ")?;
+            p.heading(ui.no_recommendation)?;
+            p.para(ui.no_recommendation_text, "  ")?;
         }
     }
 
@@ -133,18 +138,19 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let cautions: Vec<_> =
         r.flags.iter().filter(|f| !r.urgent && f.kind != FlagKind::Pitfall && f.concerns(primary)).collect();
     if !cautions.is_empty() {
-        p.heading("Please note")?;
+        p.heading(ui.please_note)?;
         for flag in cautions {
             let ruled = flag_rules_out(r, flag);
             let mut text = cite(&flag.message, &flag.source);
             if !ruled.is_empty() {
-                text.push_str(&format!(" For now, this rules out: {}.", join_names(&ruled)));
+                text.push(' ');
+                text.push_str(&fill(ui.rules_out_for_now, &[("names", &join_names(&ruled, ui.and))]));
             }
             p.item("  • ", &text)?;
         }
     }
     if !r.urgent && !r.support.is_empty() {
-        p.heading("Where to find help")?;
+        p.heading(ui.where_to_find_help)?;
         for s in &r.support {
             p.item("  • ", &format!("{}: {}", s.name, s.contact))?;
             if let Some(note) = &s.note {
@@ -155,14 +161,14 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let pitfalls: Vec<_> =
         r.flags.iter().filter(|f| f.kind == FlagKind::Pitfall && f.concerns(primary)).collect();
     if !pitfalls.is_empty() && !r.urgent {
-        p.heading("Watch out for")?;
+        p.heading(ui.watch_out_for)?;
         for flag in pitfalls {
             p.item("  • ", &cite(&flag.message, &flag.source))?;
         }
     }
 
     if !r.next_steps.is_empty() {
-        p.heading("Next steps")?;
+        p.heading(ui.next_steps)?;
         for (i, step) in r.next_steps.iter().enumerate() {
             p.item(&format!("  {}. ", i + 1), step)?;
         }
@@ -175,28 +181,15 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     }
     if r.urgent {
         writeln!(p.out)?;
-        p.para(
-            "Your other answers were not weighed for now. When you feel safer, you can \
-             run the questionnaire again to look at other kinds of support.",
-            "",
-        )?;
+        p.para(ui.other_answers_wait, "")?;
     }
     if !r.ignored_answers.is_empty() {
-        p.heading("Answers not used")?;
+        p.heading(ui.answers_not_used)?;
         for q in &r.ignored_answers {
-            p.item(
-                "  • ",
-                &format!("\"{}\" ({}): your other answers skip this question.", q.text, q.question),
-            )?;
+            p.item("  • ", &format!("\"{}\" ({}): {}", q.text, q.question, ui.skipped_by_other_answers))?;
         }
     }
     writeln!(p.out)?;
     let short = r.pack.hash.get(..12).unwrap_or(&r.pack.hash);
-    p.para(
-        &format!(
-            "Pack {} {} (sha256 {short}). This is a screen, not a diagnosis.",
-            r.pack.id, r.pack.version
-        ),
-        "",
-    )
+    p.para(&fill(ui.footer, &[("id", &r.pack.id), ("version", &r.pack.version), ("hash", short)]), "")
 }
