@@ -104,7 +104,7 @@ fn convert_entries(ruleset: &RuleSet, file: FileId, entries: &RawEntries) -> Con
             );
             continue;
         };
-        match convert(&ruleset.questions[index], value) {
+        match convert(&ruleset.questions[index], &value.value) {
             Ok(answer) => values[index] = answer,
             Err((code, message, allowed)) => {
                 answered_wrongly[index] = true;
@@ -204,19 +204,25 @@ impl Answers {
 
 type Problem = (Code, String, String);
 
+/// A value as an answer to `question`, or what is wrong with it and what is allowed.
 /// `Ok(None)` is an explicit non-answer (`~`, empty text, empty list).
-fn convert(question: &Question, value: &Spanned<Value>) -> Result<Option<Answer>, Problem> {
+pub fn from_value(question: &Question, value: &Value) -> Result<Option<Answer>, String> {
+    convert(question, value).map_err(|(_, message, allowed)| format!("{message}; allowed: {allowed}"))
+}
+
+/// `Ok(None)` is an explicit non-answer (`~`, empty text, empty list).
+fn convert(question: &Question, value: &Value) -> Result<Option<Answer>, Problem> {
     let allowed = || describe_allowed(question);
     let wrong = |got: &Value| {
         (Code::AnswerWrongType, format!("expected {}, got {}", expected(question), describe(got)), allowed())
     };
-    match (&question.kind, &value.value) {
+    match (&question.kind, value) {
         (_, Value::Null) => Ok(None),
         (Kind::YesNo, Value::Bool(b)) => Ok(Some(Answer::Bool(*b))),
         (Kind::Scale { min, max, .. }, Value::Number(n)) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
             if x.fract() != 0.0 {
-                return Err(wrong(&value.value));
+                return Err(wrong(value));
             }
             if x < *min as f64 || x > *max as f64 {
                 return Err((Code::AnswerOutOfRange, format!("{x} is outside the scale"), allowed()));

@@ -5,11 +5,13 @@
 //! `report` resolves an assessment into words and `render` writes it.
 
 pub mod answers;
+pub mod ask;
 pub mod cli;
 pub mod diag;
 pub mod embedded;
 pub mod evaluate;
 pub mod i18n;
+pub mod intake;
 pub mod model;
 pub mod pack;
 pub mod render;

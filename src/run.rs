@@ -14,6 +14,8 @@ use crate::report;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INVALID: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
+/// Stopped with Ctrl-C, as shells report a process ended by SIGINT.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub enum Input {
     Stdin,
@@ -27,6 +29,8 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     pub stdout_color: bool,
     pub stderr_color: bool,
+    /// Standard input and output are both a terminal: a person can be asked questions.
+    pub interactive: bool,
 }
 
 impl Io<'_> {
@@ -37,9 +41,12 @@ impl Io<'_> {
         let mut io = Io {
             stdout_color: !no_color && stdout.is_terminal(),
             stderr_color: !no_color && stderr.is_terminal(),
-            stdin: &mut stdin.lock(),
-            stdout: &mut stdout.lock(),
-            stderr: &mut stderr.lock(),
+            interactive: stdin.is_terminal() && stdout.is_terminal(),
+            // No stream is held locked: `ask` reads and writes through its own prompter, and
+            // its Ctrl-C handler writes from another thread.
+            stdin: &mut &stdin,
+            stdout: &mut &stdout,
+            stderr: &mut &stderr,
         };
         f(&mut io)
     }
@@ -73,15 +80,7 @@ pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
             return EXIT_INVALID;
         }
     };
-    if let Some(lang) = &config.lang
-        && !ruleset.meta.languages.contains(lang)
-    {
-        let _ = writeln!(
-            io.stderr,
-            "error: pack `{}` has no language `{lang}`; it has: {}",
-            ruleset.meta.id,
-            ruleset.meta.languages.join(", ")
-        );
+    if !language_exists(&ruleset, config.lang.as_deref(), io) {
         return EXIT_USAGE;
     }
     let (name, text) = match read_input(&config.answers, io) {
@@ -129,5 +128,20 @@ fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic
                 )
             })
         }
+    }
+}
+
+pub(crate) fn language_exists(ruleset: &RuleSet, lang: Option<&str>, io: &mut Io) -> bool {
+    match lang {
+        Some(lang) if !ruleset.meta.languages.iter().any(|l| l == lang) => {
+            let _ = writeln!(
+                io.stderr,
+                "error: pack `{}` has no language `{lang}`; it has: {}",
+                ruleset.meta.id,
+                ruleset.meta.languages.join(", ")
+            );
+            false
+        }
+        _ => true,
     }
 }

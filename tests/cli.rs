@@ -128,3 +128,11 @@ fn help_documents_the_exit_codes() {
     let help = stdout(&out);
     assert!(help.contains("Exit codes:") && help.contains("usage error"), "{help}");
 }
+
+#[test]
+fn ask_without_a_terminal_says_to_use_evaluate_and_exits_2() {
+    let out = run(&["ask"], Some("4\n3\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("crossroads evaluate ANSWERS"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "no question was printed: {}", stdout(&out));
+}

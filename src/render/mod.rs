@@ -8,6 +8,8 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
+pub use text::render_support;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,

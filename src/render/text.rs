@@ -69,18 +69,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     p.styled(&title, ColorSpec::new().set_bold(true).clone())?;
 
     if r.urgent {
-        writeln!(p.out)?;
-        p.alarm(ui.reach_out_now)?;
-        for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) {
-            p.para(&flag.message, "  ")?;
-        }
-        writeln!(p.out)?;
-        for s in &r.support {
-            p.item("  • ", &format!("{}: {}", s.name, s.contact))?;
-            if let Some(note) = &s.note {
-                p.para(note, "    ")?;
-            }
-        }
+        support_block(r, &mut p, ui)?;
     }
 
     match (&r.recommendation.primary, &r.recommendation.primary_name) {
@@ -151,12 +140,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     }
     if !r.urgent && !r.support.is_empty() {
         p.heading(ui.where_to_find_help)?;
-        for s in &r.support {
-            p.item("  • ", &format!("{}: {}", s.name, s.contact))?;
-            if let Some(note) = &s.note {
-                p.para(note, "    ")?;
-            }
-        }
+        support_list(r, &mut p)?;
     }
     let pitfalls: Vec<_> =
         r.flags.iter().filter(|f| f.kind == FlagKind::Pitfall && f.concerns(primary)).collect();
@@ -192,4 +176,31 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     writeln!(p.out)?;
     let short = r.pack.hash.get(..12).unwrap_or(&r.pack.hash);
     p.para(&fill(ui.footer, &[("id", &r.pack.id), ("version", &r.pack.version), ("hash", short)]), "")
+}
+
+/// Where to get help now, the way the report leads with it; `ask` shows the same the moment
+/// an urgent flag is raised.
+pub fn render_support(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let mut p = Printer { out: Ansi::new(out), color };
+    support_block(r, &mut p, i18n::ui(Some(&r.language)))
+}
+
+fn support_block(r: &Report, p: &mut Printer, ui: &i18n::Ui) -> io::Result<()> {
+    writeln!(p.out)?;
+    p.alarm(ui.reach_out_now)?;
+    for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) {
+        p.para(&flag.message, "  ")?;
+    }
+    writeln!(p.out)?;
+    support_list(r, p)
+}
+
+fn support_list(r: &Report, p: &mut Printer) -> io::Result<()> {
+    for s in &r.support {
+        p.item("  • ", &format!("{}: {}", s.name, s.contact))?;
+        if let Some(note) = &s.note {
+            p.para(note, "    ")?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,303 @@
+//! The accessible prompter (`--accessible`, `ACCESSIBLE`): plain lines, numbered choices and
+//! typed answers, no cursor movement, so that screen readers read every word in order.
+
+use std::io::{BufRead, Write};
+
+use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, describe, parse_yes_no, review_line};
+use crate::answers::Answer;
+use crate::i18n::{Ui, fill};
+use crate::model::Kind;
+use crate::render::render_support;
+use crate::report::Report;
+
+pub struct Plain<R, W> {
+    input: R,
+    out: W,
+    ui: &'static Ui,
+    lang: Option<String>,
+    color: bool,
+}
+
+/// What one typed line means, before it is turned into an answer.
+enum Line {
+    Back,
+    Empty,
+    Text(String),
+}
+
+impl<R: BufRead, W: Write> Plain<R, W> {
+    pub fn new(input: R, out: W, ui: &'static Ui, lang: Option<String>, color: bool) -> Self {
+        Plain { input, out, ui, lang, color }
+    }
+
+    fn print(&mut self, text: &str) -> Result<(), Interrupt> {
+        writeln!(self.out, "{text}").map_err(failed)
+    }
+
+    fn read(&mut self, prompt: &str, can_go_back: bool) -> Result<Line, Interrupt> {
+        write!(self.out, "{prompt}: ").and_then(|()| self.out.flush()).map_err(failed)?;
+        let mut line = String::new();
+        // End of input is taken as the person leaving: their answers so far are saved.
+        if self.input.read_line(&mut line).map_err(failed)? == 0 {
+            return Err(Interrupt::Interrupted);
+        }
+        let line = line.trim();
+        Ok(match line {
+            "" => Line::Empty,
+            "b" | "B" if can_go_back => Line::Back,
+            _ => Line::Text(line.to_string()),
+        })
+    }
+
+    /// A numbered list; `keys` are what the person types for each entry (1, 2, 3... for
+    /// options; the scale's own values for a scale).
+    fn choose(
+        &mut self,
+        keys: &[i64],
+        labels: &[String],
+        step: &Step,
+        current: Option<usize>,
+    ) -> Result<Option<Choice>, Interrupt> {
+        for (i, (key, label)) in keys.iter().zip(labels).enumerate() {
+            let mark = if current == Some(i) { " *" } else { "" };
+            let label = if label.is_empty() { String::new() } else { format!(" {label}") };
+            self.print(&format!("  {key}.{label}{mark}"))?;
+        }
+        loop {
+            match self.read(self.ui.plain_choose, step.can_go_back)? {
+                Line::Back => return Ok(Some(Choice::Back)),
+                Line::Empty if current.is_some() => return Ok(current.map(Choice::Index)),
+                Line::Empty if !step.question.required => return Ok(None),
+                Line::Text(t) => {
+                    match t.parse::<i64>().ok().and_then(|n| keys.iter().position(|k| *k == n)) {
+                        Some(i) => return Ok(Some(Choice::Index(i))),
+                        None => self.invalid(self.ui.plain_choose)?,
+                    }
+                }
+                Line::Empty => self.print(self.ui.required_answer)?,
+            }
+        }
+    }
+
+    fn invalid(&mut self, hint: &str) -> Result<(), Interrupt> {
+        let text = fill(self.ui.plain_invalid, &[("hint", hint)]);
+        self.print(&text)
+    }
+}
+
+enum Choice {
+    Back,
+    Index(usize),
+}
+
+fn failed(err: std::io::Error) -> Interrupt {
+    Interrupt::Failed(err.to_string())
+}
+
+impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
+    fn ask(&mut self, step: &Step) -> Result<Reply, Interrupt> {
+        let ui = self.ui;
+        let lang = self.lang.clone();
+        let lang = lang.as_deref();
+        let q = step.question;
+        self.print("")?;
+        self.print(&fill(
+            ui.question_of,
+            &[("n", &step.number.to_string()), ("m", &step.total.to_string())],
+        ))?;
+        self.print(q.text.get(lang))?;
+        if let Some(help) = &q.help {
+            self.print(help.get(lang))?;
+        }
+        if step.can_go_back {
+            self.print(ui.plain_back_hint)?;
+        }
+        if !q.required {
+            self.print(ui.skip_hint)?;
+        }
+        if step.current.is_some() {
+            let answer = describe(q, step.current.as_ref(), ui, lang);
+            self.print(&fill(ui.keep_current, &[("answer", &answer)]))?;
+        }
+        let current = step.current.as_ref();
+        match &q.kind {
+            Kind::YesNo => loop {
+                match self.read(ui.plain_yes_no, step.can_go_back)? {
+                    Line::Back => return Ok(Reply::Back),
+                    Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
+                    Line::Empty if !q.required => return Ok(Reply::Answer(None)),
+                    Line::Empty => self.print(ui.required_answer)?,
+                    Line::Text(t) => match parse_yes_no(&t) {
+                        Ok(b) => return Ok(Reply::Answer(Some(Answer::Bool(b)))),
+                        Err(()) => self.invalid(ui.plain_yes_no)?,
+                    },
+                }
+            },
+            Kind::Scale { min, max, labels } => {
+                let points: Vec<i64> = (*min..=*max).collect();
+                let shown: Vec<String> = points
+                    .iter()
+                    .map(|p| {
+                        labels
+                            .iter()
+                            .find(|(x, _)| x == p)
+                            .map_or(String::new(), |(_, l)| l.get(lang).to_string())
+                    })
+                    .collect();
+                let at = match current {
+                    Some(Answer::Number(x)) => points.iter().position(|p| *p as f64 == *x),
+                    _ => None,
+                };
+                Ok(match self.choose(&points, &shown, step, at)? {
+                    Some(Choice::Back) => Reply::Back,
+                    Some(Choice::Index(i)) => Reply::Answer(Some(Answer::Number(points[i] as f64))),
+                    None => Reply::Answer(None),
+                })
+            }
+            Kind::Single { options } => {
+                let shown: Vec<String> = options.iter().map(|o| o.label.get(lang).to_string()).collect();
+                let at = match current {
+                    Some(Answer::Choice(i)) => Some(*i),
+                    _ => None,
+                };
+                let keys: Vec<i64> = (1..=shown.len() as i64).collect();
+                Ok(match self.choose(&keys, &shown, step, at)? {
+                    Some(Choice::Back) => Reply::Back,
+                    Some(Choice::Index(i)) => Reply::Answer(Some(Answer::Choice(i))),
+                    None => Reply::Answer(None),
+                })
+            }
+            Kind::Multiple { options } => {
+                for (i, o) in options.iter().enumerate() {
+                    let chosen = matches!(current, Some(Answer::Multi(bits)) if bits & (1 << i) != 0);
+                    self.print(&format!(
+                        "  {}. {}{}",
+                        i + 1,
+                        o.label.get(lang),
+                        if chosen { " *" } else { "" }
+                    ))?;
+                }
+                loop {
+                    match self.read(ui.plain_choose_many, step.can_go_back)? {
+                        Line::Back => return Ok(Reply::Back),
+                        Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
+                        Line::Empty if !q.required => return Ok(Reply::Answer(None)),
+                        Line::Empty => self.print(ui.required_answer)?,
+                        Line::Text(t) => {
+                            let picked: Option<u64> = t
+                                .split(|c: char| c == ',' || c.is_whitespace())
+                                .filter(|s| !s.is_empty())
+                                .map(|s| s.parse::<usize>().ok().filter(|n| (1..=options.len()).contains(n)))
+                                .try_fold(0u64, |bits, n| n.map(|n| bits | 1 << (n - 1)));
+                            match picked {
+                                Some(bits) if bits != 0 => {
+                                    return Ok(Reply::Answer(Some(Answer::Multi(bits))));
+                                }
+                                _ => self.invalid(ui.plain_choose_many)?,
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::Number { min, max } => loop {
+                match self.read(ui.plain_number, step.can_go_back)? {
+                    Line::Back => return Ok(Reply::Back),
+                    Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
+                    Line::Empty if !q.required => return Ok(Reply::Answer(None)),
+                    Line::Empty => self.print(ui.required_answer)?,
+                    Line::Text(t) => match t.replace(',', ".").parse::<f64>() {
+                        Ok(x)
+                            if x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m) =>
+                        {
+                            return Ok(Reply::Answer(Some(Answer::Number(x))));
+                        }
+                        Ok(_) => {
+                            let (lo, hi) = (
+                                min.map_or("-".into(), |m| m.to_string()),
+                                max.map_or("-".into(), |m| m.to_string()),
+                            );
+                            self.print(&fill(ui.out_of_range, &[("min", &lo), ("max", &hi)]))?
+                        }
+                        Err(_) => self.invalid(ui.plain_number)?,
+                    },
+                }
+            },
+            Kind::Text => loop {
+                match self.read(ui.plain_text, step.can_go_back)? {
+                    Line::Back => return Ok(Reply::Back),
+                    Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
+                    Line::Empty if !q.required => return Ok(Reply::Answer(None)),
+                    Line::Empty => self.print(ui.required_answer)?,
+                    Line::Text(t) => return Ok(Reply::Answer(Some(Answer::Text(t)))),
+                }
+            },
+        }
+    }
+
+    fn urgent(&mut self, report: &Report) -> Result<bool, Interrupt> {
+        render_support(report, &mut self.out, self.color).map_err(failed)?;
+        self.print("")?;
+        let ui = self.ui;
+        let labels = [ui.carry_on.to_string(), ui.stop_here.to_string()];
+        for (i, label) in labels.iter().enumerate() {
+            self.print(&format!("  {}. {label}", i + 1))?;
+        }
+        loop {
+            if let Line::Text(t) = self.read(ui.plain_choose, false)? {
+                match t.as_str() {
+                    "1" => return Ok(true),
+                    "2" => return Ok(false),
+                    _ => {}
+                }
+            }
+            self.invalid(ui.plain_choose)?;
+        }
+    }
+
+    fn review(&mut self, rows: &[ReviewRow]) -> Result<Review, Interrupt> {
+        let ui = self.ui;
+        let lang = self.lang.clone();
+        self.print("")?;
+        self.print(ui.review_title)?;
+        self.print(&format!("  0. {}", ui.review_done))?;
+        for (i, row) in rows.iter().enumerate() {
+            self.print(&format!("  {}. {}", i + 1, review_line(row, ui, lang.as_deref())))?;
+        }
+        loop {
+            match self.read(ui.plain_choose, false)? {
+                Line::Text(t) if t == "0" => return Ok(Review::Done),
+                Line::Text(t) => match t.parse::<usize>() {
+                    Ok(n) if (1..=rows.len()).contains(&n) => return Ok(Review::Change(rows[n - 1].index)),
+                    _ => self.invalid(ui.plain_choose)?,
+                },
+                _ => self.invalid(ui.plain_choose)?,
+            }
+        }
+    }
+
+    fn confirm(&mut self, question: &str, default: bool) -> Result<bool, Interrupt> {
+        let ui = self.ui;
+        let hint = format!("{} ({})", question, ui.plain_yes_no);
+        loop {
+            match self.read(&hint, false)? {
+                Line::Empty => return Ok(default),
+                Line::Text(t) => match parse_yes_no(&t) {
+                    Ok(b) => return Ok(b),
+                    Err(()) => self.invalid(ui.plain_yes_no)?,
+                },
+                Line::Back => self.invalid(ui.plain_yes_no)?,
+            }
+        }
+    }
+
+    fn path(&mut self, question: &str, default: &str) -> Result<String, Interrupt> {
+        match self.read(&format!("{question} [{default}]"), false)? {
+            Line::Text(t) => Ok(t),
+            _ => Ok(default.to_string()),
+        }
+    }
+
+    fn say(&mut self, text: &str) -> Result<(), Interrupt> {
+        self.print(text)
+    }
+}

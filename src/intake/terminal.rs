@@ -1,0 +1,288 @@
+//! The terminal prompter: inquire's menus, checklists and confirms. Esc goes back a
+//! question; Ctrl-C stops (the answers so far are already saved).
+
+use std::io::Write;
+
+use inquire::error::InquireError;
+use inquire::ui::RenderConfig;
+use inquire::validator::Validation;
+use inquire::{Confirm, CustomType, MultiSelect, Select, Text};
+
+use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, parse_yes_no, review_line};
+use crate::answers::Answer;
+use crate::i18n::{Ui, fill};
+use crate::model::Kind;
+use crate::render::render_support;
+use crate::report::Report;
+
+pub struct Terminal {
+    ui: &'static Ui,
+    lang: Option<String>,
+    color: bool,
+    render: RenderConfig<'static>,
+}
+
+impl Terminal {
+    pub fn new(ui: &'static Ui, lang: Option<String>, color: bool) -> Self {
+        let mut render = if color { RenderConfig::default_colored() } else { RenderConfig::empty() };
+        render.canceled_prompt_indicator = inquire::ui::Styled::new(ui.went_back);
+        Terminal { ui, lang, color, render }
+    }
+
+    fn lang(&self) -> Option<&str> {
+        self.lang.as_deref()
+    }
+
+    fn say_line(&self, text: &str) -> Result<(), Interrupt> {
+        let mut out = std::io::stdout();
+        writeln!(out, "{text}").and_then(|()| out.flush()).map_err(|e| Interrupt::Failed(e.to_string()))
+    }
+
+    fn confirm_with(
+        &self,
+        text: &str,
+        help: &str,
+        default: Option<bool>,
+        format: &dyn Fn(bool) -> String,
+    ) -> Result<Outcome<bool>, Interrupt> {
+        let mut prompt = Confirm::new(text)
+            .with_render_config(self.render)
+            .with_parser(&parse_yes_no)
+            .with_formatter(format)
+            .with_default_value_formatter(format)
+            .with_error_message(self.ui.plain_yes_no);
+        if !help.is_empty() {
+            prompt = prompt.with_help_message(help);
+        }
+        if let Some(d) = default {
+            prompt = prompt.with_default(d);
+        }
+        outcome(prompt.prompt())
+    }
+}
+
+/// What a prompt's error means for the questionnaire: Esc is "back", Ctrl-C is "stop".
+enum Outcome<T> {
+    Got(T),
+    Back,
+}
+
+fn outcome<T>(result: Result<T, InquireError>) -> Result<Outcome<T>, Interrupt> {
+    match result {
+        Ok(value) => Ok(Outcome::Got(value)),
+        Err(InquireError::OperationCanceled) => Ok(Outcome::Back),
+        Err(InquireError::OperationInterrupted) => Err(Interrupt::Interrupted),
+        Err(other) => Err(Interrupt::Failed(other.to_string())),
+    }
+}
+
+impl Prompter for Terminal {
+    fn ask(&mut self, step: &Step) -> Result<Reply, Interrupt> {
+        let ui = self.ui;
+        let q = step.question;
+        let lang = self.lang.clone();
+        let lang = lang.as_deref();
+        let title = fill(ui.question_of, &[("n", &step.number.to_string()), ("m", &step.total.to_string())]);
+        self.say_line(&format!("\n{title}"))?;
+        let mut help = q.help.as_ref().map(|h| h.get(lang).to_string()).unwrap_or_default();
+        for hint in [(!q.required).then_some(ui.skip_hint), Some(ui.keys_hint)].into_iter().flatten() {
+            if !help.is_empty() {
+                help.push(' ');
+            }
+            help.push_str(hint);
+        }
+        let text = q.text.get(lang);
+        let current = step.current.as_ref();
+        let back = |o: Outcome<Option<Answer>>| match o {
+            Outcome::Got(answer) => Reply::Answer(answer),
+            Outcome::Back => Reply::Back,
+        };
+        // Optional choices get an explicit "no answer" entry: a menu has no empty answer.
+        let skip = (!q.required).then(|| ui.no_answer.to_string());
+        let reply = match &q.kind {
+            Kind::YesNo => {
+                let default = match current {
+                    Some(Answer::Bool(b)) => Some(*b),
+                    _ => None,
+                };
+                let format = |b: bool| if b { ui.yes.to_string() } else { ui.no.to_string() };
+                back(self.confirm_with(text, &help, default, &format)?.map(|b| Some(Answer::Bool(b))))
+            }
+            Kind::Scale { min, max, labels } => {
+                let points: Vec<i64> = (*min..=*max).collect();
+                let mut shown: Vec<String> = points
+                    .iter()
+                    .map(|p| match labels.iter().find(|(x, _)| x == p) {
+                        Some((_, label)) => format!("{p} - {}", label.get(lang)),
+                        None => p.to_string(),
+                    })
+                    .collect();
+                shown.extend(skip.clone());
+                let at = match current {
+                    Some(Answer::Number(x)) => points.iter().position(|p| *p as f64 == *x).unwrap_or(0),
+                    _ => 0,
+                };
+                let choice = self.select(text, &help, shown, at)?;
+                back(choice.map(|i| points.get(i).map(|p| Answer::Number(*p as f64))))
+            }
+            Kind::Single { options } => {
+                let mut shown: Vec<String> = options.iter().map(|o| o.label.get(lang).to_string()).collect();
+                shown.extend(skip.clone());
+                let at = match current {
+                    Some(Answer::Choice(i)) => *i,
+                    _ => 0,
+                };
+                let n = options.len();
+                back(self.select(text, &help, shown, at)?.map(|i| (i < n).then_some(Answer::Choice(i))))
+            }
+            Kind::Multiple { options } => {
+                let shown: Vec<String> = options.iter().map(|o| o.label.get(lang).to_string()).collect();
+                let defaults: Vec<usize> = match current {
+                    Some(Answer::Multi(bits)) => {
+                        (0..options.len()).filter(|i| bits & (1 << i) != 0).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let required = q.required;
+                let message = ui.required_answer;
+                let prompt = MultiSelect::new(text, shown)
+                    .with_help_message(&help)
+                    .with_render_config(self.render)
+                    .with_default(&defaults)
+                    .with_validator(move |picked: &[inquire::list_option::ListOption<&String>]| {
+                        Ok(if required && picked.is_empty() {
+                            Validation::Invalid(message.into())
+                        } else {
+                            Validation::Valid
+                        })
+                    });
+                let picked = outcome(prompt.raw_prompt())?;
+                back(picked.map(|list| {
+                    let bits = list.iter().fold(0u64, |bits, o| bits | 1 << o.index);
+                    (bits != 0).then_some(Answer::Multi(bits))
+                }))
+            }
+            Kind::Number { min, max } => {
+                let (lo, hi) = (*min, *max);
+                let range = fill(
+                    ui.out_of_range,
+                    &[
+                        ("min", &lo.map_or("-".into(), |m| m.to_string())),
+                        ("max", &hi.map_or("-".into(), |m| m.to_string())),
+                    ],
+                );
+                let mut prompt = CustomType::<f64>::new(text)
+                    .with_help_message(&help)
+                    .with_render_config(self.render)
+                    .with_error_message(ui.plain_number)
+                    .with_validator(move |x: &f64| {
+                        Ok(if lo.is_some_and(|m| *x < m) || hi.is_some_and(|m| *x > m) {
+                            Validation::Invalid(range.clone().into())
+                        } else {
+                            Validation::Valid
+                        })
+                    });
+                if let Some(Answer::Number(x)) = current {
+                    prompt = prompt.with_default(*x);
+                }
+                back(outcome(prompt.prompt())?.map(|x| Some(Answer::Number(x))))
+            }
+            Kind::Text => {
+                let required = q.required;
+                let message = ui.required_answer;
+                let initial = match current {
+                    Some(Answer::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                let prompt = Text::new(text)
+                    .with_help_message(&help)
+                    .with_render_config(self.render)
+                    .with_initial_value(&initial)
+                    .with_validator(move |s: &str| {
+                        Ok(if required && s.trim().is_empty() {
+                            Validation::Invalid(message.into())
+                        } else {
+                            Validation::Valid
+                        })
+                    });
+                back(outcome(prompt.prompt())?.map(|t| (!t.trim().is_empty()).then_some(Answer::Text(t))))
+            }
+        };
+        // Esc on the first question has nowhere to go back to; the intake asks it again.
+        Ok(reply)
+    }
+
+    fn urgent(&mut self, report: &Report) -> Result<bool, Interrupt> {
+        let mut out = std::io::stdout();
+        render_support(report, &mut out, self.color).map_err(|e| Interrupt::Failed(e.to_string()))?;
+        let ui = self.ui;
+        loop {
+            let choice = self.select("", "", vec![ui.carry_on.to_string(), ui.stop_here.to_string()], 0)?;
+            if let Outcome::Got(i) = choice {
+                return Ok(i == 0);
+            }
+        }
+    }
+
+    fn review(&mut self, rows: &[ReviewRow]) -> Result<Review, Interrupt> {
+        let ui = self.ui;
+        let mut shown = vec![ui.review_done.to_string()];
+        shown.extend(rows.iter().map(|row| review_line(row, ui, self.lang())));
+        loop {
+            if let Outcome::Got(i) = self.select(ui.review_title, ui.keys_hint, shown.clone(), 0)? {
+                return Ok(if i == 0 { Review::Done } else { Review::Change(rows[i - 1].index) });
+            }
+        }
+    }
+
+    fn confirm(&mut self, question: &str, default: bool) -> Result<bool, Interrupt> {
+        let ui = self.ui;
+        let format = |b: bool| if b { ui.yes.to_string() } else { ui.no.to_string() };
+        match self.confirm_with(question, "", Some(default), &format)? {
+            Outcome::Got(b) => Ok(b),
+            Outcome::Back => Ok(default),
+        }
+    }
+
+    fn path(&mut self, question: &str, default: &str) -> Result<String, Interrupt> {
+        let prompt = Text::new(question).with_default(default).with_render_config(self.render);
+        match outcome(prompt.prompt())? {
+            Outcome::Got(p) if !p.trim().is_empty() => Ok(p.trim().to_string()),
+            _ => Ok(default.to_string()),
+        }
+    }
+
+    fn say(&mut self, text: &str) -> Result<(), Interrupt> {
+        self.say_line(text)
+    }
+}
+
+impl Terminal {
+    fn select(
+        &self,
+        text: &str,
+        help: &str,
+        options: Vec<String>,
+        at: usize,
+    ) -> Result<Outcome<usize>, Interrupt> {
+        let at = at.min(options.len().saturating_sub(1));
+        let prompt = Select::new(text, options)
+            .with_help_message(help)
+            .with_render_config(self.render)
+            .with_starting_cursor(at)
+            .with_page_size(12);
+        Ok(match outcome(prompt.raw_prompt())? {
+            Outcome::Got(choice) => Outcome::Got(choice.index),
+            Outcome::Back => Outcome::Back,
+        })
+    }
+}
+
+impl<T> Outcome<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Got(v) => Outcome::Got(f(v)),
+            Outcome::Back => Outcome::Back,
+        }
+    }
+}

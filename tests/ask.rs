@@ -1,0 +1,274 @@
+//! `crossroads ask` run for real in a pseudo-terminal: a whole intake typed in, its transcript
+//! and saved answers locked; Ctrl-C and resume; the menus driven by keys.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use crossroads::diag::Sources;
+use crossroads::model::Kind;
+use crossroads::{RuleSet, answers};
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+
+const TIMEOUT_MS: Option<u64> = Some(20_000);
+
+fn spawn(dir: &Path, args: &[&str]) -> PtySession {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crossroads"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1").env("TERM", "xterm").env_remove("ACCESSIBLE");
+    spawn_command(command, TIMEOUT_MS).expect("spawn crossroads in a pty")
+}
+
+/// Everything the terminal showed, with line ends as a file has them.
+struct Transcript {
+    session: PtySession,
+    text: String,
+}
+
+impl Transcript {
+    fn new(session: PtySession) -> Self {
+        Transcript { session, text: String::new() }
+    }
+
+    fn expect(&mut self, needle: &str) {
+        let before = self
+            .session
+            .exp_string(needle)
+            .unwrap_or_else(|e| panic!("waiting for {needle:?}: {e}\n{}", self.text));
+        self.text.push_str(&before);
+        self.text.push_str(needle);
+    }
+
+    fn type_line(&mut self, line: &str) {
+        self.session.send_line(line).unwrap();
+    }
+
+    /// Waits for a menu prompt to be drawn (its key hint is its last line), then presses keys.
+    fn press(&mut self, prompt: &str, keys: &str) {
+        self.expect(prompt);
+        self.expect("]");
+        self.session.send(keys).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// Waits for the end and returns the exit code.
+    fn finish(mut self) -> (i32, String) {
+        let rest = self.session.exp_eof().unwrap();
+        self.text.push_str(&rest);
+        let code = match self.session.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("not an exit: {other:?}"),
+        };
+        // rexpect hands over each byte as a char; put the UTF-8 back together.
+        let bytes: Vec<u8> = self.text.chars().map(|c| c as u32 as u8).collect();
+        (code, String::from_utf8(bytes).expect("the transcript is UTF-8").replace('\r', ""))
+    }
+}
+
+/// What the plain prompter asks for a question of this kind.
+fn prompt_for(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::YesNo => "Type y for yes or n for no: ",
+        Kind::Number { .. } => "Type a number: ",
+        Kind::Text => "Type your answer: ",
+        Kind::Multiple { .. } => "Type the numbers of your answers, separated by spaces: ",
+        _ => "Type the number of your answer: ",
+    }
+}
+
+/// What Amara (tests/cases/ready-senior-leader) types, question by question.
+const AMARA: &[(&str, &str)] = &[
+    ("help_with", "4"),
+    ("career_stage", "3"),
+    ("mastered_basics", "5"),
+    ("feel_stuck", "y"),
+    ("who_not_what", "5"),
+    ("same_feedback", "y"),
+    ("transition", "y"),
+    ("has_mentors", "y"),
+    ("advice_or_exploration", "2"),
+    ("right_way", "2"),
+    ("tactics_or_transformation", "2"),
+    ("structure", "2"),
+    ("chose_it", "1"),
+    ("wants_support", "5"),
+    ("desire_for_change", "5"),
+    ("openness", "4"),
+    ("introspective", "5"),
+    ("time_between", "3"),
+    ("goal_specific", "y"),
+    ("goal", "Lead the new product org with less firefighting by June"),
+    ("expected_pace", "3"),
+    ("budget", "2"),
+    ("manager_coach", "n"),
+    ("peers_available", "n"),
+    ("wants_community", "n"),
+    ("daily_life_affected", "n"),
+    ("trauma", "n"),
+    ("self_harm", "n"),
+    ("anything_else", ""),
+];
+
+fn ruleset() -> RuleSet {
+    common::default_pack(&mut Sources::default())
+}
+
+fn type_answers(t: &mut Transcript, ruleset: &RuleSet, answers: &[(&str, &str)]) {
+    for (id, typed) in answers {
+        let question = &ruleset.questions[ruleset.question(id).unwrap()];
+        t.expect(question.text.default.as_str());
+        t.expect(prompt_for(&question.kind));
+        t.type_line(typed);
+    }
+}
+
+fn read_answers(ruleset: &RuleSet, path: &Path) -> crossroads::Answers {
+    let mut sources = Sources::default();
+    let file = sources.add(path.display().to_string(), std::fs::read_to_string(path).unwrap());
+    answers::read(ruleset, &sources, file)
+        .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)))
+}
+
+fn persona(ruleset: &RuleSet, name: &str) -> crossroads::Answers {
+    read_answers(ruleset, &Path::new("tests/cases").join(name).join("answers.yaml"))
+}
+
+#[cfg(unix)]
+fn assert_owner_only(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "{} is readable by others: {mode:o}", path.display());
+}
+
+#[test]
+fn a_whole_intake_typed_in_gives_the_report_that_evaluate_gives() {
+    let ruleset = ruleset();
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
+    type_answers(&mut t, &ruleset, &AMARA[..3]);
+    // Back once, and the previous answer is offered again.
+    t.expect(prompt_for(&Kind::YesNo));
+    t.type_line("b");
+    t.expect("Press Enter to keep your answer: 5 (I have mastered them)");
+    t.expect("Type the number of your answer: ");
+    t.type_line("");
+    type_answers(&mut t, &ruleset, &AMARA[3..]);
+    t.expect("Your answers. Choose one to change it, or carry on to your report.");
+    t.expect("Type the number of your answer: ");
+    t.type_line("0");
+    t.expect("Save your answers to [crossroads-answers.yaml]: ");
+    t.type_line("");
+    let (code, transcript) = t.finish();
+    assert_eq!(code, 0, "{transcript}");
+
+    let saved = dir.path().join("crossroads-answers.yaml");
+    assert_owner_only(&saved);
+    assert!(!dir.path().join("crossroads-progress.yaml").exists(), "progress is removed once saved");
+    let answers = read_answers(&ruleset, &saved);
+    assert_eq!(answers.values, persona(&ruleset, "ready-senior-leader").values);
+
+    let evaluated = Command::new(env!("CARGO_BIN_EXE_crossroads"))
+        .args(["evaluate", saved.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let report = String::from_utf8(evaluated.stdout).unwrap();
+    assert!(report.contains("What fits you now: Coaching"));
+    assert!(transcript.contains(report.trim()), "ask shows the report evaluate gives:\n{report}");
+
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"[0-9a-f]{64}", "[pack-hash]");
+    settings.add_filter(r"sha256 [0-9a-f]{12}", "sha256 [pack-hash]");
+    settings.bind(|| {
+        insta::assert_snapshot!("transcript", transcript);
+        insta::assert_snapshot!("saved_answers", std::fs::read_to_string(&saved).unwrap());
+    });
+}
+
+#[test]
+fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
+    let ruleset = ruleset();
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
+    type_answers(&mut t, &ruleset, &AMARA[..3]);
+    t.expect(prompt_for(&Kind::YesNo));
+    t.session.send_control('c').unwrap();
+    let (code, transcript) = t.finish();
+    assert_eq!(code, 130, "{transcript}");
+    assert!(
+        transcript.contains("To carry on: crossroads ask --resume crossroads-progress.yaml --accessible"),
+        "{transcript}"
+    );
+    let progress = dir.path().join("crossroads-progress.yaml");
+    assert_owner_only(&progress);
+    let saved = read_answers_lenient(&ruleset, &progress);
+    assert_eq!(saved, 3, "the three answers given are saved");
+
+    let mut t =
+        Transcript::new(spawn(dir.path(), &["ask", "--accessible", "--resume", "crossroads-progress.yaml"]));
+    t.expect("Question 4 of 28");
+    type_answers(&mut t, &ruleset, &AMARA[3..]);
+    t.expect("Type the number of your answer: ");
+    t.type_line("0");
+    t.expect("Save your answers to [crossroads-answers.yaml]: ");
+    t.type_line("");
+    let (code, transcript) = t.finish();
+    assert_eq!(code, 0, "{transcript}");
+    let answers = read_answers(&ruleset, &dir.path().join("crossroads-answers.yaml"));
+    assert_eq!(answers.values, persona(&ruleset, "ready-senior-leader").values);
+}
+
+/// How many answers a progress file holds (it is incomplete, so `read` would refuse it).
+fn read_answers_lenient(ruleset: &RuleSet, path: &Path) -> usize {
+    let mut sources = Sources::default();
+    let file = sources.add("p", std::fs::read_to_string(path).unwrap());
+    let raw = answers::parse(&sources, file).unwrap();
+    let (kept, dropped) = answers::salvage(ruleset, file, &raw.answers, None);
+    assert!(dropped.is_empty());
+    kept.values.iter().flatten().count()
+}
+
+#[test]
+fn support_is_shown_at_once_and_the_person_may_stop_there() {
+    let ruleset = ruleset();
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
+    let mut crisis: Vec<(&str, &str)> = AMARA[..27].to_vec();
+    crisis.push(("self_harm", "y"));
+    type_answers(&mut t, &ruleset, &crisis);
+    t.expect("Please reach out for support now");
+    t.expect("988");
+    t.expect("Stop here");
+    t.expect("Type the number of your answer: ");
+    t.type_line("2");
+    let (code, transcript) = t.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(!transcript.contains("Anything else you would like"), "nothing is asked after stopping");
+    assert!(transcript.contains("crossroads ask --resume crossroads-progress.yaml"), "{transcript}");
+    assert_owner_only(&dir.path().join("crossroads-progress.yaml"));
+}
+
+#[test]
+fn the_menus_answer_with_keys_and_esc_goes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs-valid/mini");
+    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--rules", rules.to_str().unwrap()]));
+    t.press("Do you want it?", "y\r");
+    t.press("How much?", "\x1b[B\x1b[B\r"); // down, down: 3
+    t.press("Pick one", "\x1b"); // Esc: back to "How much?", 3 still chosen
+    t.press("How much?", "\x1b[B\r"); // down from 3: 4
+    t.press("Pick one", "\r");
+    t.press("Anything else?", "hello\r");
+    t.press("These are right: show my report", "\r");
+    t.expect("Save your answers to");
+    t.expect("(crossroads-answers.yaml)");
+    t.session.send("\r").unwrap();
+    t.session.flush().unwrap();
+    let (code, transcript) = t.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(transcript.contains("(back)"), "Esc went back: {transcript}");
+    let saved = std::fs::read_to_string(dir.path().join("crossroads-answers.yaml")).unwrap();
+    assert!(saved.contains("wants: true") && saved.contains("level: 4"), "{saved}");
+    assert!(saved.contains("pick: a") && saved.contains("note: hello"), "{saved}");
+}
