@@ -5,6 +5,8 @@
 #[derive(Debug)]
 pub struct Ui {
     pub lang: &'static str,
+    /// Between a label and what follows it (French puts a space before the colon).
+    pub colon: &'static str,
     // The report.
     pub for_whom: &'static str,
     pub reach_out_now: &'static str,
@@ -63,6 +65,7 @@ pub struct Ui {
 
 pub const EN: Ui = Ui {
     lang: "en",
+    colon: ": ",
     for_whom: "for {name}",
     reach_out_now: "Please reach out for support now",
     what_fits: "What fits you now: {name}",
@@ -119,6 +122,7 @@ pub const EN: Ui = Ui {
 
 pub const FR: Ui = Ui {
     lang: "fr",
+    colon: " : ",
     for_whom: "pour {name}",
     reach_out_now: "Demandez de l'aide dès maintenant",
     what_fits: "Ce qui vous convient maintenant : {name}",

@@ -43,6 +43,10 @@ fn personas_get_what_the_guidance_says_and_their_reports_are_locked() {
             insta::assert_snapshot!("text", common::report_text(&ruleset, &assessment, Format::Text));
             insta::assert_snapshot!("markdown", common::report_text(&ruleset, &assessment, Format::Markdown));
             insta::assert_snapshot!("json", common::report_text(&ruleset, &assessment, Format::Json));
+            insta::assert_snapshot!(
+                "text.fr",
+                common::report_in(&ruleset, &assessment, Format::Text, Some("fr"))
+            );
         });
     }
     assert!(failures.is_empty(), "expectations not met:\n{}", failures.join("\n"));

@@ -84,3 +84,47 @@ fn the_valid_test_packs_load() {
             .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
     }
 }
+
+#[test]
+fn every_text_of_the_default_pack_has_its_french() {
+    use crossroads::model::{Kind, Text};
+    let r = common::default_pack(&mut Sources::default());
+    assert_eq!(r.meta.languages, ["en", "fr"]);
+    let mut texts: Vec<(String, &Text)> = vec![("pack name".into(), &r.meta.name)];
+    for q in &r.questions {
+        texts.push((format!("question {}", q.id), &q.text));
+        texts.extend(q.help.iter().map(|h| (format!("help of {}", q.id), h)));
+        texts.extend(q.kind.options().iter().map(|o| (format!("option {} of {}", o.value, q.id), &o.label)));
+        if let Kind::Scale { labels, .. } = &q.kind {
+            texts.extend(labels.iter().map(|(p, l)| (format!("label {p} of {}", q.id), l)));
+        }
+    }
+    for s in &r.scores {
+        texts.push((format!("score {}", s.id), &s.name));
+        texts.extend(s.bands.iter().map(|b| (format!("band {}", b.id), &b.label)));
+    }
+    texts.extend(r.flags.iter().map(|f| (format!("flag {}", f.id), &f.message)));
+    texts.extend(r.rules.iter().map(|x| (format!("rule {}", x.id), &x.because)));
+    for m in &r.modalities {
+        texts.extend([
+            (format!("modality {}", m.id), &m.name),
+            (format!("fits_when of {}", m.id), &m.fits_when),
+        ]);
+        texts.extend(m.next_steps.iter().map(|t| (format!("next step of {}", m.id), t)));
+    }
+    for s in &r.support {
+        texts.extend([(format!("support {}", s.id), &s.name), (format!("contact of {}", s.id), &s.contact)]);
+        texts.extend(s.note.iter().map(|n| (format!("note of {}", s.id), n)));
+    }
+    for g in &r.guides {
+        texts.push((format!("guide {}", g.id), &g.title));
+        texts.extend(g.items.iter().map(|i| (format!("item of {}", g.id), i)));
+    }
+    let missing: Vec<&str> = texts
+        .iter()
+        .filter(|(_, t)| t.translations.iter().all(|(lang, _)| lang != "fr"))
+        .map(|(what, _)| what.as_str())
+        .collect();
+    assert!(missing.is_empty(), "no French for: {missing:?}");
+    assert!(texts.len() > 200, "all of the pack's texts were looked at ({})", texts.len());
+}

@@ -18,7 +18,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
     match &r.respondent {
-        Some(name) => writeln!(out, "# {}: {}", r.pack.name, fill(ui.for_whom, &[("name", name)]))?,
+        Some(name) => writeln!(out, "# {}{}{}", r.pack.name, ui.colon, fill(ui.for_whom, &[("name", name)]))?,
         None => writeln!(out, "# {}", r.pack.name)?,
     }
     if r.urgent {
@@ -32,7 +32,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "\n## {}\n", ui.where_to_find_help)?;
         }
         for s in &r.support {
-            writeln!(out, "- **{}**: {}", s.name, s.contact)?;
+            writeln!(out, "- **{}**{}{}", s.name, ui.colon, s.contact)?;
             if let Some(note) = &s.note {
                 writeln!(out, "  {note}")?;
             }
@@ -105,7 +105,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !r.ignored_answers.is_empty() {
         writeln!(out, "\n## {}\n", ui.answers_not_used)?;
         for q in &r.ignored_answers {
-            writeln!(out, "- \"{}\" (`{}`): {}", q.text, q.question, ui.skipped_by_other_answers)?;
+            writeln!(out, "- \"{}\" (`{}`){}{}", q.text, q.question, ui.colon, ui.skipped_by_other_answers)?;
         }
     }
     let hash = format!("`{}`", r.pack.hash);

@@ -63,7 +63,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
     let title = match &r.respondent {
-        Some(name) => format!("{}: {}", r.pack.name, fill(ui.for_whom, &[("name", name)])),
+        Some(name) => format!("{}{}{}", r.pack.name, ui.colon, fill(ui.for_whom, &[("name", name)])),
         None => r.pack.name.clone(),
     };
     p.styled(&title, ColorSpec::new().set_bold(true).clone())?;
@@ -170,7 +170,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     if !r.ignored_answers.is_empty() {
         p.heading(ui.answers_not_used)?;
         for q in &r.ignored_answers {
-            p.item("  • ", &format!("\"{}\" ({}): {}", q.text, q.question, ui.skipped_by_other_answers))?;
+            p.item(
+                "  • ",
+                &format!("\"{}\" ({}){}{}", q.text, q.question, ui.colon, ui.skipped_by_other_answers),
+            )?;
         }
     }
     writeln!(p.out)?;
@@ -196,8 +199,9 @@ fn support_block(r: &Report, p: &mut Printer, ui: &i18n::Ui) -> io::Result<()> {
 }
 
 fn support_list(r: &Report, p: &mut Printer) -> io::Result<()> {
+    let colon = i18n::ui(Some(&r.language)).colon;
     for s in &r.support {
-        p.item("  • ", &format!("{}: {}", s.name, s.contact))?;
+        p.item("  • ", &format!("{}{colon}{}", s.name, s.contact))?;
         if let Some(note) = &s.note {
             p.para(note, "    ")?;
         }

@@ -23,7 +23,16 @@ pub fn diagnostics_text(sources: &Sources, diagnostics: &[Diagnostic]) -> String
 }
 
 pub fn report_text(ruleset: &RuleSet, assessment: &crossroads::Assessment, format: Format) -> String {
-    let report = report::build(ruleset, assessment, None);
+    report_in(ruleset, assessment, format, None)
+}
+
+pub fn report_in(
+    ruleset: &RuleSet,
+    assessment: &crossroads::Assessment,
+    format: Format,
+    lang: Option<&str>,
+) -> String {
+    let report = report::build(ruleset, assessment, lang);
     let mut out = Vec::new();
     render(&report, format, &mut out, false).expect("render to a buffer");
     String::from_utf8(out).expect("reports are UTF-8")
