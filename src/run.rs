@@ -91,7 +91,23 @@ pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
         }
     };
     let file = sources.add(name, text);
-    let answers = match answers::read(&ruleset, &sources, file) {
+    let checked = answers::parse(&sources, file).and_then(|raw| {
+        // Answers saved by `ask` name their pack; say so when another version assesses them.
+        if let Some(stamp) = raw.pack.as_ref().filter(|p| p.hash != ruleset.hash) {
+            let _ = writeln!(
+                io.stderr,
+                "note: these answers were given with pack `{}` {} ({}); they are assessed with `{}` {} ({})",
+                stamp.id,
+                stamp.version,
+                stamp.hash.get(..12).unwrap_or(&stamp.hash),
+                ruleset.meta.id,
+                ruleset.meta.version,
+                ruleset.hash.get(..12).unwrap_or(&ruleset.hash),
+            );
+        }
+        answers::check(&ruleset, file, &raw.answers, raw.respondent)
+    });
+    let answers = match checked {
         Ok(a) => a,
         Err(diagnostics) => {
             io.report_diagnostics(&sources, &diagnostics);

@@ -136,3 +136,17 @@ fn ask_without_a_terminal_says_to_use_evaluate_and_exits_2() {
     assert!(stderr(&out).contains("crossroads evaluate ANSWERS"), "{}", stderr(&out));
     assert!(stdout(&out).is_empty(), "no question was printed: {}", stdout(&out));
 }
+
+#[test]
+fn answers_saved_with_another_pack_version_are_assessed_with_a_note() {
+    let answers = std::fs::read_to_string(example("amara.yaml")).unwrap();
+    let stamped = answers.replacen(
+        "answers:",
+        "pack: {id: intake, version: 0.9.0, hash: 0123456789abcdef}\nanswers:",
+        1,
+    );
+    let out = run(&["evaluate", "-"], Some(&stamped));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("given with pack `intake` 0.9.0 (0123456789ab)"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("What fits you now: Coaching"));
+}

@@ -349,3 +349,108 @@ fn resuming_after_the_pack_changed_re_asks_only_what_no_longer_fits() {
     assert_eq!(outcome, Ok(Outcome::Complete));
     assert_eq!(second.asked()[..2], ["budget", "manager_coach"], "{:?}", second.log);
 }
+
+mod plain_prompter {
+    use super::*;
+    use crossroads::i18n;
+    use crossroads::intake::plain::Plain;
+    use crossroads::model::Question;
+    use std::io::Cursor;
+
+    /// Asks `question` with `typed` as the person's keyboard; returns the reply and the screen.
+    fn ask(
+        question: &Question,
+        typed: &str,
+        lang: Option<&str>,
+        can_go_back: bool,
+    ) -> (Result<Reply, Interrupt>, String) {
+        let mut screen = Vec::new();
+        let reply = {
+            let ui = i18n::ui(lang);
+            let mut plain = Plain::new(
+                Cursor::new(typed.as_bytes().to_vec()),
+                &mut screen,
+                ui,
+                lang.map(String::from),
+                false,
+            );
+            let step = Step { index: 0, number: 1, total: 1, question, current: None, can_go_back };
+            plain.ask(&step)
+        };
+        (reply, String::from_utf8(screen).unwrap())
+    }
+
+    fn question(ruleset: &RuleSet, id: &str) -> Question {
+        ruleset.questions[ruleset.question(id).unwrap()].clone()
+    }
+
+    fn answer(reply: Result<Reply, Interrupt>) -> Option<Answer> {
+        match reply {
+            Ok(Reply::Answer(a)) => a,
+            Ok(Reply::Back) => panic!("went back"),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn yes_and_no_in_french_and_a_wrong_word_asked_again() {
+        let ruleset = ruleset();
+        let q = question(&ruleset, "feel_stuck");
+        let (reply, screen) = ask(&q, "peut-être\no\n", Some("fr"), false);
+        assert_eq!(answer(reply), Some(Answer::Bool(true)));
+        assert!(screen.contains("Ce n'est pas une des réponses possibles"), "{screen}");
+        assert!(screen.contains("Malgré ce que vous savez"), "the question is in French: {screen}");
+    }
+
+    #[test]
+    fn a_scale_takes_its_own_values_and_refuses_others() {
+        let ruleset = ruleset();
+        let q = question(&ruleset, "wants_support");
+        let (reply, screen) = ask(&q, "7\n4\n", None, false);
+        assert_eq!(answer(reply), Some(Answer::Number(4.0)));
+        assert!(screen.contains("  1. Not at all") && screen.contains("  5. Very much"), "{screen}");
+        assert_eq!(screen.matches("That is not one of the answers").count(), 1, "{screen}");
+    }
+
+    #[test]
+    fn a_required_question_is_not_left_empty_and_b_goes_back() {
+        let ruleset = ruleset();
+        let q = question(&ruleset, "budget");
+        let (reply, screen) = ask(&q, "\nb\n", None, true);
+        assert!(matches!(reply, Ok(Reply::Back)));
+        assert!(screen.contains("This question needs an answer."), "{screen}");
+    }
+
+    #[test]
+    fn an_optional_text_may_be_skipped() {
+        let ruleset = ruleset();
+        let q = question(&ruleset, "anything_else");
+        let (reply, screen) = ask(&q, "\n", None, false);
+        assert_eq!(answer(reply), None);
+        assert!(screen.contains("Optional: press Enter to skip."));
+    }
+
+    #[test]
+    fn end_of_input_is_leaving_not_an_answer() {
+        let ruleset = ruleset();
+        let q = question(&ruleset, "budget");
+        let (reply, _) = ask(&q, "", None, false);
+        assert_eq!(reply.err(), Some(Interrupt::Interrupted));
+    }
+
+    #[test]
+    fn numbers_and_checklists_from_a_small_pack() {
+        let mut sources = Sources::default();
+        let text = std::fs::read_to_string("tests/packs-valid/mini/pack.yaml").unwrap().replace(
+            "  - id: note\n",
+            "  - id: age\n    kind: number\n    text: Age?\n    min: 16\n    max: 99\n  - id: days\n    kind: multiple\n    text: Which days?\n    options:\n      - {value: mon, label: Monday}\n      - {value: tue, label: Tuesday}\n      - {value: wed, label: Wednesday}\n  - id: note\n",
+        );
+        let ruleset = pack::load_files(vec![("p.yaml".into(), "p.yaml".into(), text)], &mut sources)
+            .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
+        let (reply, screen) = ask(&question(&ruleset, "age"), "12\nforty\n41,5\n", Some("fr"), false);
+        assert_eq!(answer(reply), Some(Answer::Number(41.5)), "a French decimal comma is read");
+        assert!(screen.contains("Donnez un nombre de 16 à 99."), "{screen}");
+        let (reply, _) = ask(&question(&ruleset, "days"), "1 4\n3, 1\n", None, false);
+        assert_eq!(answer(reply), Some(Answer::Multi(0b101)), "4 is refused, then 3 and 1");
+    }
+}
