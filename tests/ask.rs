@@ -114,6 +114,14 @@ fn ruleset() -> RuleSet {
     common::default_pack(&mut Sources::default())
 }
 
+/// `ask --accessible` in `dir`, with Amara's first three answers typed in.
+fn amara_started(dir: &Path, ruleset: &RuleSet) -> Transcript {
+    let mut t = Transcript::new(spawn(dir, &["ask", "--accessible"]));
+    type_answers(&mut t, ruleset, &AMARA[..3]);
+    t.expect(prompt_for(&Kind::YesNo));
+    t
+}
+
 fn type_answers(t: &mut Transcript, ruleset: &RuleSet, answers: &[(&str, &str)]) {
     for (id, typed) in answers {
         let question = &ruleset.questions[ruleset.question(id).unwrap()];
@@ -145,10 +153,8 @@ fn assert_owner_only(path: &Path) {
 fn a_whole_intake_typed_in_gives_the_report_that_evaluate_gives() {
     let ruleset = ruleset();
     let dir = tempfile::tempdir().unwrap();
-    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
-    type_answers(&mut t, &ruleset, &AMARA[..3]);
+    let mut t = amara_started(dir.path(), &ruleset);
     // Back once, and the previous answer is offered again.
-    t.expect(prompt_for(&Kind::YesNo));
     t.type_line("b");
     t.expect("Press Enter to keep your answer: 5 (I have mastered them)");
     t.expect("Type the number of your answer: ");
@@ -190,9 +196,7 @@ fn a_whole_intake_typed_in_gives_the_report_that_evaluate_gives() {
 fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
     let ruleset = ruleset();
     let dir = tempfile::tempdir().unwrap();
-    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
-    type_answers(&mut t, &ruleset, &AMARA[..3]);
-    t.expect(prompt_for(&Kind::YesNo));
+    let mut t = amara_started(dir.path(), &ruleset);
     t.session.send_control('c').unwrap();
     let (code, transcript) = t.finish();
     assert_eq!(code, 130, "{transcript}");

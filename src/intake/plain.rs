@@ -49,32 +49,41 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         })
     }
 
-    /// A numbered list; `keys` are what the person types for each entry (1, 2, 3... for
-    /// options; the scale's own values for a scale).
-    fn choose(
+    /// A numbered list: `keys` are what the person types for each entry (1, 2, 3... for
+    /// options; the scale's own values for a scale), `*` marks what is chosen now.
+    fn list(
         &mut self,
         keys: &[i64],
         labels: &[String],
-        step: &Step,
-        current: Option<usize>,
-    ) -> Result<Option<Choice>, Interrupt> {
+        chosen: impl Fn(usize) -> bool,
+    ) -> Result<(), Interrupt> {
         for (i, (key, label)) in keys.iter().zip(labels).enumerate() {
-            let mark = if current == Some(i) { " *" } else { "" };
             let label = if label.is_empty() { String::new() } else { format!(" {label}") };
+            let mark = if chosen(i) { " *" } else { "" };
             self.print(&format!("  {key}.{label}{mark}"))?;
         }
+        Ok(())
+    }
+
+    /// Reads until a line is an answer: `b` goes back, an empty line keeps the current answer
+    /// (or skips an optional question), and `parse` turns anything else into an answer or
+    /// says what is wrong.
+    fn read_answer(
+        &mut self,
+        prompt: &str,
+        step: &Step,
+        mut parse: impl FnMut(&str) -> Result<Answer, String>,
+    ) -> Result<Reply, Interrupt> {
         loop {
-            match self.read(self.ui.plain_choose, step.can_go_back)? {
-                Line::Back => return Ok(Some(Choice::Back)),
-                Line::Empty if current.is_some() => return Ok(current.map(Choice::Index)),
-                Line::Empty if !step.question.required => return Ok(None),
-                Line::Text(t) => {
-                    match t.parse::<i64>().ok().and_then(|n| keys.iter().position(|k| *k == n)) {
-                        Some(i) => return Ok(Some(Choice::Index(i))),
-                        None => self.invalid(self.ui.plain_choose)?,
-                    }
-                }
+            match self.read(prompt, step.can_go_back)? {
+                Line::Back => return Ok(Reply::Back),
+                Line::Empty if step.current.is_some() => return Ok(Reply::Answer(step.current.clone())),
+                Line::Empty if !step.question.required => return Ok(Reply::Answer(None)),
                 Line::Empty => self.print(self.ui.required_answer)?,
+                Line::Text(t) => match parse(&t) {
+                    Ok(answer) => return Ok(Reply::Answer(Some(answer))),
+                    Err(why) => self.print(&why)?,
+                },
             }
         }
     }
@@ -83,11 +92,6 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         let text = fill(self.ui.plain_invalid, &[("hint", hint)]);
         self.print(&text)
     }
-}
-
-enum Choice {
-    Back,
-    Index(usize),
 }
 
 fn failed(err: std::io::Error) -> Interrupt {
@@ -119,20 +123,12 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
             let answer = describe(q, step.current.as_ref(), ui, lang);
             self.print(&fill(ui.keep_current, &[("answer", &answer)]))?;
         }
+        let invalid = |hint: &str| fill(ui.plain_invalid, &[("hint", hint)]);
         let current = step.current.as_ref();
         match &q.kind {
-            Kind::YesNo => loop {
-                match self.read(ui.plain_yes_no, step.can_go_back)? {
-                    Line::Back => return Ok(Reply::Back),
-                    Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
-                    Line::Empty if !q.required => return Ok(Reply::Answer(None)),
-                    Line::Empty => self.print(ui.required_answer)?,
-                    Line::Text(t) => match parse_yes_no(&t) {
-                        Ok(b) => return Ok(Reply::Answer(Some(Answer::Bool(b)))),
-                        Err(()) => self.invalid(ui.plain_yes_no)?,
-                    },
-                }
-            },
+            Kind::YesNo => self.read_answer(ui.plain_yes_no, step, |t| {
+                parse_yes_no(t).map(Answer::Bool).map_err(|()| invalid(ui.plain_yes_no))
+            }),
             Kind::Scale { min, max, labels } => {
                 let points: Vec<i64> = (*min..=*max).collect();
                 let shown: Vec<String> = points
@@ -144,93 +140,54 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
                             .map_or(String::new(), |(_, l)| l.get(lang).to_string())
                     })
                     .collect();
-                let at = match current {
-                    Some(Answer::Number(x)) => points.iter().position(|p| *p as f64 == *x),
-                    _ => None,
-                };
-                Ok(match self.choose(&points, &shown, step, at)? {
-                    Some(Choice::Back) => Reply::Back,
-                    Some(Choice::Index(i)) => Reply::Answer(Some(Answer::Number(points[i] as f64))),
-                    None => Reply::Answer(None),
+                self.list(&points, &shown, |i| current == Some(&Answer::Number(points[i] as f64)))?;
+                self.read_answer(ui.plain_choose, step, |t| {
+                    let n = t.parse::<i64>().ok().filter(|n| points.contains(n));
+                    n.map(|n| Answer::Number(n as f64)).ok_or_else(|| invalid(ui.plain_choose))
                 })
             }
-            Kind::Single { options } => {
+            Kind::Single { options } | Kind::Multiple { options } => {
+                let keys: Vec<i64> = (1..=options.len() as i64).collect();
                 let shown: Vec<String> = options.iter().map(|o| o.label.get(lang).to_string()).collect();
-                let at = match current {
-                    Some(Answer::Choice(i)) => Some(*i),
-                    _ => None,
+                let chosen = |i: usize| match current {
+                    Some(Answer::Choice(c)) => *c == i,
+                    Some(Answer::Multi(bits)) => bits & (1 << i) != 0,
+                    _ => false,
                 };
-                let keys: Vec<i64> = (1..=shown.len() as i64).collect();
-                Ok(match self.choose(&keys, &shown, step, at)? {
-                    Some(Choice::Back) => Reply::Back,
-                    Some(Choice::Index(i)) => Reply::Answer(Some(Answer::Choice(i))),
-                    None => Reply::Answer(None),
+                self.list(&keys, &shown, chosen)?;
+                let pick = |s: &str| {
+                    s.parse::<usize>().ok().filter(|n| (1..=options.len()).contains(n)).map(|n| n - 1)
+                };
+                if matches!(q.kind, Kind::Single { .. }) {
+                    self.read_answer(ui.plain_choose, step, |t| {
+                        pick(t).map(Answer::Choice).ok_or_else(|| invalid(ui.plain_choose))
+                    })
+                } else {
+                    self.read_answer(ui.plain_choose_many, step, |t| {
+                        let bits = t
+                            .split(|c: char| c == ',' || c.is_whitespace())
+                            .filter(|s| !s.is_empty())
+                            .try_fold(0u64, |bits, s| pick(s).map(|i| bits | 1 << i));
+                        bits.filter(|b| *b != 0)
+                            .map(Answer::Multi)
+                            .ok_or_else(|| invalid(ui.plain_choose_many))
+                    })
+                }
+            }
+            Kind::Number { min, max } => {
+                let range = || {
+                    let show = |b: &Option<f64>| b.map_or("-".to_string(), |m| m.to_string());
+                    fill(ui.out_of_range, &[("min", &show(min)), ("max", &show(max))])
+                };
+                self.read_answer(ui.plain_number, step, |t| match t.replace(',', ".").parse::<f64>() {
+                    Ok(x) if x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m) => {
+                        Ok(Answer::Number(x))
+                    }
+                    Ok(_) => Err(range()),
+                    Err(_) => Err(invalid(ui.plain_number)),
                 })
             }
-            Kind::Multiple { options } => {
-                for (i, o) in options.iter().enumerate() {
-                    let chosen = matches!(current, Some(Answer::Multi(bits)) if bits & (1 << i) != 0);
-                    self.print(&format!(
-                        "  {}. {}{}",
-                        i + 1,
-                        o.label.get(lang),
-                        if chosen { " *" } else { "" }
-                    ))?;
-                }
-                loop {
-                    match self.read(ui.plain_choose_many, step.can_go_back)? {
-                        Line::Back => return Ok(Reply::Back),
-                        Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
-                        Line::Empty if !q.required => return Ok(Reply::Answer(None)),
-                        Line::Empty => self.print(ui.required_answer)?,
-                        Line::Text(t) => {
-                            let picked: Option<u64> = t
-                                .split(|c: char| c == ',' || c.is_whitespace())
-                                .filter(|s| !s.is_empty())
-                                .map(|s| s.parse::<usize>().ok().filter(|n| (1..=options.len()).contains(n)))
-                                .try_fold(0u64, |bits, n| n.map(|n| bits | 1 << (n - 1)));
-                            match picked {
-                                Some(bits) if bits != 0 => {
-                                    return Ok(Reply::Answer(Some(Answer::Multi(bits))));
-                                }
-                                _ => self.invalid(ui.plain_choose_many)?,
-                            }
-                        }
-                    }
-                }
-            }
-            Kind::Number { min, max } => loop {
-                match self.read(ui.plain_number, step.can_go_back)? {
-                    Line::Back => return Ok(Reply::Back),
-                    Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
-                    Line::Empty if !q.required => return Ok(Reply::Answer(None)),
-                    Line::Empty => self.print(ui.required_answer)?,
-                    Line::Text(t) => match t.replace(',', ".").parse::<f64>() {
-                        Ok(x)
-                            if x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m) =>
-                        {
-                            return Ok(Reply::Answer(Some(Answer::Number(x))));
-                        }
-                        Ok(_) => {
-                            let (lo, hi) = (
-                                min.map_or("-".into(), |m| m.to_string()),
-                                max.map_or("-".into(), |m| m.to_string()),
-                            );
-                            self.print(&fill(ui.out_of_range, &[("min", &lo), ("max", &hi)]))?
-                        }
-                        Err(_) => self.invalid(ui.plain_number)?,
-                    },
-                }
-            },
-            Kind::Text => loop {
-                match self.read(ui.plain_text, step.can_go_back)? {
-                    Line::Back => return Ok(Reply::Back),
-                    Line::Empty if current.is_some() => return Ok(Reply::Answer(current.cloned())),
-                    Line::Empty if !q.required => return Ok(Reply::Answer(None)),
-                    Line::Empty => self.print(ui.required_answer)?,
-                    Line::Text(t) => return Ok(Reply::Answer(Some(Answer::Text(t)))),
-                }
-            },
+            Kind::Text => self.read_answer(ui.plain_text, step, |t| Ok(Answer::Text(t.to_string()))),
         }
     }
 
