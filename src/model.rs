@@ -172,6 +172,7 @@ pub struct Modality {
     pub id: String,
     pub name: Text,
     pub fits_when: Text,
+    pub confidential: bool,
     pub next_steps: Vec<Text>,
     pub guides: Vec<usize>,
 }
@@ -190,6 +191,14 @@ pub struct Guide {
     pub title: Text,
     pub items: Vec<Text>,
     pub source: Option<String>,
+}
+
+/// How aggregate reports treat results: see `pack.aggregates` in the README.
+#[derive(Debug, Clone)]
+pub struct Aggregates {
+    /// A yes/no question whose "yes" is consent to be counted by recommendation.
+    pub consent: Option<usize>,
+    pub confidential_category: Text,
 }
 
 /// What a pack's authors expect of one example.
@@ -226,6 +235,7 @@ pub struct RuleSet {
     pub tests: Vec<TestCase>,
     /// Index into `scores` of the one reported as readiness.
     pub readiness: Option<usize>,
+    pub aggregates: Aggregates,
     /// SHA-256 of the pack's files, names and contents, in hex.
     pub hash: String,
 }

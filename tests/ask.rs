@@ -108,6 +108,7 @@ const AMARA: &[(&str, &str)] = &[
     ("trauma", "n"),
     ("self_harm", "n"),
     ("anything_else", ""),
+    ("share_in_totals", ""),
 ];
 
 fn ruleset() -> RuleSet {
@@ -211,7 +212,7 @@ fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
 
     let mut t =
         Transcript::new(spawn(dir.path(), &["ask", "--accessible", "--resume", "crossroads-progress.yaml"]));
-    t.expect("Question 4 of 28");
+    t.expect("Question 4 of 29");
     type_answers(&mut t, &ruleset, &AMARA[3..]);
     t.expect("Type the number of your answer: ");
     t.type_line("0");

@@ -136,10 +136,10 @@ fn asks_in_order_skipping_hidden_questions_and_counting_only_those_shown() {
     let expected: Vec<&str> =
         ruleset.questions.iter().map(|q| q.id.as_str()).filter(|id| *id != "goal").collect();
     assert_eq!(asked, expected, "every shown question, in the pack's order, once");
-    assert_eq!(script.log[0], "ask help_with 1/28");
-    assert!(script.log.contains(&"ask anything_else 28/28".to_string()), "{:?}", script.log);
+    assert_eq!(script.log[0], "ask help_with 1/29");
+    assert!(script.log.contains(&"ask anything_else 28/29".to_string()), "{:?}", script.log);
     assert_eq!(script.log.last().unwrap(), "review");
-    assert_eq!(saves.len(), 28, "saved after every answer");
+    assert_eq!(saves.len(), 29, "saved after every answer");
     assert_eq!(value(&ruleset, intake.answers(), "goal"), None);
 }
 
@@ -149,8 +149,8 @@ fn a_question_shown_by_an_answer_joins_the_count() {
     let mut script = Script::new(&ruleset, "ready-senior-leader"); // goal_specific: true
     let (_, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert!(script.log.contains(&"ask goal_specific 19/28".to_string()), "{:?}", script.log);
-    assert!(script.log.contains(&"ask goal 20/29".to_string()), "{:?}", script.log);
+    assert!(script.log.contains(&"ask goal_specific 19/29".to_string()), "{:?}", script.log);
+    assert!(script.log.contains(&"ask goal 20/30".to_string()), "{:?}", script.log);
 }
 
 #[test]
@@ -164,11 +164,11 @@ fn back_returns_to_the_previous_question_with_its_answer_filled_in() {
     assert_eq!(
         &script.log[..5],
         [
-            "ask help_with 1/28",
-            "ask career_stage 2/28",
-            "ask mastered_basics 3/28",
-            "ask career_stage 2/28 [Choice(2)]",
-            "ask mastered_basics 3/28",
+            "ask help_with 1/29",
+            "ask career_stage 2/29",
+            "ask mastered_basics 3/29",
+            "ask career_stage 2/29 [Choice(2)]",
+            "ask mastered_basics 3/29",
         ]
     );
     assert_eq!(value(&ruleset, intake.answers(), "career_stage"), Some(&Answer::Choice(1)));
@@ -181,7 +181,7 @@ fn back_on_the_first_question_asks_it_again() {
     script.events.push_back(("help_with", Event::Back));
     let (_, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert_eq!(&script.log[..2], ["ask help_with 1/28", "ask help_with 1/28"]);
+    assert_eq!(&script.log[..2], ["ask help_with 1/29", "ask help_with 1/29"]);
 }
 
 #[test]
@@ -194,7 +194,7 @@ fn the_review_changes_an_answer_and_comes_back() {
     let (intake, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
     let tail: Vec<&str> = script.log.iter().rev().take(3).map(String::as_str).collect();
-    assert_eq!(tail, ["review", "ask budget 22/29 [Choice(1)]", "review"]);
+    assert_eq!(tail, ["review", "ask budget 22/30 [Choice(1)]", "review"]);
     let none = ruleset.questions[ruleset.question("budget").unwrap()]
         .kind
         .options()
@@ -218,7 +218,7 @@ fn changing_an_answer_that_hides_a_question_drops_its_answer_and_showing_it_asks
     let mut count = 0;
     let outcome = intake.run(&mut script, &mut |a: &Answers| {
         count += 1;
-        if count == 30 {
+        if count == 31 {
             saves_after_hiding = Some(a.values[goal].clone());
         }
         Ok(())
@@ -231,10 +231,10 @@ fn changing_an_answer_that_hides_a_question_drops_its_answer_and_showing_it_asks
         after_review,
         [
             "review",
-            "ask goal_specific 19/29 [Bool(true)]",
+            "ask goal_specific 19/30 [Bool(true)]",
             "review",
-            "ask goal_specific 19/28 [Bool(false)]",
-            "ask goal 20/29",
+            "ask goal_specific 19/29 [Bool(false)]",
+            "ask goal 20/30",
             "review"
         ],
         "the goal is asked again, empty, once it is shown again"
@@ -297,7 +297,7 @@ fn resuming_asks_only_what_is_left() {
     let mut second = Script::new(&ruleset, "ready-senior-leader");
     let (intake, outcome, _) = run(&ruleset, &mut second, saves.last().unwrap().clone());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert_eq!(second.log[0], "ask openness 16/28");
+    assert_eq!(second.log[0], "ask openness 16/29");
     assert!(!second.asked().contains(&"help_with"));
     let expected = answers::read(
         &ruleset,

@@ -48,6 +48,21 @@ pub struct RawMeta {
     /// The score reported as readiness (0 to 100, with its band).
     #[serde(default)]
     pub readiness: Option<S<String>>,
+    /// How aggregate (HR) reports treat this pack's results.
+    #[serde(default)]
+    pub aggregates: Option<RawAggregates>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAggregates {
+    /// A yes/no question: only a "yes" lets a person be counted by their recommendation;
+    /// anyone else is counted in the confidential category.
+    #[serde(default)]
+    pub consent: Option<S<String>>,
+    /// The name of the one category that holds confidential results and everyone who
+    /// did not consent, mixed.
+    pub confidential_category: S<RawText>,
 }
 
 /// A text: one string, or a map from language to string.
@@ -310,6 +325,9 @@ pub struct RawModality {
     pub id: S<String>,
     pub name: S<RawText>,
     pub fits_when: S<RawText>,
+    /// Health-related (therapy): aggregate reports never count it by name.
+    #[serde(default)]
+    pub confidential: bool,
     #[serde(default)]
     pub next_steps: Vec<S<RawText>>,
     #[serde(default)]

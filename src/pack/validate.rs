@@ -86,6 +86,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
             None
         }
     });
+    let aggregates = v.aggregates(meta_file, raw_meta.value.aggregates.as_ref());
     let mut flags = v.flags(files);
     // Severity order makes "urgent first" a property of the data, not of every reader.
     flags.sort_by_key(|f| f.severity);
@@ -121,6 +122,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         guides,
         tests: Vec::new(),
         readiness,
+        aggregates,
         hash,
     };
     // Tests are checked against the finished rule set, with the same checker as answers files.
@@ -994,6 +996,36 @@ impl Validator<'_> {
             .collect()
     }
 
+    fn aggregates(&mut self, file: FileId, raw: Option<&RawAggregates>) -> Aggregates {
+        let Some(raw) = raw else {
+            // A pack that says nothing still gets a safe category: results it marks
+            // confidential are never counted by name.
+            return Aggregates {
+                consent: None,
+                confidential_category: Text::plain("Other or confidential support"),
+            };
+        };
+        let consent = raw.consent.as_ref().and_then(|c| match self.names.targets.get(&c.value) {
+            Some(Target::Question(i)) if matches!(self.questions[*i].kind, Kind::YesNo) => Some(*i),
+            Some(Target::Question(_)) => {
+                self.push(
+                    Diagnostic::error(
+                        Code::TestKindMismatch,
+                        format!("consent question `{}` is not a yes/no question", c.value),
+                    )
+                    .at(file, range_of(c), "consent is a yes or a no"),
+                );
+                None
+            }
+            _ => {
+                let questions = self.questions.iter().map(|q| q.id.as_str());
+                self.diagnostics.push(not_found(Code::UnknownQuestion, "question", file, c, questions));
+                None
+            }
+        });
+        Aggregates { consent, confidential_category: self.text(file, &raw.confidential_category) }
+    }
+
     fn modality_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
         let found = self.names.modalities.get(&raw.value).copied();
         if found.is_none() {
@@ -1109,6 +1141,7 @@ impl Validator<'_> {
                     id: m.id.value.clone(),
                     name: self.text(*file, &m.name),
                     fits_when: self.text(*file, &m.fits_when),
+                    confidential: m.confidential,
                     next_steps: m.next_steps.iter().map(|s| self.text(*file, s)).collect(),
                     guides: self.references(*file, &m.guides, "guide"),
                 });
