@@ -128,9 +128,9 @@ pub fn check(
 ) -> Result<Answers, Vec<Diagnostic>> {
     let Converted { values, answered_wrongly, mut errors } = convert_entries(ruleset, file, entries);
     let answers = Answers::settle(ruleset, values, respondent);
-    for (index, question) in ruleset.questions.iter().enumerate() {
-        let shown = answers.is_shown(ruleset, index);
-        if shown && question.required && answers.values[index].is_none() && !answered_wrongly[index] {
+    for index in missing_required(ruleset, &answers) {
+        let question = &ruleset.questions[index];
+        if !answered_wrongly[index] {
             errors.push(
                 Diagnostic::error(
                     Code::AnswerMissingRequired,
@@ -177,6 +177,15 @@ pub fn to_value(question: &Question, answer: &Answer) -> Value {
         ),
         Answer::Text(t) => Value::from(t.clone()),
     }
+}
+
+/// Required questions that the answers show but leave unanswered.
+pub fn missing_required(ruleset: &RuleSet, answers: &Answers) -> Vec<usize> {
+    (0..ruleset.questions.len())
+        .filter(|&i| {
+            ruleset.questions[i].required && answers.values[i].is_none() && answers.is_shown(ruleset, i)
+        })
+        .collect()
 }
 
 impl Answers {

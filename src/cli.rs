@@ -7,12 +7,26 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::ask::{self, AskConfig};
 use crate::render::Format;
 use crate::run::{self, EvaluateConfig, Input, Io};
+use crate::screen::columns::Preset;
+use crate::screen::{self, Audience, Format as ScreenFormat, InputKind, ScreenConfig};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  assessed
   1  the answers or the pack are invalid or cannot be read (diagnostics on stderr)
   2  usage error";
+
+const SCREEN_HELP: &str = "\
+Exports read as they come: Google Forms, Microsoft Forms, Typeform, or a CSV headed with
+question ids; JSON Lines of answers. Columns map onto questions by --mapping, else by question
+id, else by the exact question text; never by guesswork.
+
+Exit codes:
+  0    every row assessed
+  1    a row was rejected (each reported on stderr; --rejects keeps them), or the pack,
+       the mapping or the input is unusable
+  2    usage error
+  130  interrupted; nothing was written";
 
 const ASK_EXIT_CODES: &str = "\
 Your answers are saved after every one, in crossroads-progress.yaml (readable by you only).
@@ -50,6 +64,52 @@ enum Command {
         #[arg(long, value_name = "LANG")]
         lang: Option<String>,
     },
+    /// Assess every row of a survey export: one line per respondent for a coach, or counts
+    /// only for an HR team.
+    #[command(after_help = SCREEN_HELP)]
+    Screen {
+        /// The responses (CSV or JSON Lines); `-` reads standard input.
+        responses: PathBuf,
+        /// A pack folder to use instead of the built-in intake pack.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// The export's layout; detected from its header when not given.
+        #[arg(long, value_enum)]
+        preset: Option<PresetArg>,
+        /// CSV or JSON Lines; detected from the name or the first character when not given.
+        #[arg(long, value_enum)]
+        input: Option<InputArg>,
+        /// A file that maps columns onto question ids (as --emit-mapping writes it).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// Write the mapping that was used, to review and reuse.
+        #[arg(long, value_name = "FILE")]
+        emit_mapping: Option<PathBuf>,
+        /// How to write the results.
+        #[arg(long, value_enum, default_value_t = ScreenFormatArg::Csv)]
+        format: ScreenFormatArg,
+        /// Write the results to FILE, whole or not at all, instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Let --out and --rejects replace existing files.
+        #[arg(long)]
+        force: bool,
+        /// Write the rejected rows, as they came and with the reason, to FILE.
+        #[arg(long, value_name = "FILE")]
+        rejects: Option<PathBuf>,
+        /// Who reads the results: a coach sees each respondent; HR sees counts only.
+        #[arg(long, value_enum, default_value_t = AudienceArg::Coach)]
+        audience: AudienceArg,
+        /// With --audience hr: count per value of this column (or JSON key).
+        #[arg(long, value_name = "COLUMN")]
+        group_by: Option<String>,
+        /// With --audience hr: groups smaller than this are not shown (at least 5).
+        #[arg(long, value_name = "N", default_value_t = crate::screen::MIN_GROUP)]
+        min_group: usize,
+        /// The language of names in the results, if the pack has it.
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+    },
     /// Answer the intake at the terminal, one question at a time, then read your report.
     #[command(after_help = ASK_EXIT_CODES)]
     Ask {
@@ -67,6 +127,35 @@ enum Command {
         #[arg(long)]
         accessible: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PresetArg {
+    GoogleForms,
+    MicrosoftForms,
+    Typeform,
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ScreenFormatArg {
+    Csv,
+    Jsonl,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AudienceArg {
+    /// Each respondent's result, urgent ones first.
+    Coach,
+    /// Counts only: no individual, no free text, no health result by name.
+    Hr,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -107,6 +196,55 @@ where
         Command::Evaluate { answers, rules, format, lang } => {
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
             run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
+        }
+        Command::Screen {
+            responses,
+            rules,
+            preset,
+            input,
+            mapping,
+            emit_mapping,
+            format,
+            out,
+            force,
+            rejects,
+            audience,
+            group_by,
+            min_group,
+            lang,
+        } => {
+            let config = ScreenConfig {
+                input: if responses.as_os_str() == "-" { Input::Stdin } else { Input::File(responses) },
+                kind: input.map(|i| match i {
+                    InputArg::Csv => InputKind::Csv,
+                    InputArg::Jsonl => InputKind::Jsonl,
+                }),
+                rules,
+                preset: preset.map(|p| match p {
+                    PresetArg::GoogleForms => Preset::GoogleForms,
+                    PresetArg::MicrosoftForms => Preset::MicrosoftForms,
+                    PresetArg::Typeform => Preset::Typeform,
+                    PresetArg::Plain => Preset::Plain,
+                }),
+                mapping,
+                emit_mapping,
+                format: match format {
+                    ScreenFormatArg::Csv => ScreenFormat::Csv,
+                    ScreenFormatArg::Jsonl => ScreenFormat::Jsonl,
+                    ScreenFormatArg::Markdown => ScreenFormat::Markdown,
+                },
+                out,
+                force,
+                rejects,
+                audience: match audience {
+                    AudienceArg::Coach => Audience::Coach,
+                    AudienceArg::Hr => Audience::Hr,
+                },
+                group_by,
+                min_group,
+                lang,
+            };
+            screen::screen(&config, io)
         }
         Command::Ask { resume, rules, lang, accessible } => {
             let from_env = std::env::var_os("ACCESSIBLE").is_some_and(|v| !v.is_empty() && v != "0");

@@ -61,6 +61,17 @@ pub struct Ui {
     pub pack_changed: &'static str,
     pub found_progress: &'static str,
     pub no_terminal: &'static str,
+    // Aggregates for an organisation.
+    pub hr_title: &'static str,
+    pub hr_intro: &'static str,
+    pub respondents: &'static str,
+    pub recommendation: &'static str,
+    pub count: &'static str,
+    pub no_group: &'static str,
+    pub all_shown: &'static str,
+    pub all_respondents: &'static str,
+    pub nothing_to_show: &'static str,
+    pub hidden_groups: &'static str,
 }
 
 pub const EN: Ui = Ui {
@@ -118,6 +129,16 @@ pub const EN: Ui = Ui {
     pack_changed: "The questionnaire has changed since you saved your answers. These will be asked again:",
     found_progress: "An unfinished questionnaire is saved in {path}. Carry on with it?",
     no_terminal: "crossroads ask needs a terminal to ask its questions. To assess answers from a file or a script, use: crossroads evaluate ANSWERS",
+    hr_title: "totals for an organisation",
+    hr_intro: "Counts only: no one's answers, no free text, and no group of fewer than {n} people. Health-related results are counted only inside the mixed category, together with everyone who did not agree to be counted by kind.",
+    respondents: "{n} respondents",
+    recommendation: "recommendation",
+    count: "count",
+    no_group: "(no group)",
+    all_shown: "All the groups shown",
+    all_respondents: "All respondents",
+    nothing_to_show: "Fewer than {n} people in every group: nothing can be shown without identifying someone.",
+    hidden_groups: "{people} respondents in groups of fewer than {n} people are not counted above.",
 };
 
 pub const FR: Ui = Ui {
@@ -175,6 +196,16 @@ pub const FR: Ui = Ui {
     pack_changed: "Le questionnaire a changé depuis l'enregistrement de vos réponses. Ces questions seront reposées :",
     found_progress: "Un questionnaire inachevé est enregistré dans {path}. Le reprendre ?",
     no_terminal: "crossroads ask a besoin d'un terminal pour poser ses questions. Pour évaluer des réponses depuis un fichier ou un script : crossroads evaluate RÉPONSES",
+    hr_title: "totaux pour une organisation",
+    hr_intro: "Des comptes seulement : aucune réponse individuelle, aucun texte libre, et aucun groupe de moins de {n} personnes. Les résultats liés à la santé ne sont comptés que dans la catégorie mixte, avec toutes les personnes qui n'ont pas accepté d'être comptées par type.",
+    respondents: "{n} répondants",
+    recommendation: "recommandation",
+    count: "nombre",
+    no_group: "(sans groupe)",
+    all_shown: "Tous les groupes affichés",
+    all_respondents: "Tous les répondants",
+    nothing_to_show: "Moins de {n} personnes dans chaque groupe : rien ne peut être montré sans identifier quelqu'un.",
+    hidden_groups: "{people} répondants dans des groupes de moins de {n} personnes ne sont pas comptés ci-dessus.",
 };
 
 /// The table for `lang`, or English.

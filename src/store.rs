@@ -4,12 +4,11 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use crate::answers::{Answers, PackStamp, to_value};
 use crate::model::RuleSet;
-use crate::yaml;
+use crate::yaml::{self, InOrder};
 
 const HEADER: &str = "\
 # crossroads answers. They may be about health: keep this file private.
@@ -21,20 +20,7 @@ struct Document<'a> {
     pack: PackStamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     respondent: Option<&'a str>,
-    answers: InOrder<'a>,
-}
-
-/// Answers in the pack's question order (a map type would sort them by id).
-struct InOrder<'a>(Vec<(&'a str, Value)>);
-
-impl Serialize for InOrder<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
+    answers: InOrder<&'a str, Value>,
 }
 
 /// The answers as an answers file, stamped with the pack they were given against.
