@@ -238,11 +238,14 @@ pub struct RuleSet {
     pub aggregates: Aggregates,
     /// SHA-256 of the pack's files, names and contents, in hex.
     pub hash: String,
+    /// Question index by id: screening looks up every key of every row, so the hash is a
+    /// fast one (the keys are the pack's own ids, not untrusted input to a long-lived table).
+    pub question_index: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl RuleSet {
     pub fn question(&self, id: &str) -> Option<usize> {
-        self.questions.iter().position(|q| q.id == id)
+        self.question_index.get(id).copied()
     }
 
     pub fn modality(&self, id: &str) -> Option<usize> {

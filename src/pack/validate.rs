@@ -124,7 +124,9 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         readiness,
         aggregates,
         hash,
+        question_index: Default::default(),
     };
+    ruleset.question_index = ruleset.questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
     // Tests are checked against the finished rule set, with the same checker as answers files.
     let tests = test_cases(&ruleset, files, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {

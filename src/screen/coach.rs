@@ -70,7 +70,7 @@ impl<'r> Coach<'r> {
         let primary = a.primary.map(id).unwrap_or("");
         let runner_up = a.ranking.get(1).map(|x| id(x.modality)).unwrap_or("");
         let (readiness, band) = match a.readiness(r) {
-            Some((score, band)) => (format!("{score:.0}"), band.map_or("", |b| b.id.as_str())),
+            Some((score, band)) => ((score.round() as u32).to_string(), band.map_or("", |b| b.id.as_str())),
             None => (String::new(), ""),
         };
         let flags: Vec<&str> = a.flags.iter().map(|&f| r.flags[f].id.as_str()).collect();

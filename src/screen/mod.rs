@@ -337,13 +337,14 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
                 }
                 assessed += 1;
             }
-            Err(problems) => {
+            Err((problems, raw)) => {
                 rejected += 1;
                 if rejected as usize <= SHOWN_REJECTS {
-                    progress.suspend(|| report_reject(io.stderr, &name, &row, problems, config.audience))?;
+                    progress
+                        .suspend(|| report_reject(io.stderr, &name, row.line, problems, config.audience))?;
                 }
                 if let Some(r) = rejects.as_mut() {
-                    r.add(&row, problems)?;
+                    r.add(raw, problems)?;
                 }
             }
         }
@@ -382,7 +383,7 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
 fn report_reject(
     err: &mut dyn Write,
     name: &str,
-    row: &Row,
+    line: u64,
     problems: &[Problem],
     audience: Audience,
 ) -> io::Result<()> {
@@ -393,7 +394,7 @@ fn report_reject(
         } else {
             String::new()
         };
-        writeln!(err, "rejected: {name}:{}{column}: {}{detail}", row.line, p.what)?;
+        writeln!(err, "rejected: {name}:{line}{column}: {}{detail}", p.what)?;
     }
     Ok(())
 }
@@ -432,9 +433,9 @@ impl Rejects {
         Ok(Rejects { sink, csv })
     }
 
-    fn add(&mut self, row: &Row, problems: &[Problem]) -> Result<(), Failure> {
+    fn add(&mut self, raw: &Raw, problems: &[Problem]) -> Result<(), Failure> {
         let reason = reason(problems);
-        match (&mut self.csv, &row.raw) {
+        match (&mut self.csv, raw) {
             (Some(w), Raw::Csv(record)) => {
                 let mut fields: Vec<&[u8]> = record.iter().collect();
                 fields.push(reason.as_bytes());

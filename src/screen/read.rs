@@ -3,7 +3,9 @@
 
 use std::io::{BufRead, Read};
 
-use serde_json::{Map, Value};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 use super::columns::{CellParser, ERROR_COLUMN, Mapping, Role};
 use crate::answers::{self, Answer, Answers};
@@ -33,8 +35,8 @@ pub struct Row {
     /// From an id, email or name column, else "row N".
     pub key: String,
     pub group: Option<String>,
-    pub answers: Result<Answers, Vec<Problem>>,
-    pub raw: Raw,
+    /// The answers, or the problems and the row as it came (kept only for rejected rows).
+    pub answers: Result<Answers, (Vec<Problem>, Raw)>,
 }
 
 /// What a cell of a survey export may hold: the options' values or labels, yes or no...
@@ -163,8 +165,7 @@ impl<'r, R: Read> CsvRows<'r, R> {
             line,
             key: key.unwrap_or_else(|| format!("row {}", self.count)),
             group,
-            answers,
-            raw: Raw::Csv(self.record.clone()),
+            answers: answers.map_err(|p| (p, Raw::Csv(self.record.clone()))),
         }))
     }
 }
@@ -206,9 +207,13 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         }
         self.count += 1;
         let text = self.buffer.trim_end_matches(['\n', '\r']);
-        let raw = Raw::Json(text.to_string());
-        let object: Map<String, Value> = match serde_json::from_str(text) {
-            Ok(o) => o,
+        // The row as it came is kept only if it is rejected.
+        let raw = || Raw::Json(text.to_string());
+        let visitor = RowVisitor { ruleset: self.ruleset, group_by: self.group_by.as_deref(), nested: false };
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let parsed = deserializer.deserialize_map(visitor).and_then(|row| deserializer.end().map(|()| row));
+        let ParsedRow { values, problems, key, group } = match parsed {
+            Ok(row) => row,
             Err(e) => {
                 let problem = Problem {
                     column: String::new(),
@@ -216,45 +221,16 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
                     detail: e.to_string(),
                 };
                 let key = format!("row {}", self.count);
-                return Some(Ok(Row { line: self.line, key, group: None, answers: Err(vec![problem]), raw }));
+                return Some(Ok(Row {
+                    line: self.line,
+                    key,
+                    group: None,
+                    answers: Err((vec![problem], raw())),
+                }));
             }
         };
-        let key = KEY_FIELDS.iter().find_map(|k| object.get(*k).and_then(scalar_text));
-        let group = self.group_by.as_ref().and_then(|g| object.get(g)).and_then(scalar_text);
-        // Either an answers file's shape (`answers:` inside), or question ids at the top.
-        let (entries, nested) = match object.get("answers") {
-            Some(Value::Object(inner)) => (inner, true),
-            _ => (&object, false),
-        };
-        let mut values: Vec<Option<Answer>> = vec![None; self.ruleset.questions.len()];
-        let mut problems = Vec::new();
-        for (name, value) in entries {
-            let ignored = !nested
-                && (KEY_FIELDS.contains(&name.as_str())
-                    || name == ERROR_COLUMN
-                    || name == "pack"
-                    || self.group_by.as_deref() == Some(name));
-            if ignored {
-                continue;
-            }
-            let Some(q) = self.ruleset.question(name) else {
-                let ids = self.ruleset.questions.iter().map(|q| q.id.as_str());
-                problems.push(Problem {
-                    column: name.clone(),
-                    what: "not a question of the pack".into(),
-                    detail: did_you_mean(name, ids),
-                });
-                continue;
-            };
-            match answers::from_value(&self.ruleset.questions[q], value) {
-                Ok(answer) => values[q] = answer,
-                Err(detail) => problems.push(Problem {
-                    column: name.clone(),
-                    what: "not an allowed answer".into(),
-                    detail,
-                }),
-            }
-        }
+        let mut values = values.unwrap_or_else(|| vec![None; self.ruleset.questions.len()]);
+        values.resize(self.ruleset.questions.len(), None);
         let answers = if problems.is_empty() {
             let answers = Answers::settle(self.ruleset, values, key.clone());
             let missing = missing(
@@ -267,13 +243,117 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         } else {
             Err(problems)
         };
-        Some(Ok(Row {
-            line: self.line,
-            key: key.unwrap_or_else(|| format!("row {}", self.count)),
-            group,
-            answers,
-            raw,
-        }))
+        let key = key.unwrap_or_else(|| format!("row {}", self.count));
+        Some(Ok(Row { line: self.line, key, group, answers: answers.map_err(|p| (p, raw())) }))
+    }
+}
+
+/// One JSON row, walked once: keys are borrowed from the line, looked up, and each value is
+/// converted as an answers file's would be. No map of the whole row is built.
+struct RowVisitor<'a> {
+    ruleset: &'a RuleSet,
+    group_by: Option<&'a str>,
+    /// Inside an `answers:` object, every key is a question.
+    nested: bool,
+}
+
+#[derive(Default)]
+struct ParsedRow {
+    values: Option<Vec<Option<Answer>>>,
+    problems: Vec<Problem>,
+    key: Option<String>,
+    group: Option<String>,
+}
+
+/// A key, borrowed from the line unless it has escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> Visitor<'de> for RowVisitor<'_> {
+    type Value = ParsedRow;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object of answers")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParsedRow, A::Error> {
+        let mut row = ParsedRow::default();
+        let mut values: Vec<Option<Answer>> = vec![None; self.ruleset.questions.len()];
+        while let Some(Key(name)) = map.next_key::<Key>()? {
+            let name = name.as_ref();
+            if !self.nested {
+                if name == "answers" {
+                    // An answers file's shape: the questions are inside.
+                    let inner = map.next_value_seed(Nested(RowVisitor { nested: true, ..self }))?;
+                    values = inner.values.unwrap_or(values);
+                    row.problems.extend(inner.problems);
+                    continue;
+                }
+                if KEY_FIELDS.contains(&name) || self.group_by == Some(name) {
+                    let value: Value = map.next_value()?;
+                    if self.group_by == Some(name) {
+                        row.group = scalar_text(&value);
+                    }
+                    if KEY_FIELDS.contains(&name) && row.key.is_none() {
+                        row.key = scalar_text(&value);
+                    }
+                    continue;
+                }
+                if name == ERROR_COLUMN || name == "pack" {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            }
+            let Some(q) = self.ruleset.question(name) else {
+                map.next_value::<IgnoredAny>()?;
+                let ids = self.ruleset.questions.iter().map(|q| q.id.as_str());
+                row.problems.push(Problem {
+                    column: name.to_string(),
+                    what: "not a question of the pack".into(),
+                    detail: did_you_mean(name, ids),
+                });
+                continue;
+            };
+            let value: Value = map.next_value()?;
+            match answers::from_value(&self.ruleset.questions[q], &value) {
+                Ok(answer) => values[q] = answer,
+                Err(detail) => row.problems.push(Problem {
+                    column: name.to_string(),
+                    what: "not an allowed answer".into(),
+                    detail,
+                }),
+            }
+        }
+        row.values = Some(values);
+        Ok(row)
+    }
+}
+
+/// The `answers:` object inside a row, read with the same visitor.
+struct Nested<'a>(RowVisitor<'a>);
+
+impl<'de> DeserializeSeed<'de> for Nested<'_> {
+    type Value = ParsedRow;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ParsedRow, D::Error> {
+        deserializer.deserialize_map(self.0)
     }
 }
 
