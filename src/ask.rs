@@ -12,7 +12,7 @@ use crate::intake::terminal::Terminal;
 use crate::intake::{Intake, Interrupt, Outcome, Prompter};
 use crate::model::RuleSet;
 use crate::render::{Format, render};
-use crate::run::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, language_exists, load_pack};
+use crate::run::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, prepare};
 use crate::{evaluate, report, store};
 
 pub struct AskConfig {
@@ -28,16 +28,10 @@ const ANSWERS: &str = "crossroads-answers.yaml";
 
 pub fn ask(config: &AskConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match load_pack(config.rules.as_ref(), &mut sources) {
+    let ruleset = match prepare(config.rules.as_ref(), config.lang.as_deref(), &mut sources, io) {
         Ok(r) => r,
-        Err(diagnostics) => {
-            let _ = sources.render(&diagnostics, io.stderr, io.stderr_color);
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
-    if !language_exists(&ruleset, config.lang.as_deref(), io) {
-        return EXIT_USAGE;
-    }
     let ui = i18n::ui(config.lang.as_deref());
     // Never wait on a prompt that nobody can see: scripts and CI get told what to use.
     if !io.interactive {

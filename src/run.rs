@@ -63,6 +63,21 @@ pub struct EvaluateConfig {
     pub lang: Option<String>,
 }
 
+/// Loads a command's pack and checks the language asked for; on failure, says why on stderr
+/// and returns the exit code.
+pub(crate) fn prepare(
+    rules: Option<&PathBuf>,
+    lang: Option<&str>,
+    sources: &mut Sources,
+    io: &mut Io,
+) -> Result<RuleSet, i32> {
+    let ruleset = load_pack(rules, sources).map_err(|diagnostics| {
+        io.report_diagnostics(sources, &diagnostics);
+        EXIT_INVALID
+    })?;
+    if language_exists(&ruleset, lang, io) { Ok(ruleset) } else { Err(EXIT_USAGE) }
+}
+
 /// Loads the pack named, or the built-in one.
 pub fn load_pack(rules: Option<&PathBuf>, sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
     match rules {
@@ -73,16 +88,10 @@ pub fn load_pack(rules: Option<&PathBuf>, sources: &mut Sources) -> Result<RuleS
 
 pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match load_pack(config.rules.as_ref(), &mut sources) {
+    let ruleset = match prepare(config.rules.as_ref(), config.lang.as_deref(), &mut sources, io) {
         Ok(r) => r,
-        Err(diagnostics) => {
-            io.report_diagnostics(&sources, &diagnostics);
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
-    if !language_exists(&ruleset, config.lang.as_deref(), io) {
-        return EXIT_USAGE;
-    }
     let (name, text) = match read_input(&config.answers, io) {
         Ok(read) => read,
         Err(diagnostic) => {
@@ -147,7 +156,7 @@ fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic
     }
 }
 
-pub(crate) fn language_exists(ruleset: &RuleSet, lang: Option<&str>, io: &mut Io) -> bool {
+fn language_exists(ruleset: &RuleSet, lang: Option<&str>, io: &mut Io) -> bool {
     match lang {
         Some(lang) if !ruleset.meta.languages.iter().any(|l| l == lang) => {
             let _ = writeln!(

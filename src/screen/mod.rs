@@ -20,9 +20,7 @@ use self::read::{Problem, Raw, Row};
 use crate::diag::{Diagnostic, Sources};
 use crate::evaluate::evaluate;
 use crate::model::RuleSet;
-use crate::run::{
-    EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, language_exists, load_pack,
-};
+use crate::run::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
 use crate::yaml::{self, Entries, InOrder, Spanned};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,16 +117,10 @@ impl Sink {
 
 pub fn screen(config: &ScreenConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match load_pack(config.rules.as_ref(), &mut sources) {
+    let ruleset = match prepare(config.rules.as_ref(), config.lang.as_deref(), &mut sources, io) {
         Ok(r) => r,
-        Err(diagnostics) => {
-            let _ = sources.render(&diagnostics, io.stderr, io.stderr_color);
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
-    if !language_exists(&ruleset, config.lang.as_deref(), io) {
-        return EXIT_USAGE;
-    }
     if let Some(message) = usage_problem(config) {
         let _ = writeln!(io.stderr, "error: {message}");
         return EXIT_USAGE;
