@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::ask::{self, AskConfig};
+use crate::authoring::commands::{self, CheckConfig};
 use crate::render::Format;
 use crate::run::{self, EvaluateConfig, Input, Io};
 use crate::screen::columns::Preset;
@@ -110,6 +111,20 @@ enum Command {
         #[arg(long, value_name = "LANG")]
         lang: Option<String>,
     },
+    /// Tools for the people who write packs.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// The whole trace of one assessment: every rule and flag, whether it applied and why not,
+    /// the totals, what was ruled out, and how the tie-break went.
+    Explain {
+        /// The answers file; `-` reads standard input.
+        answers: PathBuf,
+        /// A pack folder to use instead of the built-in intake pack.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// Answer the intake at the terminal, one question at a time, then read your report.
     #[command(after_help = ASK_EXIT_CODES)]
     Ask {
@@ -127,6 +142,40 @@ enum Command {
         #[arg(long)]
         accessible: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesAction {
+    /// Check a pack: everything the loader checks, then lints (unused questions, rules that
+    /// can never fire, modalities never recommended first, rules and flags without a source).
+    /// Exit 0 when clean or with warnings only, 1 with errors (or warnings and --deny-warnings).
+    Check {
+        /// The pack folder; the built-in intake pack when not given.
+        dir: Option<PathBuf>,
+        /// `json` for editors and CI.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print answers that make this modality the primary recommendation, if any are found.
+        #[arg(long, value_name = "MODALITY")]
+        witness: Option<String>,
+    },
+    /// Run a pack's own tests (its `tests:`). Exit 1 if any fails.
+    Test {
+        /// The pack folder; the built-in intake pack when not given.
+        dir: Option<PathBuf>,
+        /// List each rule and flag with the number of cases that reach it.
+        #[arg(long)]
+        coverage: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -245,6 +294,18 @@ where
                 lang,
             };
             screen::screen(&config, io)
+        }
+        Command::Rules { action: RulesAction::Check { dir, format, deny_warnings, witness } } => {
+            let config =
+                CheckConfig { dir, json: matches!(format, CheckFormat::Json), deny_warnings, witness };
+            commands::check(&config, io)
+        }
+        Command::Rules { action: RulesAction::Test { dir, coverage } } => {
+            commands::test(dir.as_ref(), coverage, io)
+        }
+        Command::Explain { answers, rules } => {
+            let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
+            commands::explain(&answers, rules.as_ref(), io)
         }
         Command::Ask { resume, rules, lang, accessible } => {
             let from_env = std::env::var_os("ACCESSIBLE").is_some_and(|v| !v.is_empty() && v != "0");

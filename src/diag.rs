@@ -63,6 +63,10 @@ codes! {
     BadWeight => "bad-weight", "a weight or bound that is not a finite number";
     ValueOutOfRange => "value-out-of-range", "a condition compares with a value its question or score can never take";
     TooManyOptions => "too-many-options", "a choice question with more than 64 options";
+    UnusedQuestion => "unused-question", "lint: a question that no rule, score, flag or show_if reads";
+    NeverFires => "never-fires", "lint: a rule or flag whose conditions contradict each other, so it can never apply";
+    UnreachableModality => "unreachable-modality", "lint: a modality that no answers found make the primary recommendation";
+    MissingSource => "missing-source", "lint: a rule or flag that cites no source";
     AnswerUnknownQuestion => "answer-unknown-question", "an answer to a question the pack does not have";
     AnswerWrongType => "answer-wrong-type", "an answer of the wrong type for its question";
     AnswerOutOfRange => "answer-out-of-range", "a number outside its question's bounds";
@@ -126,6 +130,12 @@ impl Sources {
 
     pub fn source(&self, file: FileId) -> &str {
         self.files.get(file).map(|f| f.source().as_str()).unwrap_or("")
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        use codespan_reporting::files::Files;
+        self.files.location(file, offset).map_or((0, 0), |l| (l.line_number, l.column_number))
     }
 
     pub fn name(&self, file: FileId) -> &str {

@@ -205,6 +205,26 @@ fn test_answer(test: &Test, answer: Option<&Answer>) -> bool {
     }
 }
 
+/// The innermost part of a condition that makes it false, for explaining why a rule did not
+/// fire; `None` when it holds. Built on `holds`, so it cannot disagree with evaluation.
+pub fn first_failure<'c>(
+    condition: &'c Condition,
+    values: &[Option<Answer>],
+    scores: &[Option<f64>],
+) -> Option<&'c Condition> {
+    if holds(condition, values, scores) {
+        return None;
+    }
+    match condition {
+        Condition::All(items) => items.iter().find_map(|c| first_failure(c, values, scores)),
+        // Every branch failed; the first one stands for them.
+        Condition::Any(items) => {
+            items.first().and_then(|c| first_failure(c, values, scores)).or(Some(condition))
+        }
+        Condition::Not(_) | Condition::Test(..) => Some(condition),
+    }
+}
+
 /// What an assessment does not meet of an expectation, in words; empty when all is met.
 pub fn unmet(ruleset: &RuleSet, assessment: &Assessment, expect: &Expect) -> Vec<String> {
     let name =

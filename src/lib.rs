@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod ask;
+pub mod authoring;
 pub mod cli;
 pub mod diag;
 pub mod embedded;

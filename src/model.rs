@@ -80,7 +80,7 @@ pub struct Question {
 }
 
 /// What a test reads: a question's answer or a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Question(usize),
     Score(usize),

@@ -92,15 +92,37 @@ pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let (name, text) = match read_input(&config.answers, io) {
-        Ok(read) => read,
-        Err(diagnostic) => {
-            io.report_diagnostics(&sources, &[diagnostic]);
-            return EXIT_INVALID;
-        }
+    let answers = match read_answers(&config.answers, &ruleset, &mut sources, io) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
+    let assessment = evaluator::evaluate(&ruleset, &answers);
+    let report = report::build(&ruleset, &assessment, config.lang.as_deref());
+    match render(&report, config.format, io.stdout, io.stdout_color).and_then(|()| io.stdout.flush()) {
+        Ok(()) => EXIT_OK,
+        // A reader that stopped early (`| head`) is not a failure of the assessment.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(err) => {
+            let _ = writeln!(io.stderr, "error: cannot write the report: {err}");
+            EXIT_INVALID
+        }
+    }
+}
+
+/// Reads and checks an answers file (or standard input) against the pack; on failure, says
+/// why on stderr and returns the exit code.
+pub(crate) fn read_answers(
+    input: &Input,
+    ruleset: &RuleSet,
+    sources: &mut Sources,
+    io: &mut Io,
+) -> Result<answers::Answers, i32> {
+    let (name, text) = read_input(input, io).map_err(|diagnostic| {
+        io.report_diagnostics(sources, &[diagnostic]);
+        EXIT_INVALID
+    })?;
     let file = sources.add(name, text);
-    let checked = answers::parse(&sources, file).and_then(|raw| {
+    let checked = answers::parse(sources, file).and_then(|raw| {
         // Answers saved by `ask` name their pack; say so when another version assesses them.
         if let Some(stamp) = raw.pack.as_ref().filter(|p| p.hash != ruleset.hash) {
             let _ = writeln!(
@@ -114,26 +136,12 @@ pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
                 ruleset.hash.get(..12).unwrap_or(&ruleset.hash),
             );
         }
-        answers::check(&ruleset, file, &raw.answers, raw.respondent)
+        answers::check(ruleset, file, &raw.answers, raw.respondent)
     });
-    let answers = match checked {
-        Ok(a) => a,
-        Err(diagnostics) => {
-            io.report_diagnostics(&sources, &diagnostics);
-            return EXIT_INVALID;
-        }
-    };
-    let assessment = evaluator::evaluate(&ruleset, &answers);
-    let report = report::build(&ruleset, &assessment, config.lang.as_deref());
-    match render(&report, config.format, io.stdout, io.stdout_color).and_then(|()| io.stdout.flush()) {
-        Ok(()) => EXIT_OK,
-        // A reader that stopped early (`| head`) is not a failure of the assessment.
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(err) => {
-            let _ = writeln!(io.stderr, "error: cannot write the report: {err}");
-            EXIT_INVALID
-        }
-    }
+    checked.map_err(|diagnostics| {
+        io.report_diagnostics(sources, &diagnostics);
+        EXIT_INVALID
+    })
 }
 
 fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic> {

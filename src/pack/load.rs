@@ -5,23 +5,45 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::diag::{Code, Diagnostic, Sources};
+use crate::diag::{Code, Diagnostic, FileId, Sources};
 use crate::model::RuleSet;
 use crate::pack::schema::RawFile;
 use crate::pack::validate::validate;
 use crate::yaml;
 
+/// A pack's files as parsed, before validation, each with its id among the sources.
+pub type ParsedFiles = Vec<(FileId, RawFile)>;
+
 /// The default pack, `rules/intake/`, as compiled into the binary.
 pub fn load_embedded(sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
-    let files = crate::embedded::INTAKE
+    load_files(embedded_files(), sources)
+}
+
+/// The default pack's files, as `read_dir` gives a folder's.
+pub fn embedded_files() -> Vec<(String, String, String)> {
+    crate::embedded::INTAKE
         .iter()
         .map(|(name, text)| (name.to_string(), format!("rules/intake/{name}"), text.to_string()))
-        .collect();
-    load_files(files, sources)
+        .collect()
 }
 
 /// A pack folder: every `.yaml` or `.yml` file in it and below it, in path order.
 pub fn load_dir(dir: &Path, sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
+    load_files(read_dir(dir)?, sources)
+}
+
+/// A pack and its raw files, for lints that point into them.
+pub fn load_with_raw(
+    files: Vec<(String, String, String)>,
+    sources: &mut Sources,
+) -> Result<(RuleSet, ParsedFiles), Vec<Diagnostic>> {
+    let (hash, parsed) = parse_files(files, sources)?;
+    let ruleset = validate(&parsed, hash)?;
+    Ok((ruleset, parsed))
+}
+
+/// The files of a pack folder: `(name inside the pack, name to show, contents)`.
+pub fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>, Vec<Diagnostic>> {
     let mut found = Vec::new();
     if let Err(err) = walk(dir, dir, &mut found) {
         return Err(vec![Diagnostic::error(
@@ -48,7 +70,7 @@ pub fn load_dir(dir: &Path, sources: &mut Sources) -> Result<RuleSet, Vec<Diagno
     if !errors.is_empty() {
         return Err(errors);
     }
-    load_files(files, sources)
+    Ok(files)
 }
 
 fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, std::path::PathBuf)>) -> std::io::Result<()> {
@@ -67,9 +89,17 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, std::path::PathBuf)>) 
 
 /// `(name inside the pack, name to show, contents)`, in any order.
 pub fn load_files(
-    mut files: Vec<(String, String, String)>,
+    files: Vec<(String, String, String)>,
     sources: &mut Sources,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
+    let (hash, parsed) = parse_files(files, sources)?;
+    validate(&parsed, hash)
+}
+
+fn parse_files(
+    mut files: Vec<(String, String, String)>,
+    sources: &mut Sources,
+) -> Result<(String, ParsedFiles), Vec<Diagnostic>> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let hash = content_hash(files.iter().map(|(name, _, text)| (name.as_str(), text.as_str())));
     let mut parsed = Vec::new();
@@ -86,7 +116,7 @@ pub fn load_files(
     if !errors.is_empty() {
         return Err(errors);
     }
-    validate(&parsed, hash)
+    Ok((hash, parsed))
 }
 
 /// SHA-256 over each file's name and contents, so that renaming a file changes the hash too.

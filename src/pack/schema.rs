@@ -258,6 +258,16 @@ pub enum RawSeverity {
     Note,
 }
 
+impl RawSeverity {
+    pub fn name(self) -> &'static str {
+        match self {
+            RawSeverity::Urgent => "urgent",
+            RawSeverity::Caution => "caution",
+            RawSeverity::Note => "note",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum RawFlagKind {
@@ -265,6 +275,16 @@ pub enum RawFlagKind {
     RedFlag,
     Gate,
     Pitfall,
+}
+
+impl RawFlagKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RawFlagKind::RedFlag => "red_flag",
+            RawFlagKind::Gate => "gate",
+            RawFlagKind::Pitfall => "pitfall",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +323,19 @@ pub enum RawPhase {
     Readiness,
     Resources,
     Preferences,
+}
+
+impl RawPhase {
+    pub fn name(self) -> &'static str {
+        match self {
+            RawPhase::Safety => "safety",
+            RawPhase::Scope => "scope",
+            RawPhase::Level => "level",
+            RawPhase::Readiness => "readiness",
+            RawPhase::Resources => "resources",
+            RawPhase::Preferences => "preferences",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

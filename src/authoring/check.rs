@@ -1,0 +1,255 @@
+//! `crossroads rules check`: the lints a pack can load with and still be wrong. Each points at
+//! file, line and column; all are warnings (the loader's errors come first).
+
+use std::collections::HashSet;
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use crate::answers::{Answer, Answers};
+use crate::diag::{Code, Diagnostic, FileId};
+use crate::evaluate::evaluate;
+use crate::model::{Condition, Kind, RuleSet, Target, Test};
+use crate::pack::schema::RawFile;
+use crate::yaml::{Spanned, range_of};
+
+/// How hard the search for a witness tries, per modality: restarts × steps evaluations.
+const RESTARTS: usize = 60;
+const STEPS: usize = 600;
+
+fn find_id<'a>(
+    files: &'a [(FileId, RawFile)],
+    pick: impl Fn(&'a RawFile) -> Vec<&'a Spanned<String>>,
+    id: &str,
+) -> Option<(FileId, &'a Spanned<String>)> {
+    files.iter().find_map(|(f, raw)| pick(raw).into_iter().find(|s| s.value == id).map(|s| (*f, s)))
+}
+
+fn warning_at(
+    code: Code,
+    message: String,
+    at: Option<(FileId, &Spanned<String>)>,
+    label: &str,
+) -> Diagnostic {
+    let d = Diagnostic::warning(code, message);
+    match at {
+        Some((file, id)) => d.at(file, range_of(id), label),
+        None => d,
+    }
+}
+
+/// Every lint, in the order of the pack's sections.
+pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let question_at = |id: &str| find_id(files, |f| f.questions.iter().map(|q| &q.id).collect(), id);
+    let rule_at = |id: &str| find_id(files, |f| f.rules.iter().map(|x| &x.id).collect(), id);
+    let flag_at = |id: &str| find_id(files, |f| f.flags.iter().map(|x| &x.id).collect(), id);
+    let modality_at = |id: &str| find_id(files, |f| f.modalities.iter().map(|x| &x.id).collect(), id);
+
+    let used = used_questions(r);
+    for (i, q) in r.questions.iter().enumerate() {
+        // Free text is asked for the people who read the answers; rules seldom read it.
+        if !used.contains(&i) && !matches!(q.kind, Kind::Text) {
+            out.push(warning_at(
+                Code::UnusedQuestion,
+                format!("no rule, score, flag or show_if reads question `{}`", q.id),
+                question_at(&q.id),
+                "its answer changes nothing",
+            ));
+        }
+    }
+    for flag in &r.flags {
+        if contradicts(r, &flag.when) {
+            out.push(warning_at(
+                Code::NeverFires,
+                format!("flag `{}` can never be raised", flag.id),
+                flag_at(&flag.id),
+                "its conditions contradict each other",
+            ));
+        }
+        if flag.source.is_none() {
+            out.push(warning_at(
+                Code::MissingSource,
+                format!("flag `{}` cites no source", flag.id),
+                flag_at(&flag.id),
+                "add `source:`",
+            ));
+        }
+    }
+    for rule in &r.rules {
+        if contradicts(r, &rule.when) {
+            out.push(warning_at(
+                Code::NeverFires,
+                format!("rule `{}` can never fire", rule.id),
+                rule_at(&rule.id),
+                "its conditions contradict each other",
+            ));
+        }
+        if rule.source.is_none() {
+            out.push(warning_at(
+                Code::MissingSource,
+                format!("rule `{}` cites no source", rule.id),
+                rule_at(&rule.id),
+                "add `source:`",
+            ));
+        }
+    }
+    for (m, modality) in r.modalities.iter().enumerate() {
+        if witness(r, m).is_none() {
+            out.push(
+                warning_at(
+                    Code::UnreachableModality,
+                    format!("no answers found make `{}` the primary recommendation", modality.id),
+                    modality_at(&modality.id),
+                    "never recommended first",
+                )
+                .note(format!(
+                    "searched {} sets of answers; its rules may weigh too little against the others",
+                    RESTARTS * STEPS
+                )),
+            );
+        }
+    }
+    out
+}
+
+fn collect(condition: &Condition, used: &mut HashSet<usize>) {
+    match condition {
+        Condition::All(items) | Condition::Any(items) => items.iter().for_each(|c| collect(c, used)),
+        Condition::Not(inner) => collect(inner, used),
+        Condition::Test(Target::Question(q), _) => {
+            used.insert(*q);
+        }
+        Condition::Test(Target::Score(_), _) => {}
+    }
+}
+
+fn used_questions(r: &RuleSet) -> HashSet<usize> {
+    let mut used = HashSet::new();
+    r.rules.iter().for_each(|x| collect(&x.when, &mut used));
+    r.flags.iter().for_each(|x| collect(&x.when, &mut used));
+    r.questions.iter().filter_map(|q| q.show_if.as_ref()).for_each(|c| collect(c, &mut used));
+    r.scores.iter().flat_map(|s| &s.parts).for_each(|p| {
+        used.insert(p.question);
+    });
+    used.extend(r.aggregates.consent);
+    used
+}
+
+/// Whether the tests that must all hold (the top `all`, flattened) can never hold together:
+/// for each question or score, the values they leave. `any` and `not` are not looked into,
+/// so this finds certain contradictions only.
+fn contradicts(r: &RuleSet, condition: &Condition) -> bool {
+    let mut tests: Vec<(Target, &Test)> = Vec::new();
+    fn flatten<'c>(c: &'c Condition, out: &mut Vec<(Target, &'c Test)>) {
+        match c {
+            Condition::All(items) => items.iter().for_each(|i| flatten(i, out)),
+            Condition::Test(t, test) => out.push((*t, test)),
+            _ => {}
+        }
+    }
+    flatten(condition, &mut tests);
+    let targets: HashSet<Target> = tests.iter().map(|(t, _)| *t).collect();
+    targets.into_iter().any(|target| {
+        let on: Vec<&Test> = tests.iter().filter(|(t, _)| *t == target).map(|(_, x)| *x).collect();
+        let unanswered = on.iter().any(|t| matches!(t, Test::Answered(false)));
+        if unanswered && on.iter().any(|t| !matches!(t, Test::Answered(false))) {
+            return true;
+        }
+        match candidates(r, target) {
+            Some(values) => !values.iter().any(|v| on.iter().all(|t| test_value(t, v))),
+            None => {
+                let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+                for t in &on {
+                    match t {
+                        Test::AtLeast(n) => lo = lo.max(*n),
+                        Test::AtMost(n) => hi = hi.min(*n),
+                        Test::IsNumber(n) => {
+                            lo = lo.max(*n);
+                            hi = hi.min(*n);
+                        }
+                        _ => {}
+                    }
+                }
+                lo > hi
+            }
+        }
+    })
+}
+
+/// The values a finite question can take, or `None` for numbers, scores and text.
+fn candidates(r: &RuleSet, target: Target) -> Option<Vec<Answer>> {
+    let Target::Question(q) = target else { return None };
+    match &r.questions[q].kind {
+        Kind::YesNo => Some(vec![Answer::Bool(true), Answer::Bool(false)]),
+        Kind::Scale { min, max, .. } => Some((*min..=*max).map(|p| Answer::Number(p as f64)).collect()),
+        Kind::Single { options } => Some((0..options.len()).map(Answer::Choice).collect()),
+        _ => None,
+    }
+}
+
+fn test_value(test: &Test, value: &Answer) -> bool {
+    let values = [Some(value.clone())];
+    crate::evaluate::holds(&Condition::Test(Target::Question(0), test.clone()), &values, &[])
+}
+
+/// Answers that make `modality` the primary recommendation, if a seeded search finds some.
+pub fn witness(r: &RuleSet, modality: usize) -> Option<Answers> {
+    let domains: Vec<Vec<Option<Answer>>> = r.questions.iter().map(domain).collect();
+    let mut rng = StdRng::seed_from_u64(modality as u64 + 1);
+    let score = |values: &[Option<Answer>]| -> (bool, f64) {
+        let answers = Answers::settle(r, values.to_vec(), None);
+        let a = evaluate(r, &answers);
+        if a.primary == Some(modality) {
+            return (true, f64::INFINITY);
+        }
+        let ruled_out =
+            a.ruled_out.iter().any(|(m, _)| *m == modality) || (a.urgent && a.primary != Some(modality));
+        let best_other =
+            a.ranking.iter().filter(|x| x.modality != modality).map(|x| x.score).fold(f64::MIN, f64::max);
+        (false, a.totals[modality] - best_other.max(-1e9) - if ruled_out { 1000.0 } else { 0.0 })
+    };
+    for _ in 0..RESTARTS {
+        let mut values: Vec<Option<Answer>> =
+            domains.iter().map(|d| d[rng.random_range(0..d.len())].clone()).collect();
+        let (mut found, mut current) = score(&values);
+        for _ in 0..STEPS {
+            if found {
+                return Some(Answers::settle(r, values, None));
+            }
+            let q = rng.random_range(0..domains.len());
+            let before = values[q].clone();
+            values[q] = domains[q][rng.random_range(0..domains[q].len())].clone();
+            let (ok, s) = score(&values);
+            if ok || s >= current {
+                found = ok;
+                current = s;
+            } else {
+                values[q] = before;
+            }
+        }
+        if found {
+            return Some(Answers::settle(r, values, None));
+        }
+    }
+    None
+}
+
+/// The answers the search tries for a question.
+fn domain(q: &crate::model::Question) -> Vec<Option<Answer>> {
+    let mut d: Vec<Option<Answer>> = match &q.kind {
+        Kind::YesNo => vec![Some(Answer::Bool(true)), Some(Answer::Bool(false))],
+        Kind::Scale { min, max, .. } => (*min..=*max).map(|p| Some(Answer::Number(p as f64))).collect(),
+        Kind::Single { options } => (0..options.len()).map(|i| Some(Answer::Choice(i))).collect(),
+        Kind::Multiple { options } => (0..options.len()).map(|i| Some(Answer::Multi(1 << i))).collect(),
+        Kind::Number { min, max } => {
+            let (lo, hi) = (min.unwrap_or(0.0), max.unwrap_or(100.0));
+            vec![Some(Answer::Number(lo)), Some(Answer::Number((lo + hi) / 2.0)), Some(Answer::Number(hi))]
+        }
+        Kind::Text => vec![Some(Answer::Text("-".into()))],
+    };
+    if !q.required {
+        d.push(None);
+    }
+    d
+}

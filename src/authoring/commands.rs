@@ -1,0 +1,123 @@
+//! The authoring commands, given plain configuration and their streams: `rules check`,
+//! `rules test` and `explain`.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity, Sources};
+use crate::pack;
+use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io};
+
+fn pack_files(dir: Option<&PathBuf>) -> Result<Vec<(String, String, String)>, Vec<Diagnostic>> {
+    match dir {
+        Some(d) => pack::load::read_dir(d),
+        None => Ok(pack::load::embedded_files()),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    label: Option<&'a str>,
+    notes: &'a [String],
+}
+
+pub struct CheckConfig {
+    pub dir: Option<PathBuf>,
+    pub json: bool,
+    pub deny_warnings: bool,
+    pub witness: Option<String>,
+}
+
+/// Everything the loader checks, then the lints. Exit 1 with errors, or with warnings under
+/// `--deny-warnings`.
+pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
+    let mut sources = Sources::default();
+    let result =
+        pack_files(config.dir.as_ref()).and_then(|files| pack::load::load_with_raw(files, &mut sources));
+    let (diagnostics, ruleset) = match result {
+        Ok((ruleset, raw)) => (super::check::lints(&ruleset, &raw), Some(ruleset)),
+        Err(diagnostics) => (diagnostics, None),
+    };
+    if config.json {
+        let list: Vec<JsonDiagnostic> = diagnostics
+            .iter()
+            .map(|d| {
+                let place = d.at.as_ref().map(|(file, range, label)| {
+                    let (line, column) = sources.line_col(*file, range.start);
+                    (sources.name(*file), line, column, label.as_str())
+                });
+                JsonDiagnostic {
+                    code: d.code.as_str(),
+                    severity: if d.is_error() { "error" } else { "warning" },
+                    message: &d.message,
+                    file: place.map(|p| p.0),
+                    line: place.map(|p| p.1),
+                    column: place.map(|p| p.2),
+                    label: place.map(|p| p.3),
+                    notes: &d.notes,
+                }
+            })
+            .collect();
+        let _ = serde_json::to_writer_pretty(&mut *io.stdout, &list).map(|()| writeln!(io.stdout));
+    } else if diagnostics.is_empty() {
+        let _ = writeln!(io.stdout, "no problems found");
+    } else {
+        let _ = sources.render(&diagnostics, io.stdout, io.stdout_color);
+    }
+    if let (Some(id), Some(r)) = (&config.witness, &ruleset) {
+        let Some(m) = r.modality(id) else {
+            let _ = writeln!(io.stderr, "error: `{id}` is not a modality of pack `{}`", r.meta.id);
+            return EXIT_USAGE;
+        };
+        match super::check::witness(r, m) {
+            Some(answers) => {
+                let _ = writeln!(io.stdout, "\nAnswers that make `{id}` the primary recommendation:\n");
+                let _ = write!(io.stdout, "{}", crate::store::document(r, &answers));
+            }
+            None => {
+                let _ =
+                    writeln!(io.stdout, "\nNo answers found that make `{id}` the primary recommendation.");
+            }
+        }
+    }
+    let errors = diagnostics.iter().any(Diagnostic::is_error);
+    let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
+    if errors || (warnings && config.deny_warnings) { EXIT_INVALID } else { EXIT_OK }
+}
+
+/// Runs a pack's own tests; exit 1 if any fails.
+pub fn test(dir: Option<&PathBuf>, coverage: bool, io: &mut Io) -> i32 {
+    let mut sources = Sources::default();
+    let ruleset = match pack_files(dir).and_then(|files| pack::load_files(files, &mut sources)) {
+        Ok(r) => r,
+        Err(diagnostics) => {
+            let _ = sources.render(&diagnostics, io.stderr, io.stderr_color);
+            return EXIT_INVALID;
+        }
+    };
+    let results = super::packtest::run(&ruleset);
+    let _ = super::packtest::render(&ruleset, &results, coverage, io.stdout);
+    if results.iter().any(|r| !r.problems.is_empty()) { EXIT_INVALID } else { EXIT_OK }
+}
+
+/// The whole trace of one answers file.
+pub fn explain(answers: &crate::run::Input, rules: Option<&PathBuf>, io: &mut Io) -> i32 {
+    let mut sources = Sources::default();
+    let ruleset = match crate::run::prepare(rules, None, &mut sources, io) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let answers = match crate::run::read_answers(answers, &ruleset, &mut sources, io) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let _ = super::explain::render(&ruleset, &answers, io.stdout);
+    EXIT_OK
+}

@@ -1,0 +1,92 @@
+//! Tools for the people who write packs: running a pack's own tests with coverage, the full
+//! trace of one assessment, and the lints a pack can load with and still be wrong.
+
+pub mod check;
+pub mod commands;
+pub mod explain;
+pub mod packtest;
+
+use crate::answers::Answer;
+use crate::model::{Condition, RuleSet, Target, Test};
+use crate::render::number;
+
+/// The id of what a test reads.
+fn target_id(r: &RuleSet, target: Target) -> &str {
+    match target {
+        Target::Question(q) => &r.questions[q].id,
+        Target::Score(s) => &r.scores[s].id,
+    }
+}
+
+fn option_values(r: &RuleSet, target: Target, bits: u64) -> String {
+    let options = match target {
+        Target::Question(q) => r.questions[q].kind.options(),
+        Target::Score(_) => &[],
+    };
+    let values: Vec<&str> = options
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, o)| o.value.as_str())
+        .collect();
+    values.join(", ")
+}
+
+/// A test as a pack author wrote it, e.g. "`budget` is `none`".
+pub fn describe_test(r: &RuleSet, target: Target, test: &Test) -> String {
+    let id = target_id(r, target);
+    match test {
+        Test::IsBool(b) => format!("`{id}` is {b}"),
+        Test::IsNumber(n) => format!("`{id}` is {}", number(*n)),
+        Test::OneOf(bits) if bits.count_ones() == 1 => {
+            format!("`{id}` is `{}`", option_values(r, target, *bits))
+        }
+        Test::OneOf(bits) => format!("`{id}` is one of [{}]", option_values(r, target, *bits)),
+        Test::NumberIn(ns) => {
+            format!("`{id}` is one of [{}]", ns.iter().map(|n| number(*n)).collect::<Vec<_>>().join(", "))
+        }
+        Test::IncludesAny(bits) => format!("`{id}` includes any of [{}]", option_values(r, target, *bits)),
+        Test::AtLeast(n) => format!("`{id}` is at least {}", number(*n)),
+        Test::AtMost(n) => format!("`{id}` is at most {}", number(*n)),
+        Test::Answered(true) => format!("`{id}` is answered"),
+        Test::Answered(false) => format!("`{id}` is not answered"),
+        Test::Matches(re) => format!("`{id}` matches /{}/", re.as_str()),
+    }
+}
+
+/// A whole condition in words.
+pub fn describe_condition(r: &RuleSet, condition: &Condition) -> String {
+    match condition {
+        Condition::Test(target, test) => describe_test(r, *target, test),
+        Condition::All(items) => {
+            items.iter().map(|c| describe_condition(r, c)).collect::<Vec<_>>().join(" and ")
+        }
+        Condition::Any(items) => {
+            format!(
+                "any of ({})",
+                items.iter().map(|c| describe_condition(r, c)).collect::<Vec<_>>().join("; ")
+            )
+        }
+        Condition::Not(inner) => format!("not ({})", describe_condition(r, inner)),
+    }
+}
+
+/// What a test read, in the pack's own terms: an option's value, a number, true or false.
+pub fn describe_read(
+    r: &RuleSet,
+    target: Target,
+    values: &[Option<Answer>],
+    scores: &[Option<f64>],
+) -> String {
+    match target {
+        Target::Question(q) => match &values[q] {
+            None => "no answer".into(),
+            Some(Answer::Bool(b)) => b.to_string(),
+            Some(Answer::Number(x)) => number(*x),
+            Some(Answer::Choice(i)) => format!("`{}`", r.questions[q].kind.options()[*i].value),
+            Some(Answer::Multi(bits)) => format!("[{}]", option_values(r, target, *bits)),
+            Some(Answer::Text(t)) => format!("{t:?}"),
+        },
+        Target::Score(s) => scores[s].map_or("no value".into(), |v| format!("{v:.1}")),
+    }
+}

@@ -1,0 +1,138 @@
+//! The tools for pack authors: `rules check` (one small pack per lint), `rules test` on a pack
+//! with a failing case and its coverage, a witness for every modality of the default pack, and
+//! the explain trace of every persona.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crossroads::authoring::{check, explain};
+use crossroads::diag::Sources;
+use crossroads::{answers, evaluate};
+
+fn crossroads(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crossroads")).args(args).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn each_lint_example_warns_with_its_code_and_fails_only_when_warnings_are_denied() {
+    for dir in common::case_dirs("lints") {
+        let code = dir.file_name().unwrap().to_string_lossy().to_string();
+        let relative = format!("tests/lints/{code}");
+        let out = crossroads(&["rules", "check", &relative]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{code}: warnings alone exit 0\n{stdout}");
+        assert!(stdout.contains(&format!("warning[{code}]")), "{code}:\n{stdout}");
+        assert!(stdout.contains(&format!("{relative}/pack.yaml:")), "{code} names the file:\n{stdout}");
+        let denied = crossroads(&["rules", "check", &relative, "--deny-warnings"]);
+        assert_eq!(denied.status.code(), Some(1), "{code}: --deny-warnings exits 1");
+        common::snapshot_beside(&dir).bind(|| insta::assert_snapshot!("check", stdout));
+    }
+}
+
+#[test]
+fn check_speaks_json_for_editors() {
+    let out = crossroads(&["rules", "check", "tests/lints/never-fires", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let first = &list[0];
+    assert_eq!(first["code"], "never-fires");
+    assert_eq!(first["severity"], "warning");
+    assert_eq!(first["file"], "tests/lints/never-fires/pack.yaml");
+    assert_eq!(first["line"], 58);
+    assert_eq!(first["column"], 9);
+}
+
+#[test]
+fn check_reports_a_broken_pack_with_the_loader_errors() {
+    let out = crossroads(&["rules", "check", "tests/packs/unknown-question"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("error[unknown-question]"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn the_default_pack_is_clean_even_with_warnings_denied() {
+    let out = crossroads(&["rules", "check", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout).trim(), "no problems found");
+}
+
+#[test]
+fn rules_test_shows_expected_against_actual_and_what_no_case_reaches() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packtests/failing");
+    let out = crossroads(&["rules", "test", "tests/packtests/failing", "--coverage"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("test wrong-on-purpose ... FAILED"), "{stdout}");
+    assert!(stdout.contains("expected `care` first, got `coach`"), "{stdout}");
+    assert!(stdout.contains("no case reaches: rule likes_b, flag danger"), "{stdout}");
+    common::snapshot_beside(&dir).bind(|| insta::assert_snapshot!("test", stdout));
+}
+
+#[test]
+fn the_default_pack_passes_its_tests_and_reaches_every_rule_and_flag() {
+    let out = crossroads(&["rules", "test", "--coverage"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("every rule and flag is reached by a case"), "{stdout}");
+    let passed: usize =
+        stdout.lines().find_map(|l| l.strip_suffix(" passed, 0 failed")).unwrap().parse().unwrap();
+    assert!(passed >= 25, "at least 25 cases: {passed}");
+}
+
+#[test]
+fn a_witness_is_found_for_every_modality_of_the_default_pack() {
+    let ruleset = common::default_pack(&mut Sources::default());
+    for (m, modality) in ruleset.modalities.iter().enumerate() {
+        let answers = check::witness(&ruleset, m).unwrap_or_else(|| panic!("no witness for {}", modality.id));
+        assert_eq!(evaluate(&ruleset, &answers).primary, Some(m), "{}", modality.id);
+        // A witness is a valid answers file.
+        let mut sources = Sources::default();
+        let file = sources.add("w.yaml", crossroads::store::document(&ruleset, &answers));
+        answers::read(&ruleset, &sources, file)
+            .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
+    }
+}
+
+#[test]
+fn explain_traces_every_persona() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    for dir in common::case_dirs("cases") {
+        let file = sources.add("a.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
+        let answers = answers::read(&ruleset, &sources, file).unwrap();
+        let mut out = Vec::new();
+        explain::render(&ruleset, &answers, &mut out).unwrap();
+        let trace = String::from_utf8(out).unwrap();
+        let a = evaluate(&ruleset, &answers);
+        let primary = a.primary.map_or("none".to_string(), |m| ruleset.modalities[m].id.clone());
+        assert!(trace.contains(&format!("Recommendation: {primary}")), "{trace}");
+        assert_eq!(
+            trace.matches("\n  + [").count(),
+            a.fired.len(),
+            "every rule that fired is shown as fired"
+        );
+        assert_eq!(
+            trace.matches("\n  - [").count(),
+            ruleset.rules.len() - a.fired.len(),
+            "every other rule says why not"
+        );
+        let mut settings = common::snapshot_beside(&dir);
+        settings.add_filter(r"\(([0-9a-f]{12})\)", "([pack-hash])");
+        settings.bind(|| insta::assert_snapshot!("explain", trace));
+    }
+}
+
+#[test]
+fn explain_reads_answers_as_evaluate_does() {
+    let out = crossroads(&["explain", "examples/amara.yaml"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("Recommendation: coaching, the highest total"));
+    let bad = crossroads(&["explain", "tests/answers/answer-unknown-option/answers.yaml"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("error[answer-unknown-option]"));
+}
