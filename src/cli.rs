@@ -125,6 +125,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// The intake as a document a coach can send or print: every question in order, its help,
+    /// options and scale labels, and which questions appear only after which answers.
+    Questionnaire {
+        /// Markdown, or one self-contained HTML file with a printable layout.
+        #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
+        format: DocFormat,
+        /// The language of the questions, if the pack has it.
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+        /// A pack folder to use instead of the built-in intake pack.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// Answer the intake at the terminal, one question at a time, then read your report.
     #[command(after_help = ASK_EXIT_CODES)]
     Ask {
@@ -170,6 +183,12 @@ enum RulesAction {
         #[arg(long)]
         coverage: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -302,6 +321,13 @@ where
         }
         Command::Rules { action: RulesAction::Test { dir, coverage } } => {
             commands::test(dir.as_ref(), coverage, io)
+        }
+        Command::Questionnaire { format, lang, rules } => {
+            let format = match format {
+                DocFormat::Markdown => crate::authoring::questionnaire::Format::Markdown,
+                DocFormat::Html => crate::authoring::questionnaire::Format::Html,
+            };
+            commands::questionnaire(rules.as_ref(), lang.as_deref(), format, io)
         }
         Command::Explain { answers, rules } => {
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };

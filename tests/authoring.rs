@@ -136,3 +136,54 @@ fn explain_reads_answers_as_evaluate_does() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("error[answer-unknown-option]"));
 }
+
+#[test]
+fn the_questionnaire_is_a_document_to_send_or_print() {
+    for (format, lang) in [("markdown", "en"), ("markdown", "fr"), ("html", "en")] {
+        let out = crossroads(&["questionnaire", "--format", format, "--lang", lang]);
+        assert_eq!(out.status.code(), Some(0));
+        let doc = text(&out.stdout);
+        let ruleset = common::default_pack(&mut Sources::default());
+        for q in &ruleset.questions {
+            let shown = q.text.get(Some(lang)).replace('"', "&quot;");
+            assert!(
+                doc.contains(q.text.get(Some(lang))) || doc.contains(&shown),
+                "{format} {lang}: {}",
+                q.id
+            );
+        }
+        let only_if = if lang == "fr" {
+            "vous avez répondu « Oui » à la question 19"
+        } else {
+            "you answered &quot;Yes&quot; to question 19"
+        };
+        let only_if =
+            if format == "markdown" { only_if.replace("&quot;", "\"") } else { only_if.to_string() };
+        assert!(doc.contains(&only_if), "{format} {lang}: the goal's condition in words");
+        let crisis_line = if lang == "fr" { "3114" } else { "988" };
+        let self_harm = doc
+            .find(
+                ruleset.questions[ruleset.question("self_harm").unwrap()]
+                    .text
+                    .get(Some(lang))
+                    .split(' ')
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .as_str(),
+            )
+            .unwrap();
+        assert!(
+            doc[self_harm..].contains(crisis_line),
+            "{format} {lang}: support printed under the question an urgent flag reads"
+        );
+        if format == "html" {
+            assert!(doc.starts_with("<!DOCTYPE html>") && doc.contains("@media print"));
+            assert!(
+                !doc.contains("<link") && !doc.contains("src=") && !doc.contains("http"),
+                "self-contained"
+            );
+        }
+        insta::assert_snapshot!(format!("questionnaire_{format}_{lang}"), doc);
+    }
+}

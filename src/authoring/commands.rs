@@ -121,3 +121,25 @@ pub fn explain(answers: &crate::run::Input, rules: Option<&PathBuf>, io: &mut Io
     let _ = super::explain::render(&ruleset, &answers, io.stdout);
     EXIT_OK
 }
+
+/// The intake as a document to send or print.
+pub fn questionnaire(
+    rules: Option<&PathBuf>,
+    lang: Option<&str>,
+    format: super::questionnaire::Format,
+    io: &mut Io,
+) -> i32 {
+    let mut sources = Sources::default();
+    let ruleset = match crate::run::prepare(rules, lang, &mut sources, io) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    match super::questionnaire::render(&ruleset, format, lang, io.stdout) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: cannot write the questionnaire: {e}");
+            EXIT_INVALID
+        }
+    }
+}

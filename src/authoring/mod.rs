@@ -5,6 +5,7 @@ pub mod check;
 pub mod commands;
 pub mod explain;
 pub mod packtest;
+pub mod questionnaire;
 
 use crate::answers::Answer;
 use crate::model::{Condition, RuleSet, Target, Test};

@@ -1,0 +1,269 @@
+//! `crossroads questionnaire`: the intake as a document a coach can send or print, in
+//! Markdown or as one self-contained, printable HTML file.
+
+use std::io::{self, Write};
+
+use crate::i18n::{self, Ui, fill};
+use crate::model::{Condition, Kind, Question, RuleSet, Target, Test};
+use crate::render::number;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+}
+
+/// One question, ready for either format.
+struct Item {
+    number: usize,
+    text: String,
+    help: Option<String>,
+    required: bool,
+    /// What kind of answer, in words ("Choose one.").
+    kind: String,
+    /// Options or scale points with their labels.
+    choices: Vec<String>,
+    /// A checklist (several answers) rather than one answer.
+    many: bool,
+    condition: Option<String>,
+    /// Support resources printed under a question an urgent flag reads: on paper nothing
+    /// can show them the moment the answer is given.
+    support: Vec<(String, String)>,
+}
+
+/// A condition in words for the person answering: which earlier answers show a question.
+fn condition_in_words(r: &RuleSet, condition: &Condition, ui: &Ui, lang: Option<&str>) -> String {
+    match condition {
+        Condition::All(items) => items
+            .iter()
+            .map(|c| condition_in_words(r, c, ui, lang))
+            .collect::<Vec<_>>()
+            .join(&format!(", {} ", ui.and)),
+        Condition::Any(items) => items
+            .iter()
+            .map(|c| condition_in_words(r, c, ui, lang))
+            .collect::<Vec<_>>()
+            .join(&format!(" {} ", ui.or)),
+        Condition::Not(inner) => {
+            format!("{} {}", ui.it_is_not_so_that, condition_in_words(r, inner, ui, lang))
+        }
+        // `show_if` never reads scores (the loader refuses it).
+        Condition::Test(Target::Score(_), _) => String::new(),
+        Condition::Test(Target::Question(q), test) => {
+            let question = &r.questions[*q];
+            let n = (q + 1).to_string();
+            let label = |i: usize| question.kind.options()[i].label.get(lang).to_string();
+            let labels = |bits: u64| {
+                (0..question.kind.options().len())
+                    .filter(|i| bits & (1 << i) != 0)
+                    .map(|i| format!("\"{}\"", label(i)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match test {
+                Test::IsBool(b) => {
+                    fill(ui.answered_to, &[("answer", if *b { ui.yes } else { ui.no }), ("n", &n)])
+                }
+                Test::OneOf(bits) if bits.count_ones() == 1 => {
+                    fill(ui.answered_to, &[("answer", &label(bits.trailing_zeros() as usize)), ("n", &n)])
+                }
+                Test::OneOf(bits) | Test::IncludesAny(bits) => {
+                    fill(ui.answered_any_to, &[("answers", &labels(*bits)), ("n", &n)])
+                }
+                Test::IsNumber(x) => fill(ui.answered_to, &[("answer", &number(*x)), ("n", &n)]),
+                Test::NumberIn(xs) => {
+                    let values =
+                        xs.iter().map(|x| format!("\"{}\"", number(*x))).collect::<Vec<_>>().join(", ");
+                    fill(ui.answered_any_to, &[("answers", &values), ("n", &n)])
+                }
+                Test::AtLeast(x) => fill(ui.answer_at_least, &[("value", &number(*x)), ("n", &n)]),
+                Test::AtMost(x) => fill(ui.answer_at_most, &[("value", &number(*x)), ("n", &n)]),
+                Test::Answered(true) => fill(ui.answered_question, &[("n", &n)]),
+                Test::Answered(false) => fill(ui.not_answered_question, &[("n", &n)]),
+                Test::Matches(re) => {
+                    fill(ui.matching, &[("pattern", &format!("/{}/", re.as_str())), ("n", &n)])
+                }
+            }
+        }
+    }
+}
+
+/// The questions each urgent flag reads, with the support it names.
+fn urgent_support(r: &RuleSet, index: usize, lang: Option<&str>) -> Vec<(String, String)> {
+    fn reads(c: &Condition, q: usize) -> bool {
+        match c {
+            Condition::All(items) | Condition::Any(items) => items.iter().any(|i| reads(i, q)),
+            Condition::Not(inner) => reads(inner, q),
+            Condition::Test(Target::Question(x), _) => *x == q,
+            Condition::Test(Target::Score(_), _) => false,
+        }
+    }
+    let mut support: Vec<(String, String)> = Vec::new();
+    for flag in
+        r.flags.iter().filter(|f| f.severity == crate::model::Severity::Urgent && reads(&f.when, index))
+    {
+        for &s in &flag.support {
+            let entry = (r.support[s].name.get(lang).to_string(), r.support[s].contact.get(lang).to_string());
+            if !support.contains(&entry) {
+                support.push(entry);
+            }
+        }
+    }
+    support
+}
+
+fn item(r: &RuleSet, index: usize, q: &Question, ui: &Ui, lang: Option<&str>) -> Item {
+    let (kind, choices, many) = match &q.kind {
+        Kind::YesNo => (ui.choose_one.to_string(), vec![ui.yes.to_string(), ui.no.to_string()], false),
+        Kind::Scale { min, max, labels } => {
+            let points = (*min..=*max)
+                .map(|p| match labels.iter().find(|(x, _)| *x == p) {
+                    Some((_, l)) => format!("{p}: {}", l.get(lang)),
+                    None => p.to_string(),
+                })
+                .collect();
+            (fill(ui.scale_from_to, &[("min", &min.to_string()), ("max", &max.to_string())]), points, false)
+        }
+        Kind::Single { options } => (
+            ui.choose_one.to_string(),
+            options.iter().map(|o| o.label.get(lang).to_string()).collect(),
+            false,
+        ),
+        Kind::Multiple { options } => {
+            (ui.choose_any.to_string(), options.iter().map(|o| o.label.get(lang).to_string()).collect(), true)
+        }
+        Kind::Number { min: Some(lo), max: Some(hi) } => {
+            (fill(ui.number_between, &[("min", &number(*lo)), ("max", &number(*hi))]), Vec::new(), false)
+        }
+        Kind::Number { .. } => (ui.number_any.to_string(), Vec::new(), false),
+        Kind::Text => (ui.free_text.to_string(), Vec::new(), false),
+    };
+    Item {
+        number: index + 1,
+        text: q.text.get(lang).to_string(),
+        help: q.help.as_ref().map(|h| h.get(lang).to_string()),
+        required: q.required,
+        kind,
+        choices,
+        many,
+        condition: q.show_if.as_ref().map(|c| condition_in_words(r, c, ui, lang)),
+        support: urgent_support(r, index, lang),
+    }
+}
+
+pub fn render(r: &RuleSet, format: Format, lang: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    let ui = i18n::ui(lang);
+    let items: Vec<Item> = r.questions.iter().enumerate().map(|(i, q)| item(r, i, q, ui, lang)).collect();
+    let title = r.meta.name.get(lang);
+    let intro = fill(ui.questionnaire_intro, &[("n", &items.len().to_string())]);
+    let description = r.meta.description.as_ref().map(|d| d.get(lang));
+    match format {
+        Format::Markdown => markdown(&items, title, description, &intro, ui, out),
+        Format::Html => html(&items, title, description, &intro, ui, out),
+    }
+}
+
+fn markdown(
+    items: &[Item],
+    title: &str,
+    description: Option<&str>,
+    intro: &str,
+    ui: &Ui,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "# {title}\n")?;
+    if let Some(d) = description {
+        writeln!(out, "{d}\n")?;
+    }
+    writeln!(out, "{intro}")?;
+    for it in items {
+        let needed = if it.required { ui.required } else { ui.optional };
+        writeln!(out, "\n## {}. {}\n", it.number, it.text)?;
+        if let Some(help) = &it.help {
+            writeln!(out, "*{help}*\n")?;
+        }
+        writeln!(out, "{} ({needed})\n", it.kind)?;
+        let mark = if it.many { "[ ]" } else { "( )" };
+        for choice in &it.choices {
+            writeln!(out, "- {mark} {choice}")?;
+        }
+        if it.choices.is_empty() {
+            writeln!(out, "> ")?;
+        }
+        if let Some(condition) = &it.condition {
+            writeln!(out, "\n{}{}{condition}.", ui.asked_only_if, ui.colon)?;
+        }
+        if !it.support.is_empty() {
+            writeln!(out, "\n> **{}**", ui.reach_out_now)?;
+            for (name, contact) in &it.support {
+                writeln!(out, "> - {name}{}{contact}", ui.colon)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#222}\
+h1{font-size:1.6rem}section{border-top:1px solid #ccc;padding:.6rem 0;break-inside:avoid}\
+h2{font-size:1.05rem;margin:.4rem 0}.help{font-style:italic;color:#555}.kind{color:#555;font-size:.9rem}\
+ul{list-style:none;padding-left:.5rem}li::before{content:'\\25CB\\00a0\\00a0'}ul.many li::before{content:'\\2610\\00a0\\00a0'}\
+.line{border-bottom:1px solid #999;height:2.2rem}.support{border:2px solid #222;padding:.5rem .8rem;margin:.5rem 0}.support li::before{content:''}.condition{font-size:.9rem;color:#444;border-left:3px solid #999;padding-left:.5rem}\
+@media print{body{margin:0;max-width:none}a{color:inherit}}";
+
+fn html(
+    items: &[Item],
+    title: &str,
+    description: Option<&str>,
+    intro: &str,
+    ui: &Ui,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">", ui.lang)?;
+    writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
+    writeln!(out, "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>", escape(title))?;
+    writeln!(out, "<h1>{}</h1>", escape(title))?;
+    if let Some(d) = description {
+        writeln!(out, "<p>{}</p>", escape(d))?;
+    }
+    writeln!(out, "<p>{}</p>", escape(intro))?;
+    for it in items {
+        let needed = if it.required { ui.required } else { ui.optional };
+        writeln!(out, "<section>\n<h2>{}. {}</h2>", it.number, escape(&it.text))?;
+        if let Some(help) = &it.help {
+            writeln!(out, "<p class=\"help\">{}</p>", escape(help))?;
+        }
+        writeln!(out, "<p class=\"kind\">{} ({needed})</p>", escape(&it.kind))?;
+        if it.choices.is_empty() {
+            writeln!(out, "<div class=\"line\"></div>")?;
+        } else {
+            writeln!(out, "<ul{}>", if it.many { " class=\"many\"" } else { "" })?;
+            for choice in &it.choices {
+                writeln!(out, "<li>{}</li>", escape(choice))?;
+            }
+            writeln!(out, "</ul>")?;
+        }
+        if let Some(condition) = &it.condition {
+            writeln!(
+                out,
+                "<p class=\"condition\">{}{}{}.</p>",
+                escape(ui.asked_only_if),
+                ui.colon,
+                escape(condition)
+            )?;
+        }
+        if !it.support.is_empty() {
+            writeln!(out, "<div class=\"support\"><strong>{}</strong>\n<ul>", escape(ui.reach_out_now))?;
+            for (name, contact) in &it.support {
+                writeln!(out, "<li><strong>{}</strong>{}{}</li>", escape(name), ui.colon, escape(contact))?;
+            }
+            writeln!(out, "</ul></div>")?;
+        }
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</body>\n</html>")
+}
