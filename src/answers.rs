@@ -30,7 +30,7 @@ pub struct Answers {
 }
 
 /// Which pack a file of answers was given against (written by `ask`; optional when reading).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackStamp {
     pub id: String,
@@ -51,13 +51,15 @@ impl PackStamp {
 pub type RawEntries = Spanned<Entries<Spanned<String>, Spanned<Value>>>;
 
 /// An answers file: YAML or JSON (which is YAML too).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAnswersFile {
     #[serde(default)]
     pub pack: Option<PackStamp>,
     #[serde(default)]
     pub respondent: Option<String>,
+    /// Question id to answer: true or false, a number, an option's value, a list of them, or text.
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub answers: RawEntries,
 }
 

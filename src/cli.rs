@@ -175,6 +175,12 @@ enum RulesAction {
         #[arg(long, value_name = "MODALITY")]
         witness: Option<String>,
     },
+    /// Print the JSON Schema of pack files or answers files, for editors.
+    Schema {
+        /// Which files the schema describes.
+        #[arg(value_enum, default_value_t = SchemaKind::Pack)]
+        of: SchemaKind,
+    },
     /// Run a pack's own tests (its `tests:`). Exit 1 if any fails.
     Test {
         /// The pack folder; the built-in intake pack when not given.
@@ -183,6 +189,12 @@ enum RulesAction {
         #[arg(long)]
         coverage: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Pack,
+    Answers,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -321,6 +333,9 @@ where
         }
         Command::Rules { action: RulesAction::Test { dir, coverage } } => {
             commands::test(dir.as_ref(), coverage, io)
+        }
+        Command::Rules { action: RulesAction::Schema { of } } => {
+            commands::schema(matches!(of, SchemaKind::Answers), io)
         }
         Command::Questionnaire { format, lang, rules } => {
             let format = match format {

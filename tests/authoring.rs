@@ -187,3 +187,64 @@ fn the_questionnaire_is_a_document_to_send_or_print() {
         insta::assert_snapshot!(format!("questionnaire_{format}_{lang}"), doc);
     }
 }
+
+fn yaml_files(dir: &str, names: &[&str]) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = walk(Path::new(dir))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| names.iter().any(|n| e == *n)))
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+fn schema_errors(validator: &jsonschema::Validator, path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let instance: serde_json::Value =
+        crossroads::yaml::parse(&text).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message));
+    validator
+        .iter_errors(&instance)
+        .map(|e| format!("{}: {e} at {}", path.display(), e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn every_shipped_yaml_file_fits_its_schema() {
+    let pack = jsonschema::validator_for(&crossroads::authoring::schema::pack()).unwrap();
+    let answers = jsonschema::validator_for(&crossroads::authoring::schema::answers()).unwrap();
+    let mut packs = yaml_files("rules", &["yaml"]);
+    packs.extend(yaml_files("tests/packs-valid", &["yaml"]));
+    packs.extend(yaml_files("tests/lints", &["yaml"]));
+    packs.extend(yaml_files("tests/packtests", &["yaml"]));
+    let mut answer_files = yaml_files("examples", &["yaml", "json"]);
+    answer_files.extend(common::case_dirs("cases").into_iter().map(|d| d.join("answers.yaml")));
+    assert!(packs.len() >= 10 && answer_files.len() >= 19);
+    let errors: Vec<String> = packs
+        .iter()
+        .flat_map(|p| schema_errors(&pack, p))
+        .chain(answer_files.iter().flat_map(|p| schema_errors(&answers, p)))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn the_schema_catches_what_an_editor_should_flag() {
+    let pack = jsonschema::validator_for(&crossroads::authoring::schema::pack()).unwrap();
+    let answers = jsonschema::validator_for(&crossroads::authoring::schema::answers()).unwrap();
+    for broken in ["unknown-field", "unknown-value", "missing-field"] {
+        let errors = schema_errors(&pack, &Path::new("tests/packs").join(broken).join("pack.yaml"));
+        assert!(!errors.is_empty(), "{broken} passes the schema");
+    }
+    assert!(!schema_errors(&answers, Path::new("tests/answers/unknown-field/answers.yaml")).is_empty());
+    let out = crossroads(&["rules", "schema", "answers"]);
+    let schema: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(schema["title"], "crossroads answers file");
+}

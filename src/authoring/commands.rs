@@ -143,3 +143,19 @@ pub fn questionnaire(
         }
     }
 }
+
+/// Prints the JSON Schema of pack files, or of answers files.
+pub fn schema(answers: bool, io: &mut Io) -> i32 {
+    let schema = if answers { super::schema::answers() } else { super::schema::pack() };
+    match serde_json::to_writer_pretty(&mut *io.stdout, &schema)
+        .map_err(std::io::Error::other)
+        .and_then(|()| writeln!(io.stdout))
+    {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: cannot write the schema: {e}");
+            EXIT_INVALID
+        }
+    }
+}

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod explain;
 pub mod packtest;
 pub mod questionnaire;
+pub mod schema;
 
 use crate::answers::Answer;
 use crate::model::{Condition, RuleSet, Target, Test};

@@ -3,6 +3,9 @@
 use std::fmt;
 
 use serde::de::{self, MapAccess, Visitor};
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::yaml::{Entries, Spanned};
@@ -11,10 +14,11 @@ type S<T> = Spanned<T>;
 
 /// One YAML file of a pack. Every section is optional, so a pack may be one file
 /// or one file per section; they are joined in file-name order.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
     #[serde(default)]
+    #[schemars(with = "Option<RawMeta>")]
     pub pack: Option<S<RawMeta>>,
     #[serde(default)]
     pub questions: Vec<RawQuestion>,
@@ -34,34 +38,42 @@ pub struct RawFile {
     pub tests: Vec<RawTestCase>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeta {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "String")]
     pub version: S<String>,
+    #[schemars(with = "RawText")]
     pub name: S<RawText>,
     #[serde(default)]
+    #[schemars(with = "Option<RawText>")]
     pub description: Option<S<RawText>>,
     /// The first is the default language; texts must have it.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub languages: Vec<S<String>>,
     /// The score reported as readiness (0 to 100, with its band).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub readiness: Option<S<String>>,
     /// How aggregate (HR) reports treat this pack's results.
     #[serde(default)]
     pub aggregates: Option<RawAggregates>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAggregates {
     /// A yes/no question: only a "yes" lets a person be counted by their recommendation;
     /// anyone else is counted in the confidential category.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub consent: Option<S<String>>,
     /// The name of the one category that holds confidential results and everyone who
     /// did not consent, mixed.
+    #[schemars(with = "RawText")]
     pub confidential_category: S<RawText>,
 }
 
@@ -95,7 +107,7 @@ impl<'de> Deserialize<'de> for RawText {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawKind {
     YesNo,
@@ -106,35 +118,46 @@ pub enum RawKind {
     Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawKind")]
     pub kind: S<RawKind>,
+    #[schemars(with = "RawText")]
     pub text: S<RawText>,
     #[serde(default)]
+    #[schemars(with = "Option<RawText>")]
     pub help: Option<S<RawText>>,
     /// Defaults to true: a question is required unless it says otherwise.
     #[serde(default)]
     pub required: Option<bool>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub min: Option<S<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub max: Option<S<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, RawText>>")]
     pub labels: Option<S<Entries<S<i64>, S<RawText>>>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<RawOption>>")]
     pub options: Option<S<Vec<RawOption>>>,
     #[serde(default)]
     pub show_if: Option<RawCondition>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOption {
+    #[schemars(with = "String")]
     pub value: S<String>,
+    #[schemars(with = "RawText")]
     pub label: S<RawText>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub score: Option<S<f64>>,
 }
 
@@ -194,63 +217,83 @@ impl<'de> Deserialize<'de> for ConditionEntries {
 
 /// The tests of one question or score; several in one mapping must all hold.
 /// Values are read as text and checked against the question's kind by the validator.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTest {
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub is: Option<S<String>>,
     #[serde(default, rename = "in")]
+    #[schemars(with = "Option<Vec<Scalar>>")]
     pub in_: Option<S<Vec<S<String>>>>,
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub includes: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<Scalar>>")]
     pub includes_any: Option<S<Vec<S<String>>>>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub at_least: Option<S<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub at_most: Option<S<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub answered: Option<S<bool>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub matches: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScore {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawText")]
     pub name: S<RawText>,
+    #[schemars(with = "Vec<RawScorePart>")]
     pub parts: S<Vec<RawScorePart>>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<RawBand>>")]
     pub bands: Option<S<Vec<RawBand>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScorePart {
+    #[schemars(with = "String")]
     pub question: S<String>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub weight: Option<S<f64>>,
     /// For scales: count `max + min - answer`, so that a low answer scores high.
     #[serde(default)]
     pub invert: bool,
     /// For yes/no questions: the points of each answer.
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub yes: Option<S<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub no: Option<S<f64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBand {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawText")]
     pub label: S<RawText>,
+    #[schemars(with = "f64")]
     pub from: S<f64>,
+    #[schemars(with = "f64")]
     pub to: S<f64>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawSeverity {
     Urgent,
@@ -268,7 +311,7 @@ impl RawSeverity {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawFlagKind {
     #[default]
@@ -287,34 +330,43 @@ impl RawFlagKind {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFlag {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawSeverity")]
     pub severity: S<RawSeverity>,
     #[serde(default)]
     pub kind: RawFlagKind,
     pub when: RawCondition,
+    #[schemars(with = "RawText")]
     pub message: S<RawText>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub rules_out: Vec<S<String>>,
     /// The modalities this flag concerns; a report shows it beside those only. Empty: all.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub about: Vec<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub puts_first: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub support: Vec<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub guides: Vec<S<String>>,
     /// Health-related: never shown to an HR audience, even counted.
     #[serde(default)]
     pub confidential: bool,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub source: Option<S<String>>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawPhase {
     Safety,
@@ -338,80 +390,158 @@ impl RawPhase {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawPhase")]
     pub phase: S<RawPhase>,
     pub when: RawCondition,
+    #[schemars(with = "std::collections::BTreeMap<String, f64>")]
     pub weights: S<Entries<S<String>, S<f64>>>,
+    #[schemars(with = "RawText")]
     pub because: S<RawText>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub source: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub guides: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawModality {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawText")]
     pub name: S<RawText>,
+    #[schemars(with = "RawText")]
     pub fits_when: S<RawText>,
     /// Health-related (therapy): aggregate reports never count it by name.
     #[serde(default)]
     pub confidential: bool,
     #[serde(default)]
+    #[schemars(with = "Vec<RawText>")]
     pub next_steps: Vec<S<RawText>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub guides: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSupport {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawText")]
     pub name: S<RawText>,
+    #[schemars(with = "RawText")]
     pub contact: S<RawText>,
     #[serde(default)]
+    #[schemars(with = "Option<RawText>")]
     pub note: Option<S<RawText>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGuide {
+    #[schemars(with = "String")]
     pub id: S<String>,
+    #[schemars(with = "RawText")]
     pub title: S<RawText>,
+    #[schemars(with = "Vec<RawText>")]
     pub items: Vec<S<RawText>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub source: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTestCase {
+    #[schemars(with = "String")]
     pub id: S<String>,
     #[serde(default)]
     pub description: Option<String>,
     /// An earlier test of the same file whose answers these change.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub extends: Option<S<String>>,
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub answers: S<Entries<S<String>, S<serde_json::Value>>>,
     pub expect: RawExpect,
 }
 
 /// What a pack's authors expect of an assessment.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub primary: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub not_primary: Vec<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub flags: Vec<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub no_flags: Vec<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub band: Option<S<String>>,
+}
+
+// Schemas for the types read by hand-written deserializers; the rest are derived.
+
+impl JsonSchema for RawText {
+    fn schema_name() -> Cow<'static, str> {
+        "Text".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A text, or a map from language to text that includes the pack's default language.",
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}
+            ]
+        })
+    }
+}
+
+impl JsonSchema for RawCondition {
+    fn schema_name() -> Cow<'static, str> {
+        "Condition".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let condition = generator.subschema_for::<RawCondition>();
+        let test = generator.subschema_for::<RawTest>();
+        json_schema!({
+            "description": "`all: [...]`, `any: [...]`, `not: ...`, or a question or score id with its test.",
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 1,
+            "properties": {
+                "all": {"type": "array", "items": condition, "minItems": 1},
+                "any": {"type": "array", "items": condition, "minItems": 1},
+                "not": condition
+            },
+            "additionalProperties": test
+        })
+    }
+}
+
+/// A value a test compares with: text, a number or true/false (the validator checks which).
+pub struct Scalar;
+
+impl JsonSchema for Scalar {
+    fn schema_name() -> Cow<'static, str> {
+        "Scalar".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "number", "boolean"]})
+    }
 }
