@@ -248,3 +248,15 @@ fn the_schema_catches_what_an_editor_should_flag() {
     let schema: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert_eq!(schema["title"], "crossroads answers file");
 }
+
+#[test]
+fn a_test_extending_a_broken_test_does_not_repeat_its_errors() {
+    let text = std::fs::read_to_string("tests/packs-valid/mini/pack.yaml").unwrap()
+        + "tests:\n  - id: base\n    answers: {wants: true, pick: a}\n    expect: {primary: coach}\n  - id: derived\n    extends: base\n    answers: {pick: b}\n    expect: {primary: coach}\n";
+    let mut sources = Sources::default();
+    let diagnostics =
+        crossroads::pack::load_files(vec![("p.yaml".into(), "p.yaml".into(), text)], &mut sources)
+            .unwrap_err();
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["answer-missing-required"], "{}", common::diagnostics_text(&sources, &diagnostics));
+}
