@@ -260,3 +260,12 @@ fn a_test_extending_a_broken_test_does_not_repeat_its_errors() {
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["answer-missing-required"], "{}", common::diagnostics_text(&sources, &diagnostics));
 }
+
+#[test]
+fn the_schemas_are_locked() {
+    for of in ["pack", "answers"] {
+        let out = crossroads(&["rules", "schema", of]);
+        assert_eq!(out.status.code(), Some(0));
+        insta::assert_snapshot!(format!("schema_{of}"), text(&out.stdout));
+    }
+}

@@ -16,6 +16,7 @@ type S<T> = Spanned<T>;
 /// or one file per section; they are joined in file-name order.
 #[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "File")]
 pub struct RawFile {
     #[serde(default)]
     #[schemars(with = "Option<RawMeta>")]
@@ -40,6 +41,7 @@ pub struct RawFile {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Meta")]
 pub struct RawMeta {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -65,6 +67,7 @@ pub struct RawMeta {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Aggregates")]
 pub struct RawAggregates {
     /// A yes/no question: only a "yes" lets a person be counted by their recommendation;
     /// anyone else is counted in the confidential category.
@@ -109,6 +112,7 @@ impl<'de> Deserialize<'de> for RawText {
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Kind")]
 pub enum RawKind {
     YesNo,
     Scale,
@@ -120,6 +124,7 @@ pub enum RawKind {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Question")]
 pub struct RawQuestion {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -151,6 +156,7 @@ pub struct RawQuestion {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Option")]
 pub struct RawOption {
     #[schemars(with = "String")]
     pub value: S<String>,
@@ -219,6 +225,7 @@ impl<'de> Deserialize<'de> for ConditionEntries {
 /// Values are read as text and checked against the question's kind by the validator.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Test")]
 pub struct RawTest {
     #[serde(default)]
     #[schemars(with = "Option<Scalar>")]
@@ -248,6 +255,7 @@ pub struct RawTest {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Score")]
 pub struct RawScore {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -262,6 +270,7 @@ pub struct RawScore {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ScorePart")]
 pub struct RawScorePart {
     #[schemars(with = "String")]
     pub question: S<String>,
@@ -282,6 +291,7 @@ pub struct RawScorePart {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Band")]
 pub struct RawBand {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -295,6 +305,7 @@ pub struct RawBand {
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Severity")]
 pub enum RawSeverity {
     Urgent,
     Caution,
@@ -313,6 +324,7 @@ impl RawSeverity {
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "FlagKind")]
 pub enum RawFlagKind {
     #[default]
     RedFlag,
@@ -332,6 +344,7 @@ impl RawFlagKind {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Flag")]
 pub struct RawFlag {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -368,6 +381,7 @@ pub struct RawFlag {
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Phase")]
 pub enum RawPhase {
     Safety,
     Scope,
@@ -392,6 +406,7 @@ impl RawPhase {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Rule")]
 pub struct RawRule {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -412,6 +427,7 @@ pub struct RawRule {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Modality")]
 pub struct RawModality {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -432,6 +448,7 @@ pub struct RawModality {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Support")]
 pub struct RawSupport {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -446,6 +463,7 @@ pub struct RawSupport {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Guide")]
 pub struct RawGuide {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -460,6 +478,7 @@ pub struct RawGuide {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "TestCase")]
 pub struct RawTestCase {
     #[schemars(with = "String")]
     pub id: S<String>,
@@ -477,6 +496,7 @@ pub struct RawTestCase {
 /// What a pack's authors expect of an assessment.
 #[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Expect")]
 pub struct RawExpect {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
