@@ -58,38 +58,26 @@ pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
             ));
         }
     }
-    for flag in &r.flags {
-        if contradicts(r, &flag.when) {
-            out.push(warning_at(
-                Code::NeverFires,
-                format!("flag `{}` can never be raised", flag.id),
-                flag_at(&flag.id),
-                "its conditions contradict each other",
-            ));
+    // Flags and rules are linted alike: a condition that can never hold, a missing citation.
+    let conditions = r
+        .flags
+        .iter()
+        .map(|f| (f.id.as_str(), &f.when, f.source.is_some(), flag_at(&f.id), "flag", "can never be raised"))
+        .chain(
+            r.rules.iter().map(|x| {
+                (x.id.as_str(), &x.when, x.source.is_some(), rule_at(&x.id), "rule", "can never fire")
+            }),
+        );
+    for (id, when, cited, at, what, never) in conditions {
+        if contradicts(r, when) {
+            let message = format!("{what} `{id}` {never}");
+            out.push(warning_at(Code::NeverFires, message, at, "its conditions contradict each other"));
         }
-        if flag.source.is_none() {
+        if !cited {
             out.push(warning_at(
                 Code::MissingSource,
-                format!("flag `{}` cites no source", flag.id),
-                flag_at(&flag.id),
-                "add `source:`",
-            ));
-        }
-    }
-    for rule in &r.rules {
-        if contradicts(r, &rule.when) {
-            out.push(warning_at(
-                Code::NeverFires,
-                format!("rule `{}` can never fire", rule.id),
-                rule_at(&rule.id),
-                "its conditions contradict each other",
-            ));
-        }
-        if rule.source.is_none() {
-            out.push(warning_at(
-                Code::MissingSource,
-                format!("rule `{}` cites no source", rule.id),
-                rule_at(&rule.id),
+                format!("{what} `{id}` cites no source"),
+                at,
                 "add `source:`",
             ));
         }
