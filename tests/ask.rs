@@ -66,6 +66,15 @@ impl Transcript {
     }
 }
 
+/// At the review, carries on to the report and saves where proposed; the exit code and screen.
+fn accept_review_and_save(mut t: Transcript) -> (i32, String) {
+    t.expect("Type the number of your answer: ");
+    t.type_line("0");
+    t.expect("Save your answers to [crossroads-answers.yaml]: ");
+    t.type_line("");
+    t.finish()
+}
+
 /// What the plain prompter asks for a question of this kind.
 fn prompt_for(kind: &Kind) -> &'static str {
     match kind {
@@ -162,11 +171,7 @@ fn a_whole_intake_typed_in_gives_the_report_that_evaluate_gives() {
     t.type_line("");
     type_answers(&mut t, &ruleset, &AMARA[3..]);
     t.expect("Your answers. Choose one to change it, or carry on to your report.");
-    t.expect("Type the number of your answer: ");
-    t.type_line("0");
-    t.expect("Save your answers to [crossroads-answers.yaml]: ");
-    t.type_line("");
-    let (code, transcript) = t.finish();
+    let (code, transcript) = accept_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
 
     let saved = dir.path().join("crossroads-answers.yaml");
@@ -214,11 +219,7 @@ fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
         Transcript::new(spawn(dir.path(), &["ask", "--accessible", "--resume", "crossroads-progress.yaml"]));
     t.expect("Question 4 of 29");
     type_answers(&mut t, &ruleset, &AMARA[3..]);
-    t.expect("Type the number of your answer: ");
-    t.type_line("0");
-    t.expect("Save your answers to [crossroads-answers.yaml]: ");
-    t.type_line("");
-    let (code, transcript) = t.finish();
+    let (code, transcript) = accept_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
     let answers = read_answers(&ruleset, &dir.path().join("crossroads-answers.yaml"));
     assert_eq!(answers.values, persona(&ruleset, "ready-senior-leader").values);

@@ -84,8 +84,7 @@ pub fn render(r: &RuleSet, answers: &Answers, out: &mut dyn Write) -> io::Result
     }
 
     writeln!(out, "\nRanking")?;
-    let ranking: Vec<String> =
-        a.ranking.iter().map(|x| format!("{} {}", r.modalities[x.modality].id, number(x.score))).collect();
+    let ranking = super::ranking(r, &a);
     writeln!(
         out,
         "  {}",

@@ -12,6 +12,11 @@ use crate::answers::Answer;
 use crate::model::{Condition, RuleSet, Target, Test};
 use crate::render::number;
 
+/// An assessment's ranking as "id total" entries, best first.
+pub fn ranking(r: &RuleSet, a: &crate::evaluate::Assessment) -> Vec<String> {
+    a.ranking.iter().map(|x| format!("{} {}", r.modalities[x.modality].id, number(x.score))).collect()
+}
+
 /// The id of what a test reads.
 fn target_id(r: &RuleSet, target: Target) -> &str {
     match target {

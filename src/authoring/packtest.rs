@@ -51,12 +51,7 @@ pub fn render(
             writeln!(out, "    {problem}")?;
         }
         let a = &result.assessment;
-        let ranking: Vec<String> = a
-            .ranking
-            .iter()
-            .map(|x| format!("{} {}", r.modalities[x.modality].id, crate::render::number(x.score)))
-            .collect();
-        writeln!(out, "    ranking: {}", ranking.join(", "))?;
+        writeln!(out, "    ranking: {}", super::ranking(r, a).join(", "))?;
         let fired: Vec<&str> = a.fired.iter().map(|&i| r.rules[i].id.as_str()).collect();
         writeln!(
             out,
