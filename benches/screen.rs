@@ -60,6 +60,8 @@ fn screen_file(path: &Path) -> i32 {
         kind: None,
         rules: None,
         preset: None,
+        encoding: None,
+        key: None,
         mapping: None,
         emit_mapping: None,
         format: Format::Csv,

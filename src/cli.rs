@@ -8,7 +8,7 @@ use crate::ask::{self, AskConfig};
 use crate::authoring::commands::{self, CheckConfig};
 use crate::render::Format;
 use crate::run::{self, EvaluateConfig, Input, Io};
-use crate::screen::columns::Preset;
+use crate::screen::layout::Preset;
 use crate::screen::{self, Audience, Format as ScreenFormat, InputKind, ScreenConfig};
 
 const EXIT_CODES: &str = "\
@@ -18,16 +18,24 @@ Exit codes:
   2  usage error";
 
 const SCREEN_HELP: &str = "\
-Exports read as they come: Google Forms, Microsoft Forms, Typeform, or a CSV headed with
-question ids; JSON Lines of answers. Columns map onto questions by --mapping, else by question
-id, else by the exact question text; never by guesswork.
+Exports read as they come: Google Forms, Microsoft Forms, Typeform, SurveyMonkey, Qualtrics,
+LimeSurvey, or a CSV headed with question ids; JSON Lines of answers. UTF-8, UTF-16 or
+Windows-1252. Columns map onto questions by --mapping, else by question id, else by the exact
+question text; never by guesswork. A row that cannot be assessed but carries an urgent answer
+(or one that cannot be read) is listed first, marked urgent.
+
+Examples:
+  crossroads screen responses.csv --out results.csv --rejects rejects.csv
+  crossroads screen export.csv --emit-mapping mapping.yaml     # then edit, and:
+  crossroads screen export.csv --mapping mapping.yaml
+  crossroads screen cohort.csv --audience hr --group-by Department --format markdown
 
 Exit codes:
   0    every row assessed
   1    a row was rejected (each reported on stderr; --rejects keeps them), or the pack,
        the mapping or the input is unusable
   2    usage error
-  130  interrupted; nothing was written";
+  130  interrupted (Ctrl-C or SIGTERM); nothing was written";
 
 const ASK_EXIT_CODES: &str = "\
 Your answers are saved after every one, in crossroads-progress.yaml (readable by you only).
@@ -80,10 +88,20 @@ enum Command {
         /// CSV or JSON Lines; detected from the name or the first character when not given.
         #[arg(long, value_enum)]
         input: Option<InputArg>,
-        /// A file that maps columns onto question ids (as --emit-mapping writes it).
+        /// The export's character encoding (utf-8, utf-16le, windows-1252, ...); detected when
+        /// not given.
+        #[arg(long, value_name = "NAME")]
+        encoding: Option<String>,
+        /// The column (or JSON key) that names each respondent; else the best there is: an
+        /// email, then a name, then an id.
+        #[arg(long, value_name = "COLUMN")]
+        key: Option<String>,
+        /// A file that maps columns onto questions, and cells onto answers (as --emit-mapping
+        /// writes it).
         #[arg(long, value_name = "FILE")]
         mapping: Option<PathBuf>,
-        /// Write the mapping that was used, to review and reuse.
+        /// Write the mapping that was found, with what is missing to fill in; written even when
+        /// the run stops.
         #[arg(long, value_name = "FILE")]
         emit_mapping: Option<PathBuf>,
         /// How to write the results.
@@ -214,6 +232,9 @@ enum PresetArg {
     GoogleForms,
     MicrosoftForms,
     Typeform,
+    Surveymonkey,
+    Qualtrics,
+    Limesurvey,
     Plain,
 }
 
@@ -282,6 +303,8 @@ where
             rules,
             preset,
             input,
+            encoding,
+            key,
             mapping,
             emit_mapping,
             format,
@@ -304,8 +327,13 @@ where
                     PresetArg::GoogleForms => Preset::GoogleForms,
                     PresetArg::MicrosoftForms => Preset::MicrosoftForms,
                     PresetArg::Typeform => Preset::Typeform,
+                    PresetArg::Surveymonkey => Preset::SurveyMonkey,
+                    PresetArg::Qualtrics => Preset::Qualtrics,
+                    PresetArg::Limesurvey => Preset::LimeSurvey,
                     PresetArg::Plain => Preset::Plain,
                 }),
+                encoding,
+                key,
                 mapping,
                 emit_mapping,
                 format: match format {

@@ -72,6 +72,11 @@ codes! {
     AnswerOutOfRange => "answer-out-of-range", "a number outside its question's bounds";
     AnswerUnknownOption => "answer-unknown-option", "a choice that the question does not offer";
     AnswerMissingRequired => "answer-missing-required", "a required question, shown by the other answers, left unanswered";
+    NoColumn => "no-column", "screen: a required question of the pack has no column in the export";
+    DuplicateColumn => "duplicate-column", "screen: more than one column of the export answers one question";
+    UnknownColumn => "unknown-column", "screen: --group-by or --key names a column the export does not have";
+    MappingUnknownQuestion => "mapping-unknown-question", "screen: a mapping file sends a column to a question the pack does not have";
+    MappingBadValue => "mapping-bad-value", "screen: a mapping file entry of the wrong shape, or a cell mapped to an answer its question does not take";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -118,7 +118,10 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
     }
 }
 
-fn compute_scores(ruleset: &RuleSet, values: &[Option<Answer>]) -> (Vec<Option<f64>>, Vec<Option<usize>>) {
+pub(crate) fn compute_scores(
+    ruleset: &RuleSet,
+    values: &[Option<Answer>],
+) -> (Vec<Option<f64>>, Vec<Option<usize>>) {
     let mut scores = Vec::with_capacity(ruleset.scores.len());
     let mut bands = Vec::with_capacity(ruleset.scores.len());
     for score in &ruleset.scores {

@@ -18,6 +18,7 @@ pub mod pack;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod sanitize;
 pub mod screen;
 pub mod store;
 pub mod yaml;

@@ -1,54 +1,60 @@
 //! The coach's output: one line per respondent (CSV, Markdown) or the whole assessment
-//! (JSON Lines), respondents with an urgent flag first.
+//! (JSON Lines). Urgent ones come first: those assessed with an urgent flag, and those whose
+//! row could not be assessed but carries an urgent answer, or one that could not be read.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, Write};
+use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::Format;
+use super::read::{Problem, Rejected};
+use super::safety::Urgency;
+use super::sink::Spool;
 use crate::evaluate::Assessment;
 use crate::model::{RuleSet, Severity};
 use crate::report::{self, Report};
+use crate::sanitize;
 
-const COLUMNS: [&str; 7] = ["respondent", "line", "primary", "runner_up", "readiness", "band", "flags"];
+const COLUMNS: [&str; 8] =
+    ["respondent", "line", "status", "primary", "runner_up", "readiness", "band", "flags"];
 
-/// Rows wait in two anonymous temporary files, urgent and the rest, so that memory stays flat
+/// A row's status in the coach's output.
+pub const ASSESSED: &str = "assessed";
+/// An answer raises an urgent flag, but the row could not be assessed.
+pub const URGENT_INCOMPLETE: &str = "urgent_incomplete";
+/// The answer that could raise an urgent flag could not be read: look at this person.
+pub const URGENT_UNREADABLE: &str = "urgent_unreadable";
+
+/// Rows wait in two unlinked temporary files, urgent and the rest, so that memory stays flat
 /// however many rows come, and urgent ones can still be written first.
 pub struct Coach<'r> {
     ruleset: &'r RuleSet,
     format: Format,
     lang: Option<String>,
-    urgent: Spool,
-    rest: Spool,
+    urgent: Out,
+    rest: Out,
 }
 
-enum Spool {
-    Csv(Box<csv::Writer<BufWriter<File>>>),
-    Raw(BufWriter<File>),
+enum Out {
+    Csv(Box<csv::Writer<Spool>>),
+    Raw(Spool),
 }
 
-impl Spool {
-    fn new(format: Format) -> io::Result<Spool> {
-        // Unlinked as soon as it is created: nothing is left behind, whatever happens.
-        let file = BufWriter::new(tempfile::tempfile()?);
+impl Out {
+    fn new(format: Format) -> io::Result<Out> {
         Ok(match format {
             Format::Csv => {
-                Spool::Csv(Box::new(csv::WriterBuilder::new().has_headers(false).from_writer(file)))
+                Out::Csv(Box::new(csv::WriterBuilder::new().has_headers(false).from_writer(Spool::new()?)))
             }
-            _ => Spool::Raw(file),
+            _ => Out::Raw(Spool::new()?),
         })
     }
 
     fn copy_into(self, out: &mut dyn Write) -> io::Result<()> {
-        let buffered = match self {
-            Spool::Csv(w) => w.into_inner().map_err(|e| e.into_error())?,
-            Spool::Raw(w) => w,
-        };
-        let mut file = buffered.into_inner().map_err(|e| e.into_error())?;
-        file.rewind()?;
-        io::copy(&mut file, out)?;
-        Ok(())
+        match self {
+            Out::Csv(w) => w.into_inner().map_err(|e| e.into_error())?.copy_into(out),
+            Out::Raw(spool) => spool.copy_into(out),
+        }
     }
 }
 
@@ -56,48 +62,128 @@ impl Spool {
 struct JsonRow<'a> {
     respondent: &'a str,
     line: u64,
-    assessment: Report,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessment: Option<Report>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    urgent_flags: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<JsonProblem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonProblem<'a> {
+    column: &'a str,
+    problem: &'a str,
+    detail: &'a str,
+}
+
+/// One line of the table, before it is written in a format.
+struct Line<'a> {
+    key: &'a str,
+    line: u64,
+    status: &'a str,
+    primary: &'a str,
+    runner_up: &'a str,
+    readiness: String,
+    band: &'a str,
+    flags: Vec<&'a str>,
 }
 
 impl<'r> Coach<'r> {
     pub fn new(ruleset: &'r RuleSet, format: Format, lang: Option<String>) -> io::Result<Self> {
-        Ok(Coach { ruleset, format, lang, urgent: Spool::new(format)?, rest: Spool::new(format)? })
+        Ok(Coach { ruleset, format, lang, urgent: Out::new(format)?, rest: Out::new(format)? })
     }
 
     pub fn add(&mut self, key: &str, line: u64, a: &Assessment) -> io::Result<()> {
         let r = self.ruleset;
         let id = |m: usize| r.modalities[m].id.as_str();
-        let primary = a.primary.map(id).unwrap_or("");
-        let runner_up = a.ranking.get(1).map(|x| id(x.modality)).unwrap_or("");
         let (readiness, band) = match a.readiness(r) {
             Some((score, band)) => ((score.round() as u32).to_string(), band.map_or("", |b| b.id.as_str())),
             None => (String::new(), ""),
         };
-        let flags: Vec<&str> = a.flags.iter().map(|&f| r.flags[f].id.as_str()).collect();
         let urgent = a.flags.iter().any(|&f| r.flags[f].severity == Severity::Urgent);
-        let spool = if urgent { &mut self.urgent } else { &mut self.rest };
-        match spool {
-            Spool::Csv(csv) => {
-                let line = line.to_string();
-                let flags = flags.join(";");
-                csv.write_record([key, &line, primary, runner_up, &readiness, band, &flags])?;
+        let row = Line {
+            key,
+            line,
+            status: ASSESSED,
+            primary: a.primary.map(id).unwrap_or(""),
+            runner_up: a.ranking.get(1).map(|x| id(x.modality)).unwrap_or(""),
+            readiness,
+            band,
+            flags: a.flags.iter().map(|&f| r.flags[f].id.as_str()).collect(),
+        };
+        let report = (self.format == Format::Jsonl).then(|| report::build(r, a, self.lang.as_deref()));
+        self.write(urgent, row, report, &[])
+    }
+
+    /// A row that could not be assessed but must not be missed: listed with the urgent ones.
+    pub fn add_urgent_rejected(&mut self, key: &str, line: u64, rejected: &Rejected) -> io::Result<()> {
+        let r = self.ruleset;
+        let (status, flags) = match &rejected.urgency {
+            Urgency::Raised(flags) => {
+                (URGENT_INCOMPLETE, flags.iter().map(|&f| r.flags[f].id.as_str()).collect())
             }
-            Spool::Raw(w) if self.format == Format::Markdown => {
+            _ => (URGENT_UNREADABLE, Vec::new()),
+        };
+        let row =
+            Line { key, line, status, primary: "", runner_up: "", readiness: String::new(), band: "", flags };
+        self.write(true, row, None, &rejected.problems)
+    }
+
+    fn write(
+        &mut self,
+        urgent: bool,
+        row: Line,
+        report: Option<Report>,
+        problems: &[Problem],
+    ) -> io::Result<()> {
+        let out = if urgent { &mut self.urgent } else { &mut self.rest };
+        match (self.format, out) {
+            (_, Out::Csv(w)) => {
+                let line = row.line.to_string();
+                let flags = row.flags.join(";");
+                let key = sanitize::spreadsheet(row.key);
+                w.write_record([
+                    &*key,
+                    &line,
+                    row.status,
+                    row.primary,
+                    row.runner_up,
+                    &row.readiness,
+                    row.band,
+                    &flags,
+                ])?;
+            }
+            (Format::Markdown, Out::Raw(out)) => {
                 let cells = [
-                    cell(key),
-                    line.to_string(),
-                    primary.into(),
-                    runner_up.into(),
-                    readiness,
-                    band.into(),
-                    flags.join(", "),
+                    cell(row.key),
+                    row.line.to_string(),
+                    row.status.into(),
+                    row.primary.into(),
+                    row.runner_up.into(),
+                    row.readiness,
+                    row.band.into(),
+                    row.flags.join(", "),
                 ];
-                writeln!(w, "| {} |", cells.join(" | "))?;
+                writeln!(out, "| {} |", cells.join(" | "))?;
             }
-            Spool::Raw(w) => {
-                let assessment = report::build(r, a, self.lang.as_deref());
-                serde_json::to_writer(&mut *w, &JsonRow { respondent: key, line, assessment })?;
-                writeln!(w)?;
+            (_, Out::Raw(out)) => {
+                let urgent_flags = if row.status == ASSESSED { Vec::new() } else { row.flags };
+                let problems = problems
+                    .iter()
+                    .map(|p| JsonProblem { column: &p.column, problem: &p.what, detail: &p.detail })
+                    .collect();
+                let json = JsonRow {
+                    respondent: row.key,
+                    line: row.line,
+                    status: row.status,
+                    assessment: report,
+                    urgent_flags,
+                    problems,
+                };
+                serde_json::to_writer(&mut *out, &json)?;
+                writeln!(out)?;
             }
         }
         Ok(())
@@ -117,7 +203,7 @@ impl<'r> Coach<'r> {
     }
 }
 
-/// A value inside a Markdown table cell.
+/// A value inside a Markdown table cell: shown, never run or read as table syntax.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    sanitize::terminal(text).replace('|', "\\|")
 }

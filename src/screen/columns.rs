@@ -1,72 +1,31 @@
 //! Which column of a survey export is which question, and how a cell's text becomes an answer.
 //! Columns are matched by an explicit mapping, else by question id, else by the exact question
-//! text in one of the pack's languages; never by guesswork.
+//! text in one of the pack's languages (a grid's row, or a choice of a question written one
+//! column per choice, by its text in brackets); never by guesswork.
 
 use std::collections::HashMap;
 
+use super::layout::{Column, Preset};
+use super::mapping::{Explicit, Target};
 use crate::answers::Answer;
-use crate::diag::did_you_mean;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Kind, Question, RuleSet, Text};
-
-/// The survey tools whose exports `screen` reads as they come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    GoogleForms,
-    MicrosoftForms,
-    Typeform,
-    /// A header of question ids (or texts), plus any columns of one's own.
-    Plain,
-}
-
-impl Preset {
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::GoogleForms => "google-forms",
-            Preset::MicrosoftForms => "microsoft-forms",
-            Preset::Typeform => "typeform",
-            Preset::Plain => "plain",
-        }
-    }
-
-    /// Recognises an export by the columns its tool always writes.
-    pub fn detect(headers: &[String]) -> Preset {
-        let has = |h: &str| headers.iter().any(|x| x == h);
-        if headers.first().is_some_and(|h| h == "Timestamp") {
-            Preset::GoogleForms
-        } else if has("Start time") && has("Completion time") {
-            Preset::MicrosoftForms
-        } else if headers.first().is_some_and(|h| h == "#") && has("Submit Date (UTC)") {
-            Preset::Typeform
-        } else {
-            Preset::Plain
-        }
-    }
-
-    /// Columns the tool adds that are not questions.
-    fn metadata(self) -> &'static [&'static str] {
-        match self {
-            Preset::GoogleForms => &["Timestamp", "Email Address", "Score"],
-            Preset::MicrosoftForms => {
-                &["ID", "Start time", "Completion time", "Email", "Name", "Last modified time"]
-            }
-            Preset::Typeform => &["#", "Start Date (UTC)", "Submit Date (UTC)", "Network ID", "Tags"],
-            Preset::Plain => &[],
-        }
-    }
-}
-
-/// Columns that name a respondent, most specific first: an id, then an email, then a name.
-const RESPONDENT_COLUMNS: &[&str] =
-    &["ID", "id", "#", "respondent", "Respondent", "Email", "Email Address", "email", "Name", "name"];
 
 /// The column `screen --rejects` adds, which a later run ignores.
 pub const ERROR_COLUMN: &str = "crossroads_error";
 
-#[derive(Debug, Clone, PartialEq)]
+/// What SurveyMonkey writes under a question that has one column.
+const WHOLE_ANSWER: &[&str] = &["Response", "Open-Ended Response"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// The cell is the question's answer.
     Question(usize),
-    Respondent,
+    /// The cell ticks one choice of a multiple-choice question written one column per choice.
+    Choice(usize, usize),
     Group,
+    /// Says whether the response was finished.
+    Completion,
     /// Not a question: the tool's metadata, or a column nobody asked for.
     Ignored,
 }
@@ -76,14 +35,29 @@ pub struct Mapping {
     pub preset: Preset,
     pub roles: Vec<Role>,
     pub headers: Vec<String>,
+    /// Values the mapping file gives for each column, as answers.
+    pub values: Vec<Vec<(String, Answer)>>,
+    /// The column named as the respondent key (`--key` or the mapping's `respondent:`).
+    pub key: Option<usize>,
+    /// Questions with no column, which the emitted mapping lists to fill in.
+    pub unmapped: Vec<usize>,
 }
 
-/// A mapping read from a file: the column that names respondents, and each header's question
-/// id, or `None` to ignore the column.
-#[derive(Debug, Default)]
-pub struct Explicit {
-    pub respondent: Option<String>,
-    pub columns: Vec<(String, Option<String>)>,
+impl Mapping {
+    /// The column a question is read from, for messages.
+    pub fn column_of(&self, question: usize) -> Option<&str> {
+        self.roles
+            .iter()
+            .position(|r| matches!(r, Role::Question(q) | Role::Choice(q, _) if *q == question))
+            .map(|i| self.headers[i].as_str())
+    }
+}
+
+/// What the columns say, and everything that makes the export unusable.
+pub struct Inferred {
+    pub mapping: Mapping,
+    pub errors: Vec<Diagnostic>,
+    pub notes: Vec<String>,
 }
 
 /// Folds spaces and trims, as two people typing the same text would agree it is the same.
@@ -91,98 +65,227 @@ pub fn fold(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A header as a person reads it: HTML tags gone (Typeform writes `<strong>` into titles),
+/// the common entities decoded, spaces folded.
+pub fn clean(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    let mut rest = header;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let is_tag = after.trim_start_matches('/').starts_with(|c: char| c.is_ascii_alphabetic());
+        match (is_tag, after.find('>')) {
+            (true, Some(end)) => rest = &after[end + 1..],
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    fold(&decoded)
+}
+
 fn all_texts(text: &Text) -> impl Iterator<Item = &str> {
     std::iter::once(text.default.as_str()).chain(text.translations.iter().map(|(_, t)| t.as_str()))
 }
 
-/// Maps each header onto a role. Errors are everything that makes the export unusable:
-/// a mapping that names no question, two columns for one question, a required question
-/// with no column. Notes are columns that are ignored, and optional questions with none.
+/// `Title [Row]` as `("Title", "Row")`.
+fn bracketed(header: &str) -> Option<(&str, &str)> {
+    let inner = header.strip_suffix(']')?;
+    let open = inner.rfind(" [")?;
+    Some((inner[..open].trim(), inner[open + 2..].trim()))
+}
+
+/// LimeSurvey's "question code & question text" headings: `G01Q01. Text`.
+fn after_code(header: &str) -> Option<&str> {
+    let (code, rest) = header.split_once(". ")?;
+    (!code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '[' | ']')))
+        .then_some(rest)
+}
+
+struct Texts<'r> {
+    ruleset: &'r RuleSet,
+    by_text: HashMap<String, usize>,
+}
+
+impl Texts<'_> {
+    fn question(&self, text: &str) -> Option<usize> {
+        self.ruleset.question(text).or_else(|| self.by_text.get(&clean(text).to_lowercase()).copied())
+    }
+
+    /// The role a header names by itself, trying each way a tool writes it.
+    fn role(&self, header: &str) -> Option<Role> {
+        if let Some(q) = self.question(header) {
+            return Some(Role::Question(q));
+        }
+        let cleaned = clean(header);
+        if let Some((title, sub)) = bracketed(&cleaned) {
+            if WHOLE_ANSWER.contains(&sub) {
+                return self.role(title);
+            }
+            if let Some(q) = self.question(title)
+                && let Kind::Multiple { options } = &self.ruleset.questions[q].kind
+                && let Some(o) = options.iter().position(|o| {
+                    o.value == sub || all_texts(&o.label).any(|l| fold(l).eq_ignore_ascii_case(sub))
+                })
+            {
+                return Some(Role::Choice(q, o));
+            }
+            // A grid: each row is a question of its own.
+            if let Some(q) = self.question(sub) {
+                return Some(Role::Question(q));
+            }
+        }
+        after_code(&cleaned).and_then(|rest| self.role(rest))
+    }
+}
+
+/// Maps each column onto a role. The mapping is returned even when there are errors, so that
+/// `--emit-mapping` can write what was found.
 pub fn infer(
     ruleset: &RuleSet,
-    headers: &[String],
+    columns: &[Column],
     preset: Preset,
     explicit: Option<&Explicit>,
     group_by: Option<&str>,
-) -> Result<(Mapping, Vec<String>), Vec<String>> {
+    key: Option<&str>,
+) -> Inferred {
     let mut by_text: HashMap<String, usize> = HashMap::new();
     for (i, q) in ruleset.questions.iter().enumerate() {
         for t in all_texts(&q.text) {
-            by_text.entry(fold(t)).or_insert(i);
+            by_text.entry(clean(t).to_lowercase()).or_insert(i);
         }
     }
-    let detected = RESPONDENT_COLUMNS.iter().find(|c| headers.iter().any(|h| h == *c)).copied();
-    let respondent_column = explicit.and_then(|e| e.respondent.as_deref()).or(detected);
+    let texts = Texts { ruleset, by_text };
+    let headers: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let completion = preset.completion();
     let mut errors = Vec::new();
-    let mut notes = Vec::new();
-    let mut roles = Vec::with_capacity(headers.len());
-    for header in headers {
-        let entry = explicit.and_then(|e| e.columns.iter().find(|(h, _)| h == header));
-        let role = if group_by == Some(header.as_str()) {
+    let mut ignored = Vec::new();
+    let mut roles = Vec::with_capacity(columns.len());
+    let mut values = Vec::with_capacity(columns.len());
+    for column in columns {
+        let header = column.name.as_str();
+        let entry = explicit.and_then(|e| e.column(header));
+        let mut column_values = Vec::new();
+        let role = if group_by == Some(header) {
             Role::Group
-        } else if respondent_column == Some(header.as_str()) && entry.is_none_or(|(_, q)| q.is_none()) {
-            Role::Respondent
         } else if let Some(entry) = entry {
-            match &entry.1 {
-                None => Role::Ignored,
-                Some(id) => match ruleset.question(id) {
-                    Some(i) => Role::Question(i),
-                    None => {
-                        let ids = ruleset.questions.iter().map(|q| q.id.as_str());
-                        errors.push(format!(
-                            "the mapping sends column \"{header}\" to `{id}`, which is not a question: {}",
-                            did_you_mean(id, ids)
-                        ));
-                        Role::Ignored
+            match explicit.map(|e| e.resolve(ruleset, entry)) {
+                Some(Ok(Some(Target { question, choice, values }))) => {
+                    column_values = values;
+                    match choice {
+                        Some(o) => Role::Choice(question, o),
+                        None => Role::Question(question),
                     }
-                },
+                }
+                Some(Ok(None)) | None => Role::Ignored,
+                Some(Err(diagnostic)) => {
+                    errors.push(diagnostic);
+                    Role::Ignored
+                }
             }
-        } else if let Some(i) = ruleset.question(header) {
-            Role::Question(i)
-        } else if let Some(&i) = by_text.get(&fold(header)) {
-            Role::Question(i)
+        } else if completion.as_ref().is_some_and(|c| c.column.contains(&header)) {
+            Role::Completion
+        } else if let Some(role) =
+            std::iter::once(header).chain(column.also.iter().map(String::as_str)).find_map(|h| texts.role(h))
+        {
+            role
         } else {
-            if !preset.metadata().contains(&header.as_str()) && header != ERROR_COLUMN {
-                notes.push(format!("column \"{header}\" is not a question of the pack; it is ignored"));
+            let quiet =
+                preset.is_metadata(header) || super::layout::is_key_column(header) || key == Some(header);
+            if !quiet && header != ERROR_COLUMN && !header.is_empty() {
+                ignored.push(header.to_string());
             }
             Role::Ignored
         };
         roles.push(role);
+        values.push(column_values);
     }
-    if let Some(g) = group_by
-        && !headers.iter().any(|h| h == g)
-    {
-        errors.push(format!("--group-by names column \"{g}\", which the export does not have"));
+    let mut notes = Vec::new();
+    if !ignored.is_empty() {
+        let shown: Vec<String> =
+            ignored.iter().take(8).map(|h| format!("\"{}\"", crate::sanitize::terminal(h))).collect();
+        let more = if ignored.len() > 8 { format!(" and {} more", ignored.len() - 8) } else { String::new() };
+        notes.push(format!(
+            "{} column(s) match no question of the pack and are ignored: {}{more}",
+            ignored.len(),
+            shown.join(", ")
+        ));
     }
-    for (i, q) in ruleset.questions.iter().enumerate() {
-        let columns: Vec<&String> =
-            headers.iter().zip(&roles).filter(|(_, r)| **r == Role::Question(i)).map(|(h, _)| h).collect();
-        match columns.len() {
-            0 if q.required => errors.push(format!(
-                "required question `{}` (\"{}\") has no column; name a column after its id or its text, or map one with --mapping",
-                q.id, q.text.default
-            )),
-            0 => notes.push(format!("optional question `{}` has no column", q.id)),
-            1 => {}
-            _ => errors.push(format!(
-                "question `{}` has {} columns: {}",
-                q.id,
-                columns.len(),
-                columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
-            )),
+    let find = |name: &str| headers.iter().position(|h| h == name);
+    for (flag, name) in [("--group-by", group_by), ("--key", key)] {
+        if let Some(name) = name
+            && find(name).is_none()
+        {
+            errors.push(
+                Diagnostic::error(
+                    Code::UnknownColumn,
+                    format!("{flag} names column \"{name}\", which the export does not have"),
+                )
+                .note(format!("its columns: {}", quoted_list(&headers))),
+            );
         }
     }
-    if errors.is_empty() {
-        Ok((Mapping { preset, roles, headers: headers.to_vec() }, notes))
-    } else {
-        Err(errors)
+    let key_column = key.or(explicit.and_then(|e| e.respondent.as_deref())).and_then(find);
+    let mut unmapped = Vec::new();
+    for (i, q) in ruleset.questions.iter().enumerate() {
+        let whole: Vec<&String> =
+            headers.iter().zip(&roles).filter(|(_, r)| **r == Role::Question(i)).map(|(h, _)| h).collect();
+        let choices = roles.iter().any(|r| matches!(r, Role::Choice(x, _) if *x == i));
+        match (whole.len(), choices) {
+            (0, false) => {
+                unmapped.push(i);
+                if q.required {
+                    errors.push(
+                        Diagnostic::error(
+                            Code::NoColumn,
+                            format!("required question `{}` has no column in the export", q.id),
+                        )
+                        .note(format!("the question: \"{}\"", q.text.default))
+                        .note("name a column after its id or its text, or map one in a mapping file (--mapping); --emit-mapping writes one to fill in"),
+                    );
+                } else {
+                    notes.push(format!("optional question `{}` has no column", q.id));
+                }
+            }
+            (0, true) | (1, false) => {}
+            _ => errors.push(
+                Diagnostic::error(
+                    Code::DuplicateColumn,
+                    format!(
+                        "question `{}` is answered by more than one column: {}",
+                        q.id,
+                        quoted_list(&whole.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                    ),
+                )
+                .note("map the one to read in a mapping file, and the others to `~`"),
+            ),
+        }
     }
+    Inferred { mapping: Mapping { preset, roles, headers, values, key: key_column, unmapped }, errors, notes }
 }
 
-/// How one question's cells become answers, prepared once for the whole file.
+fn quoted_list(items: &[String]) -> String {
+    items.iter().map(|h| format!("\"{}\"", crate::sanitize::terminal(h))).collect::<Vec<_>>().join(", ")
+}
+
+/// Spellings of yes and no that the survey tools write (Typeform `1`/`0`, LimeSurvey `Y`/`N`,
+/// spreadsheets `TRUE`/`FALSE`), in the languages of the exports people send.
+const YES: &[&str] = &["yes", "y", "true", "1", "oui", "o", "vrai", "ja", "sí", "si"];
+const NO: &[&str] = &["no", "n", "false", "0", "non", "faux", "nein"];
+
+/// How one column's cells become answers, prepared once for the whole file.
 #[derive(Debug)]
 pub enum CellParser {
-    YesNo,
+    YesNo(HashMap<String, bool>),
     Scale {
         min: i64,
         max: i64,
@@ -191,10 +294,16 @@ pub enum CellParser {
     Number {
         min: Option<f64>,
         max: Option<f64>,
+        mapped: HashMap<String, f64>,
     },
     Single(HashMap<String, usize>),
     /// Option texts, longest first, so that a label with a separator in it still matches.
     Multiple(Vec<(String, usize)>),
+    /// A column per choice: which texts tick it.
+    Tick {
+        option: usize,
+        ticked: Vec<String>,
+    },
     Text,
 }
 
@@ -207,21 +316,66 @@ fn option_texts(question: &Question) -> Vec<(String, usize)> {
     texts
 }
 
+fn key(text: &str) -> String {
+    fold(text).to_lowercase()
+}
+
 impl CellParser {
-    pub fn new(question: &Question) -> CellParser {
+    /// The parser of a column; `values` are the mapping file's, which come first.
+    pub fn new(question: &Question, choice: Option<usize>, values: &[(String, Answer)]) -> CellParser {
+        if let Some(option) = choice {
+            let mut ticked: Vec<String> = YES.iter().map(|s| s.to_string()).collect();
+            ticked.extend(
+                option_texts(question)
+                    .into_iter()
+                    .filter(|(_, i)| *i == option)
+                    .map(|(t, _)| t.to_lowercase()),
+            );
+            ticked.extend(
+                values
+                    .iter()
+                    .filter(|(_, a)| matches!(a, Answer::Bool(true) | Answer::Multi(_)))
+                    .map(|(t, _)| key(t)),
+            );
+            return CellParser::Tick { option, ticked };
+        }
         match &question.kind {
-            Kind::YesNo => CellParser::YesNo,
-            Kind::Scale { min, max, labels } => CellParser::Scale {
+            Kind::YesNo => {
+                let mut map: HashMap<String, bool> = YES.iter().map(|s| (s.to_string(), true)).collect();
+                map.extend(NO.iter().map(|s| (s.to_string(), false)));
+                map.extend(values.iter().filter_map(|(t, a)| match a {
+                    Answer::Bool(b) => Some((key(t), *b)),
+                    _ => None,
+                }));
+                CellParser::YesNo(map)
+            }
+            Kind::Scale { min, max, labels } => {
+                let mut map: HashMap<String, i64> =
+                    labels.iter().flat_map(|(p, l)| all_texts(l).map(move |t| (key(t), *p))).collect();
+                map.extend(values.iter().filter_map(|(t, a)| match a {
+                    Answer::Number(x) => Some((key(t), *x as i64)),
+                    _ => None,
+                }));
+                CellParser::Scale { min: *min, max: *max, labels: map }
+            }
+            Kind::Number { min, max } => CellParser::Number {
                 min: *min,
                 max: *max,
-                labels: labels
+                mapped: values
                     .iter()
-                    .flat_map(|(p, l)| all_texts(l).map(move |t| (fold(t).to_lowercase(), *p)))
+                    .filter_map(|(t, a)| match a {
+                        Answer::Number(x) => Some((key(t), *x)),
+                        _ => None,
+                    })
                     .collect(),
             },
-            Kind::Number { min, max } => CellParser::Number { min: *min, max: *max },
             Kind::Single { .. } => {
                 let mut map = HashMap::new();
+                for (t, a) in values {
+                    if let Answer::Choice(i) = a {
+                        map.insert(key(t), *i);
+                    }
+                }
                 for (text, i) in option_texts(question) {
                     map.entry(text.to_lowercase()).or_insert(i);
                 }
@@ -229,6 +383,13 @@ impl CellParser {
             }
             Kind::Multiple { .. } => {
                 let mut texts = option_texts(question);
+                for (t, a) in values {
+                    if let Answer::Multi(bits) = a
+                        && bits.count_ones() == 1
+                    {
+                        texts.push((fold(t), bits.trailing_zeros() as usize));
+                    }
+                }
                 texts.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
                 CellParser::Multiple(texts)
             }
@@ -236,7 +397,7 @@ impl CellParser {
         }
     }
 
-    /// A cell as an answer: `Ok(None)` for an empty cell.
+    /// A cell as an answer: `Ok(None)` for an empty cell (or an unticked choice).
     pub fn parse(&self, cell: &str) -> Result<Option<Answer>, CellError> {
         let cell = cell.trim();
         if cell.is_empty() {
@@ -244,23 +405,24 @@ impl CellParser {
         }
         let wrong = |what: &'static str| CellError { what, part: cell.to_string() };
         match self {
-            CellParser::YesNo => match cell.to_lowercase().as_str() {
-                "yes" | "y" | "true" | "oui" | "o" | "vrai" => Ok(Some(Answer::Bool(true))),
-                "no" | "n" | "false" | "non" | "faux" => Ok(Some(Answer::Bool(false))),
-                _ => Err(wrong("not yes or no")),
+            CellParser::YesNo(map) => match map.get(&key(cell)) {
+                Some(b) => Ok(Some(Answer::Bool(*b))),
+                None => Err(wrong("not yes or no")),
             },
             CellParser::Scale { min, max, labels } => {
-                let point =
-                    cell.parse::<i64>().ok().or_else(|| labels.get(&fold(cell).to_lowercase()).copied());
+                let point = cell.parse::<i64>().ok().or_else(|| labels.get(&key(cell)).copied());
                 match point {
                     Some(p) if (*min..=*max).contains(&p) => Ok(Some(Answer::Number(p as f64))),
                     Some(_) => Err(wrong("outside the scale")),
                     None => Err(wrong("not a point of the scale")),
                 }
             }
-            CellParser::Number { min, max } => {
-                let text = if cell.contains('.') { cell.to_string() } else { cell.replace(',', ".") };
-                match text.parse::<f64>() {
+            CellParser::Number { min, max, mapped } => {
+                let parsed = mapped.get(&key(cell)).copied().map(Ok).unwrap_or_else(|| {
+                    let text = if cell.contains('.') { cell.to_string() } else { cell.replace(',', ".") };
+                    text.parse::<f64>()
+                });
+                match parsed {
                     Ok(x) if x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m) => {
                         Ok(Some(Answer::Number(x)))
                     }
@@ -268,13 +430,23 @@ impl CellParser {
                     Err(_) => Err(wrong("not a number")),
                 }
             }
-            CellParser::Single(map) => match map.get(&fold(cell).to_lowercase()) {
+            CellParser::Single(map) => match map.get(&key(cell)) {
                 Some(&i) => Ok(Some(Answer::Choice(i))),
                 None => Err(wrong("not one of the options")),
             },
             CellParser::Multiple(texts) => split_choices(cell, texts)
                 .map(|bits| Some(Answer::Multi(bits)))
                 .map_err(|part| CellError { what: "not one of the options", part }),
+            CellParser::Tick { option, ticked } => {
+                let k = key(cell);
+                if ticked.contains(&k) {
+                    Ok(Some(Answer::Multi(1 << option)))
+                } else if NO.contains(&k.as_str()) {
+                    Ok(None)
+                } else {
+                    Err(wrong("not a tick for this choice"))
+                }
+            }
             CellParser::Text => Ok(Some(Answer::Text(cell.to_string()))),
         }
     }
@@ -333,11 +505,13 @@ mod tests {
     }
 
     #[test]
-    fn detects_the_export_by_its_columns() {
-        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(Preset::detect(&h(&["Timestamp", "Q"])), Preset::GoogleForms);
-        assert_eq!(Preset::detect(&h(&["ID", "Start time", "Completion time", "Q"])), Preset::MicrosoftForms);
-        assert_eq!(Preset::detect(&h(&["#", "Q", "Submit Date (UTC)"])), Preset::Typeform);
-        assert_eq!(Preset::detect(&h(&["help_with"])), Preset::Plain);
+    fn headers_are_read_as_people_read_them() {
+        assert_eq!(clean("Are you <strong>ready</strong>?&nbsp;"), "Are you ready?");
+        assert_eq!(clean("a < b &amp; c"), "a < b & c");
+        assert_eq!(bracketed("Rate each [I want support]"), Some(("Rate each", "I want support")));
+        assert_eq!(bracketed("No brackets"), None);
+        assert_eq!(after_code("G01Q01. Is there money?"), Some("Is there money?"));
+        assert_eq!(after_code("Hello. World"), Some("World"));
+        assert_eq!(after_code("Is it ok. Yes"), None);
     }
 }

@@ -1,27 +1,36 @@
-//! `crossroads screen`: every row of a survey export assessed, streaming. Bad rows are reported
-//! and set aside; good rows go to the coach (one line each) or to HR (counts only).
+//! `crossroads screen`: every row of a survey export assessed, streaming. A bad row is reported
+//! and set aside, losing nothing else; one that carries an urgent answer is never only a bad
+//! row. Good rows go to the coach (one line each) or to HR (counts only).
 
 pub mod coach;
 pub mod columns;
+pub mod decode;
 pub mod hr;
+pub mod layout;
+pub mod mapping;
 pub mod read;
+pub mod records;
+pub mod safety;
+pub mod sink;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::{Deserialize, Serialize};
 
-use self::columns::{ERROR_COLUMN, Explicit, Preset};
-use self::read::{Problem, Raw, Row};
+use self::columns::{ERROR_COLUMN, Mapping};
+use self::layout::Preset;
+use self::mapping::{Explicit, Unmatched};
+use self::read::{Outcome, Problem, Raw, Rejected, Row};
+use self::records::{Record, Records};
+use self::safety::Urgency;
+use self::sink::Spool;
 use crate::diag::{Diagnostic, Sources};
 use crate::evaluate::evaluate;
 use crate::model::RuleSet;
-use crate::run::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
-use crate::yaml::{self, Entries, InOrder, Spanned};
+use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
+use crate::sanitize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -49,6 +58,8 @@ pub struct ScreenConfig {
     pub kind: Option<InputKind>,
     pub rules: Option<PathBuf>,
     pub preset: Option<Preset>,
+    pub encoding: Option<String>,
+    pub key: Option<String>,
     pub mapping: Option<PathBuf>,
     pub emit_mapping: Option<PathBuf>,
     pub format: Format,
@@ -63,57 +74,9 @@ pub struct ScreenConfig {
 
 /// Smaller groups could let a reader recognise someone.
 pub const MIN_GROUP: usize = 5;
-/// Rejected rows shown in full on standard error; the rest are counted (and all go to --rejects).
-const SHOWN_REJECTS: usize = 20;
-
-/// An explicit mapping file, as `--emit-mapping` writes it.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMapping {
-    /// Informational: the layout the mapping was made from.
-    #[serde(default)]
-    #[allow(dead_code)]
-    preset: Option<String>,
-    #[serde(default)]
-    respondent: Option<String>,
-    columns: Entries<Spanned<String>, Option<String>>,
-}
-
-#[derive(Serialize)]
-struct EmittedMapping<'a> {
-    preset: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    respondent: Option<&'a str>,
-    columns: InOrder<&'a str, Option<&'a str>>,
-}
-
-/// Where the output and the rejects go: written whole at the end, or not at all.
-struct Sink {
-    target: Option<PathBuf>,
-    replace: bool,
-    file: tempfile::NamedTempFile,
-}
-
-impl Sink {
-    fn new(target: &Path, replace: bool) -> io::Result<Sink> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        Ok(Sink { target: Some(target.to_path_buf()), replace, file: tempfile::NamedTempFile::new_in(dir)? })
-    }
-
-    fn commit(self) -> io::Result<()> {
-        let Some(target) = self.target else { return Ok(()) };
-        self.file.as_file().sync_all()?;
-        if self.replace {
-            self.file.persist(target).map_err(|e| e.error)?;
-        } else {
-            self.file.persist_noclobber(target).map_err(|e| e.error)?;
-        }
-        Ok(())
-    }
-}
+/// Rejected rows shown in full on standard error; the rest are counted (and all go to
+/// --rejects). Urgent ones are always shown to a coach.
+const SHOWN_REJECTS: u64 = 20;
 
 pub fn screen(config: &ScreenConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
@@ -129,12 +92,15 @@ pub fn screen(config: &ScreenConfig, io: &mut Io) -> i32 {
         Ok(code) => code,
         Err(Failure::Diagnostics(diagnostics)) => {
             let _ = sources.render(&diagnostics, io.stderr, io.stderr_color);
+            if config.out.is_some() || config.rejects.is_some() {
+                let _ = writeln!(io.stderr, "no row was read, and no output file was written");
+            }
             EXIT_INVALID
         }
         Err(Failure::Message(message)) => {
             let _ = writeln!(io.stderr, "error: {message}");
-            if config.out.is_some() {
-                let _ = writeln!(io.stderr, "nothing was written to the output file");
+            if config.out.is_some() || config.rejects.is_some() {
+                let _ = writeln!(io.stderr, "no output file was written");
             }
             EXIT_INVALID
         }
@@ -150,12 +116,33 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
     if config.group_by.is_some() && config.audience != Audience::Hr {
         return Some("--group-by goes with --audience hr".into());
     }
-    for (flag, path) in [("--out", &config.out), ("--rejects", &config.rejects)] {
-        if let Some(p) = path
-            && p.exists()
-            && !config.force
+    if let Some(label) = &config.encoding
+        && decode::by_label(label).is_none()
+    {
+        return Some(format!(
+            "--encoding {label}: not an encoding this tool knows; use utf-8, utf-16le, utf-16be or windows-1252 (latin1)"
+        ));
+    }
+    let outputs =
+        [("--out", &config.out), ("--rejects", &config.rejects), ("--emit-mapping", &config.emit_mapping)];
+    for (flag, path) in outputs {
+        let Some(p) = path else { continue };
+        if let Input::File(input) = &config.input
+            && sink::same_file(p, input)
         {
+            return Some(format!("{flag} names the responses file itself; name another file"));
+        }
+        if flag != "--emit-mapping" && p.exists() && !config.force {
             return Some(format!("{} exists; {flag} replaces a file only with --force", p.display()));
+        }
+    }
+    for (i, (a, pa)) in outputs.iter().enumerate() {
+        for (b, pb) in &outputs[i + 1..] {
+            if let (Some(x), Some(y)) = (pa, pb)
+                && sink::same_file(x, y)
+            {
+                return Some(format!("{a} and {b} name the same file; each needs its own"));
+            }
         }
     }
     None
@@ -172,12 +159,6 @@ impl From<io::Error> for Failure {
     }
 }
 
-impl From<csv::Error> for Failure {
-    fn from(e: csv::Error) -> Self {
-        Failure::Message(e.to_string())
-    }
-}
-
 /// Reads rows from either kind of input.
 enum Rows<'r> {
     Csv(Box<read::CsvRows<'r, Box<dyn BufRead + 'r>>>),
@@ -185,10 +166,10 @@ enum Rows<'r> {
 }
 
 impl Rows<'_> {
-    fn next_row(&mut self) -> Option<Result<Row, Failure>> {
+    fn next_row(&mut self) -> io::Result<Option<Row>> {
         match self {
-            Rows::Csv(r) => r.next_row().map(|x| x.map_err(Failure::from)),
-            Rows::Json(r) => r.next_row().map(|x| x.map_err(Failure::from)),
+            Rows::Csv(r) => r.next_row(),
+            Rows::Json(r) => r.next_row(),
         }
     }
 
@@ -200,110 +181,212 @@ impl Rows<'_> {
     }
 }
 
-fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut Io) -> Result<i32, Failure> {
-    let (name, size, reader): (String, Option<u64>, Box<dyn Read>) = match &config.input {
-        Input::Stdin => ("<stdin>".into(), None, Box::new(io::stdin())),
+/// Counts for the closing line.
+#[derive(Default)]
+struct Tally {
+    assessed: u64,
+    rejected: u64,
+    unfinished: u64,
+    urgent_rejected: u64,
+}
+
+/// The input's name as shown, its size if known, and its bytes.
+type Opened = (String, Option<u64>, Box<dyn Read>);
+
+fn open_input(input: &Input) -> Result<Opened, Failure> {
+    match input {
+        Input::Stdin => Ok(("<stdin>".into(), None, Box::new(io::stdin()))),
         Input::File(path) => {
-            let file = File::open(path).map_err(|e| {
-                Failure::Message(format!("cannot read the responses `{}`: {e}", path.display()))
-            })?;
-            let size = file.metadata().ok().map(|m| m.len());
-            (path.display().to_string(), size, Box::new(file))
+            let cannot = |why: String| {
+                Failure::Message(format!("cannot read the responses `{}`: {why}", path.display()))
+            };
+            let file = File::open(path).map_err(|e| cannot(e.to_string()))?;
+            let meta = file.metadata().map_err(|e| cannot(e.to_string()))?;
+            // A device or a pipe could be endless; standard input (`-`) is there for streams.
+            if !meta.is_file() {
+                return Err(cannot(
+                    "it is not a regular file (to read a stream, pass `-` and pipe it in)".into(),
+                ));
+            }
+            Ok((path.display().to_string(), Some(meta.len()), Box::new(file)))
         }
-    };
-    let mut reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, reader));
-    skip_bom(&mut reader)?;
-    let kind = match (config.kind, &config.input) {
-        (Some(kind), _) => kind,
+    }
+}
+
+fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut Io) -> Result<i32, Failure> {
+    sink::on_signal_clean_up();
+    let (name, size, input) = open_input(&config.input)?;
+    let named = config.encoding.as_deref().and_then(decode::by_label);
+    let known = match (config.kind, &config.input) {
+        (Some(kind), _) => Some(kind),
         (None, Input::File(p)) if matches!(extension(p).as_deref(), Some("jsonl" | "ndjson" | "json")) => {
-            InputKind::Jsonl
+            Some(InputKind::Jsonl)
         }
         (None, Input::File(p)) if matches!(extension(p).as_deref(), Some("csv" | "tsv" | "txt")) => {
-            InputKind::Csv
+            Some(InputKind::Csv)
         }
-        _ => sniff_kind(&mut reader)?,
+        _ => None,
+    };
+    let (mut reader, used) = decode::open(input, named, known != Some(InputKind::Jsonl))?;
+    if let Some(note) = used.note() {
+        writeln!(io.stderr, "note: {note}")?;
+    }
+    let kind = match known {
+        Some(kind) => kind,
+        None => sniff_kind(&mut reader)?,
+    };
+    let explicit = match &config.mapping {
+        Some(path) => Some(Explicit::read(path, sources).map_err(Failure::Diagnostics)?),
+        None => None,
     };
 
-    let mut rows = match kind {
-        InputKind::Jsonl => Rows::Json(read::JsonRows::new(ruleset, reader, config.group_by.clone())),
+    let rows = match kind {
+        InputKind::Jsonl => {
+            if config.emit_mapping.is_some() {
+                writeln!(
+                    io.stderr,
+                    "note: --emit-mapping is for CSV exports; JSON Lines keys are question ids"
+                )?;
+            }
+            Rows::Json(read::JsonRows::new(ruleset, reader, config.group_by.clone(), config.key.clone()))
+        }
         InputKind::Csv => {
-            let (delimiter, crlf) = sniff_delimiter(&mut reader)?;
-            let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(reader);
-            let headers: Vec<String> = csv.headers()?.iter().map(|h| h.trim().to_string()).collect();
-            let preset = config.preset.unwrap_or_else(|| Preset::detect(&headers));
-            let explicit = match &config.mapping {
-                Some(path) => Some(read_mapping(path, sources)?),
-                None => None,
-            };
-            let (mapping, notes) =
-                columns::infer(ruleset, &headers, preset, explicit.as_ref(), config.group_by.as_deref())
-                    .map_err(|errors| {
-                        let mut diagnostics: Vec<Diagnostic> = errors
-                            .into_iter()
-                            .map(|e| {
-                                Diagnostic::error(crate::diag::Code::UnknownQuestion, format!("{name}: {e}"))
-                            })
-                            .collect();
-                        diagnostics.push(
-                            Diagnostic::error(crate::diag::Code::UnknownQuestion, "no row was read").note(
-                                "fix the header or pass a mapping (--emit-mapping writes one to start from)",
-                            ),
-                        );
-                        Failure::Diagnostics(diagnostics)
-                    })?;
-            for note in notes {
+            let csv = open_csv(config, ruleset, explicit.as_ref(), reader, &name)?;
+            for note in &csv.notes {
                 writeln!(io.stderr, "note: {note}")?;
             }
-            if let Some(path) = &config.emit_mapping {
-                let columns = mapping
-                    .headers
-                    .iter()
-                    .zip(&mapping.roles)
-                    .map(|(h, role)| {
-                        let id = match role {
-                            columns::Role::Question(q) => Some(ruleset.questions[*q].id.as_str()),
-                            _ => None,
-                        };
-                        (h.as_str(), id)
-                    })
-                    .collect();
-                let respondent = mapping
-                    .roles
-                    .iter()
-                    .position(|r| *r == columns::Role::Respondent)
-                    .map(|i| mapping.headers[i].as_str());
-                let emitted =
-                    EmittedMapping { preset: mapping.preset.name(), respondent, columns: InOrder(columns) };
-                let text = format!(
-                    "# How the columns of {name} map onto the questions of pack `{}` {}.\n\
-                     # Review it, fix what is wrong, and pass it back with --mapping FILE. `null` (or `~`) ignores a column.\n{}",
-                    ruleset.meta.id,
-                    ruleset.meta.version,
-                    yaml::to_string(&emitted).map_err(Failure::Message)?
-                );
-                crate::store::write_private(path, &text, true)?;
+            if !csv.errors.is_empty() {
+                if let Some(path) = &config.emit_mapping {
+                    let text = mapping::emit(
+                        ruleset,
+                        &name,
+                        &csv.mapping,
+                        &Unmatched::default(),
+                        config.audience == Audience::Coach,
+                    );
+                    sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
+                    writeln!(
+                        io.stderr,
+                        "note: the mapping found so far is in {}: fill it in and pass it with --mapping",
+                        path.display()
+                    )?;
+                }
+                return Err(Failure::Diagnostics(csv.errors));
             }
-            Rows::Csv(Box::new(read::CsvRows::new(ruleset, csv, mapping, crlf)))
+            let header = Some((csv.header_raw, csv.delimiter));
+            let rows = read::CsvRows::new(ruleset, csv.records, csv.mapping, csv.held);
+            return finish_run(config, ruleset, io, &name, size, Rows::Csv(Box::new(rows)), header);
         }
     };
+    finish_run(config, ruleset, io, &name, size, rows, None)
+}
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = interrupted.clone();
-    // Another command may have set a handler in this process already; then Ctrl-C ends it.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+/// A CSV export opened: header rows read, columns mapped.
+struct OpenCsv<'r> {
+    records: Records<Box<dyn BufRead + 'r>>,
+    mapping: Mapping,
+    errors: Vec<Diagnostic>,
+    notes: Vec<String>,
+    /// The header rows as they came, for the rejects file.
+    header_raw: Vec<Vec<u8>>,
+    delimiter: u8,
+    held: Option<Record>,
+}
 
+fn open_csv<'r>(
+    config: &ScreenConfig,
+    ruleset: &RuleSet,
+    explicit: Option<&Explicit>,
+    mut reader: Box<dyn BufRead + 'r>,
+    name: &str,
+) -> Result<OpenCsv<'r>, Failure> {
+    let delimiter = sniff_delimiter(&mut reader)?;
+    let mut records = Records::new(reader, delimiter);
+    let Some(first) = records.next_record()? else {
+        return Err(Failure::Message(format!("{name} is empty: there is no header and no row")));
+    };
+    let text = |r: &Record| -> Vec<String> {
+        r.cells.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect()
+    };
+    let mut rows = vec![text(&first)];
+    let mut header_raw = vec![first.raw];
+    let preset =
+        config.preset.or(explicit.and_then(|e| e.preset)).unwrap_or_else(|| Preset::detect(&rows[0]));
+    let mut held = None;
+    for _ in 0..preset.header_rows() {
+        let Some(next) = records.next_record()? else { break };
+        if is_header_row(preset, &rows[0], &text(&next)) {
+            rows.push(text(&next));
+            header_raw.push(next.raw);
+        } else {
+            held = Some(next);
+            break;
+        }
+    }
+    // Qualtrics' third row, `{"ImportId": ...}`, says nothing a person reads.
+    rows.retain(|r| !r.iter().any(|c| c.starts_with("{\"ImportId\"")));
+    let columns = layout::columns(preset, &rows);
+    records.set_width(columns.len());
+    let inferred = columns::infer(
+        ruleset,
+        &columns,
+        preset,
+        explicit,
+        config.group_by.as_deref(),
+        config.key.as_deref(),
+    );
+    let mut errors = inferred.errors;
+    for e in &mut errors {
+        e.message = format!("{name}: {}", e.message);
+    }
+    Ok(OpenCsv {
+        records,
+        mapping: inferred.mapping,
+        errors,
+        notes: inferred.notes,
+        header_raw,
+        delimiter,
+        held,
+    })
+}
+
+/// Whether a row after the first is still header: a tool's rows of texts or import ids, not a
+/// response. Checked, not assumed, so that an export whose extra header rows were deleted
+/// loses no one.
+fn is_header_row(preset: Preset, first: &[String], row: &[String]) -> bool {
+    let under =
+        |name: &str| first.iter().position(|h| h == name).and_then(|i| row.get(i)).map(String::as_str);
+    match preset {
+        Preset::Qualtrics => {
+            row.iter().any(|c| c.starts_with("{\"ImportId\""))
+                || matches!(under("ResponseId").or(under("ResponseID")), Some("Response ID" | "ResponseID"))
+                || under("StartDate") == Some("Start Date")
+        }
+        Preset::SurveyMonkey => {
+            under("Respondent ID").is_some_and(str::is_empty)
+                && under("Collector ID").is_some_and(str::is_empty)
+        }
+        _ => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish_run(
+    config: &ScreenConfig,
+    ruleset: &RuleSet,
+    io: &mut Io,
+    name: &str,
+    size: Option<u64>,
+    mut rows: Rows,
+    csv_header: Option<(Vec<Vec<u8>>, u8)>,
+) -> Result<i32, Failure> {
     let progress = ProgressBar::with_draw_target(size, ProgressDrawTarget::stderr());
     progress.set_style(
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-
-    let mut out = match &config.out {
-        Some(path) => Some(Sink::new(path, config.force)?),
-        None => None,
-    };
     let mut rejects = match &config.rejects {
-        Some(path) => Some(Rejects::new(Sink::new(path, config.force)?, kind, &rows)?),
+        Some(_) => Some(Rejects::new(config.audience, csv_header)?),
         None => None,
     };
     let mut coach = match config.audience {
@@ -311,166 +394,266 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
         Audience::Hr => None,
     };
     let mut hr = hr::Hr::new(ruleset, config.group_by.is_some());
-    let (mut assessed, mut rejected) = (0u64, 0u64);
+    let mut tally = Tally::default();
+    let mut shown = 0u64;
 
-    while let Some(row) = rows.next_row() {
-        if interrupted.load(Ordering::Relaxed) {
-            progress.finish_and_clear();
-            writeln!(io.stderr, "interrupted: nothing was written")?;
-            return Ok(EXIT_INTERRUPTED);
-        }
-        let row = row?;
-        match &row.answers {
-            Ok(answers) => {
+    while let Some(row) = rows.next_row()? {
+        match &row.outcome {
+            Outcome::Assessable(answers) => {
                 let assessment = evaluate(ruleset, answers);
                 match coach.as_mut() {
                     Some(c) => c.add(&row.key, row.line, &assessment)?,
                     None => hr.add(row.group.as_deref(), answers, &assessment),
                 }
-                assessed += 1;
+                tally.assessed += 1;
             }
-            Err((problems, raw)) => {
-                rejected += 1;
-                if rejected as usize <= SHOWN_REJECTS {
+            Outcome::Rejected(rejected) => {
+                if rejected.partial {
+                    tally.unfinished += 1;
+                } else {
+                    tally.rejected += 1;
+                }
+                let urgent = rejected.urgency.is_urgent();
+                if urgent {
+                    tally.urgent_rejected += 1;
+                }
+                let coach_sees = coach.is_some();
+                if (urgent && coach_sees) || shown < SHOWN_REJECTS {
+                    shown += u64::from(!(urgent && coach_sees));
                     progress
-                        .suspend(|| report_reject(io.stderr, &name, row.line, problems, config.audience))?;
+                        .suspend(|| report_reject(io.stderr, ruleset, name, &row, rejected, coach_sees))?;
+                }
+                if let Some(c) = coach.as_mut()
+                    && urgent
+                {
+                    c.add_urgent_rejected(&row.key, row.line, rejected)?;
                 }
                 if let Some(r) = rejects.as_mut() {
-                    r.add(raw, problems)?;
+                    r.add(ruleset, row.line, rejected)?;
                 }
             }
         }
-        if (assessed + rejected) % 4096 == 0 {
+        if (tally.assessed + tally.rejected + tally.unfinished) % 4096 == 0 {
             progress.set_position(rows.bytes_read());
         }
     }
     progress.finish_and_clear();
 
-    let target: &mut dyn Write = match out.as_mut() {
-        Some(sink) => sink.file.as_file_mut(),
-        None => &mut *io.stdout,
+    let render = |out: &mut dyn Write| -> io::Result<()> {
+        match coach {
+            Some(c) => c.finish(out),
+            None => hr.finish(config.format, config.min_group, config.lang.as_deref(), out),
+        }
     };
-    let mut buffered = io::BufWriter::new(target);
-    match coach {
-        Some(c) => c.finish(&mut buffered)?,
-        None => hr.finish(config.format, config.min_group, config.lang.as_deref(), &mut buffered)?,
+    match &config.out {
+        Some(path) => sink::write_whole(path, config.force, render)?,
+        None => {
+            let mut out = io::BufWriter::new(&mut *io.stdout);
+            match render(&mut out).and_then(|()| out.flush()) {
+                Ok(()) => {}
+                // A reader that stopped early (`| head`) has what it wanted.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
-    buffered.flush()?;
-    drop(buffered);
-    if let Some(sink) = out {
-        sink.commit()?;
+    if let (Some(r), Some(path)) = (rejects, &config.rejects) {
+        sink::write_whole(path, config.force, |w| r.finish(w))?;
     }
-    if let Some(r) = rejects {
-        r.commit()?;
+    if let (Some(path), Rows::Csv(csv)) = (&config.emit_mapping, &rows) {
+        let text =
+            mapping::emit(ruleset, name, csv.mapping(), &csv.unmatched, config.audience == Audience::Coach);
+        sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
     }
-    if rejected as usize > SHOWN_REJECTS {
-        writeln!(io.stderr, "... and {} more rejected rows", rejected as usize - SHOWN_REJECTS)?;
-    }
-    writeln!(io.stderr, "screened {}: {assessed} assessed, {rejected} rejected", name)?;
-    Ok(if rejected > 0 { EXIT_INVALID } else { EXIT_OK })
+    summarise(io.stderr, config, name, &tally, shown, &rows)?;
+    Ok(if tally.rejected > 0 { EXIT_INVALID } else { EXIT_OK })
 }
 
-/// One rejected row on standard error. HR is told where and what kind of problem, never the
-/// value: it may be someone's health answer.
-fn report_reject(
+fn summarise(
     err: &mut dyn Write,
+    config: &ScreenConfig,
     name: &str,
-    line: u64,
-    problems: &[Problem],
-    audience: Audience,
+    tally: &Tally,
+    shown: u64,
+    rows: &Rows,
 ) -> io::Result<()> {
-    for p in problems {
-        let column = if p.column.is_empty() { String::new() } else { format!(", column \"{}\"", p.column) };
-        let detail = if audience == Audience::Coach && !p.detail.is_empty() {
-            format!(": {}", p.detail)
-        } else {
-            String::new()
-        };
-        writeln!(err, "rejected: {name}:{line}{column}: {}{detail}", p.what)?;
+    let hidden = tally.rejected + tally.unfinished
+        - shown
+        - if config.audience == Audience::Coach { tally.urgent_rejected } else { 0 };
+    if hidden > 0 && shown >= SHOWN_REJECTS {
+        let whole =
+            if config.rejects.is_some() { "--rejects has them all" } else { "--rejects FILE keeps them all" };
+        writeln!(err, "... and {hidden} more rows not assessed ({whole})")?;
+    }
+    if let Rows::Csv(csv) = rows
+        && csv.empty > 0
+    {
+        writeln!(err, "note: {} empty row(s) skipped", csv.empty)?;
+    }
+    let mut line = format!("screened {name}: {} assessed, {} rejected", tally.assessed, tally.rejected);
+    if tally.unfinished > 0 {
+        line.push_str(&format!(", {} unfinished (set apart, not assessed)", tally.unfinished));
+    }
+    if config.audience == Audience::Coach && tally.urgent_rejected > 0 {
+        line.push_str(&format!(
+            "; URGENT: {} of the rows not assessed carry an urgent answer or one that could not be read: they are listed first",
+            tally.urgent_rejected
+        ));
+    }
+    writeln!(err, "{line}")?;
+    if config.audience == Audience::Hr && tally.rejected + tally.unfinished > 0 {
+        writeln!(
+            err,
+            "note: rows not assessed are not counted, and any of them may need someone's attention: \
+             have whoever holds the coach's view screen this file (--audience coach)"
+        )?;
     }
     Ok(())
 }
 
-fn reason(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| {
-            let column = if p.column.is_empty() { String::new() } else { format!("{}: ", p.column) };
-            let detail = if p.detail.is_empty() { String::new() } else { format!(" ({})", p.detail) };
-            format!("{column}{}{detail}", p.what)
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+/// The words of a row's urgency, for standard error and the rejects file.
+fn urgency_mark(ruleset: &RuleSet, urgency: &Urgency) -> Option<String> {
+    match urgency {
+        Urgency::None => None,
+        Urgency::Raised(flags) => {
+            let ids: Vec<&str> = flags.iter().map(|&f| ruleset.flags[f].id.as_str()).collect();
+            Some(format!("URGENT, not assessed: an answer raises {}; reach this person first", ids.join(", ")))
+        }
+        Urgency::Unreadable => Some(
+            "URGENT, not assessed: an answer that could raise an urgent flag could not be read; check with this person first"
+                .into(),
+        ),
+    }
 }
 
-/// Rejected rows as they came, with the reason in one more column (CSV) or key (JSON), which a
-/// later run ignores: fix them and screen the file again.
+/// One rejected row on standard error. HR is told where and what kind of problem, never the
+/// value, the respondent or whether it is urgent: that could be someone's health answer.
+fn report_reject(
+    err: &mut dyn Write,
+    ruleset: &RuleSet,
+    name: &str,
+    row: &Row,
+    rejected: &Rejected,
+    coach: bool,
+) -> io::Result<()> {
+    let label = if rejected.partial { "unfinished" } else { "rejected" };
+    if coach && let Some(mark) = urgency_mark(ruleset, &rejected.urgency) {
+        writeln!(err, "{mark}: {name}:{} ({})", row.line, row.key)?;
+    }
+    for p in &rejected.problems {
+        let column = if p.column.is_empty() {
+            String::new()
+        } else {
+            format!(", column \"{}\"", sanitize::terminal(&p.column))
+        };
+        let detail = if coach && !p.detail.is_empty() {
+            format!(": {}", sanitize::terminal(&p.detail))
+        } else {
+            String::new()
+        };
+        writeln!(err, "{label}: {name}:{}{column}: {}{detail}", row.line, p.what)?;
+    }
+    Ok(())
+}
+
+fn reason(ruleset: &RuleSet, rejected: &Rejected) -> String {
+    let mut parts: Vec<String> = urgency_mark(ruleset, &rejected.urgency).into_iter().collect();
+    parts.extend(rejected.problems.iter().map(|p: &Problem| {
+        let column = if p.column.is_empty() { String::new() } else { format!("{}: ", p.column) };
+        let detail = if p.detail.is_empty() { String::new() } else { format!(" ({})", p.detail) };
+        format!("{column}{}{detail}", p.what)
+    }));
+    sanitize::spreadsheet(&parts.join("; ")).into_owned()
+}
+
+/// Rejected rows for `--rejects`. For a coach: each row as it came, with the reason in front
+/// (a first column, or a first key) that a later run ignores, so that the file can be fixed and
+/// screened again. For HR: the line and the kind of problem only, never the row.
 struct Rejects {
-    sink: Sink,
-    csv: Option<csv::Writer<File>>,
+    spool: Spool,
+    audience: Audience,
+    csv: Option<(Vec<Vec<u8>>, u8)>,
 }
 
 impl Rejects {
-    fn new(sink: Sink, kind: InputKind, rows: &Rows) -> Result<Rejects, Failure> {
-        let csv = match (kind, rows) {
-            (InputKind::Csv, Rows::Csv(r)) => {
-                let mut w = csv::Writer::from_writer(sink.file.reopen()?);
-                let mut header: Vec<&str> = r.headers().iter().map(String::as_str).collect();
-                header.push(ERROR_COLUMN);
-                w.write_record(header)?;
-                Some(w)
-            }
-            _ => None,
-        };
-        Ok(Rejects { sink, csv })
+    fn new(audience: Audience, csv: Option<(Vec<Vec<u8>>, u8)>) -> io::Result<Rejects> {
+        Ok(Rejects { spool: Spool::new()?, audience, csv })
     }
 
-    fn add(&mut self, raw: &Raw, problems: &[Problem]) -> Result<(), Failure> {
-        let reason = reason(problems);
-        match (&mut self.csv, raw) {
-            (Some(w), Raw::Csv(record)) => {
-                let mut fields: Vec<&[u8]> = record.iter().collect();
-                fields.push(reason.as_bytes());
-                w.write_record(fields)?;
+    fn add(&mut self, ruleset: &RuleSet, line: u64, rejected: &Rejected) -> io::Result<()> {
+        let out = &mut self.spool;
+        if self.audience == Audience::Hr {
+            let kinds: Vec<&str> = rejected.problems.iter().map(|p| p.what.as_str()).collect();
+            let mut w = csv::Writer::from_writer(&mut *out);
+            return w.write_record([line.to_string(), kinds.join("; ")]).map_err(io::Error::other);
+        }
+        let reason = reason(ruleset, rejected);
+        match (&rejected.raw, &self.csv) {
+            (Raw::Csv(raw), Some((_, delimiter))) => {
+                out.write_all(&quote(&reason))?;
+                out.write_all(&[*delimiter])?;
+                out.write_all(raw)?;
+                if !raw.ends_with(b"\n") {
+                    out.write_all(b"\n")?;
+                }
             }
-            (_, Raw::Json(line)) => {
-                let mut object =
-                    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
-                        Ok(o) => o,
-                        Err(_) => {
-                            let mut o = serde_json::Map::new();
-                            o.insert("crossroads_line".into(), line.clone().into());
-                            o
+            (Raw::Json(raw), _) => {
+                let field = format!(
+                    "\"{ERROR_COLUMN}\":{}",
+                    serde_json::to_string(&reason).map_err(io::Error::other)?
+                );
+                let start = raw.iter().position(|b| !b.is_ascii_whitespace());
+                match start {
+                    Some(i) if raw[i] == b'{' => {
+                        let empty = raw[i + 1..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'}');
+                        out.write_all(&raw[..=i])?;
+                        out.write_all(field.as_bytes())?;
+                        if !empty {
+                            out.write_all(b",")?;
                         }
-                    };
-                object.insert(ERROR_COLUMN.into(), reason.into());
-                let file = self.sink.file.as_file_mut();
-                serde_json::to_writer(&mut *file, &object).map_err(io::Error::other)?;
-                writeln!(file)?;
+                        out.write_all(&raw[i + 1..])?;
+                    }
+                    _ => {
+                        let line =
+                            serde_json::to_string(&String::from_utf8_lossy(raw)).map_err(io::Error::other)?;
+                        write!(out, "{{{field},\"crossroads_line\":{line}}}")?;
+                    }
+                }
+                out.write_all(b"\n")?;
             }
-            _ => {}
+            (Raw::Csv(_), None) => {}
         }
         Ok(())
     }
 
-    fn commit(self) -> Result<(), Failure> {
-        if let Some(mut w) = self.csv {
-            w.flush()?;
+    fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        match (self.audience, &self.csv) {
+            (Audience::Hr, _) => out.write_all(b"line,problem\n")?,
+            (Audience::Coach, Some((header, delimiter))) => {
+                for (i, raw) in header.iter().enumerate() {
+                    if i == 0 {
+                        out.write_all(ERROR_COLUMN.as_bytes())?;
+                    }
+                    out.write_all(&[*delimiter])?;
+                    out.write_all(raw)?;
+                    if !raw.ends_with(b"\n") {
+                        out.write_all(b"\n")?;
+                    }
+                }
+            }
+            (Audience::Coach, None) => {}
         }
-        Ok(self.sink.commit()?)
+        self.spool.copy_into(out)
     }
+}
+
+/// A CSV cell, quoted.
+fn quote(text: &str) -> Vec<u8> {
+    format!("\"{}\"", text.replace('"', "\"\"")).into_bytes()
 }
 
 fn extension(path: &Path) -> Option<String> {
     path.extension().and_then(|e| e.to_str()).map(str::to_lowercase)
-}
-
-/// Drops a UTF-8 byte-order mark, as spreadsheet programs write one.
-fn skip_bom(reader: &mut Box<dyn BufRead + '_>) -> io::Result<()> {
-    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
-        reader.consume(3);
-    }
-    Ok(())
 }
 
 fn sniff_kind(reader: &mut Box<dyn BufRead + '_>) -> io::Result<InputKind> {
@@ -479,18 +662,14 @@ fn sniff_kind(reader: &mut Box<dyn BufRead + '_>) -> io::Result<InputKind> {
     Ok(if first == Some(&b'{') { InputKind::Jsonl } else { InputKind::Csv })
 }
 
-/// The delimiter of the header line (the most frequent of `,`, `;` and tab outside quotes),
-/// and whether its lines end with CRLF.
-fn sniff_delimiter(reader: &mut Box<dyn BufRead + '_>) -> io::Result<(u8, bool)> {
+/// The delimiter of the header line: the most frequent of `,`, `;` and tab outside quotes.
+fn sniff_delimiter(reader: &mut Box<dyn BufRead + '_>) -> io::Result<u8> {
     let buffer = reader.fill_buf()?;
-    let (mut counts, mut quoted, mut crlf) = ([0usize; 3], false, false);
-    for (i, &b) in buffer.iter().enumerate() {
+    let (mut counts, mut quoted) = ([0usize; 3], false);
+    for &b in buffer {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' if !quoted => {
-                crlf = i > 0 && buffer[i - 1] == b'\r';
-                break;
-            }
+            b'\n' if !quoted => break,
             b',' if !quoted => counts[0] += 1,
             b';' if !quoted => counts[1] += 1,
             b'\t' if !quoted => counts[2] += 1,
@@ -498,17 +677,5 @@ fn sniff_delimiter(reader: &mut Box<dyn BufRead + '_>) -> io::Result<(u8, bool)>
         }
     }
     let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    Ok(([b',', b';', b'\t'][best], crlf))
-}
-
-fn read_mapping(path: &Path, sources: &mut Sources) -> Result<Explicit, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Message(format!("cannot read the mapping `{}`: {e}", path.display())))?;
-    let file = sources.add(path.display().to_string(), text);
-    let raw: RawMapping =
-        yaml::parse(sources.source(file)).map_err(|e| Failure::Diagnostics(vec![e.diagnostic(file)]))?;
-    Ok(Explicit {
-        respondent: raw.respondent,
-        columns: raw.columns.0.into_iter().map(|(h, q)| (h.value, q)).collect(),
-    })
+    Ok([b',', b';', b'\t'][best])
 }

@@ -1,16 +1,23 @@
 //! Reads responses one row at a time, from CSV (any survey tool's export) or JSON Lines, into
-//! checked answers, or the problems that reject the row. Nothing is held but the current row.
+//! checked answers, or the problems that reject the row. A rejected row is still judged for
+//! urgent flags on whatever could be read. Nothing is held but the current row.
 
-use std::io::{BufRead, Read};
+use std::borrow::Cow;
+use std::io::{self, BufRead};
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::columns::{CellParser, ERROR_COLUMN, Mapping, Role};
+use super::layout::{self, KeyColumn, Partial};
+use super::mapping::Unmatched;
+use super::records::{Damage, MAX_ROW_BYTES, Records, read_line};
+use super::safety::{self, Safety, Urgency};
 use crate::answers::{self, Answer, Answers};
 use crate::diag::did_you_mean;
-use crate::model::RuleSet;
+use crate::model::{Kind, RuleSet};
+use crate::sanitize;
 
 /// One thing wrong with a row.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,228 +30,391 @@ pub struct Problem {
     pub detail: String,
 }
 
+impl Problem {
+    fn row(what: impl Into<String>, detail: impl Into<String>) -> Problem {
+        Problem { column: String::new(), what: what.into(), detail: detail.into() }
+    }
+}
+
 /// The row as it came, to write back with `--rejects`.
 pub enum Raw {
-    Csv(csv::ByteRecord),
-    Json(String),
+    Csv(Vec<u8>),
+    Json(Vec<u8>),
+}
+
+/// A row that could not be assessed.
+pub struct Rejected {
+    pub problems: Vec<Problem>,
+    pub raw: Raw,
+    pub urgency: Urgency,
+    /// The survey tool marks the response unfinished: set apart, not an error of the file.
+    pub partial: bool,
+}
+
+pub enum Outcome {
+    Assessable(Answers),
+    Rejected(Rejected),
 }
 
 pub struct Row {
     /// Where the row starts in the input, counting from 1.
     pub line: u64,
-    /// From an id, email or name column, else "row N".
+    /// The best identifying value (email, then name, then id), else "row N"; escaped for
+    /// display, since a respondent typed it.
     pub key: String,
     pub group: Option<String>,
-    /// The answers, or the problems and the row as it came (kept only for rejected rows).
-    pub answers: Result<Answers, (Vec<Problem>, Raw)>,
+    pub outcome: Outcome,
 }
 
 /// What a cell of a survey export may hold: the options' values or labels, yes or no...
 fn allowed_in_cells(question: &crate::model::Question) -> String {
     match question.kind {
-        crate::model::Kind::YesNo => "yes or no".to_string(),
+        Kind::YesNo => "yes or no".to_string(),
         _ => answers::describe_allowed(question),
     }
 }
 
-/// Problems for the required questions these answers leave out.
-fn missing(
+const UNFINISHED: &str = "an unfinished response: the survey tool marks it partial";
+
+/// The end of a row's reading, shared by both inputs: settled answers if nothing is wrong,
+/// else the problems, with the urgent answers judged on what could be read.
+#[allow(clippy::too_many_arguments)]
+fn conclude(
     ruleset: &RuleSet,
-    answers: &Answers,
+    safety: &Safety,
+    values: Vec<Option<Answer>>,
+    unreadable: &[bool],
+    alternatives: &[(usize, Answer)],
+    mut problems: Vec<Problem>,
+    partial: bool,
     column_of: impl Fn(usize) -> String,
     allowed: fn(&crate::model::Question) -> String,
-) -> Vec<Problem> {
-    answers::missing_required(ruleset, answers)
-        .into_iter()
-        .map(|q| Problem {
+    raw: impl FnOnce() -> Raw,
+) -> Outcome {
+    if problems.is_empty() && !partial {
+        let answers = Answers::settle(ruleset, values.clone(), None);
+        let missing = answers::missing_required(ruleset, &answers);
+        if missing.is_empty() {
+            return Outcome::Assessable(answers);
+        }
+        problems.extend(missing.into_iter().map(|q| Problem {
             column: column_of(q),
             what: "a required answer is missing".into(),
             detail: format!("allowed: {}", allowed(&ruleset.questions[q])),
-        })
-        .collect()
+        }));
+    }
+    if partial {
+        problems.insert(0, Problem::row(UNFINISHED, ""));
+    }
+    let urgency = safety.judge(ruleset, &safety::Partial { values: &values, unreadable, alternatives });
+    Outcome::Rejected(Rejected { problems, raw: raw(), urgency, partial })
 }
 
-pub struct CsvRows<'r, R: Read> {
+fn shown_key(key: Option<String>, count: u64) -> String {
+    match key {
+        Some(k) => sanitize::terminal(&k).into_owned(),
+        None => format!("row {count}"),
+    }
+}
+
+pub struct CsvRows<'r, R: BufRead> {
     ruleset: &'r RuleSet,
-    reader: csv::Reader<R>,
+    safety: Safety,
+    records: Records<R>,
     mapping: Mapping,
     parsers: Vec<Option<CellParser>>,
-    record: csv::ByteRecord,
+    keys: Vec<KeyColumn>,
+    completion: Option<Partial>,
+    /// A record read while looking for header rows that was not one.
+    held: Option<super::records::Record>,
     count: u64,
-    /// The csv crate counts a CRLF line end one line late; the line numbers we report are
-    /// those an editor shows.
-    crlf: bool,
+    pub unmatched: Unmatched,
+    /// Rows with nothing in any cell, skipped.
+    pub empty: u64,
 }
 
-impl<'r, R: Read> CsvRows<'r, R> {
-    pub fn new(ruleset: &'r RuleSet, reader: csv::Reader<R>, mapping: Mapping, crlf: bool) -> Self {
+impl<'r, R: BufRead> CsvRows<'r, R> {
+    pub fn new(
+        ruleset: &'r RuleSet,
+        records: Records<R>,
+        mapping: Mapping,
+        held: Option<super::records::Record>,
+    ) -> Self {
         let parsers = mapping
             .roles
             .iter()
-            .map(|role| match role {
-                Role::Question(q) => Some(CellParser::new(&ruleset.questions[*q])),
+            .zip(&mapping.values)
+            .map(|(role, values)| match role {
+                Role::Question(q) => Some(CellParser::new(&ruleset.questions[*q], None, values)),
+                Role::Choice(q, o) => Some(CellParser::new(&ruleset.questions[*q], Some(*o), values)),
                 _ => None,
             })
             .collect();
-        CsvRows { ruleset, reader, mapping, parsers, record: csv::ByteRecord::new(), count: 0, crlf }
+        let keys = layout::key_columns(&mapping.headers, mapping.key);
+        let completion = mapping.preset.completion().map(|c| c.partial);
+        CsvRows {
+            ruleset,
+            safety: Safety::new(ruleset),
+            records,
+            mapping,
+            parsers,
+            keys,
+            completion,
+            held,
+            count: 0,
+            unmatched: Unmatched::default(),
+            empty: 0,
+        }
     }
 
     pub fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        self.records.bytes_read()
     }
 
-    pub fn headers(&self) -> &[String] {
-        &self.mapping.headers
+    pub fn mapping(&self) -> &Mapping {
+        &self.mapping
     }
 
-    pub fn next_row(&mut self) -> Option<Result<Row, csv::Error>> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => return None,
-            Ok(true) => {}
-            Err(e) => return Some(Err(e)),
-        }
+    pub fn next_row(&mut self) -> io::Result<Option<Row>> {
+        let record = loop {
+            let next = match self.held.take() {
+                Some(r) => Some(r),
+                None => self.records.next_record()?,
+            };
+            let Some(record) = next else { return Ok(None) };
+            if record.damage.is_none() && record.is_blank() {
+                self.empty += 1;
+                continue;
+            }
+            break record;
+        };
         self.count += 1;
-        let line = self.record.position().map_or(0, |p| p.line() + u64::from(self.crlf));
-        let mut values: Vec<Option<Answer>> = vec![None; self.ruleset.questions.len()];
+        let ruleset = self.ruleset;
+        let n = ruleset.questions.len();
+        let (mut values, mut unreadable) = (vec![None; n], vec![false; n]);
+        let mut choices = vec![0u64; n];
         let mut problems = Vec::new();
-        let mut key = None;
-        let mut group = None;
         let width = self.mapping.headers.len();
-        if self.record.len() > width {
-            problems.push(Problem {
-                column: String::new(),
-                what: format!("the row has {} cells, the header {width}", self.record.len()),
-                detail: String::new(),
-            });
+        match record.damage {
+            Some(Damage::Quotes) => problems.push(Problem::row(
+                "the quotes of this row do not pair up",
+                "a cell that starts with \" must end with \" right before the next delimiter or the end of the row; \
+                 the row was read to the end of its first line, and reading went on from the next",
+            )),
+            Some(Damage::TooLong) => {
+                problems.push(Problem::row(format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20), ""))
+            }
+            None if record.cells.len() != width => problems
+                .push(Problem::row(format!("the row has {} cells, the header {width}", record.cells.len()), "")),
+            None => {}
         }
+        let cells: Vec<Cow<str>> = record.cells.iter().map(|c| String::from_utf8_lossy(c)).collect();
+        let mut partial = false;
+        let mut group = None;
         for (i, role) in self.mapping.roles.iter().enumerate() {
-            let Some(bytes) = self.record.get(i) else { continue };
             let header = &self.mapping.headers[i];
-            let Ok(cell) = std::str::from_utf8(bytes) else {
-                problems.push(Problem {
-                    column: header.clone(),
-                    what: "not UTF-8 text".into(),
-                    detail: String::new(),
-                });
+            let Some(bytes) = record.cells.get(i) else {
+                if let Role::Question(q) | Role::Choice(q, _) = role {
+                    unreadable[*q] = true;
+                }
                 continue;
             };
+            let text = cells[i].as_ref();
             match role {
-                Role::Question(q) => match self.parsers[i].as_ref().map(|p| p.parse(cell)) {
-                    Some(Ok(answer)) => values[*q] = answer,
-                    Some(Err(e)) => problems.push(Problem {
-                        column: header.clone(),
-                        what: e.what.to_string(),
-                        detail: format!(
-                            "\"{}\"; allowed: {}",
-                            e.part,
-                            allowed_in_cells(&self.ruleset.questions[*q])
-                        ),
-                    }),
-                    None => {}
-                },
-                Role::Respondent if !cell.trim().is_empty() => key = Some(cell.trim().to_string()),
-                Role::Group => group = Some(cell.trim().to_string()),
-                _ => {}
+                Role::Question(q) | Role::Choice(q, _) => {
+                    if std::str::from_utf8(bytes).is_err() {
+                        problems.push(Problem {
+                            column: header.clone(),
+                            what: "not UTF-8 text".into(),
+                            detail: String::new(),
+                        });
+                        unreadable[*q] = true;
+                        continue;
+                    }
+                    let parser = self.parsers[i].as_ref().expect("a parser for every question column");
+                    match (parser.parse(text), role) {
+                        (Ok(Some(Answer::Multi(bits))), Role::Choice(..)) => choices[*q] |= bits,
+                        (Ok(_), Role::Choice(..)) => {}
+                        (Ok(answer), _) => values[*q] = answer,
+                        (Err(e), _) => {
+                            problems.push(Problem {
+                                column: header.clone(),
+                                what: e.what.to_string(),
+                                detail: format!(
+                                    "\"{}\"; allowed: {}",
+                                    e.part,
+                                    allowed_in_cells(&ruleset.questions[*q])
+                                ),
+                            });
+                            unreadable[*q] = true;
+                            self.unmatched.add(i, text);
+                        }
+                    }
+                }
+                Role::Completion => partial = self.completion.as_ref().is_some_and(|c| c.is_partial(text)),
+                Role::Group => group = Some(text.trim().to_string()),
+                Role::Ignored => {}
             }
         }
-        let answers = if problems.is_empty() {
-            let answers = Answers::settle(self.ruleset, values, key.clone());
-            let column_of = |q: usize| {
-                self.mapping
-                    .roles
-                    .iter()
-                    .position(|r| *r == Role::Question(q))
-                    .map_or_else(|| self.ruleset.questions[q].id.clone(), |c| self.mapping.headers[c].clone())
-            };
-            let missing = missing(self.ruleset, &answers, column_of, allowed_in_cells);
-            if missing.is_empty() { Ok(answers) } else { Err(missing) }
-        } else {
-            Err(problems)
+        for (q, bits) in choices.into_iter().enumerate() {
+            if bits != 0 {
+                values[q] = Some(Answer::Multi(bits));
+            }
+        }
+        if record.damage.is_some() {
+            // Cells of a broken row may have slid out of their columns: trust a positive
+            // urgent answer, never a negative one.
+            unreadable.iter_mut().for_each(|u| *u = true);
+        }
+        let key = layout::key_of(&self.keys, |i| cells.get(i).map(|c| c.as_ref()));
+        let mapping = &self.mapping;
+        let outcome = conclude(
+            ruleset,
+            &self.safety,
+            values,
+            &unreadable,
+            &[],
+            problems,
+            partial,
+            |q| mapping.column_of(q).map_or_else(|| ruleset.questions[q].id.clone(), str::to_string),
+            allowed_in_cells,
+            || Raw::Csv(record.raw.clone()),
+        );
+        let outcome = match outcome {
+            Outcome::Assessable(mut a) => {
+                a.respondent = key.clone();
+                Outcome::Assessable(a)
+            }
+            other => other,
         };
-        Some(Ok(Row {
-            line,
-            key: key.unwrap_or_else(|| format!("row {}", self.count)),
-            group,
-            answers: answers.map_err(|p| (p, Raw::Csv(self.record.clone()))),
-        }))
+        Ok(Some(Row { line: record.line, key: shown_key(key, self.count), group, outcome }))
     }
 }
 
-/// Keys of a JSON row that name the respondent, most specific first.
-const KEY_FIELDS: [&str; 4] = ["id", "email", "name", "respondent"];
-
 pub struct JsonRows<'r, R: BufRead> {
     ruleset: &'r RuleSet,
+    safety: Safety,
     reader: R,
     group_by: Option<String>,
-    buffer: String,
+    key: Option<String>,
+    buffer: Vec<u8>,
     line: u64,
     bytes: u64,
     count: u64,
 }
 
 impl<'r, R: BufRead> JsonRows<'r, R> {
-    pub fn new(ruleset: &'r RuleSet, reader: R, group_by: Option<String>) -> Self {
-        JsonRows { ruleset, reader, group_by, buffer: String::new(), line: 0, bytes: 0, count: 0 }
+    pub fn new(ruleset: &'r RuleSet, reader: R, group_by: Option<String>, key: Option<String>) -> Self {
+        JsonRows {
+            ruleset,
+            safety: Safety::new(ruleset),
+            reader,
+            group_by,
+            key,
+            buffer: Vec::new(),
+            line: 0,
+            bytes: 0,
+            count: 0,
+        }
     }
 
     pub fn bytes_read(&self) -> u64 {
         self.bytes
     }
 
-    pub fn next_row(&mut self) -> Option<std::io::Result<Row>> {
-        loop {
+    pub fn next_row(&mut self) -> io::Result<Option<Row>> {
+        let cut = loop {
             self.buffer.clear();
-            match self.reader.read_line(&mut self.buffer) {
-                Ok(0) => return None,
-                Ok(n) => self.bytes += n as u64,
-                Err(e) => return Some(Err(e)),
-            }
+            let Some((n, cut)) = read_line(&mut self.reader, &mut self.buffer)? else { return Ok(None) };
+            self.bytes += n as u64;
             self.line += 1;
-            if !self.buffer.trim().is_empty() {
-                break;
+            if !self.buffer.iter().all(u8::is_ascii_whitespace) {
+                break cut;
+            }
+        };
+        self.count += 1;
+        let ruleset = self.ruleset;
+        let mut problems = Vec::new();
+        if cut {
+            problems.push(Problem::row(format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20), ""));
+        }
+        let body = self.buffer.strip_suffix(b"\n").unwrap_or(&self.buffer);
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        let text = String::from_utf8_lossy(body);
+        if matches!(text, Cow::Owned(_)) {
+            problems.push(Problem::row("not UTF-8 text", "the bytes that are not were read as \u{fffd}"));
+        }
+        let mut row = ParsedRow::new(ruleset.questions.len());
+        let visitor = RowVisitor {
+            ruleset,
+            group_by: self.group_by.as_deref(),
+            key: self.key.as_deref(),
+            nested: false,
+            row: &mut row,
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        let parsed = deserializer.deserialize_map(visitor).and_then(|()| deserializer.end());
+        let broken = cut || parsed.is_err();
+        if let Err(e) = parsed {
+            problems.push(Problem::row("not a JSON object of answers", e.to_string()));
+        }
+        problems.append(&mut row.problems);
+        if broken {
+            // What was not read before the break is unknown, not unanswered.
+            for (q, seen) in row.seen.iter().enumerate() {
+                row.unreadable[q] |= !seen;
             }
         }
-        self.count += 1;
-        let text = self.buffer.trim_end_matches(['\n', '\r']);
-        // The row as it came is kept only if it is rejected.
-        let raw = || Raw::Json(text.to_string());
-        let visitor = RowVisitor { ruleset: self.ruleset, group_by: self.group_by.as_deref(), nested: false };
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let parsed = deserializer.deserialize_map(visitor).and_then(|row| deserializer.end().map(|()| row));
-        let ParsedRow { values, problems, key, group } = match parsed {
-            Ok(row) => row,
-            Err(e) => {
-                let problem = Problem {
-                    column: String::new(),
-                    what: "not a JSON object".into(),
-                    detail: e.to_string(),
-                };
-                let key = format!("row {}", self.count);
-                return Some(Ok(Row {
-                    line: self.line,
-                    key,
-                    group: None,
-                    answers: Err((vec![problem], raw())),
-                }));
+        let key = row.key.take().map(|(_, k)| k);
+        let group = row.group.take();
+        let raw_line = body.to_vec();
+        let outcome = conclude(
+            ruleset,
+            &self.safety,
+            row.values,
+            &row.unreadable,
+            &row.alternatives,
+            problems,
+            false,
+            |q| ruleset.questions[q].id.clone(),
+            answers::describe_allowed,
+            || Raw::Json(raw_line),
+        );
+        let outcome = match outcome {
+            Outcome::Assessable(mut a) => {
+                a.respondent = key.clone();
+                Outcome::Assessable(a)
             }
+            other => other,
         };
-        let mut values = values.unwrap_or_else(|| vec![None; self.ruleset.questions.len()]);
-        values.resize(self.ruleset.questions.len(), None);
-        let answers = if problems.is_empty() {
-            let answers = Answers::settle(self.ruleset, values, key.clone());
-            let missing = missing(
-                self.ruleset,
-                &answers,
-                |q| self.ruleset.questions[q].id.clone(),
-                answers::describe_allowed,
-            );
-            if missing.is_empty() { Ok(answers) } else { Err(missing) }
-        } else {
-            Err(problems)
-        };
-        let key = key.unwrap_or_else(|| format!("row {}", self.count));
-        Some(Ok(Row { line: self.line, key, group, answers: answers.map_err(|p| (p, raw())) }))
+        Ok(Some(Row { line: self.line, key: shown_key(key, self.count), group, outcome }))
+    }
+}
+
+/// What one JSON row held, filled in as it is walked, so that a row that breaks halfway still
+/// tells what it held before the break.
+struct ParsedRow {
+    values: Vec<Option<Answer>>,
+    seen: Vec<bool>,
+    unreadable: Vec<bool>,
+    alternatives: Vec<(usize, Answer)>,
+    problems: Vec<Problem>,
+    /// The best key so far, with its rank (lower is better).
+    key: Option<(usize, String)>,
+    group: Option<String>,
+}
+
+impl ParsedRow {
+    fn new(n: usize) -> ParsedRow {
+        ParsedRow {
+            values: vec![None; n],
+            seen: vec![false; n],
+            unreadable: vec![false; n],
+            alternatives: Vec::new(),
+            problems: Vec::new(),
+            key: None,
+            group: None,
+        }
     }
 }
 
@@ -253,20 +423,14 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
 struct RowVisitor<'a> {
     ruleset: &'a RuleSet,
     group_by: Option<&'a str>,
+    key: Option<&'a str>,
     /// Inside an `answers:` object, every key is a question.
     nested: bool,
-}
-
-#[derive(Default)]
-struct ParsedRow {
-    values: Option<Vec<Option<Answer>>>,
-    problems: Vec<Problem>,
-    key: Option<String>,
-    group: Option<String>,
+    row: &'a mut ParsedRow,
 }
 
 /// A key, borrowed from the line unless it has escapes.
-struct Key<'de>(std::borrow::Cow<'de, str>);
+struct Key<'de>(Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -277,10 +441,10 @@ impl<'de> Deserialize<'de> for Key<'de> {
                 f.write_str("a key")
             }
             fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(v)))
+                Ok(Key(Cow::Borrowed(v)))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+                Ok(Key(Cow::Owned(v.to_string())))
             }
         }
         deserializer.deserialize_str(KeyVisitor)
@@ -288,32 +452,33 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 impl<'de> Visitor<'de> for RowVisitor<'_> {
-    type Value = ParsedRow;
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON object of answers")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParsedRow, A::Error> {
-        let mut row = ParsedRow::default();
-        let mut values: Vec<Option<Answer>> = vec![None; self.ruleset.questions.len()];
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let RowVisitor { ruleset, group_by, key, nested, row } = self;
         while let Some(Key(name)) = map.next_key::<Key>()? {
             let name = name.as_ref();
-            if !self.nested {
+            if !nested {
                 if name == "answers" {
                     // An answers file's shape: the questions are inside.
-                    let inner = map.next_value_seed(Nested(RowVisitor { nested: true, ..self }))?;
-                    values = inner.values.unwrap_or(values);
-                    row.problems.extend(inner.problems);
+                    let inner = RowVisitor { ruleset, group_by, key, nested: true, row: &mut *row };
+                    map.next_value_seed(Nested(inner))?;
                     continue;
                 }
-                if KEY_FIELDS.contains(&name) || self.group_by == Some(name) {
+                let rank = if key == Some(name) { Some(0) } else { layout::key_rank(name).map(|r| r + 1) };
+                if rank.is_some() || group_by == Some(name) {
                     let value: Value = map.next_value()?;
-                    if self.group_by == Some(name) {
+                    if group_by == Some(name) {
                         row.group = scalar_text(&value);
                     }
-                    if KEY_FIELDS.contains(&name) && row.key.is_none() {
-                        row.key = scalar_text(&value);
+                    if let (Some(rank), Some(text)) = (rank, scalar_text(&value))
+                        && row.key.as_ref().is_none_or(|(best, _)| rank < *best)
+                    {
+                        row.key = Some((rank, text));
                     }
                     continue;
                 }
@@ -322,9 +487,9 @@ impl<'de> Visitor<'de> for RowVisitor<'_> {
                     continue;
                 }
             }
-            let Some(q) = self.ruleset.question(name) else {
+            let Some(q) = ruleset.question(name) else {
                 map.next_value::<IgnoredAny>()?;
-                let ids = self.ruleset.questions.iter().map(|q| q.id.as_str());
+                let ids = ruleset.questions.iter().map(|q| q.id.as_str());
                 row.problems.push(Problem {
                     column: name.to_string(),
                     what: "not a question of the pack".into(),
@@ -333,17 +498,35 @@ impl<'de> Visitor<'de> for RowVisitor<'_> {
                 continue;
             };
             let value: Value = map.next_value()?;
-            match answers::from_value(&self.ruleset.questions[q], &value) {
-                Ok(answer) => values[q] = answer,
-                Err(detail) => row.problems.push(Problem {
+            let converted = answers::from_value(&ruleset.questions[q], &value);
+            if row.seen[q] {
+                row.problems.push(Problem {
                     column: name.to_string(),
-                    what: "not an allowed answer".into(),
-                    detail,
-                }),
+                    what: "the question is answered twice in this row".into(),
+                    detail: "a row may answer each question once; which answer is meant cannot be told"
+                        .into(),
+                });
+                match converted {
+                    Ok(Some(answer)) => row.alternatives.push((q, answer)),
+                    Ok(None) => {}
+                    Err(_) => row.unreadable[q] = true,
+                }
+                continue;
+            }
+            row.seen[q] = true;
+            match converted {
+                Ok(answer) => row.values[q] = answer,
+                Err(detail) => {
+                    row.problems.push(Problem {
+                        column: name.to_string(),
+                        what: "not an allowed answer".into(),
+                        detail,
+                    });
+                    row.unreadable[q] = true;
+                }
             }
         }
-        row.values = Some(values);
-        Ok(row)
+        Ok(())
     }
 }
 
@@ -351,8 +534,8 @@ impl<'de> Visitor<'de> for RowVisitor<'_> {
 struct Nested<'a>(RowVisitor<'a>);
 
 impl<'de> DeserializeSeed<'de> for Nested<'_> {
-    type Value = ParsedRow;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ParsedRow, D::Error> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self.0)
     }
 }

@@ -1,0 +1,333 @@
+//! CSV records, one at a time, each with the line where it starts and its bytes as they came.
+//!
+//! Written here rather than taken from the csv crate because a survey export must survive its
+//! own damage: the csv crate reads a quote that never closes as one cell running to the next
+//! quote in the file (swallowing the rows between), counts lines from wherever a record ends,
+//! and grows a record without bound. Here a record whose quotes do not pair up is cut back to
+//! its first line and reading starts again on the next one, a record is bounded in bytes and
+//! lines, and every record knows the physical line it began on.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead, Read};
+
+/// The most a row may hold; a longer one is rejected and memory stays flat.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+/// The most lines one row may span (cells with line breaks in them).
+pub const MAX_ROW_LINES: usize = 100;
+
+/// What is wrong with a record as a record, before any cell is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// A quoted cell is not closed where the row should end, or has text after its closing
+    /// quote. The record is the first line only, read as it is.
+    Quotes,
+    /// Longer than [`MAX_ROW_BYTES`]; the cells are those of what fitted.
+    TooLong,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// The physical line the record starts on, counting from 1.
+    pub line: u64,
+    /// The record's bytes as they came, line ends included (cut at the limit if too long).
+    pub raw: Vec<u8>,
+    pub cells: Vec<Vec<u8>>,
+    pub damage: Option<Damage>,
+}
+
+impl Record {
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+    }
+}
+
+struct Line {
+    number: u64,
+    bytes: Vec<u8>,
+    /// The line was longer than the limit; `bytes` holds its start.
+    cut: bool,
+}
+
+pub struct Records<R: BufRead> {
+    reader: R,
+    delimiter: u8,
+    /// Lines read but given back, when a record turned out to be broken.
+    pending: VecDeque<Line>,
+    lines_read: u64,
+    bytes_read: u64,
+    /// The header's width, once known: a record spanning lines with another width is broken.
+    width: Option<usize>,
+}
+
+enum Parse {
+    Done,
+    /// Inside a quoted cell at the end of the line: the record goes on.
+    Open,
+    Broken,
+}
+
+impl<R: BufRead> Records<R> {
+    pub fn new(reader: R, delimiter: u8) -> Self {
+        Records { reader, delimiter, pending: VecDeque::new(), lines_read: 0, bytes_read: 0, width: None }
+    }
+
+    pub fn set_width(&mut self, width: usize) {
+        self.width = Some(width);
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    fn read_line(&mut self) -> io::Result<Option<Line>> {
+        if let Some(line) = self.pending.pop_front() {
+            return Ok(Some(line));
+        }
+        let mut bytes = Vec::new();
+        let Some((n, cut)) = read_line(&mut self.reader, &mut bytes)? else { return Ok(None) };
+        self.bytes_read += n as u64;
+        self.lines_read += 1;
+        Ok(Some(Line { number: self.lines_read, bytes, cut }))
+    }
+
+    /// The next record, skipping blank lines; `None` at the end of the input.
+    pub fn next_record(&mut self) -> io::Result<Option<Record>> {
+        let first = loop {
+            match self.read_line()? {
+                None => return Ok(None),
+                Some(line) if line.bytes.iter().all(|b| matches!(b, b'\r' | b'\n')) => continue,
+                Some(line) => break line,
+            }
+        };
+        let mut record = Record { line: first.number, ..Record::default() };
+        let mut cell = Vec::new();
+        let mut state = State::Start;
+        let mut lines = vec![first];
+        loop {
+            let line = lines.last().expect("a line");
+            let (parse, next) = self.parse_line(&line.bytes, state, &mut cell, &mut record.cells);
+            state = next;
+            let too_long = lines.iter().any(|l| l.cut)
+                || lines.iter().map(|l| l.bytes.len()).sum::<usize>() > MAX_ROW_BYTES;
+            if too_long {
+                return Ok(Some(self.cut_back(lines, Damage::TooLong)));
+            }
+            match parse {
+                Parse::Done => {
+                    let broken_width = lines.len() > 1 && self.width.is_some_and(|w| w != record.cells.len());
+                    if broken_width {
+                        return Ok(Some(self.cut_back(lines, Damage::Quotes)));
+                    }
+                    record.raw = lines.into_iter().flat_map(|l| l.bytes).collect();
+                    return Ok(Some(record));
+                }
+                Parse::Broken => return Ok(Some(self.cut_back(lines, Damage::Quotes))),
+                Parse::Open if lines.len() >= MAX_ROW_LINES => {
+                    return Ok(Some(self.cut_back(lines, Damage::Quotes)));
+                }
+                Parse::Open => match self.read_line()? {
+                    Some(next) => lines.push(next),
+                    // The end of the input inside a quoted cell: the quote never closed.
+                    None => return Ok(Some(self.cut_back(lines, Damage::Quotes))),
+                },
+            }
+        }
+    }
+
+    /// A broken record becomes its first line alone, read leniently; the lines after it are
+    /// read again as records of their own.
+    fn cut_back(&mut self, mut lines: Vec<Line>, damage: Damage) -> Record {
+        let first = lines.remove(0);
+        for line in lines.into_iter().rev() {
+            self.pending.push_front(line);
+        }
+        let mut cells = Vec::new();
+        let mut cell = Vec::new();
+        let (parse, _) = self.parse_line_lenient(&first.bytes, &mut cell, &mut cells);
+        debug_assert!(matches!(parse, Parse::Done));
+        Record { line: first.number, raw: first.bytes, cells, damage: Some(damage) }
+    }
+
+    fn parse_line(
+        &self,
+        line: &[u8],
+        state: State,
+        cell: &mut Vec<u8>,
+        cells: &mut Vec<Vec<u8>>,
+    ) -> (Parse, State) {
+        parse(line, self.delimiter, state, cell, cells, false)
+    }
+
+    fn parse_line_lenient(
+        &self,
+        line: &[u8],
+        cell: &mut Vec<u8>,
+        cells: &mut Vec<Vec<u8>>,
+    ) -> (Parse, State) {
+        parse(line, self.delimiter, State::Start, cell, cells, true)
+    }
+}
+
+/// One physical line into `bytes`, at most [`MAX_ROW_BYTES`] of it kept and the rest read and
+/// dropped, so that an endless line cannot grow memory. Returns the bytes consumed and whether
+/// the line was cut; `None` at the end of the input.
+pub fn read_line<R: BufRead>(reader: &mut R, bytes: &mut Vec<u8>) -> io::Result<Option<(usize, bool)>> {
+    let mut n = (&mut *reader).take(MAX_ROW_BYTES as u64 + 1).read_until(b'\n', bytes)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let cut = bytes.len() > MAX_ROW_BYTES && bytes.last() != Some(&b'\n');
+    if cut {
+        bytes.truncate(MAX_ROW_BYTES);
+        loop {
+            let buffer = reader.fill_buf()?;
+            if buffer.is_empty() {
+                break;
+            }
+            let (used, done) = match buffer.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buffer.len(), false),
+            };
+            reader.consume(used);
+            n += used;
+            if done {
+                break;
+            }
+        }
+    }
+    Ok(Some((n, cut)))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a cell.
+    Start,
+    /// In a cell that did not start with a quote: quotes in it are text.
+    Plain,
+    Quoted,
+    /// Just after the closing quote of a quoted cell.
+    Closed,
+}
+
+/// Parses one physical line, continuing from `state`. Strict: a quoted cell must close right
+/// before a delimiter or the line's end. Lenient (for a broken record's first line): anything
+/// after a closing quote is text, and an open quote runs to the line's end.
+fn parse(
+    line: &[u8],
+    delimiter: u8,
+    mut state: State,
+    cell: &mut Vec<u8>,
+    cells: &mut Vec<Vec<u8>>,
+    lenient: bool,
+) -> (Parse, State) {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let mut i = 0;
+    while i < body.len() {
+        let b = body[i];
+        match state {
+            State::Quoted if b == b'"' => {
+                if body.get(i + 1) == Some(&b'"') {
+                    cell.push(b'"');
+                    i += 1;
+                } else {
+                    state = State::Closed;
+                }
+            }
+            State::Quoted => cell.push(b),
+            State::Closed | State::Start | State::Plain if b == delimiter => {
+                cells.push(std::mem::take(cell));
+                state = State::Start;
+            }
+            State::Closed if b == b'\r' && i + 1 == body.len() => {}
+            State::Closed if lenient => {
+                cell.push(b);
+                state = State::Plain;
+            }
+            State::Closed => return (Parse::Broken, state),
+            State::Start if b == b'"' => state = State::Quoted,
+            State::Start | State::Plain if b == b'\r' && i + 1 == body.len() => {}
+            State::Start | State::Plain => {
+                cell.push(b);
+                state = State::Plain;
+            }
+        }
+        i += 1;
+    }
+    if state == State::Quoted && !lenient {
+        // The line break belongs to the cell, as it came.
+        cell.extend_from_slice(&line[body.len()..]);
+        if line.len() == body.len() {
+            // No line break: this was the end of the input.
+            return (Parse::Broken, state);
+        }
+        return (Parse::Open, state);
+    }
+    cells.push(std::mem::take(cell));
+    (Parse::Done, State::Start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(input: &str, width: Option<usize>) -> Vec<(u64, Vec<String>, Option<Damage>)> {
+        let mut records = Records::new(input.as_bytes(), b',');
+        if let Some(w) = width {
+            records.set_width(w);
+        }
+        let mut out = Vec::new();
+        while let Some(r) = records.next_record().unwrap() {
+            let cells = r.cells.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+            out.push((r.line, cells, r.damage));
+        }
+        out
+    }
+
+    fn cells(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn quoted_cells_delimiters_and_line_breaks() {
+        let got = all("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"two\r\nlines\",x,\n", None);
+        assert_eq!(got[0], (1, cells(&["a", "b,c", "say \"hi\""]), None));
+        assert_eq!(got[1], (2, cells(&["two\r\nlines", "x", ""]), None));
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_and_any_line_ending() {
+        let got = all("h1,h2\n\r\n1,2\r\n\n3,4\n", None);
+        assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 3, 5]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_costs_its_own_line_only() {
+        // The quote opened on line 2 would swallow line 3 up to the quote on line 4.
+        let got = all("h1,h2,h3\n1,\"open,3\n4,5,6\n7,\"8\",9\n10,11,12", Some(3));
+        assert_eq!(got[1], (2, cells(&["1", "open,3"]), Some(Damage::Quotes)));
+        assert_eq!(got[2], (3, cells(&["4", "5", "6"]), None));
+        assert_eq!(got[3], (4, cells(&["7", "8", "9"]), None));
+        assert_eq!(got[4], (5, cells(&["10", "11", "12"]), None));
+        // Never closed at all: the rest of the file is still read.
+        let got = all("h\n\"a\nb\nc\n", Some(1));
+        assert_eq!(
+            got.iter().map(|r| (r.0, r.2)).collect::<Vec<_>>(),
+            [(1, None), (2, Some(Damage::Quotes)), (3, None), (4, None)]
+        );
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_breaks_the_record() {
+        let got = all("\"a\"b,c\n", None);
+        assert_eq!(got[0], (1, cells(&["ab", "c"]), Some(Damage::Quotes)));
+    }
+
+    #[test]
+    fn a_row_over_the_limit_is_cut_and_reading_goes_on() {
+        let long = "x".repeat(MAX_ROW_BYTES + 10);
+        let got = all(&format!("h,i\n1,{long}\n2,3\n"), Some(2));
+        assert_eq!(got[1].2, Some(Damage::TooLong));
+        assert_eq!(got[1].1[0], "1");
+        assert_eq!(got[2], (3, cells(&["2", "3"]), None));
+    }
+}
