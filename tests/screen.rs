@@ -50,15 +50,17 @@ fn every_export_layout_is_screened_and_its_outputs_are_locked() {
         let work = tempfile::tempdir().unwrap();
         let input = responses(&dir);
         let mut args: Vec<String> = vec!["screen".into(), input.to_string_lossy().to_string()];
-        args.extend(case.args.iter().cloned());
-        let csv_input = input.extension().is_some_and(|e| e == "csv");
+        args.extend(case.args.iter().map(|a| a.replace("{case}", &dir.to_string_lossy())));
+        let csv_input = input.extension().is_some_and(|e| e == "csv" || e == "txt");
         if csv_input {
             args.extend(["--emit-mapping".into(), "mapping.yaml".into()]);
         }
         args.extend(["--rejects".into(), "rejects".into(), "--out".into(), "out".into()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = crossroads(&args, work.path());
-        let stderr = text(&out.stderr).replace(&*input.to_string_lossy(), &common::shown(&input));
+        let stderr = text(&out.stderr)
+            .replace(&*input.to_string_lossy(), &common::shown(&input))
+            .replace(&*dir.to_string_lossy(), &common::shown(&dir));
         assert_eq!(out.status.code(), Some(case.exit), "{name}: {stderr}");
         assert!(out.stdout.is_empty(), "{name}: with --out, nothing goes to standard output");
         let read = |file: &str| std::fs::read_to_string(work.path().join(file)).unwrap_or_default();

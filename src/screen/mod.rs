@@ -297,11 +297,10 @@ fn open_csv<'r>(
     config: &ScreenConfig,
     ruleset: &RuleSet,
     explicit: Option<&Explicit>,
-    mut reader: Box<dyn BufRead + 'r>,
+    reader: Box<dyn BufRead + 'r>,
     name: &str,
 ) -> Result<OpenCsv<'r>, Failure> {
-    let delimiter = sniff_delimiter(&mut reader)?;
-    let mut records = Records::new(reader, delimiter);
+    let mut records = Records::new(reader);
     let Some(first) = records.next_record()? else {
         return Err(Failure::Message(format!("{name} is empty: there is no header and no row")));
     };
@@ -340,12 +339,12 @@ fn open_csv<'r>(
         e.message = format!("{name}: {}", e.message);
     }
     Ok(OpenCsv {
+        delimiter: records.delimiter(),
         records,
         mapping: inferred.mapping,
         errors,
         notes: inferred.notes,
         header_raw,
-        delimiter,
         held,
     })
 }
@@ -660,22 +659,4 @@ fn sniff_kind(reader: &mut Box<dyn BufRead + '_>) -> io::Result<InputKind> {
     let buffer = reader.fill_buf()?;
     let first = buffer.iter().find(|b| !b.is_ascii_whitespace());
     Ok(if first == Some(&b'{') { InputKind::Jsonl } else { InputKind::Csv })
-}
-
-/// The delimiter of the header line: the most frequent of `,`, `;` and tab outside quotes.
-fn sniff_delimiter(reader: &mut Box<dyn BufRead + '_>) -> io::Result<u8> {
-    let buffer = reader.fill_buf()?;
-    let (mut counts, mut quoted) = ([0usize; 3], false);
-    for &b in buffer {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    Ok([b',', b';', b'\t'][best])
 }

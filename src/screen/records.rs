@@ -67,8 +67,14 @@ enum Parse {
 }
 
 impl<R: BufRead> Records<R> {
-    pub fn new(reader: R, delimiter: u8) -> Self {
-        Records { reader, delimiter, pending: VecDeque::new(), lines_read: 0, bytes_read: 0, width: None }
+    /// Records whose delimiter is the most frequent of `,`, `;` and tab outside quotes in the
+    /// first line, as the survey tools and spreadsheets write them.
+    pub fn new(reader: R) -> Self {
+        Records { reader, delimiter: 0, pending: VecDeque::new(), lines_read: 0, bytes_read: 0, width: None }
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
     }
 
     pub fn set_width(&mut self, width: usize) {
@@ -87,6 +93,9 @@ impl<R: BufRead> Records<R> {
         let Some((n, cut)) = read_line(&mut self.reader, &mut bytes)? else { return Ok(None) };
         self.bytes_read += n as u64;
         self.lines_read += 1;
+        if self.delimiter == 0 {
+            self.delimiter = sniff_delimiter(&bytes);
+        }
         Ok(Some(Line { number: self.lines_read, bytes, cut }))
     }
 
@@ -166,6 +175,21 @@ impl<R: BufRead> Records<R> {
     ) -> (Parse, State) {
         parse(line, self.delimiter, State::Start, cell, cells, true)
     }
+}
+
+fn sniff_delimiter(line: &[u8]) -> u8 {
+    let (mut counts, mut quoted) = ([0usize; 3], false);
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
 }
 
 /// One physical line into `bytes`, at most [`MAX_ROW_BYTES`] of it kept and the rest read and
@@ -271,7 +295,7 @@ mod tests {
     use super::*;
 
     fn all(input: &str, width: Option<usize>) -> Vec<(u64, Vec<String>, Option<Damage>)> {
-        let mut records = Records::new(input.as_bytes(), b',');
+        let mut records = Records::new(input.as_bytes());
         if let Some(w) = width {
             records.set_width(w);
         }
@@ -314,6 +338,14 @@ mod tests {
             got.iter().map(|r| (r.0, r.2)).collect::<Vec<_>>(),
             [(1, None), (2, Some(Damage::Quotes)), (3, None), (4, None)]
         );
+    }
+
+    #[test]
+    fn the_delimiter_is_the_first_lines_most_frequent() {
+        let got = all("a;\"b,c\";d, e\n1;2;3\n", None);
+        assert_eq!(got[0].1, cells(&["a", "b,c", "d, e"]));
+        let got = all("a\tb,c\td\n", None);
+        assert_eq!(got[0].1, cells(&["a", "b,c", "d"]));
     }
 
     #[test]

@@ -1,0 +1,182 @@
+"""Writes the survey-export fixtures under tests/screen/ in the layouts the tools write today.
+
+The respondents are the six of tests/screen/jsonl; the question texts and labels are the
+default pack's. Run from the crate root: python3 tests/screen/layouts.py (needs PyYAML).
+The outputs are locked by tests/screen.rs; review any change before accepting it.
+"""
+
+import csv
+import io
+import json
+import os
+
+import yaml
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+PACK = os.path.join(ROOT, "..", "..", "rules", "intake", "questions.yaml")
+
+questions = yaml.safe_load(open(PACK, encoding="utf-8"))["questions"]
+people = []
+for line in open(os.path.join(ROOT, "jsonl", "responses.jsonl"), encoding="utf-8"):
+    row = json.loads(line)
+    name = row.get("id") or row.get("respondent")
+    people.append((name, row.get("answers", row)))
+
+
+def text(t, lang):
+    return t if isinstance(t, str) else t[lang]
+
+
+def cell(q, answers, lang, yes_no=("Yes", "No"), code=False):
+    value = answers.get(q["id"])
+    if value is None:
+        return ""
+    kind = q["kind"]
+    if kind == "yes_no":
+        return yes_no[0] if value else yes_no[1]
+    if kind == "single":
+        options = q["options"]
+        index = [o["value"] for o in options].index(value)
+        return f"A{index + 1}" if code else text(options[index]["label"], lang)
+    return str(value)
+
+
+def write(case, name, rows, args, exit=0, delimiter=",", encoding="utf-8", newline="\n", extra=None):
+    folder = os.path.join(ROOT, case)
+    os.makedirs(folder, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerows(rows)
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(buffer.getvalue().encode(encoding))
+    with open(os.path.join(folder, "case.yaml"), "w", encoding="utf-8") as f:
+        f.write(f"args: {json.dumps(args)}\nexit: {exit}\n")
+    for file, contents in (extra or {}).items():
+        with open(os.path.join(folder, file), "w", encoding="utf-8") as f:
+            f.write(contents)
+
+
+def emails(i, who):
+    return f"{who.lower()}@example.org"
+
+
+# Google Forms in French: Horodateur, Adresse e-mail, a "Votre nom" question the pack lacks.
+rows = [["Horodateur", "Adresse e-mail", "Votre nom"] + [text(q["text"], "fr") for q in questions]]
+for i, (who, a) in enumerate(people):
+    rows.append([f"01/11/2026 09:0{i}:00", emails(i, who) if i % 2 == 0 else "", who]
+                + [cell(q, a, "fr", ("Oui", "Non")) for q in questions])
+write("google-forms-fr", "responses.csv", rows, [])
+
+# Google Forms today: "Email address", a quiz Score, a name question, and the scales asked as
+# one grid whose rows are the questions: "Title [Row]".
+grid = "How much does each apply to you right now?"
+scales = {q["id"] for q in questions if q["kind"] == "scale"}
+header = ["Timestamp", "Email address", "Score", "Your name"]
+header += [f"{grid} [{text(q['text'], 'en')}]" if q["id"] in scales else text(q["text"], "en") for q in questions]
+rows = [header]
+for i, (who, a) in enumerate(people):
+    rows.append([f"2026/11/01 9:0{i}:00 AM GMT+1", "" if i == 1 else emails(i, who), "0 / 0", who]
+                + [cell(q, a, "en") for q in questions])
+write("google-forms-grid", "responses.csv", rows, [])
+
+# Microsoft Forms, an anonymous quiz: Email "anonymous", Name empty, points and feedback.
+header = ["ID", "Start time", "Completion time", "Email", "Name", "Total points", "Quiz feedback", "Last modified time"]
+for q in questions:
+    t = text(q["text"], "en")
+    header += [t, f"Points - {t}", f"Feedback - {t}"]
+rows = [header]
+for i, (who, a) in enumerate(people):
+    row = [str(i + 1), f"11/1/26 9:0{i}:00", f"11/1/26 9:1{i}:00", "anonymous", "", "0", "", ""]
+    for q in questions:
+        row += [cell(q, a, "en"), "", ""]
+    rows.append(row)
+write("microsoft-forms-quiz", "responses.csv", rows, [], newline="\r\n")
+
+# Typeform today: "#", titles with HTML, hidden fields, yes/no as 1/0, and the tail; one
+# partial response, set apart.
+header = ["#"]
+for q in questions:
+    t = text(q["text"], "en")
+    if q["id"] == "budget":
+        t = t.replace("money", "<strong>money</strong>")
+    header.append(t)
+header += ["email", "utm_source", "Score", "Response Type", "Start Date (UTC)", "Stage Date (UTC)",
+           "Submit Date (UTC)", "Network ID", "Tags", "Ending"]
+rows = [header]
+for i, (who, a) in enumerate(people):
+    rows.append([f"t{i:05d}"] + [cell(q, a, "en", ("1", "0")) for q in questions]
+                + [emails(i, who), "newsletter", "0", "completed", f"2026-11-01 09:0{i}:00",
+                   f"2026-11-01 09:1{i}:00", f"2026-11-01 09:1{i}:00", "a1b2c3", "", "Thank you"])
+first = people[0][1]
+partial = [cell(q, first, "en", ("1", "0")) if n < 5 else "" for n, q in enumerate(questions)]
+rows.append(["t00099"] + partial + ["zoe@example.org", "newsletter", "0", "partial",
+                                     "2026-11-02 10:00:00", "2026-11-02 10:03:00", "", "d4e5f6", "", ""])
+write("typeform-current", "responses.csv", rows, [])
+
+# SurveyMonkey: two header rows, "Response" under each one-column question.
+header = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
+          "First Name", "Last Name", "Custom Data 1"] + [text(q["text"], "en") for q in questions]
+second = [""] * 9 + ["Open-Ended Response" if q["kind"] == "text" else "Response" for q in questions]
+rows = [header, second]
+surnames = ["Okafor", "Levi", "Tanaka", "Novak", "Haddad", "Silva"]
+for i, (who, a) in enumerate(people):
+    rows.append([str(114000000000 + i), "431000000", "11/01/2026 09:00:00 AM", "11/01/2026 09:10:00 AM",
+                 "203.0.113.7", "", who, surnames[i], ""] + [cell(q, a, "en") for q in questions])
+write("surveymonkey", "responses.csv", rows, [], newline="\r\n")
+
+# Qualtrics: codes, then texts, then ImportIds; choice text; a recipient email.
+meta = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
+        "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+        "ExternalReference", "LocationLatitude", "LocationLongitude", "DistributionChannel", "UserLanguage"]
+meta_text = ["Start Date", "End Date", "Response Type", "IP Address", "Progress", "Duration (in seconds)",
+             "Finished", "Recorded Date", "Response ID", "Recipient Last Name", "Recipient First Name",
+             "Recipient Email", "External Data Reference", "Location Latitude", "Location Longitude",
+             "Distribution Channel", "User Language"]
+imports = [json.dumps({"ImportId": x}, separators=(",", ":")) for x in
+           ["startDate", "endDate", "status", "ipAddress", "progress", "duration", "finished", "recordedDate",
+            "_recordId", "recipientLastName", "recipientFirstName", "recipientEmail", "externalDataReference",
+            "locationLatitude", "locationLongitude", "distributionChannel", "userLanguage"]]
+rows = [meta + [f"Q{n + 1}" for n in range(len(questions))],
+        meta_text + [text(q["text"], "en") for q in questions],
+        imports + [json.dumps({"ImportId": f"QID{n + 1}"}, separators=(",", ":")) for n in range(len(questions))]]
+for i, (who, a) in enumerate(people):
+    rows.append(["2026-11-01 09:00:00", "2026-11-01 09:10:00", "IP Address", "203.0.113.7", "100", "600",
+                 "True", "2026-11-01 09:10:00", f"R_{i}abcDEF", surnames[i], who, emails(i, who), "", "", "",
+                 "email", "EN"] + [cell(q, a, "en") for q in questions])
+write("qualtrics", "responses.csv", rows, [])
+
+# LimeSurvey with question codes and answer codes: Y/N needs nothing, the A1... codes of
+# single choices are mapped in a mapping file.
+codes = [f"G01Q{n + 1:02d}" for n in range(len(questions))]
+rows = [["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp"] + codes]
+for i, (who, a) in enumerate(people):
+    rows.append([str(i + 1), "2026-11-01 09:10:00", "3", "en", "12345", "2026-11-01 09:00:00",
+                 "2026-11-01 09:10:00"] + [cell(q, a, "en", ("Y", "N"), code=True) for q in questions])
+lines = ["# LimeSurvey's question and answer codes, mapped by hand.", "columns:"]
+for code, q in zip(codes, questions):
+    if q["kind"] == "single":
+        lines.append(f"  {code}:\n    question: {q['id']}\n    values:")
+        lines += [f"      A{k + 1}: {o['value']}" for k, o in enumerate(q["options"])]
+    else:
+        lines.append(f"  {code}: {q['id']}")
+write("limesurvey-codes", "responses.csv", rows, ["--mapping", "{case}/mapping.yaml"],
+      extra={"mapping.yaml": "\n".join(lines) + "\n"})
+
+# LimeSurvey with full texts, one response not submitted (set apart).
+rows = [["Response ID", "Date submitted", "Last page", "Start language", "Seed"] + [text(q["text"], "en") for q in questions]]
+for i, (who, a) in enumerate(people):
+    rows.append([str(i + 1), "2026-11-01 09:10:00" if i != 4 else "", "3", "en", "12345"]
+                + [cell(q, a, "en") for q in questions])
+write("limesurvey-text", "responses.csv", rows, [])
+
+# Excel: "Unicode text" is UTF-16LE with a byte-order mark and tabs; "CSV" on a French
+# Windows is Windows-1252 with semicolons.
+rows = [["Timestamp", "Email Address"] + [text(q["text"], "en") for q in questions]]
+for i, (who, a) in enumerate(people):
+    rows.append([f"2026/11/01 9:0{i}:00", emails(i, who)] + [cell(q, a, "en") for q in questions])
+write("excel-utf16", "responses.txt", rows, [], delimiter="\t", encoding="utf-16", newline="\r\n")
+
+rows = [["Horodateur", "Adresse e-mail"] + [text(q["text"], "fr") for q in questions]]
+for i, (who, a) in enumerate(people):
+    rows.append([f"01/11/2026 09:0{i}", emails(i, who)] + [cell(q, a, "fr", ("Oui", "Non")) for q in questions])
+write("excel-windows-1252", "responses.csv", rows, [], delimiter=";", encoding="cp1252", newline="\r\n")
