@@ -150,3 +150,26 @@ fn answers_saved_with_another_pack_version_are_assessed_with_a_note() {
     assert!(stderr(&out).contains("given with pack `intake` 0.9.0 (0123456789ab)"), "{}", stderr(&out));
     assert!(stdout(&out).contains("What fits you now: Coaching"));
 }
+
+#[test]
+fn a_respondent_name_cannot_act_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/amara.yaml")).unwrap();
+    let hostile = format!(
+        "respondent: \"Amara\\e[2K\\e[1A\\a\"\n{}",
+        answers.lines().filter(|l| !l.starts_with("respondent:")).collect::<Vec<_>>().join("\n")
+    );
+    std::fs::write(dir.path().join("a.yaml"), hostile).unwrap();
+    for format in ["text", "markdown"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
+            .args(["evaluate", "a.yaml", "--format", format])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'), "{format}: {stdout}");
+        assert!(stdout.contains("Amara\\u{1b}[2K"), "{format}: shown escaped: {stdout}");
+    }
+}

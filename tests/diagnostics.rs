@@ -56,19 +56,53 @@ fn every_broken_answers_file_fails_with_its_code() {
     }
 }
 
+/// `screen` over an export (and a mapping file, where there is one) that cannot be mapped:
+/// each stops before any row with its code, and its diagnostics are locked.
+#[test]
+fn every_unmappable_export_fails_with_its_code() {
+    for dir in common::case_dirs("mappings") {
+        let code = dir.file_name().unwrap().to_string_lossy().to_string();
+        let relative = Path::new("tests/mappings").join(&code);
+        let mut args: Vec<String> =
+            vec!["screen".into(), relative.join("responses.csv").display().to_string()];
+        if dir.join("mapping.yaml").exists() {
+            args.extend(["--mapping".into(), relative.join("mapping.yaml").display().to_string()]);
+        }
+        if let Ok(case) = std::fs::read_to_string(dir.join("case.yaml")) {
+            let extra: std::collections::BTreeMap<String, Vec<String>> =
+                crossroads::yaml::parse(&case).unwrap();
+            args.extend(extra["args"].iter().cloned());
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{code}");
+        assert!(out.stdout.is_empty(), "{code}: no row was read");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(&format!("error[{code}]")), "{code}: got:\n{stderr}");
+        common::snapshot_beside(&dir).bind(|| insta::assert_snapshot!("diagnostics", stderr));
+    }
+}
+
 #[test]
 fn every_code_has_a_broken_example() {
     let packs = folder_names("packs");
     let answers = folder_names("answers");
     let lints = folder_names("lints");
+    let mappings = folder_names("mappings");
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|c| c.as_str())
-        .filter(|c| !packs.contains(*c) && !answers.contains(*c) && !lints.contains(*c))
+        .filter(|c| {
+            !packs.contains(*c) && !answers.contains(*c) && !lints.contains(*c) && !mappings.contains(*c)
+        })
         .collect();
     assert!(
         missing.is_empty(),
-        "codes with no example under tests/packs, tests/answers or tests/lints: {missing:?}"
+        "codes with no example under tests/packs, tests/answers, tests/lints or tests/mappings: {missing:?}"
     );
 }
 

@@ -8,8 +8,9 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+use common::{crossroads, text};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -17,20 +18,6 @@ struct Case {
     args: Vec<String>,
     #[serde(default)]
     exit: i32,
-}
-
-fn crossroads(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crossroads"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 fn responses(dir: &Path) -> PathBuf {
@@ -297,33 +284,52 @@ fn a_run_that_cannot_start_leaves_no_file_and_a_bad_byte_costs_one_row() {
     assert_eq!(left, ["out.csv", "p.csv", "r.jsonl"], "no output and no temporary file is left");
 }
 
+/// Waits until the process has installed its handler for `signal`: a signal from the process
+/// itself (its caught-signals mask), not a guess at how long it takes to start.
+fn wait_for_handler(pid: u32, signal: u32) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let caught = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & (1 << (signal - 1)) != 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the process never installed its handler");
+        std::thread::yield_now();
+    }
+}
+
 #[test]
-fn an_interrupted_run_leaves_no_partial_out_file() {
-    let work = tempfile::tempdir().unwrap();
-    let rows = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/jsonl/responses.jsonl"),
-    )
-    .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crossroads"))
-        .args(["screen", "-", "--input", "jsonl", "--out", "out.csv"])
-        .current_dir(work.path())
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+fn an_interrupted_or_terminated_run_leaves_no_file_at_all() {
+    for (signal, name) in [(2, "-INT"), (15, "-TERM")] {
+        let work = tempfile::tempdir().unwrap();
+        let rows = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/jsonl/responses.jsonl"),
+        )
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(rows.as_bytes()).unwrap();
-    stdin.flush().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    // Ctrl-C while it waits for more rows; the next row is where it notices.
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let _ = stdin.write_all(rows.as_bytes());
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("interrupted: nothing was written"));
-    let left: Vec<_> = std::fs::read_dir(work.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(left.is_empty(), "no output and no temporary file is left: {left:?}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crossroads"))
+            .args(["screen", "-", "--input", "jsonl", "--out", "out.csv", "--rejects", "rejects.jsonl"])
+            .current_dir(work.path())
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(rows.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        // It has read rows and waits for more: stop it there.
+        wait_for_handler(child.id(), signal);
+        let kill = Command::new("kill").args([name, &child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let out = child.wait_with_output().unwrap();
+        drop(stdin);
+        assert_eq!(out.status.code(), Some(130), "{name}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("interrupted: nothing was written"), "{}", text(&out.stderr));
+        let left: Vec<_> = std::fs::read_dir(work.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "{name}: no output and no temporary file is left: {left:?}");
+    }
 }

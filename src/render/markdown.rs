@@ -18,7 +18,10 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
     match &r.respondent {
-        Some(name) => writeln!(out, "# {}{}{}", r.pack.name, ui.colon, fill(ui.for_whom, &[("name", name)]))?,
+        Some(name) => {
+            let name = crate::sanitize::terminal(name);
+            writeln!(out, "# {}{}{}", r.pack.name, ui.colon, fill(ui.for_whom, &[("name", &name)]))?
+        }
         None => writeln!(out, "# {}", r.pack.name)?,
     }
     if r.urgent {

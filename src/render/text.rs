@@ -63,7 +63,13 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
     let title = match &r.respondent {
-        Some(name) => format!("{}{}{}", r.pack.name, ui.colon, fill(ui.for_whom, &[("name", name)])),
+        // A name a respondent typed is shown, never run: no escape sequence reaches the terminal.
+        Some(name) => format!(
+            "{}{}{}",
+            r.pack.name,
+            ui.colon,
+            fill(ui.for_whom, &[("name", &crate::sanitize::terminal(name))])
+        ),
         None => r.pack.name.clone(),
     };
     p.styled(&title, ColorSpec::new().set_bold(true).clone())?;

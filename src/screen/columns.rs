@@ -505,6 +505,28 @@ mod tests {
     }
 
     #[test]
+    fn a_column_per_choice_ticks_its_choice() {
+        use crate::model::Choice;
+        let choice = |v: &str, l: &str| Choice { value: v.into(), label: Text::plain(l), score: None };
+        let question = Question {
+            id: "resources".into(),
+            kind: Kind::Multiple { options: vec![choice("books", "Books"), choice("peers", "Peers")] },
+            text: Text::plain("Pick any"),
+            help: None,
+            required: false,
+            show_if: None,
+        };
+        let parser = CellParser::new(&question, Some(1), &[("X".into(), Answer::Bool(true))]);
+        for ticked in ["Y", "Yes", "1", "Peers", "peers", "X"] {
+            assert_eq!(parser.parse(ticked), Ok(Some(Answer::Multi(0b10))), "{ticked}");
+        }
+        for unticked in ["", "N", "0", "No"] {
+            assert_eq!(parser.parse(unticked), Ok(None), "{unticked}");
+        }
+        assert!(parser.parse("Books").is_err(), "another choice's label is not a tick for this one");
+    }
+
+    #[test]
     fn headers_are_read_as_people_read_them() {
         assert_eq!(clean("Are you <strong>ready</strong>?&nbsp;"), "Are you ready?");
         assert_eq!(clean("a < b &amp; c"), "a < b & c");

@@ -68,3 +68,19 @@ pub fn snapshot_beside(dir: &Path) -> insta::Settings {
     settings.add_filter(r"sha256 [0-9a-f]{12}", "sha256 [pack-hash]");
     settings
 }
+
+/// Runs the binary in `dir` with no colour and no standard input.
+pub fn crossroads(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Output as text; bytes that are not UTF-8 are shown as U+FFFD.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
