@@ -195,10 +195,7 @@ fn hr_rejections_say_where_and_what_kind_never_the_value() {
 #[test]
 fn a_required_question_without_a_column_stops_before_any_row() {
     let work = tempfile::tempdir().unwrap();
-    let original = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/plain/responses.csv"),
-    )
-    .unwrap();
+    let original = common::fixture("tests/screen/plain/responses.csv");
     let broken = original.replacen("self_harm", "self-harm?", 1);
     std::fs::write(work.path().join("r.csv"), broken).unwrap();
     let out = crossroads(&["screen", "r.csv", "--out", "out.csv"], work.path());
@@ -255,10 +252,7 @@ fn an_existing_out_file_is_not_replaced_without_force() {
 #[test]
 fn a_run_that_cannot_start_leaves_no_file_and_a_bad_byte_costs_one_row() {
     let work = tempfile::tempdir().unwrap();
-    let good = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/jsonl/responses.jsonl"),
-    )
-    .unwrap();
+    let good = common::fixture("tests/screen/jsonl/responses.jsonl");
     let mut bytes = good.clone().into_bytes();
     bytes.extend_from_slice(b"{\"id\": \"\xff\xfe\"}\n"); // not UTF-8: that row only is lost
     bytes.extend_from_slice(good.lines().next().unwrap().as_bytes());
@@ -271,11 +265,8 @@ fn a_run_that_cannot_start_leaves_no_file_and_a_bad_byte_costs_one_row() {
     assert_eq!(written.lines().count(), 8, "a header and the seven good rows: {written}");
 
     // A run that cannot start (a required question has no column) writes nothing at all.
-    let header_broken = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/plain/responses.csv"),
-    )
-    .unwrap()
-    .replacen("self_harm", "self-harm?", 1);
+    let header_broken =
+        common::fixture("tests/screen/plain/responses.csv").replacen("self_harm", "self-harm?", 1);
     std::fs::write(work.path().join("p.csv"), header_broken).unwrap();
     let out = crossroads(&["screen", "p.csv", "--out", "o.csv", "--rejects", "x.csv"], work.path());
     assert_eq!(out.status.code(), Some(1));
@@ -307,10 +298,7 @@ fn wait_for_handler(pid: u32, signal: u32) {
 fn an_interrupted_or_terminated_run_leaves_no_file_at_all() {
     for (signal, name) in [(2, "-INT"), (15, "-TERM")] {
         let work = tempfile::tempdir().unwrap();
-        let rows = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/jsonl/responses.jsonl"),
-        )
-        .unwrap();
+        let rows = common::fixture("tests/screen/jsonl/responses.jsonl");
         let mut child = Command::new(env!("CARGO_BIN_EXE_crossroads"))
             .args(["screen", "-", "--input", "jsonl", "--out", "out.csv", "--rejects", "rejects.jsonl"])
             .current_dir(work.path())

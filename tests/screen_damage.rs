@@ -4,17 +4,12 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{crossroads, text};
 use proptest::prelude::*;
 
 /// The plain fixture: a header of question ids and six people, Eli (row 3) in crisis.
 fn plain() -> (String, Vec<String>) {
-    let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/plain/responses.csv"),
-    )
-    .unwrap();
+    let source = common::fixture("tests/screen/plain/responses.csv");
     let mut lines = source.lines().map(String::from);
     let header = lines.next().unwrap();
     (header, lines.collect())
@@ -92,10 +87,7 @@ fn an_urgent_answer_that_cannot_be_read_is_listed_first_too() {
 #[test]
 fn a_question_answered_twice_in_a_json_row_is_rejected_and_judged_on_both() {
     let work = tempfile::tempdir().unwrap();
-    let rows = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/jsonl/responses.jsonl"),
-    )
-    .unwrap();
+    let rows = common::fixture("tests/screen/jsonl/responses.jsonl");
     let amara = rows.lines().next().unwrap();
     let twice = amara.replacen("\"self_harm\": false", "\"self_harm\": true, \"self_harm\": false", 1);
     assert_ne!(twice, amara);

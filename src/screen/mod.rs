@@ -10,6 +10,7 @@ pub mod layout;
 pub mod mapping;
 pub mod read;
 pub mod records;
+pub mod rejects;
 pub mod safety;
 pub mod sink;
 
@@ -19,13 +20,12 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use self::columns::{ERROR_COLUMN, Mapping};
+use self::columns::Mapping;
 use self::layout::Preset;
 use self::mapping::{Explicit, Unmatched};
-use self::read::{Outcome, Problem, Raw, Rejected, Row};
+use self::read::{Outcome, Rejected, Row};
 use self::records::{Record, Records};
 use self::safety::Urgency;
-use self::sink::Spool;
 use crate::diag::{Diagnostic, Sources};
 use crate::evaluate::evaluate;
 use crate::model::RuleSet;
@@ -385,7 +385,7 @@ fn finish_run(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut rejects = match &config.rejects {
-        Some(_) => Some(Rejects::new(config.audience, csv_header)?),
+        Some(_) => Some(rejects::Rejects::new(config.audience == Audience::Hr, csv_header)?),
         None => None,
     };
     let mut coach = match config.audience {
@@ -511,7 +511,7 @@ fn summarise(
 }
 
 /// The words of a row's urgency, for standard error and the rejects file.
-fn urgency_mark(ruleset: &RuleSet, urgency: &Urgency) -> Option<String> {
+pub(super) fn urgency_mark(ruleset: &RuleSet, urgency: &Urgency) -> Option<String> {
     match urgency {
         Urgency::None => None,
         Urgency::Raised(flags) => {
@@ -553,102 +553,6 @@ fn report_reject(
         writeln!(err, "{label}: {name}:{}{column}: {}{detail}", row.line, p.what)?;
     }
     Ok(())
-}
-
-fn reason(ruleset: &RuleSet, rejected: &Rejected) -> String {
-    let mut parts: Vec<String> = urgency_mark(ruleset, &rejected.urgency).into_iter().collect();
-    parts.extend(rejected.problems.iter().map(|p: &Problem| {
-        let column = if p.column.is_empty() { String::new() } else { format!("{}: ", p.column) };
-        let detail = if p.detail.is_empty() { String::new() } else { format!(" ({})", p.detail) };
-        format!("{column}{}{detail}", p.what)
-    }));
-    sanitize::spreadsheet(&parts.join("; ")).into_owned()
-}
-
-/// Rejected rows for `--rejects`. For a coach: each row as it came, with the reason in front
-/// (a first column, or a first key) that a later run ignores, so that the file can be fixed and
-/// screened again. For HR: the line and the kind of problem only, never the row.
-struct Rejects {
-    spool: Spool,
-    audience: Audience,
-    csv: Option<(Vec<Vec<u8>>, u8)>,
-}
-
-impl Rejects {
-    fn new(audience: Audience, csv: Option<(Vec<Vec<u8>>, u8)>) -> io::Result<Rejects> {
-        Ok(Rejects { spool: Spool::new()?, audience, csv })
-    }
-
-    fn add(&mut self, ruleset: &RuleSet, line: u64, rejected: &Rejected) -> io::Result<()> {
-        let out = &mut self.spool;
-        if self.audience == Audience::Hr {
-            let kinds: Vec<&str> = rejected.problems.iter().map(|p| p.what.as_str()).collect();
-            let mut w = csv::Writer::from_writer(&mut *out);
-            return w.write_record([line.to_string(), kinds.join("; ")]).map_err(io::Error::other);
-        }
-        let reason = reason(ruleset, rejected);
-        match (&rejected.raw, &self.csv) {
-            (Raw::Csv(raw), Some((_, delimiter))) => {
-                out.write_all(&quote(&reason))?;
-                out.write_all(&[*delimiter])?;
-                out.write_all(raw)?;
-                if !raw.ends_with(b"\n") {
-                    out.write_all(b"\n")?;
-                }
-            }
-            (Raw::Json(raw), _) => {
-                let field = format!(
-                    "\"{ERROR_COLUMN}\":{}",
-                    serde_json::to_string(&reason).map_err(io::Error::other)?
-                );
-                let start = raw.iter().position(|b| !b.is_ascii_whitespace());
-                match start {
-                    Some(i) if raw[i] == b'{' => {
-                        let empty = raw[i + 1..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'}');
-                        out.write_all(&raw[..=i])?;
-                        out.write_all(field.as_bytes())?;
-                        if !empty {
-                            out.write_all(b",")?;
-                        }
-                        out.write_all(&raw[i + 1..])?;
-                    }
-                    _ => {
-                        let line =
-                            serde_json::to_string(&String::from_utf8_lossy(raw)).map_err(io::Error::other)?;
-                        write!(out, "{{{field},\"crossroads_line\":{line}}}")?;
-                    }
-                }
-                out.write_all(b"\n")?;
-            }
-            (Raw::Csv(_), None) => {}
-        }
-        Ok(())
-    }
-
-    fn finish(self, out: &mut dyn Write) -> io::Result<()> {
-        match (self.audience, &self.csv) {
-            (Audience::Hr, _) => out.write_all(b"line,problem\n")?,
-            (Audience::Coach, Some((header, delimiter))) => {
-                for (i, raw) in header.iter().enumerate() {
-                    if i == 0 {
-                        out.write_all(ERROR_COLUMN.as_bytes())?;
-                    }
-                    out.write_all(&[*delimiter])?;
-                    out.write_all(raw)?;
-                    if !raw.ends_with(b"\n") {
-                        out.write_all(b"\n")?;
-                    }
-                }
-            }
-            (Audience::Coach, None) => {}
-        }
-        self.spool.copy_into(out)
-    }
-}
-
-/// A CSV cell, quoted.
-fn quote(text: &str) -> Vec<u8> {
-    format!("\"{}\"", text.replace('"', "\"\"")).into_bytes()
 }
 
 fn extension(path: &Path) -> Option<String> {

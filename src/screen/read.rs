@@ -83,6 +83,7 @@ fn conclude(
     ruleset: &RuleSet,
     safety: &Safety,
     values: Vec<Option<Answer>>,
+    respondent: Option<String>,
     unreadable: &[bool],
     alternatives: &[(usize, Answer)],
     mut problems: Vec<Problem>,
@@ -92,7 +93,7 @@ fn conclude(
     raw: impl FnOnce() -> Raw,
 ) -> Outcome {
     if problems.is_empty() && !partial {
-        let answers = Answers::settle(ruleset, values.clone(), None);
+        let answers = Answers::settle(ruleset, values.clone(), respondent);
         let missing = answers::missing_required(ruleset, &answers);
         if missing.is_empty() {
             return Outcome::Assessable(answers);
@@ -272,6 +273,7 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
             ruleset,
             &self.safety,
             values,
+            key.clone(),
             &unreadable,
             &[],
             problems,
@@ -280,13 +282,6 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
             allowed_in_cells,
             || Raw::Csv(record.raw.clone()),
         );
-        let outcome = match outcome {
-            Outcome::Assessable(mut a) => {
-                a.respondent = key.clone();
-                Outcome::Assessable(a)
-            }
-            other => other,
-        };
         Ok(Some(Row { line: record.line, key: shown_key(key, self.count), group, outcome }))
     }
 }
@@ -372,6 +367,7 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
             ruleset,
             &self.safety,
             row.values,
+            key.clone(),
             &row.unreadable,
             &row.alternatives,
             problems,
@@ -380,13 +376,6 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
             answers::describe_allowed,
             || Raw::Json(raw_line),
         );
-        let outcome = match outcome {
-            Outcome::Assessable(mut a) => {
-                a.respondent = key.clone();
-                Outcome::Assessable(a)
-            }
-            other => other,
-        };
         Ok(Some(Row { line: self.line, key: shown_key(key, self.count), group, outcome }))
     }
 }
