@@ -70,6 +70,9 @@ fn screen_file(path: &Path) -> i32 {
         rejects: None,
         audience: Audience::Coach,
         group_by: None,
+        groups: Vec::new(),
+        epsilon: None,
+        ledger: None,
         min_group: screen::MIN_GROUP,
         lang: None,
     };

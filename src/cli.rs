@@ -28,7 +28,8 @@ Examples:
   crossroads screen responses.csv --out results.csv --rejects rejects.csv
   crossroads screen export.csv --emit-mapping mapping.yaml     # then edit, and:
   crossroads screen export.csv --mapping mapping.yaml
-  crossroads screen cohort.csv --audience hr --group-by Department --format markdown
+  crossroads screen cohort.csv --audience hr --ledger hr-ledger.json \
+      --group-by Department --groups Sales,Engineering,Legal --format markdown
 
 Exit codes:
   0    every row assessed
@@ -57,6 +58,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Assess one answers file (YAML or JSON) and print the report.
     #[command(after_help = EXIT_CODES)]
@@ -119,9 +122,23 @@ enum Command {
         /// Who reads the results: a coach sees each respondent; HR sees counts only.
         #[arg(long, value_enum, default_value_t = AudienceArg::Coach)]
         audience: AudienceArg,
-        /// With --audience hr: count per value of this column (or JSON key).
+        /// With --audience hr: count per group of this column (or JSON key): a column that is
+        /// not an answer (department, site), with --groups; or a question the pack marks for
+        /// grouping, whose groups are its options.
         #[arg(long, value_name = "COLUMN")]
         group_by: Option<String>,
+        /// With --group-by a column: the names of its groups, as HR knows them (comma-separated).
+        /// Any other value is counted in "Other or not given".
+        #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+        groups: Vec<String>,
+        /// With --audience hr: the privacy budget of this report (differential privacy; from
+        /// 0.1 to 2; smaller is more private and noisier).
+        #[arg(long, value_name = "EPSILON")]
+        epsilon: Option<f64>,
+        /// With --audience hr (required): the file that keeps every release, owner-only, so that
+        /// the same file always gives the same report; created on first use.
+        #[arg(long, value_name = "FILE")]
+        ledger: Option<PathBuf>,
         /// With --audience hr: groups smaller than this are not shown (at least 5).
         #[arg(long, value_name = "N", default_value_t = crate::screen::MIN_GROUP)]
         min_group: usize,
@@ -313,6 +330,9 @@ where
             rejects,
             audience,
             group_by,
+            groups,
+            epsilon,
+            ledger,
             min_group,
             lang,
         } => {
@@ -349,6 +369,9 @@ where
                     AudienceArg::Hr => Audience::Hr,
                 },
                 group_by,
+                groups,
+                epsilon,
+                ledger,
                 min_group,
                 lang,
             };

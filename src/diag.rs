@@ -62,6 +62,7 @@ codes! {
     UrgentWithoutSupport => "urgent-without-support", "an urgent flag that names no support resource";
     BadWeight => "bad-weight", "a weight or bound that is not a finite number";
     ValueOutOfRange => "value-out-of-range", "a condition compares with a value its question or score can never take";
+    BadGrouping => "bad-grouping", "`aggregates.grouping` names a question that is not a single choice, or one that an urgent or confidential flag, or a rule for a confidential modality, reads";
     TooManyOptions => "too-many-options", "a choice question with more than 64 options";
     UnusedQuestion => "unused-question", "lint: a question that no rule, score, flag or show_if reads";
     NeverFires => "never-fires", "lint: a rule or flag whose conditions contradict each other, so it can never apply";
@@ -76,6 +77,7 @@ codes! {
     DuplicateColumn => "duplicate-column", "screen: more than one column of the export answers one question";
     UnknownColumn => "unknown-column", "screen: --group-by or --key names a column the export does not have";
     MappingUnknownQuestion => "mapping-unknown-question", "screen: a mapping file sends a column to a question the pack does not have";
+    UngroupableColumn => "ungroupable-column", "screen: --group-by names an answer the pack does not mark for grouping, or a column that identifies a person";
     MappingBadValue => "mapping-bad-value", "screen: a mapping file entry of the wrong shape, or a cell mapped to an answer its question does not take";
 }
 

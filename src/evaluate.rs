@@ -259,3 +259,34 @@ pub fn unmet(ruleset: &RuleSet, assessment: &Assessment, expect: &Expect) -> Vec
     }
     problems
 }
+
+/// Marks every question that `condition` reads, directly or through a score.
+pub fn questions_read(ruleset: &RuleSet, condition: &Condition, reads: &mut [bool]) {
+    match condition {
+        Condition::All(items) | Condition::Any(items) => {
+            items.iter().for_each(|c| questions_read(ruleset, c, reads))
+        }
+        Condition::Not(inner) => questions_read(ruleset, inner, reads),
+        Condition::Test(Target::Question(q), _) => reads[*q] = true,
+        Condition::Test(Target::Score(s), _) => {
+            ruleset.scores[*s].parts.iter().for_each(|p| reads[p.question] = true)
+        }
+    }
+}
+
+/// By question index: whether the answer is about health, as the pack says it: an urgent or
+/// confidential flag reads it, or a rule that weighs a confidential modality does.
+pub fn health_related(ruleset: &RuleSet) -> Vec<bool> {
+    let mut reads = vec![false; ruleset.questions.len()];
+    for f in &ruleset.flags {
+        if f.severity == Severity::Urgent || f.confidential {
+            questions_read(ruleset, &f.when, &mut reads);
+        }
+    }
+    for r in &ruleset.rules {
+        if r.weights.iter().any(|&(m, _)| ruleset.modalities[m].confidential) {
+            questions_read(ruleset, &r.when, &mut reads);
+        }
+    }
+    reads
+}

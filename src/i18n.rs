@@ -92,6 +92,10 @@ pub struct Ui {
     pub all_respondents: &'static str,
     pub nothing_to_show: &'static str,
     pub hidden_groups: &'static str,
+    pub noise_note: &'static str,
+    pub noise_totals: &'static str,
+    pub other_group: &'static str,
+    pub no_readiness: &'static str,
 }
 
 pub const EN: Ui = Ui {
@@ -169,15 +173,19 @@ pub const EN: Ui = Ui {
     it_is_not_so_that: "it is not so that",
     questionnaire_intro: "{n} questions. Some are asked only after certain answers, as noted under them.",
     hr_title: "totals for an organisation",
-    hr_intro: "Counts only: no one's answers, no free text, and no group of fewer than {n} people. Health-related results are counted only inside the mixed category, together with everyone who did not agree to be counted by kind.",
-    respondents: "{n} respondents",
+    hr_intro: "Counts only: no one's answers, no free text, and no group that counts fewer than {n} people. Health-related results are counted only inside the mixed category, together with everyone who did not agree to be counted by kind.",
+    respondents: "about {n} respondents",
     recommendation: "recommendation",
     count: "count",
     no_group: "(no group)",
     all_shown: "All the groups shown",
     all_respondents: "All respondents",
-    nothing_to_show: "Fewer than {n} people in every group: nothing can be shown without identifying someone.",
-    hidden_groups: "{people} respondents in groups of fewer than {n} people are not counted above.",
+    nothing_to_show: "Every group counts fewer than {n} people: nothing can be shown without risking identifying someone.",
+    hidden_groups: "Not shown, counting fewer than {n} people: {groups}.",
+    noise_note: "Every count has random noise added (differential privacy, ε = {epsilon} for this report), so that no one can be recognised, however many reports are compared or whatever else a reader knows. Each count is within ±{cell} of the true count 9 times in 10, and the number of respondents of a group within ±{size}. So counts do not add up exactly, and a small count may be 0 or a few people. The same file always gives the same report.",
+    noise_totals: "The totals add the groups shown, and their noise too: each is within ±{cell} of the truth 9 times in 10, the number of respondents within ±{size}.",
+    other_group: "Other or not given",
+    no_readiness: "No readiness score",
 };
 
 pub const FR: Ui = Ui {
@@ -255,15 +263,19 @@ pub const FR: Ui = Ui {
     it_is_not_so_that: "il n'est pas vrai que",
     questionnaire_intro: "{n} questions. Certaines ne sont posées qu'après certaines réponses, comme indiqué sous elles.",
     hr_title: "totaux pour une organisation",
-    hr_intro: "Des comptes seulement : aucune réponse individuelle, aucun texte libre, et aucun groupe de moins de {n} personnes. Les résultats liés à la santé ne sont comptés que dans la catégorie mixte, avec toutes les personnes qui n'ont pas accepté d'être comptées par type.",
-    respondents: "{n} répondants",
+    hr_intro: "Des comptes seulement : aucune réponse individuelle, aucun texte libre, et aucun groupe qui compte moins de {n} personnes. Les résultats liés à la santé ne sont comptés que dans la catégorie mixte, avec toutes les personnes qui n'ont pas accepté d'être comptées par type.",
+    respondents: "environ {n} répondants",
     recommendation: "recommandation",
     count: "nombre",
     no_group: "(sans groupe)",
     all_shown: "Tous les groupes affichés",
     all_respondents: "Tous les répondants",
-    nothing_to_show: "Moins de {n} personnes dans chaque groupe : rien ne peut être montré sans identifier quelqu'un.",
-    hidden_groups: "{people} répondants dans des groupes de moins de {n} personnes ne sont pas comptés ci-dessus.",
+    nothing_to_show: "Chaque groupe compte moins de {n} personnes : rien ne peut être montré sans risquer d'identifier quelqu'un.",
+    hidden_groups: "Non affichés, car ils comptent moins de {n} personnes : {groups}.",
+    noise_note: "Chaque nombre reçoit un bruit aléatoire (confidentialité différentielle, ε = {epsilon} pour ce rapport), afin que personne ne puisse être reconnu, quel que soit le nombre de rapports comparés ou ce que le lecteur sait par ailleurs. Chaque nombre est à ±{cell} du vrai nombre 9 fois sur 10, et le nombre de répondants d'un groupe à ±{size}. Les nombres ne s'additionnent donc pas exactement, et un petit nombre peut valoir 0 ou quelques personnes. Le même fichier donne toujours le même rapport.",
+    noise_totals: "Les totaux additionnent les groupes affichés, et leur bruit aussi : chacun est à ±{cell} du vrai nombre 9 fois sur 10, le nombre de répondants à ±{size}.",
+    other_group: "Autre ou non renseigné",
+    no_readiness: "Pas de score de préparation",
 };
 
 /// The table for `lang`, or English.

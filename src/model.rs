@@ -199,6 +199,8 @@ pub struct Aggregates {
     /// A yes/no question whose "yes" is consent to be counted by recommendation.
     pub consent: Option<usize>,
     pub confidential_category: Text,
+    /// Single-choice questions that HR reports may group by (`--group-by`): not health-related.
+    pub grouping: Vec<usize>,
 }
 
 /// What a pack's authors expect of one example.

@@ -18,6 +18,10 @@ struct Case {
     args: Vec<String>,
     #[serde(default)]
     exit: i32,
+    /// Files of the case folder copied into the working folder first (an HR ledger, whose
+    /// recorded release makes the noisy counts the same on every run).
+    #[serde(default)]
+    copy: Vec<String>,
 }
 
 fn responses(dir: &Path) -> PathBuf {
@@ -35,6 +39,16 @@ fn every_export_layout_is_screened_and_its_outputs_are_locked() {
         let case: Case =
             crossroads::yaml::parse(&std::fs::read_to_string(dir.join("case.yaml")).unwrap()).unwrap();
         let work = tempfile::tempdir().unwrap();
+        for file in &case.copy {
+            let copy = work.path().join(file);
+            std::fs::copy(dir.join(file), &copy).unwrap();
+            // As the tool writes a ledger: owner-only (a checkout's modes depend on its umask).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+        }
         let input = responses(&dir);
         let mut args: Vec<String> = vec!["screen".into(), input.to_string_lossy().to_string()];
         args.extend(case.args.iter().map(|a| a.replace("{case}", &dir.to_string_lossy())));
@@ -49,6 +63,14 @@ fn every_export_layout_is_screened_and_its_outputs_are_locked() {
             .replace(&*input.to_string_lossy(), &common::shown(&input))
             .replace(&*dir.to_string_lossy(), &common::shown(&dir));
         assert_eq!(out.status.code(), Some(case.exit), "{name}: {stderr}");
+        for file in &case.copy {
+            let (before, after) =
+                (std::fs::read(dir.join(file)).unwrap(), std::fs::read(work.path().join(file)).unwrap());
+            assert!(
+                before == after,
+                "{name}: {file} is left as it was (its release was used, not drawn again)"
+            );
+        }
         assert!(out.stdout.is_empty(), "{name}: with --out, nothing goes to standard output");
         let read = |file: &str| std::fs::read_to_string(work.path().join(file)).unwrap_or_default();
         common::snapshot_beside(&dir).bind(|| {
@@ -125,34 +147,78 @@ fn a_file_with_good_and_bad_rows_assesses_every_good_row_and_reports_every_bad_o
     assert!(text(&again.stderr).contains("4 assessed, 0 rejected"), "{}", text(&again.stderr));
 }
 
-fn hr_output(args: &[&str]) -> (String, String) {
-    let work = tempfile::tempdir().unwrap();
+/// An HR run over the cohort with a ledger in `work`: exit code, standard output and error.
+fn hr_run(work: &Path, args: &[&str]) -> (i32, String, String) {
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/hr-cohort/responses.csv");
-    let mut all = vec!["screen", input.to_str().unwrap(), "--audience", "hr"];
+    let mut all = vec!["screen", input.to_str().unwrap(), "--audience", "hr", "--ledger", "ledger.json"];
     all.extend(args);
-    let out = crossroads(&all, work.path());
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    (text(&out.stdout), text(&out.stderr))
+    let out = crossroads(&all, work);
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
 #[test]
-fn hr_sees_no_group_smaller_than_five_not_even_by_subtraction() {
-    for format in ["markdown", "csv", "jsonl"] {
-        let (grouped, _) = hr_output(&["--group-by", "department", "--format", format]);
-        assert!(grouped.contains("product"), "{grouped}");
-        assert!(!grouped.contains("sales"), "the group of four is suppressed: {grouped}");
-        // Totals add up the groups shown only: all of them, 6, never the cohort's 10.
-        assert!(!grouped.contains("10"), "{grouped}");
+fn hr_gets_the_same_report_from_the_same_file_and_every_new_report_is_counted() {
+    let work = tempfile::tempdir().unwrap();
+    let by_department = ["--group-by", "department", "--groups", "product,sales,engineering,legal"];
+    let markdown = [&by_department[..], &["--format", "markdown"]].concat();
+    let (code, first, stderr) = hr_run(work.path(), &markdown);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("privacy: a new release, ε = 1, recorded in ledger.json"), "{stderr}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(work.path().join("ledger.json")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the ledger is owner-only: {mode:o}");
     }
-    let (csv, _) = hr_output(&["--group-by", "department", "--format", "csv"]);
-    let respondents: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
-    assert!(respondents.iter().all(|n| *n == "6"), "{csv}");
+    // Again, and in another format: the same numbers; nothing more is spent.
+    for _ in 0..3 {
+        let (_, again, stderr) = hr_run(work.path(), &markdown);
+        assert_eq!(again, first, "rerunning cannot average the noise away");
+        assert!(stderr.contains("the same counts as before, no new budget spent"), "{stderr}");
+    }
+    let (_, csv, _) = hr_run(work.path(), &[&by_department[..], &["--format", "csv"]].concat());
+    let product_coaching =
+        csv.lines().find(|l| l.starts_with("product,") && l.contains(",coaching,")).unwrap();
+    let count = product_coaching.split(',').nth(5).unwrap();
+    assert!(first.contains(&format!("| Coaching | {count} |")), "{product_coaching} against:\n{first}");
+    // Another question of the same file is another release, and the budget adds up.
+    let (_, _, stderr) = hr_run(work.path(), &["--group-by", "career_stage"]);
+    assert!(stderr.contains("privacy: a new release"), "{stderr}");
+    assert!(stderr.contains("2 different reports on this same file have spent ε = 2 in all"), "{stderr}");
+    // A changed file is a new release too.
+    let input = common::fixture("tests/screen/hr-cohort/responses.csv");
+    std::fs::write(work.path().join("more.csv"), input + "p999,sales" + &",".repeat(30) + "\n").unwrap();
+    let out = crossroads(&["screen", "more.csv", "--audience", "hr", "--ledger", "ledger.json"], work.path());
+    assert!(text(&out.stderr).contains("privacy: a new release"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn hr_states_the_budget_and_the_noise_in_every_format() {
+    let work = tempfile::tempdir().unwrap();
+    let (_, markdown, _) = hr_run(work.path(), &["--format", "markdown", "--epsilon", "0.5"]);
+    assert!(markdown.contains("ε = 0.5 for this report"), "{markdown}");
+    assert!(markdown.contains("Each count is within ±9 of the true count 9 times in 10"), "{markdown}");
+    let (_, csv, _) = hr_run(work.path(), &["--format", "csv", "--epsilon", "0.5"]);
+    assert!(csv.starts_with("group,respondents,respondents_within,measure,category,count,within,epsilon\n"));
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",9,0.5")), "{csv}");
+    let (_, jsonl, _) = hr_run(work.path(), &["--format", "jsonl", "--epsilon", "0.5"]);
+    let line: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!((line["epsilon"].as_f64(), line["within"]["count"].as_u64()), (Some(0.5), Some(9)));
+    for bad in ["0.01", "3", "NaN", "-1", "inf"] {
+        let (code, _, stderr) = hr_run(work.path(), &[&format!("--epsilon={bad}")]);
+        assert_eq!(code, 2, "--epsilon {bad}: {stderr}");
+        assert!(stderr.contains("from 0.1 (most private, noisiest) to 2"), "{stderr}");
+    }
 }
 
 #[test]
 fn hr_never_sees_a_health_result_an_individual_or_free_text() {
-    let (ungrouped, stderr) = hr_output(&["--format", "jsonl"]);
-    let (markdown, _) = hr_output(&["--group-by", "department", "--format", "markdown"]);
+    let work = tempfile::tempdir().unwrap();
+    let (_, ungrouped, stderr) = hr_run(work.path(), &["--format", "jsonl"]);
+    let (_, markdown, _) = hr_run(
+        work.path(),
+        &["--group-by", "department", "--groups", "product,sales", "--format", "markdown"],
+    );
     for output in [&ungrouped, &markdown, &stderr] {
         for secret in [
             "therapy",
@@ -164,32 +230,109 @@ fn hr_never_sees_a_health_result_an_individual_or_free_text() {
         ] {
             assert!(!output.contains(secret), "{secret} in HR output:\n{output}");
         }
-        for individual in ["p01", "p03", "Amara", "Eli", "@example.org"] {
+        for individual in ["p001", "p003", "Amara", "Eli", "@example.org"] {
             assert!(!output.contains(individual), "{individual} in HR output:\n{output}");
         }
         for free_text in ["Lead the new product org", "firefighting", "Run better one-to-ones"] {
             assert!(!output.contains(free_text), "free text in HR output:\n{output}");
         }
     }
-    // Eli (crisis, consented) and Farah (declined) are both inside the one mixed category.
+    // Confidential modalities have no count of their own, in any format.
     let totals: serde_json::Value = serde_json::from_str(ungrouped.lines().next().unwrap()).unwrap();
-    assert_eq!(totals["respondents"], 10);
-    assert_eq!(totals["recommendation"]["other_or_confidential"], 2, "{totals}");
-    assert!(totals["recommendation"].get("therapy").is_none());
-    let by_kind: u64 =
-        totals["recommendation"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
-    assert_eq!(by_kind, 10, "everyone is counted once");
+    assert!(totals["recommendation"].get("other_or_confidential").is_some(), "{totals}");
+    assert!(totals["recommendation"].get("therapy").is_none(), "{totals}");
+    // Nothing says how many people the hidden groups hold.
+    assert!(!markdown.contains("are not counted above"), "{markdown}");
+}
+
+#[test]
+fn hr_groups_only_by_what_cannot_name_a_person_or_an_answer() {
+    let work = tempfile::tempdir().unwrap();
+    // (d) Free text, a health answer, the respondent's id: refused before any row is read.
+    for (column, why) in [
+        ("anything_else", "answers question `anything_else` (free text)"),
+        ("self_harm", "answers question `self_harm` (yes/no)"),
+        ("id", "identifies a person"),
+    ] {
+        let (code, stdout, stderr) = hr_run(work.path(), &["--group-by", column, "--groups", "a,b"]);
+        assert_eq!(code, 1, "{column}: {stderr}");
+        assert!(stderr.contains("error[ungroupable-column]") && stderr.contains(why), "{column}: {stderr}");
+        assert!(stdout.is_empty());
+    }
+    assert!(!work.path().join("ledger.json").exists(), "nothing was released, nothing recorded");
+    // A column that is no answer groups only by the names HR gives; a question of the pack's
+    // `aggregates.grouping` by its options, and never by names given.
+    let (code, _, stderr) = hr_run(work.path(), &["--group-by", "department"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("needs --groups"), "{stderr}");
+    let (code, _, stderr) = hr_run(work.path(), &["--group-by", "career_stage", "--groups", "x,y"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("are its options"), "{stderr}");
+    let (code, _, stderr) = hr_run(work.path(), &["--groups", "x,y"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, markdown, stderr) =
+        hr_run(work.path(), &["--group-by", "career_stage", "--format", "markdown"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(markdown.contains("## Senior (a director"), "{markdown}");
+}
+
+#[test]
+fn hr_needs_a_ledger_and_keeps_it_apart() {
+    let work = tempfile::tempdir().unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/hr-cohort/responses.csv");
+    let out = crossroads(&["screen", input.to_str().unwrap(), "--audience", "hr"], work.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--audience hr needs --ledger FILE"), "{}", text(&out.stderr));
+    let args = ["screen", input.to_str().unwrap(), "--audience", "hr", "--ledger", input.to_str().unwrap()];
+    let out = crossroads(&args, work.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--ledger names the responses file itself"), "{}", text(&out.stderr));
+    let out = crossroads(&["screen", input.to_str().unwrap(), "--ledger", "l.json"], work.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--ledger goes with --audience hr"), "{}", text(&out.stderr));
+    // A file that is not a ledger is refused and left as it was.
+    std::fs::write(work.path().join("notes.json"), "{\"mine\": true}\n").unwrap();
+    let args =
+        ["screen", input.to_str().unwrap(), "--audience", "hr", "--ledger", "notes.json", "--out", "o.md"];
+    let out = crossroads(&args, work.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is not a crossroads ledger"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(work.path().join("notes.json")).unwrap(), "{\"mine\": true}\n");
+    assert!(!work.path().join("o.md").exists(), "no report without a recorded release");
 }
 
 #[test]
 fn hr_rejections_say_where_and_what_kind_never_the_value() {
     let work = tempfile::tempdir().unwrap();
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/mixed/responses.csv");
-    let out = crossroads(&["screen", input.to_str().unwrap(), "--audience", "hr"], work.path());
+    let args = [
+        "screen",
+        input.to_str().unwrap(),
+        "--audience",
+        "hr",
+        "--ledger",
+        "l.json",
+        "--rejects",
+        "rejects.csv",
+    ];
+    let out = crossroads(&args, work.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains(":7, column \"Are you living"), "{stderr}");
+    assert!(stderr.contains("responses.csv:7: not yes or no"), "{stderr}");
     assert!(!stderr.contains("Maybe") && !stderr.contains("Company card"), "no answer values: {stderr}");
+    let rejects = std::fs::read_to_string(work.path().join("rejects.csv")).unwrap();
+    let original = common::fixture("tests/screen/mixed/responses.csv");
+    let mut lines = rejects.lines();
+    assert_eq!(lines.next(), Some("line,problem"));
+    for line in lines {
+        let (number, kind) = line.split_once(',').unwrap();
+        assert!(number.parse::<u64>().is_ok(), "{line}");
+        // No cell of any row: not a value, not a key, not the row.
+        for cell in original.lines().skip(1).flat_map(|l| l.split(',')).filter(|c| c.len() > 3) {
+            assert!(!kind.contains(cell), "{cell} in HR rejects: {line}");
+        }
+    }
+    assert_eq!(rejects.lines().count(), 5, "{rejects}");
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn an_urgent_answer_in_a_bad_row_is_listed_first_counted_and_marked() {
     );
 
     // HR is told that rows were not counted and who should look, never that one is urgent.
-    let hr = crossroads(&["screen", "r.csv", "--audience", "hr"], work.path());
+    let hr = crossroads(&["screen", "r.csv", "--audience", "hr", "--ledger", "l.json"], work.path());
     let stderr = text(&hr.stderr);
     assert!(!stderr.to_lowercase().contains("urgent") && !stderr.contains("self_harm"), "{stderr}");
     assert!(stderr.contains("have whoever holds the coach's view screen this file"), "{stderr}");

@@ -78,6 +78,12 @@ pub struct RawAggregates {
     /// did not consent, mixed.
     #[schemars(with = "RawText")]
     pub confidential_category: S<RawText>,
+    /// Single-choice questions that HR reports may group by (`screen --group-by`), such as a
+    /// career stage. Never free text, and never a question that an urgent or confidential
+    /// flag, or a rule for a confidential modality, reads.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub grouping: Vec<S<String>>,
 }
 
 /// A text: one string, or a map from language to string.

@@ -86,7 +86,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
             None
         }
     });
-    let aggregates = v.aggregates(meta_file, raw_meta.value.aggregates.as_ref());
+    let (aggregates, grouping_spans) = v.aggregates(meta_file, raw_meta.value.aggregates.as_ref());
     let mut flags = v.flags(files);
     // Severity order makes "urgent first" a property of the data, not of every reader.
     flags.sort_by_key(|f| f.severity);
@@ -127,6 +127,23 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         question_index: Default::default(),
     };
     ruleset.question_index = ruleset.questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+    // Only now are the flags and rules known that make a question health-related.
+    let health = crate::evaluate::health_related(&ruleset);
+    for (q, file, range) in grouping_spans {
+        if health[q] {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::BadGrouping,
+                    format!(
+                        "grouping question `{}` is health-related: an urgent or confidential flag, or a rule for a confidential modality, reads it",
+                        ruleset.questions[q].id
+                    ),
+                )
+                .at(file, range, "HR reports may not group by this question")
+                .note("groups named after a health answer would tell HR who gave it"),
+            );
+        }
+    }
     // Tests are checked against the finished rule set, with the same checker as answers files.
     let tests = test_cases(&ruleset, files, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -998,14 +1015,18 @@ impl Validator<'_> {
             .collect()
     }
 
-    fn aggregates(&mut self, file: FileId, raw: Option<&RawAggregates>) -> Aggregates {
+    /// The aggregates section, and where each grouping question is named (checked against
+    /// the flags and rules once they are compiled).
+    fn aggregates(&mut self, file: FileId, raw: Option<&RawAggregates>) -> (Aggregates, GroupingSpans) {
         let Some(raw) = raw else {
             // A pack that says nothing still gets a safe category: results it marks
             // confidential are never counted by name.
-            return Aggregates {
+            let aggregates = Aggregates {
                 consent: None,
                 confidential_category: Text::plain("Other or confidential support"),
+                grouping: Vec::new(),
             };
+            return (aggregates, Vec::new());
         };
         let consent = raw.consent.as_ref().and_then(|c| match self.names.targets.get(&c.value) {
             Some(Target::Question(i)) if matches!(self.questions[*i].kind, Kind::YesNo) => Some(*i),
@@ -1025,7 +1046,34 @@ impl Validator<'_> {
                 None
             }
         });
-        Aggregates { consent, confidential_category: self.text(file, &raw.confidential_category) }
+        let mut grouping = Vec::new();
+        let mut spans = Vec::new();
+        for g in &raw.grouping {
+            match self.names.targets.get(&g.value) {
+                Some(Target::Question(i)) if matches!(self.questions[*i].kind, Kind::Single { .. }) => {
+                    grouping.push(*i);
+                    spans.push((*i, file, range_of(g)));
+                }
+                Some(Target::Question(i)) => self.push(
+                    Diagnostic::error(
+                        Code::BadGrouping,
+                        format!(
+                            "grouping question `{}` is a {} question; only a single choice groups",
+                            g.value,
+                            self.questions[*i].kind.name()
+                        ),
+                    )
+                    .at(file, range_of(g), "groups are the options of a single choice")
+                    .note("free text or numbers would make groups named after what people answered"),
+                ),
+                _ => {
+                    let questions = self.questions.iter().map(|q| q.id.as_str());
+                    self.diagnostics.push(not_found(Code::UnknownQuestion, "question", file, g, questions));
+                }
+            }
+        }
+        let confidential_category = self.text(file, &raw.confidential_category);
+        (Aggregates { consent, confidential_category, grouping }, spans)
     }
 
     fn modality_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
@@ -1306,6 +1354,9 @@ pub fn resolve_expect(
 }
 
 /// "`x` is not a {what} of the pack", pointing at `x`, with the nearest name or the list of them.
+/// `(question, file, span)` of each grouping question named.
+type GroupingSpans = Vec<(usize, FileId, std::ops::Range<usize>)>;
+
 fn not_found<'a>(
     code: Code,
     what: &str,

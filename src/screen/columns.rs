@@ -56,6 +56,8 @@ impl Mapping {
 /// What the columns say, and everything that makes the export unusable.
 pub struct Inferred {
     pub mapping: Mapping,
+    /// `--group-by` names a question the pack marks for grouping: this one.
+    pub group_question: Option<usize>,
     pub errors: Vec<Diagnostic>,
     pub notes: Vec<String>,
 }
@@ -148,6 +150,36 @@ impl Texts<'_> {
     }
 }
 
+/// The role of the `--group-by` column. A column that is no answer groups as it is; a question
+/// groups only when the pack marks it for grouping (never free text, never health-related:
+/// the pack's checks see to that); a column that identifies a person never groups.
+pub fn grouping_role(
+    ruleset: &RuleSet,
+    name: &str,
+    role: Role,
+    identifies: bool,
+) -> Result<Role, Box<Diagnostic>> {
+    let refuse = |why: String| {
+        Box::new(
+            Diagnostic::error(Code::UngroupableColumn, format!("--group-by \"{name}\": {why}")).note(
+                "group by a column that is not an answer (department, site, team), with --groups naming its groups, or by a question listed in the pack's `aggregates.grouping`",
+            ),
+        )
+    };
+    match role {
+        Role::Question(q) | Role::Choice(q, _) if ruleset.aggregates.grouping.contains(&q) => Ok(role),
+        Role::Question(q) | Role::Choice(q, _) => Err(refuse(format!(
+            "this column answers question `{}` ({}), which the pack does not mark for grouping; groups named after answers could name the people who gave them",
+            ruleset.questions[q].id,
+            ruleset.questions[q].kind.name()
+        ))),
+        Role::Completion | Role::Ignored | Role::Group if identifies => Err(refuse(
+            "this column identifies a person or says when they answered; groups made of it would be groups of one".into(),
+        )),
+        Role::Completion | Role::Ignored | Role::Group => Ok(Role::Group),
+    }
+}
+
 /// Maps each column onto a role. The mapping is returned even when there are errors, so that
 /// `--emit-mapping` can write what was found.
 pub fn infer(
@@ -170,14 +202,13 @@ pub fn infer(
     let mut errors = Vec::new();
     let mut ignored = Vec::new();
     let mut roles = Vec::with_capacity(columns.len());
+    let mut group_question = None;
     let mut values = Vec::with_capacity(columns.len());
     for column in columns {
         let header = column.name.as_str();
         let entry = explicit.and_then(|e| e.column(header));
         let mut column_values = Vec::new();
-        let role = if group_by == Some(header) {
-            Role::Group
-        } else if let Some(entry) = entry {
+        let role = if let Some(entry) = entry {
             match explicit.map(|e| e.resolve(ruleset, entry)) {
                 Some(Ok(Some(Target { question, choice, values }))) => {
                     column_values = values;
@@ -201,10 +232,28 @@ pub fn infer(
         } else {
             let quiet =
                 preset.is_metadata(header) || super::layout::is_key_column(header) || key == Some(header);
-            if !quiet && header != ERROR_COLUMN && !header.is_empty() {
+            if !quiet && header != ERROR_COLUMN && !header.is_empty() && group_by != Some(header) {
                 ignored.push(header.to_string());
             }
             Role::Ignored
+        };
+        let role = if group_by == Some(header) {
+            let identifies =
+                preset.is_metadata(header) || super::layout::is_key_column(header) || key == Some(header);
+            match grouping_role(ruleset, header, role, identifies) {
+                Ok(role) => {
+                    if let Role::Question(q) | Role::Choice(q, _) = role {
+                        group_question = Some(q);
+                    }
+                    role
+                }
+                Err(diagnostic) => {
+                    errors.push(*diagnostic);
+                    role
+                }
+            }
+        } else {
+            role
         };
         roles.push(role);
         values.push(column_values);
@@ -270,7 +319,12 @@ pub fn infer(
             ),
         }
     }
-    Inferred { mapping: Mapping { preset, roles, headers, values, key: key_column, unmapped }, errors, notes }
+    Inferred {
+        mapping: Mapping { preset, roles, headers, values, key: key_column, unmapped },
+        group_question,
+        errors,
+        notes,
+    }
 }
 
 fn quoted_list(items: &[String]) -> String {

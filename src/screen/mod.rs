@@ -13,6 +13,7 @@ pub mod records;
 pub mod rejects;
 pub mod safety;
 pub mod sink;
+mod stderr;
 
 use std::fs::File;
 use std::io::{self, BufRead, Read, Write};
@@ -23,14 +24,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use self::columns::Mapping;
 use self::layout::Preset;
 use self::mapping::{Explicit, Unmatched};
-use self::read::{Outcome, Rejected, Row};
+use self::read::{Outcome, Row};
 use self::records::{Record, Records};
-use self::safety::Urgency;
 use crate::diag::{Diagnostic, Sources};
 use crate::evaluate::evaluate;
 use crate::model::RuleSet;
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
-use crate::sanitize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -68,12 +67,17 @@ pub struct ScreenConfig {
     pub rejects: Option<PathBuf>,
     pub audience: Audience,
     pub group_by: Option<String>,
+    /// With `group_by` a column: its groups' names, as HR gave them.
+    pub groups: Vec<String>,
+    pub epsilon: Option<f64>,
+    pub ledger: Option<PathBuf>,
     pub min_group: usize,
     pub lang: Option<String>,
 }
 
 /// Smaller groups could let a reader recognise someone.
 pub const MIN_GROUP: usize = 5;
+pub use self::hr::privacy::{EPSILON_CEILING, EPSILON_DEFAULT, EPSILON_FLOOR};
 /// Rejected rows shown in full on standard error; the rest are counted (and all go to
 /// --rejects). Urgent ones are always shown to a coach.
 const SHOWN_REJECTS: u64 = 20;
@@ -97,6 +101,10 @@ pub fn screen(config: &ScreenConfig, io: &mut Io) -> i32 {
             }
             EXIT_INVALID
         }
+        Err(Failure::Usage(message)) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            EXIT_USAGE
+        }
         Err(Failure::Message(message)) => {
             let _ = writeln!(io.stderr, "error: {message}");
             if config.out.is_some() || config.rejects.is_some() {
@@ -113,8 +121,30 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
             "--min-group must be at least {MIN_GROUP}: smaller groups could let a reader recognise someone"
         ));
     }
-    if config.group_by.is_some() && config.audience != Audience::Hr {
-        return Some("--group-by goes with --audience hr".into());
+    if config.audience != Audience::Hr {
+        let hr_only = [
+            ("--group-by", config.group_by.is_some()),
+            ("--groups", !config.groups.is_empty()),
+            ("--epsilon", config.epsilon.is_some()),
+            ("--ledger", config.ledger.is_some()),
+        ];
+        if let Some((flag, _)) = hr_only.iter().find(|(_, given)| *given) {
+            return Some(format!("{flag} goes with --audience hr"));
+        }
+    }
+    if let Some(e) = config.epsilon
+        && !(EPSILON_FLOOR..=EPSILON_CEILING).contains(&e)
+    {
+        return Some(format!(
+            "--epsilon {e}: the privacy budget of one report is from {EPSILON_FLOOR} (most private, noisiest) to {EPSILON_CEILING}; the default is {EPSILON_DEFAULT}"
+        ));
+    }
+    if config.audience == Audience::Hr && config.ledger.is_none() {
+        return Some(
+            "--audience hr needs --ledger FILE: the file that keeps each release, so that the same responses always give the same counts \
+             and the noise cannot be averaged away by running again; it is created on first use (keep it owner-only, apart from the reports)"
+                .into(),
+        );
     }
     if let Some(label) = &config.encoding
         && decode::by_label(label).is_none()
@@ -123,8 +153,12 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
             "--encoding {label}: not an encoding this tool knows; use utf-8, utf-16le, utf-16be or windows-1252 (latin1)"
         ));
     }
-    let outputs =
-        [("--out", &config.out), ("--rejects", &config.rejects), ("--emit-mapping", &config.emit_mapping)];
+    let outputs = [
+        ("--out", &config.out),
+        ("--rejects", &config.rejects),
+        ("--emit-mapping", &config.emit_mapping),
+        ("--ledger", &config.ledger),
+    ];
     for (flag, path) in outputs {
         let Some(p) = path else { continue };
         if let Input::File(input) = &config.input
@@ -132,7 +166,7 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
         {
             return Some(format!("{flag} names the responses file itself; name another file"));
         }
-        if flag != "--emit-mapping" && p.exists() && !config.force {
+        if matches!(flag, "--out" | "--rejects") && p.exists() && !config.force {
             return Some(format!("{} exists; {flag} replaces a file only with --force", p.display()));
         }
     }
@@ -151,6 +185,8 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
 enum Failure {
     Diagnostics(Vec<Diagnostic>),
     Message(String),
+    /// Settings that cannot go together, found once the file's columns are known.
+    Usage(String),
 }
 
 impl From<io::Error> for Failure {
@@ -191,9 +227,9 @@ struct Tally {
 }
 
 /// The input's name as shown, its size if known, and its bytes.
-type Opened = (String, Option<u64>, Box<dyn Read>);
+type Source = (String, Option<u64>, Box<dyn Read>);
 
-fn open_input(input: &Input) -> Result<Opened, Failure> {
+fn open_input(input: &Input) -> Result<Source, Failure> {
     match input {
         Input::Stdin => Ok(("<stdin>".into(), None, Box::new(io::stdin()))),
         Input::File(path) => {
@@ -216,6 +252,14 @@ fn open_input(input: &Input) -> Result<Opened, Failure> {
 fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut Io) -> Result<i32, Failure> {
     sink::on_signal_clean_up();
     let (name, size, input) = open_input(&config.input)?;
+    // HR releases are kept by the input's bytes: the same file, the same counts.
+    let (input, input_hash): (Box<dyn Read>, _) = match config.audience {
+        Audience::Hr => {
+            let (reader, hash) = hr::release::Hashing::new(input);
+            (Box::new(reader), Some(hash))
+        }
+        Audience::Coach => (input, None),
+    };
     let named = config.encoding.as_deref().and_then(decode::by_label);
     let known = match (config.kind, &config.input) {
         (Some(kind), _) => Some(kind),
@@ -240,7 +284,7 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
         None => None,
     };
 
-    let rows = match kind {
+    let (rows, grouping) = match kind {
         InputKind::Jsonl => {
             if config.emit_mapping.is_some() {
                 writeln!(
@@ -248,7 +292,19 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
                     "note: --emit-mapping is for CSV exports; JSON Lines keys are question ids"
                 )?;
             }
-            Rows::Json(read::JsonRows::new(ruleset, reader, config.group_by.clone(), config.key.clone()))
+            // A question id groups as that question (if the pack allows it); any other key as
+            // a column, unless it names the respondent.
+            let question = config.group_by.as_deref().and_then(|g| ruleset.question(g));
+            if let Some(g) = &config.group_by {
+                let role = question.map_or(columns::Role::Ignored, columns::Role::Question);
+                let identifies = layout::is_key_column(g) || config.key.as_deref() == Some(g);
+                columns::grouping_role(ruleset, g, role, identifies)
+                    .map_err(|d| Failure::Diagnostics(vec![*d]))?;
+            }
+            let grouping = hr::release::grouping(config, ruleset, question).map_err(Failure::Usage)?;
+            let group_column = if question.is_some() { None } else { config.group_by.clone() };
+            let rows = read::JsonRows::new(ruleset, reader, group_column, config.key.clone());
+            (Rows::Json(rows), grouping)
         }
         InputKind::Csv => {
             let csv = open_csv(config, ruleset, explicit.as_ref(), reader, &name)?;
@@ -273,18 +329,31 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
                 }
                 return Err(Failure::Diagnostics(csv.errors));
             }
+            let grouping =
+                hr::release::grouping(config, ruleset, csv.group_question).map_err(Failure::Usage)?;
             let header = Some((csv.header_raw, csv.delimiter));
-            let rows = read::CsvRows::new(ruleset, csv.records, csv.mapping, csv.held);
-            return finish_run(config, ruleset, io, &name, size, Rows::Csv(Box::new(rows)), header);
+            let rows = Rows::Csv(Box::new(read::CsvRows::new(ruleset, csv.records, csv.mapping, csv.held)));
+            let input = Opened { name: &name, size, hash: input_hash, grouping };
+            return finish_run(config, ruleset, io, input, rows, header);
         }
     };
-    finish_run(config, ruleset, io, &name, size, rows, None)
+    finish_run(config, ruleset, io, Opened { name: &name, size, hash: input_hash, grouping }, rows, None)
+}
+
+/// What is known of the input once its rows can be read.
+struct Opened<'a> {
+    name: &'a str,
+    size: Option<u64>,
+    /// For HR: the hash of the bytes read, complete once every row is read.
+    hash: Option<hr::release::InputHash>,
+    grouping: hr::Grouping,
 }
 
 /// A CSV export opened: header rows read, columns mapped.
 struct OpenCsv<'r> {
     records: Records<Box<dyn BufRead + 'r>>,
     mapping: Mapping,
+    group_question: Option<usize>,
     errors: Vec<Diagnostic>,
     notes: Vec<String>,
     /// The header rows as they came, for the rejects file.
@@ -342,6 +411,7 @@ fn open_csv<'r>(
         delimiter: records.delimiter(),
         records,
         mapping: inferred.mapping,
+        group_question: inferred.group_question,
         errors,
         notes: inferred.notes,
         header_raw,
@@ -369,16 +439,15 @@ fn is_header_row(preset: Preset, first: &[String], row: &[String]) -> bool {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn finish_run(
     config: &ScreenConfig,
     ruleset: &RuleSet,
     io: &mut Io,
-    name: &str,
-    size: Option<u64>,
+    input: Opened,
     mut rows: Rows,
     csv_header: Option<(Vec<Vec<u8>>, u8)>,
 ) -> Result<i32, Failure> {
+    let (name, size) = (input.name, input.size);
     let progress = ProgressBar::with_draw_target(size, ProgressDrawTarget::stderr());
     progress.set_style(
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
@@ -392,7 +461,7 @@ fn finish_run(
         Audience::Coach => Some(coach::Coach::new(ruleset, config.format, config.lang.clone())?),
         Audience::Hr => None,
     };
-    let mut hr = hr::Hr::new(ruleset, config.group_by.is_some());
+    let mut hr = hr::Hr::new(ruleset, input.grouping.clone());
     let mut tally = Tally::default();
     let mut shown = 0u64;
 
@@ -419,8 +488,9 @@ fn finish_run(
                 let coach_sees = coach.is_some();
                 if (urgent && coach_sees) || shown < SHOWN_REJECTS {
                     shown += u64::from(!(urgent && coach_sees));
-                    progress
-                        .suspend(|| report_reject(io.stderr, ruleset, name, &row, rejected, coach_sees))?;
+                    progress.suspend(|| {
+                        stderr::report_reject(io.stderr, ruleset, name, &row, rejected, coach_sees)
+                    })?;
                 }
                 if let Some(c) = coach.as_mut()
                     && urgent
@@ -438,10 +508,29 @@ fn finish_run(
     }
     progress.finish_and_clear();
 
+    // The release is recorded in the ledger before anything is written, so that a report
+    // that reached anyone can always be given again, the same.
+    let table = match (&input.hash, coach.is_none()) {
+        (Some(hash), true) => {
+            let mapping = match &config.mapping {
+                Some(path) => Some(std::fs::read(path)?),
+                None => None,
+            };
+            let epsilon = config.epsilon.unwrap_or(EPSILON_DEFAULT);
+            let query = hr::release::query_key(config, ruleset, &input.grouping, mapping.as_deref(), epsilon);
+            let table = hr::release::release(&hr, config, &hash.hex(), &query, io.stderr);
+            Some(table.map_err(Failure::Message)?)
+        }
+        _ => None,
+    };
     let render = |out: &mut dyn Write| -> io::Result<()> {
-        match coach {
-            Some(c) => c.finish(out),
-            None => hr.finish(config.format, config.min_group, config.lang.as_deref(), out),
+        match (coach, &table) {
+            (Some(c), _) => c.finish(out),
+            (None, Some(table)) => {
+                let lang = config.lang.as_deref();
+                hr::report::HrReport::new(&hr, table, config.min_group, lang).write(config.format, out)
+            }
+            (None, None) => Err(io::Error::other("an HR report needs its release")),
         }
     };
     match &config.out {
@@ -464,95 +553,8 @@ fn finish_run(
             mapping::emit(ruleset, name, csv.mapping(), &csv.unmatched, config.audience == Audience::Coach);
         sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
     }
-    summarise(io.stderr, config, name, &tally, shown, &rows)?;
+    stderr::summarise(io.stderr, config, name, &tally, shown, &rows)?;
     Ok(if tally.rejected > 0 { EXIT_INVALID } else { EXIT_OK })
-}
-
-fn summarise(
-    err: &mut dyn Write,
-    config: &ScreenConfig,
-    name: &str,
-    tally: &Tally,
-    shown: u64,
-    rows: &Rows,
-) -> io::Result<()> {
-    let hidden = tally.rejected + tally.unfinished
-        - shown
-        - if config.audience == Audience::Coach { tally.urgent_rejected } else { 0 };
-    if hidden > 0 && shown >= SHOWN_REJECTS {
-        let whole =
-            if config.rejects.is_some() { "--rejects has them all" } else { "--rejects FILE keeps them all" };
-        writeln!(err, "... and {hidden} more rows not assessed ({whole})")?;
-    }
-    if let Rows::Csv(csv) = rows
-        && csv.empty > 0
-    {
-        writeln!(err, "note: {} empty row(s) skipped", csv.empty)?;
-    }
-    let mut line = format!("screened {name}: {} assessed, {} rejected", tally.assessed, tally.rejected);
-    if tally.unfinished > 0 {
-        line.push_str(&format!(", {} unfinished (set apart, not assessed)", tally.unfinished));
-    }
-    if config.audience == Audience::Coach && tally.urgent_rejected > 0 {
-        line.push_str(&format!(
-            "; URGENT: {} of the rows not assessed carry an urgent answer or one that could not be read: they are listed first",
-            tally.urgent_rejected
-        ));
-    }
-    writeln!(err, "{line}")?;
-    if config.audience == Audience::Hr && tally.rejected + tally.unfinished > 0 {
-        writeln!(
-            err,
-            "note: rows not assessed are not counted, and any of them may need someone's attention: \
-             have whoever holds the coach's view screen this file (--audience coach)"
-        )?;
-    }
-    Ok(())
-}
-
-/// The words of a row's urgency, for standard error and the rejects file.
-pub(super) fn urgency_mark(ruleset: &RuleSet, urgency: &Urgency) -> Option<String> {
-    match urgency {
-        Urgency::None => None,
-        Urgency::Raised(flags) => {
-            let ids: Vec<&str> = flags.iter().map(|&f| ruleset.flags[f].id.as_str()).collect();
-            Some(format!("URGENT, not assessed: an answer raises {}; reach this person first", ids.join(", ")))
-        }
-        Urgency::Unreadable => Some(
-            "URGENT, not assessed: an answer that could raise an urgent flag could not be read; check with this person first"
-                .into(),
-        ),
-    }
-}
-
-/// One rejected row on standard error. HR is told where and what kind of problem, never the
-/// value, the respondent or whether it is urgent: that could be someone's health answer.
-fn report_reject(
-    err: &mut dyn Write,
-    ruleset: &RuleSet,
-    name: &str,
-    row: &Row,
-    rejected: &Rejected,
-    coach: bool,
-) -> io::Result<()> {
-    let label = if rejected.partial { "unfinished" } else { "rejected" };
-    if coach && let Some(mark) = urgency_mark(ruleset, &rejected.urgency) {
-        writeln!(err, "{mark}: {name}:{} ({})", row.line, row.key)?;
-    }
-    for p in &rejected.problems {
-        let column = if p.column.is_empty() {
-            String::new()
-        } else {
-            format!(", column \"{}\"", sanitize::terminal(&p.column))
-        };
-        let detail = if coach && !p.detail.is_empty() {
-            format!(": {}", sanitize::terminal(&p.detail))
-        } else {
-            String::new()
-        };
-        writeln!(err, "{label}: {name}:{}{column}: {}{detail}", row.line, p.what)?;
-    }
-    Ok(())
 }
 
 fn extension(path: &Path) -> Option<String> {

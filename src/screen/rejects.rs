@@ -11,7 +11,8 @@ use crate::model::RuleSet;
 use crate::sanitize;
 
 fn reason(ruleset: &RuleSet, rejected: &Rejected) -> String {
-    let mut parts: Vec<String> = super::urgency_mark(ruleset, &rejected.urgency).into_iter().collect();
+    let mut parts: Vec<String> =
+        super::stderr::urgency_mark(ruleset, &rejected.urgency).into_iter().collect();
     parts.extend(rejected.problems.iter().map(|p: &Problem| {
         let column = if p.column.is_empty() { String::new() } else { format!("{}: ", p.column) };
         let detail = if p.detail.is_empty() { String::new() } else { format!(" ({})", p.detail) };

@@ -3,8 +3,8 @@
 //! Which answers these are follows from the pack's urgent flags, not from names in code.
 
 use crate::answers::Answer;
-use crate::evaluate::{compute_scores, holds};
-use crate::model::{Condition, RuleSet, Severity, Target};
+use crate::evaluate::{compute_scores, holds, questions_read};
+use crate::model::{RuleSet, Severity};
 
 /// What a row that could not be assessed says about urgent flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl Safety {
             (0..ruleset.flags.len()).filter(|&f| ruleset.flags[f].severity == Severity::Urgent).collect();
         let mut reads = vec![false; ruleset.questions.len()];
         for &f in &urgent {
-            mark(ruleset, &ruleset.flags[f].when, &mut reads);
+            questions_read(ruleset, &ruleset.flags[f].when, &mut reads);
         }
         Safety { urgent, reads }
     }
@@ -78,16 +78,5 @@ impl Safety {
     fn raised(&self, ruleset: &RuleSet, values: &[Option<Answer>]) -> Vec<usize> {
         let (scores, _) = compute_scores(ruleset, values);
         self.urgent.iter().copied().filter(|&f| holds(&ruleset.flags[f].when, values, &scores)).collect()
-    }
-}
-
-fn mark(ruleset: &RuleSet, condition: &Condition, reads: &mut [bool]) {
-    match condition {
-        Condition::All(items) | Condition::Any(items) => items.iter().for_each(|c| mark(ruleset, c, reads)),
-        Condition::Not(inner) => mark(ruleset, inner, reads),
-        Condition::Test(Target::Question(q), _) => reads[*q] = true,
-        Condition::Test(Target::Score(s), _) => {
-            ruleset.scores[*s].parts.iter().for_each(|p| reads[p.question] = true)
-        }
     }
 }

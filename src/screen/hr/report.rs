@@ -1,0 +1,189 @@
+//! The HR table written out: Markdown for people, CSV and JSON Lines for tools. Every format
+//! carries the ε spent and how far the counts may be from the truth.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::super::Format;
+use super::{Accuracy, Hr, Section, Table};
+use crate::i18n::{self, fill};
+
+pub struct HrReport<'a, 'r> {
+    hr: &'a Hr<'r>,
+    table: &'a Table,
+    accuracy: Accuracy,
+    min_group: usize,
+    lang: Option<&'a str>,
+}
+
+/// `(id, label, count)` of one row of a table.
+type Counted = (String, String, u64);
+
+/// A noisy count as shown: never below zero.
+fn shown(n: i64) -> u64 {
+    n.max(0) as u64
+}
+
+/// ε as people write it: 1, 0.5, not 1.0000000002.
+fn epsilon_text(epsilon: f64) -> String {
+    let rounded = format!("{:.2}", epsilon);
+    rounded.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+impl<'a, 'r> HrReport<'a, 'r> {
+    pub fn new(hr: &'a Hr<'r>, table: &'a Table, min_group: usize, lang: Option<&'a str>) -> Self {
+        HrReport { hr, table, accuracy: table.accuracy(), min_group, lang }
+    }
+
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Markdown => self.markdown(out),
+            Format::Csv => self.csv(out),
+            Format::Jsonl => self.jsonl(out),
+        }
+    }
+
+    /// `(id, label, count)` per category, then per band; the "no readiness" band only when
+    /// its count shows someone.
+    fn rows(&self, s: &Section) -> (Vec<Counted>, Vec<Counted>) {
+        let k = self.table.categories;
+        let categories = self
+            .hr
+            .category_labels(self.lang)
+            .into_iter()
+            .zip(&s.cells[..k])
+            .map(|((id, label), &n)| (id, label, shown(n)))
+            .collect();
+        let labels = self.hr.band_labels(self.lang);
+        let last = labels.len() - 1;
+        let bands = labels
+            .into_iter()
+            .zip(&s.cells[k..])
+            .enumerate()
+            .filter(|(i, (_, n))| *i < last || **n > 0)
+            .map(|(_, ((id, label), &n))| (id, label, shown(n)))
+            .collect();
+        (categories, bands)
+    }
+
+    /// ±N of a section's counts and of its number of respondents.
+    fn within(&self, index: usize) -> (u64, u64) {
+        let a = self.accuracy;
+        match a.totals {
+            Some(totals) if self.table.total && index == self.table.sections.len() - 1 => totals,
+            _ => (a.cell, a.size),
+        }
+    }
+
+    fn markdown(&self, out: &mut dyn Write) -> io::Result<()> {
+        let ui = i18n::ui(self.lang);
+        let r = self.hr.ruleset();
+        let a = self.accuracy;
+        writeln!(out, "# {}{}{}\n", r.meta.name.get(self.lang), ui.colon, ui.hr_title)?;
+        writeln!(out, "{}\n", fill(ui.hr_intro, &[("n", &self.min_group.to_string())]))?;
+        let note = fill(
+            ui.noise_note,
+            &[
+                ("epsilon", &epsilon_text(self.table.epsilon)),
+                ("cell", &a.cell.to_string()),
+                ("size", &a.size.to_string()),
+            ],
+        );
+        writeln!(out, "{note}\n")?;
+        let readiness = r.readiness.map(|i| r.scores[i].name.get(self.lang).to_string());
+        for s in &self.table.sections {
+            let n = shown(s.respondents).to_string();
+            writeln!(out, "## {} ({})\n", s.name, fill(ui.respondents, &[("n", &n)]))?;
+            let (categories, bands) = self.rows(s);
+            writeln!(out, "| {} | {} |\n|---|---|", ui.recommendation, ui.count)?;
+            for (_, label, n) in categories {
+                writeln!(out, "| {label} | {n} |")?;
+            }
+            if let Some(readiness) = &readiness {
+                writeln!(out, "\n| {readiness} | {} |\n|---|---|", ui.count)?;
+                for (_, label, n) in bands {
+                    writeln!(out, "| {label} | {n} |")?;
+                }
+            }
+            writeln!(out)?;
+        }
+        if let Some((cell, size)) = a.totals {
+            let line = fill(ui.noise_totals, &[("cell", &cell.to_string()), ("size", &size.to_string())]);
+            writeln!(out, "{line}\n")?;
+        }
+        if self.table.sections.is_empty() {
+            writeln!(out, "{}\n", fill(ui.nothing_to_show, &[("n", &self.min_group.to_string())]))?;
+        }
+        if !self.table.hidden.is_empty() && !self.table.sections.is_empty() {
+            let groups = self.table.hidden.join(", ");
+            let line = fill(ui.hidden_groups, &[("groups", &groups), ("n", &self.min_group.to_string())]);
+            writeln!(out, "{line}\n")?;
+        }
+        Ok(())
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "group",
+            "respondents",
+            "respondents_within",
+            "measure",
+            "category",
+            "count",
+            "within",
+            "epsilon",
+        ])?;
+        let epsilon = epsilon_text(self.table.epsilon);
+        for (i, s) in self.table.sections.iter().enumerate() {
+            let (cell, size) = self.within(i);
+            let (respondents, size, cell) =
+                (shown(s.respondents).to_string(), size.to_string(), cell.to_string());
+            let name = crate::sanitize::spreadsheet(&s.name);
+            let (categories, bands) = self.rows(s);
+            for (measure, rows) in [("recommendation", categories), ("readiness", bands)] {
+                for (id, _, n) in rows {
+                    let n = n.to_string();
+                    w.write_record([&*name, &respondents, &size, measure, &id, &n, &cell, &epsilon])?;
+                }
+            }
+        }
+        w.flush()
+    }
+
+    fn jsonl(&self, out: &mut dyn Write) -> io::Result<()> {
+        #[derive(Serialize)]
+        struct Within {
+            count: u64,
+            respondents: u64,
+        }
+        #[derive(Serialize)]
+        struct Group {
+            group: String,
+            respondents: u64,
+            recommendation: Map<String, Value>,
+            readiness: Map<String, Value>,
+            epsilon: f64,
+            /// ±N of the true number, 9 times in 10.
+            within: Within,
+        }
+        let to_map = |rows: Vec<Counted>| rows.into_iter().map(|(id, _, n)| (id, Value::from(n))).collect();
+        for (i, s) in self.table.sections.iter().enumerate() {
+            let (count, respondents) = self.within(i);
+            let (categories, bands) = self.rows(s);
+            let group = Group {
+                group: s.name.clone(),
+                respondents: shown(s.respondents),
+                recommendation: to_map(categories),
+                readiness: to_map(bands),
+                epsilon: epsilon_text(self.table.epsilon).parse().unwrap_or(self.table.epsilon),
+                within: Within { count, respondents },
+            };
+            serde_json::to_writer(&mut *out, &group)?;
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+}
