@@ -177,10 +177,14 @@ fn hr_gets_the_same_report_from_the_same_file_and_every_new_report_is_counted() 
         assert!(stderr.contains("the same counts as before, no new budget spent"), "{stderr}");
     }
     let (_, csv, _) = hr_run(work.path(), &[&by_department[..], &["--format", "csv"]].concat());
-    let product_coaching =
-        csv.lines().find(|l| l.starts_with("product,") && l.contains(",coaching,")).unwrap();
-    let count = product_coaching.split(',').nth(5).unwrap();
-    assert!(first.contains(&format!("| Coaching | {count} |")), "{product_coaching} against:\n{first}");
+    // The same release in both formats (a group the noise hides is hidden in both).
+    match csv.lines().find(|l| l.starts_with("product,") && l.contains(",coaching,")) {
+        Some(line) => {
+            let count = line.split(',').nth(5).unwrap();
+            assert!(first.contains(&format!("| Coaching | {count} |")), "{line} against:\n{first}");
+        }
+        None => assert!(first.contains("Not shown") && first.contains("product"), "{csv}\n{first}"),
+    }
     // Another question of the same file is another release, and the budget adds up.
     let (_, _, stderr) = hr_run(work.path(), &["--group-by", "career_stage"]);
     assert!(stderr.contains("privacy: a new release"), "{stderr}");
@@ -273,7 +277,8 @@ fn hr_groups_only_by_what_cannot_name_a_person_or_an_answer() {
     let (code, markdown, stderr) =
         hr_run(work.path(), &["--group-by", "career_stage", "--format", "markdown"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(markdown.contains("## Senior (a director"), "{markdown}");
+    // Shown as a group, or named as not shown: the pack's option label either way.
+    assert!(markdown.contains("Senior (a director"), "{markdown}");
 }
 
 #[test]
