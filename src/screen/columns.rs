@@ -150,6 +150,12 @@ impl Texts<'_> {
     }
 }
 
+/// Whether a column names the respondent or is the survey tool's own (when they answered,
+/// from where): such columns are no question, and never a group.
+pub fn identifies(preset: Preset, header: &str, key: Option<&str>) -> bool {
+    preset.is_metadata(header) || super::layout::is_key_column(header) || key == Some(header)
+}
+
 /// The role of the `--group-by` column. A column that is no answer groups as it is; a question
 /// groups only when the pack marks it for grouping (never free text, never health-related:
 /// the pack's checks see to that); a column that identifies a person never groups.
@@ -230,17 +236,17 @@ pub fn infer(
         {
             role
         } else {
-            let quiet =
-                preset.is_metadata(header) || super::layout::is_key_column(header) || key == Some(header);
-            if !quiet && header != ERROR_COLUMN && !header.is_empty() && group_by != Some(header) {
+            if !identifies(preset, header, key)
+                && header != ERROR_COLUMN
+                && !header.is_empty()
+                && group_by != Some(header)
+            {
                 ignored.push(header.to_string());
             }
             Role::Ignored
         };
         let role = if group_by == Some(header) {
-            let identifies =
-                preset.is_metadata(header) || super::layout::is_key_column(header) || key == Some(header);
-            match grouping_role(ruleset, header, role, identifies) {
+            match grouping_role(ruleset, header, role, identifies(preset, header, key)) {
                 Ok(role) => {
                     if let Role::Question(q) | Role::Choice(q, _) = role {
                         group_question = Some(q);

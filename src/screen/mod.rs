@@ -297,7 +297,8 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
             let question = config.group_by.as_deref().and_then(|g| ruleset.question(g));
             if let Some(g) = &config.group_by {
                 let role = question.map_or(columns::Role::Ignored, columns::Role::Question);
-                let identifies = layout::is_key_column(g) || config.key.as_deref() == Some(g);
+                // JSON Lines have no survey tool's columns: only the respondent's key identifies.
+                let identifies = columns::identifies(Preset::Plain, g, config.key.as_deref());
                 columns::grouping_role(ruleset, g, role, identifies)
                     .map_err(|d| Failure::Diagnostics(vec![*d]))?;
             }
@@ -512,14 +513,7 @@ fn finish_run(
     // that reached anyone can always be given again, the same.
     let table = match (&input.hash, coach.is_none()) {
         (Some(hash), true) => {
-            let mapping = match &config.mapping {
-                Some(path) => Some(std::fs::read(path)?),
-                None => None,
-            };
-            let epsilon = config.epsilon.unwrap_or(EPSILON_DEFAULT);
-            let query = hr::release::query_key(config, ruleset, &input.grouping, mapping.as_deref(), epsilon);
-            let table = hr::release::release(&hr, config, &hash.hex(), &query, io.stderr);
-            Some(table.map_err(Failure::Message)?)
+            Some(hr::release::release(&hr, config, &hash.hex(), io.stderr).map_err(Failure::Message)?)
         }
         _ => None,
     };

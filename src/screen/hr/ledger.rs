@@ -57,12 +57,12 @@ pub fn release(
     draw: impl FnOnce() -> Result<(Vec<i64>, f64), String>,
 ) -> Result<Released, String> {
     let name = path.display();
-    let (file, _lock) = open_locked(path).map_err(|e| format!("ledger {name}: {e}"))?;
+    let lock = open_locked(path).map_err(|e| format!("ledger {name}: {e}"))?;
     let mut warnings = Vec::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = file.metadata().map_err(|e| format!("ledger {name}: {e}"))?.permissions().mode();
+        let mode = lock.0.metadata().map_err(|e| format!("ledger {name}: {e}"))?.permissions().mode();
         if mode & 0o077 != 0 {
             warnings.push(format!(
                 "ledger {name} can be read or changed by others (mode {:o}): whoever can change it can get new noise; it is made owner-only when next written",
@@ -71,7 +71,10 @@ pub fn release(
         }
     }
     let mut text = String::new();
-    file.take(MAX_LEDGER_BYTES + 1).read_to_string(&mut text).map_err(|e| format!("ledger {name}: {e}"))?;
+    (&lock.0)
+        .take(MAX_LEDGER_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("ledger {name}: {e}"))?;
     if text.len() as u64 > MAX_LEDGER_BYTES {
         return Err(format!("ledger {name} is over {} MiB: this is not a ledger", MAX_LEDGER_BYTES >> 20));
     }
@@ -133,7 +136,7 @@ fn to_text(doc: &Document) -> serde_json::Result<String> {
     ))
 }
 
-/// Unlocks the ledger when dropped.
+/// The ledger's file, open and locked; unlocked when dropped.
 struct Lock(File);
 
 impl Drop for Lock {
@@ -144,7 +147,7 @@ impl Drop for Lock {
 
 /// The ledger opened (created owner-only if absent) and locked. A run that held the lock may
 /// have replaced the file meanwhile; then the lock is on the old one, so open again.
-fn open_locked(path: &Path) -> std::io::Result<(File, Lock)> {
+fn open_locked(path: &Path) -> std::io::Result<Lock> {
     for _ in 0..100 {
         if let Ok(meta) = fs::symlink_metadata(path)
             && !meta.is_file()
@@ -161,9 +164,9 @@ fn open_locked(path: &Path) -> std::io::Result<(File, Lock)> {
         // O_NOFOLLOW: a symlink planted at the ledger's path after the check is refused too.
         let file = options.open(path)?;
         file.lock()?;
-        let lock = Lock(file.try_clone()?);
-        if same_inode(&file, path)? {
-            return Ok((file, lock));
+        let lock = Lock(file);
+        if same_inode(&lock.0, path)? {
+            return Ok(lock);
         }
     }
     Err(std::io::Error::other("the file keeps changing under the lock"))

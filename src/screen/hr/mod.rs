@@ -65,8 +65,17 @@ pub struct Hr<'r> {
     /// The recommendation categories HR sees, by modality index: confidential modalities
     /// have none (they are counted in the mixed category, the last).
     category_of: Vec<Option<usize>>,
-    /// Per group: categories, then bands (the last band is "no readiness").
+    /// Recommendation categories HR sees, the mixed one (the last) included.
+    categories: usize,
+    /// Readiness bands, "no readiness" (the last) included.
+    band_cells: usize,
+    /// Per group: categories, then bands.
     cells: Vec<Vec<i64>>,
+}
+
+/// The bands of the pack's readiness score, if it has one.
+fn readiness_bands(ruleset: &RuleSet) -> &[Band] {
+    ruleset.readiness.map_or(&[][..], |r| &ruleset.scores[r].bands)
 }
 
 /// Group names are matched without regard to case or surrounding spaces.
@@ -87,32 +96,23 @@ impl<'r> Hr<'r> {
                 })
             })
             .collect();
+        let categories = next + 1;
+        let band_cells = readiness_bands(ruleset).len() + 1;
         let lookup = match &grouping {
             Grouping::Column { declared, .. } => {
                 declared.iter().enumerate().map(|(i, d)| (fold(d), i)).collect()
             }
             _ => HashMap::new(),
         };
-        let groups = grouping.names(ruleset, None).len();
-        let mut hr = Hr { ruleset, grouping, lookup, category_of, cells: Vec::new() };
-        hr.cells = vec![vec![0; hr.categories() + hr.bands().len() + 1]; groups];
-        hr
-    }
-
-    /// Recommendation categories HR sees, the mixed one included.
-    fn categories(&self) -> usize {
-        self.ruleset.modalities.iter().filter(|m| !m.confidential).count() + 1
-    }
-
-    fn bands(&self) -> &'r [Band] {
-        self.ruleset.readiness.map_or(&[][..], |r| &self.ruleset.scores[r].bands)
+        let cells = vec![vec![0; categories + band_cells]; grouping.names(ruleset, None).len()];
+        Hr { ruleset, grouping, lookup, category_of, categories, band_cells, cells }
     }
 
     /// The category a result is counted in. Anything about health, and anyone who did not
     /// say yes to being counted, goes to the one mixed category.
     fn category(&self, answers: &Answers, a: &Assessment) -> usize {
         let r = self.ruleset;
-        let mixed = self.categories() - 1;
+        let mixed = self.categories - 1;
         let consented = r.aggregates.consent.is_none_or(|q| answers.values[q] == Some(Answer::Bool(true)));
         let confidential_flag = a.flags.iter().any(|&f| r.flags[f].confidential);
         match a.primary.and_then(|m| self.category_of[m]) {
@@ -145,8 +145,7 @@ impl<'r> Hr<'r> {
     /// Counts one person in group `g` (an index of [`Grouping::names`]), category `category`
     /// (an index of [`Hr::category_labels`]) and readiness band `band` (none: no score).
     pub fn count(&mut self, g: usize, category: usize, band: Option<usize>) {
-        let n_bands = self.bands().len() + 1;
-        let band = self.categories() + band.unwrap_or(n_bands - 1);
+        let band = self.categories + band.unwrap_or(self.band_cells - 1);
         let cells = &mut self.cells[g];
         cells[category] += 1;
         cells[band] += 1;
@@ -160,10 +159,10 @@ impl<'r> Hr<'r> {
     /// The report's table, from released cells (in the order of [`Hr::flat`]). Everything
     /// here is computed from noisy numbers only.
     pub fn table(&self, released: &[i64], epsilon: f64, min_group: usize, lang: Option<&str>) -> Table {
-        let (k, b) = (self.categories(), self.bands().len() + 1);
+        let (k, b) = (self.categories, self.band_cells);
         let width = k + b;
         let names = self.grouping.names(self.ruleset, lang);
-        let size = Estimate::size(k as u64, b as u64);
+        let size = size_estimate(k, b, 1);
         let sums = |cells: &[i64]| [cells[..k].iter().sum(), cells[k..].iter().sum()];
         let mut sections = Vec::new();
         let mut hidden = Vec::new();
@@ -183,7 +182,7 @@ impl<'r> Hr<'r> {
             for s in &sections {
                 cells.iter_mut().zip(&s.cells).for_each(|(t, x)| *t += x);
             }
-            let respondents = Estimate::size(k as u64 * groups, b as u64 * groups).of(&sums(&cells));
+            let respondents = size_estimate(k, b, groups).of(&sums(&cells));
             let name = crate::i18n::ui(lang).all_shown.to_string();
             sections.push(Section { name, respondents, cells });
         }
@@ -202,6 +201,10 @@ impl<'r> Hr<'r> {
         self.ruleset
     }
 
+    pub fn grouping(&self) -> &Grouping {
+        &self.grouping
+    }
+
     /// `(id, label)` of each category HR sees, the mixed one last.
     pub fn category_labels(&self, lang: Option<&str>) -> Vec<(String, String)> {
         let r = self.ruleset;
@@ -215,12 +218,18 @@ impl<'r> Hr<'r> {
 
     /// `(id, label)` of each readiness band, "no readiness" last.
     pub fn band_labels(&self, lang: Option<&str>) -> Vec<(String, String)> {
-        self.bands()
+        readiness_bands(self.ruleset)
             .iter()
             .map(|b| (b.id.clone(), b.label.get(lang).to_string()))
             .chain([(NO_READINESS_ID.to_string(), crate::i18n::ui(lang).no_readiness.to_string())])
             .collect()
     }
+}
+
+/// The number of respondents of `groups` groups of `categories` and `bands` cells each, from
+/// the noisy sums: one estimator for the count shown and for the ±N stated of it.
+fn size_estimate(categories: usize, bands: usize, groups: u64) -> Estimate {
+    Estimate::size(categories as u64 * groups, bands as u64 * groups)
 }
 
 /// How far the numbers of a table may be from the truth, 9 times in 10.
@@ -259,15 +268,15 @@ pub struct Table {
 impl Table {
     /// How far the numbers may be from the truth, from the exact distribution of the noise.
     pub fn accuracy(&self) -> Accuracy {
-        let (k, b) = (self.categories as u64, self.bands as u64);
+        let (k, b) = (self.categories, self.bands);
         let groups = self.sections.len() as u64 - u64::from(self.total);
         Accuracy {
             cell: privacy::within(self.epsilon, &Estimate::cell()),
-            size: privacy::within(self.epsilon, &Estimate::size(k, b)),
+            size: privacy::within(self.epsilon, &size_estimate(k, b, 1)),
             totals: self.total.then(|| {
                 (
                     privacy::within(self.epsilon, &Estimate::sum(groups)),
-                    privacy::within(self.epsilon, &Estimate::size(k * groups, b * groups)),
+                    privacy::within(self.epsilon, &size_estimate(k, b, groups)),
                 )
             }),
         }

@@ -62,22 +62,16 @@ fn hex(digest: impl AsRef<[u8]>) -> String {
 
 /// Names everything but the input's bytes that decides the counts and their noise: the same
 /// key over the same bytes is the same question, and gets the same answer.
-pub fn query_key(
-    config: &ScreenConfig,
-    ruleset: &RuleSet,
-    grouping: &Grouping,
-    mapping: Option<&[u8]>,
-    epsilon: f64,
-) -> String {
+fn query_key(config: &ScreenConfig, hr: &Hr, mapping: Option<&[u8]>, epsilon: f64) -> String {
     let text = format!(
         "crossroads hr release 1\npack {}\nmapping {}\nkind {:?}\npreset {:?}\nencoding {:?}\nkey {:?}\ngrouping {:?}\nepsilon {}\n",
-        ruleset.hash,
+        hr.ruleset().hash,
         mapping.map(|m| hex(Sha256::digest(m))).unwrap_or_default(),
         config.kind,
         config.preset,
         config.encoding,
         config.key,
-        grouping,
+        hr.grouping(),
         epsilon.to_bits(),
     );
     hex(Sha256::digest(text.as_bytes()))
@@ -114,17 +108,16 @@ impl InputHash {
 }
 
 /// The noisy table: the ledger's release for this input and query, or a new one drawn now.
-pub fn release(
-    hr: &Hr,
-    config: &ScreenConfig,
-    input: &str,
-    query: &str,
-    err: &mut dyn Write,
-) -> Result<Table, String> {
+pub fn release(hr: &Hr, config: &ScreenConfig, input: &str, err: &mut dyn Write) -> Result<Table, String> {
     let ledger_path = config.ledger.as_deref().ok_or("an HR report needs --ledger")?;
     let epsilon = config.epsilon.unwrap_or(privacy::EPSILON_DEFAULT);
+    let mapping = match &config.mapping {
+        Some(path) => Some(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?),
+        None => None,
+    };
+    let query = query_key(config, hr, mapping.as_deref(), epsilon);
     let cells = hr.flat();
-    let released = ledger::release(ledger_path, input, query, cells.len(), || {
+    let released = ledger::release(ledger_path, input, &query, cells.len(), || {
         privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon)
     })?;
     let say = |err: &mut dyn Write, line: String| writeln!(err, "{line}").map_err(|e| e.to_string());
