@@ -75,6 +75,9 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<RawAnswersFile, Vec<Diag
     })
 }
 
+/// The most an answers file may hold: a full intake is a few kilobytes.
+pub const MAX_BYTES: u64 = 1 << 20;
+
 /// Parses and checks an answers file that is already among the `sources`.
 pub fn read(ruleset: &RuleSet, sources: &Sources, file: FileId) -> Result<Answers, Vec<Diagnostic>> {
     let raw = parse(sources, file)?;

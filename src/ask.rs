@@ -153,7 +153,7 @@ fn resume(
     prompter: &mut dyn Prompter,
     ui: &Ui,
 ) -> Result<Answers, Start> {
-    let text = std::fs::read_to_string(path).map_err(|err| {
+    let text = crate::files::read_text(path, answers::MAX_BYTES, "an answers file").map_err(|err| {
         Start::Invalid(vec![Diagnostic::error(
             crate::diag::Code::Io,
             format!("cannot read the saved answers `{}`: {err}", path.display()),

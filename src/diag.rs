@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{self, Files, SimpleFiles};
 use codespan_reporting::term::{self, Config, termcolor::Ansi};
 
 macro_rules! codes {
@@ -44,7 +44,7 @@ codes! {
     UnknownLanguage => "unknown-language", "a text in a language the pack does not declare";
     MissingTranslation => "missing-translation", "a text without the pack's default language";
     EmptyText => "empty-text", "a text, message or `because` that is empty";
-    BadScale => "bad-scale", "a scale or number question whose bounds are missing or inverted";
+    BadScale => "bad-scale", "a scale or number question whose bounds are missing or inverted, or a scale of more than 101 points";
     LabelOutOfRange => "label-out-of-range", "a scale label for a point outside the scale";
     BadOptions => "bad-options", "a choice question with no options, repeated options, or options where none belong";
     MisplacedField => "misplaced-field", "a field that the question's kind does not use";
@@ -60,7 +60,7 @@ codes! {
     BadScore => "bad-score", "a score part that cannot be scored (free text, options without scores, yes/no without points)";
     BadBands => "bad-bands", "score bands that leave gaps, overlap, or leave 0 to 100";
     UrgentWithoutSupport => "urgent-without-support", "an urgent flag that names no support resource";
-    BadWeight => "bad-weight", "a weight or bound that is not a finite number";
+    BadWeight => "bad-weight", "a weight, bound, point or score that is not a finite number within ±1,000,000,000";
     ValueOutOfRange => "value-out-of-range", "a condition compares with a value its question or score can never take";
     BadGrouping => "bad-grouping", "`aggregates.grouping` names a question that is not a single choice, or one that an urgent or confidential flag, or a rule for a confidential modality, reads";
     TooManyOptions => "too-many-options", "a choice question with more than 64 options";
@@ -150,39 +150,151 @@ impl Sources {
     }
 
     /// Writes every diagnostic, then a count. Colour only when asked: callers decide
-    /// from the terminal and `NO_COLOR`.
+    /// from the terminal and `NO_COLOR`. A source line longer than [`MAX_SHOWN_LINE`] is
+    /// shown cut around the problem, so that a one-line file of a megabyte is not repeated
+    /// under each of its errors.
     pub fn render(&self, diagnostics: &[Diagnostic], out: &mut dyn Write, color: bool) -> io::Result<()> {
-        let config = Config::default();
+        let mut out = io::BufWriter::new(out);
         for diagnostic in diagnostics {
-            let report = self.to_report(diagnostic);
-            let result = if color {
-                term::emit_to_write_style(&mut Ansi::new(&mut *out), &config, &self.files, &report)
-            } else {
-                term::emit_to_io_write(&mut *out, &config, &self.files, &report)
-            };
-            result.map_err(io::Error::other)?;
+            let excerpt = diagnostic.at.as_ref().and_then(|(file, range, _)| self.excerpt(*file, range));
+            match &excerpt {
+                Some((excerpt, range)) => {
+                    emit(&mut out, color, excerpt, &to_report(diagnostic, ((), range.clone())))
+                }
+                None => {
+                    let at = diagnostic.at.as_ref().map(|(file, range, _)| (*file, range.clone()));
+                    emit(&mut out, color, &self.files, &to_report(diagnostic, at.unwrap_or_default()))
+                }
+            }?;
         }
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = diagnostics.len() - errors;
         if errors + warnings > 0 {
             writeln!(out, "{}", summary(errors, warnings))?;
         }
-        Ok(())
+        out.flush()
     }
 
-    fn to_report(&self, diagnostic: &Diagnostic) -> Report<FileId> {
-        let report = match diagnostic.severity {
-            Severity::Error => Report::new(ReportSeverity::Error),
-            Severity::Warning => Report::new(ReportSeverity::Warning),
-        };
-        let mut report = report
-            .with_code(diagnostic.code.as_str())
-            .with_message(&diagnostic.message)
-            .with_notes(diagnostic.notes.clone());
-        if let Some((file, range, label)) = &diagnostic.at {
-            report = report.with_labels(vec![Label::primary(*file, range.clone()).with_message(label)]);
+    /// The part of a long line around `range`, and `range` within it; `None` for a short line.
+    fn excerpt(&self, file: FileId, range: &Range<usize>) -> Option<(Excerpt, Range<usize>)> {
+        let source = self.source(file);
+        let start = range.start.min(source.len());
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        if line_end - line_start <= MAX_SHOWN_LINE {
+            return None;
         }
-        report
+        let floor = |mut i: usize| {
+            while !source.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let from = floor(start.saturating_sub(MAX_SHOWN_LINE / 3).max(line_start));
+        let end = range.end.clamp(start, line_end).min(start + MAX_SHOWN_LINE / 3);
+        let to = floor((end + MAX_SHOWN_LINE / 3).min(line_end));
+        let lead = if from > line_start { "…" } else { "" };
+        let text = format!("{lead}{}{}", &source[from..to], if to < line_end { "…" } else { "" });
+        let (line, column) = self.line_col(file, from);
+        let shift = |i: usize| i - from + lead.len();
+        let excerpt = Excerpt { name: self.name(file).to_string(), text, line, column, lead: lead.len() };
+        Some((excerpt, shift(start)..shift(floor(end.max(start)))))
+    }
+}
+
+/// Lines longer than this many bytes are shown cut around the problem.
+pub const MAX_SHOWN_LINE: usize = 240;
+
+fn to_report<F: Copy>(diagnostic: &Diagnostic, (file, range): (F, Range<usize>)) -> Report<F> {
+    let report = match diagnostic.severity {
+        Severity::Error => Report::new(ReportSeverity::Error),
+        Severity::Warning => Report::new(ReportSeverity::Warning),
+    };
+    let mut report = report
+        .with_code(diagnostic.code.as_str())
+        .with_message(shorten_quoted(&diagnostic.message))
+        .with_notes(diagnostic.notes.iter().map(|n| shorten_quoted(n)).collect());
+    if let Some((_, _, label)) = &diagnostic.at {
+        report = report.with_labels(vec![Label::primary(file, range).with_message(shorten_quoted(label))]);
+    }
+    report
+}
+
+/// Quoted names (`` `like this` ``) cut to [`MAX_QUOTED`] characters: a name comes from the
+/// input, and a 100,000-character typo is not worth repeating in full.
+fn shorten_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        match part.char_indices().nth(MAX_QUOTED) {
+            Some((cut, _)) if i % 2 == 1 => {
+                out.push_str(&part[..cut]);
+                out.push('…');
+            }
+            _ => out.push_str(part),
+        }
+    }
+    out
+}
+
+/// The longest quoted name a diagnostic shows whole.
+const MAX_QUOTED: usize = 80;
+
+fn emit<'f, F: Files<'f>>(
+    out: &mut dyn Write,
+    color: bool,
+    files: &'f F,
+    report: &Report<F::FileId>,
+) -> io::Result<()> {
+    let config = Config::default();
+    let result = if color {
+        term::emit_to_write_style(&mut Ansi::new(&mut *out), &config, files, report)
+    } else {
+        term::emit_to_io_write(&mut *out, &config, files, report)
+    };
+    result.map_err(io::Error::other)
+}
+
+/// One cut line of a source, shown with its real file name, line and column.
+struct Excerpt {
+    name: String,
+    text: String,
+    line: usize,
+    /// The real column where `text` starts, after the `lead` ("…") of `lead` bytes.
+    column: usize,
+    lead: usize,
+}
+
+impl<'a> Files<'a> for Excerpt {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, files::Error> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), _: usize) -> Result<usize, files::Error> {
+        Ok(self.line)
+    }
+
+    fn column_number(&'a self, (): (), _: usize, byte_index: usize) -> Result<usize, files::Error> {
+        let cut = self.text.get(self.lead..byte_index.max(self.lead)).unwrap_or("");
+        Ok(self.column + cut.chars().count())
+    }
+
+    fn line_range(&'a self, (): (), _: usize) -> Result<Range<usize>, files::Error> {
+        Ok(0..self.text.len())
     }
 }
 
@@ -195,10 +307,20 @@ fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
+/// Names longer than this are never compared for "did you mean".
+const MAX_NEAR_LEN: usize = 128;
+/// How many allowed names a diagnostic lists when none is near.
+const LISTED: usize = 12;
+
 /// The nearest of `candidates` to a misspelt `name`, if one is near enough to be a typo.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Edit distance costs the product of the lengths; no id is this long, so nothing is near.
+    if name.len() > MAX_NEAR_LEN {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|c| c.len() <= MAX_NEAR_LEN)
         .map(|c| (strsim::normalized_damerau_levenshtein(name, c), c))
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -210,11 +332,12 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     match nearest(name, candidates.clone()) {
         Some(close) => format!("did you mean `{close}`?"),
         None => {
-            let all: Vec<_> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
-            if all.is_empty() {
-                "there are none".to_string()
-            } else {
-                format!("expected one of {}", all.join(", "))
+            let count = candidates.clone().into_iter().count();
+            let all: Vec<_> = candidates.into_iter().take(LISTED).map(|c| format!("`{c}`")).collect();
+            match count {
+                0 => "there are none".to_string(),
+                n if n > LISTED => format!("expected one of {}, or {} more", all.join(", "), n - LISTED),
+                _ => format!("expected one of {}", all.join(", ")),
             }
         }
     }
@@ -240,5 +363,11 @@ mod tests {
         assert_eq!(nearest("mastred_basics", ["mastered_basics", "budget"]), Some("mastered_basics"));
         assert_eq!(nearest("zzz", ["mastered_basics", "budget"]), None);
         assert_eq!(did_you_mean("zzz", ["a", "b"]), "expected one of `a`, `b`");
+        let long = "mastered_basics".repeat(10_000);
+        assert_eq!(nearest(&long, ["mastered_basics"]), None);
+        assert_eq!(shorten_quoted(&format!("`{long}` is not `b`")), format!("`{}…` is not `b`", &long[..80]));
+        let many: Vec<String> = (0..20).map(|i| format!("id{i}")).collect();
+        let help = did_you_mean("zzz", many.iter().map(String::as_str));
+        assert!(help.ends_with("`id11`, or 8 more"), "{help}");
     }
 }

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diag;
 pub mod embedded;
 pub mod evaluate;
+pub mod files;
 pub mod i18n;
 pub mod intake;
 pub mod model;

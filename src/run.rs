@@ -147,14 +147,24 @@ pub(crate) fn read_answers(
 fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic> {
     match input {
         Input::Stdin => {
+            let limit = answers::MAX_BYTES;
             let mut text = String::new();
-            io.stdin.read_to_string(&mut text).map_err(|err| {
+            let read =
+                (&mut io.stdin).take(limit + 1).read_to_string(&mut text).map_err(|err| err.to_string());
+            let read = read.and_then(|n| match n as u64 > limit {
+                true => {
+                    Err(format!("more than {}, the most an answers file may be", crate::files::bytes(limit)))
+                }
+                false => Ok(()),
+            });
+            read.map_err(|err| {
                 Diagnostic::error(Code::Io, format!("cannot read the answers from standard input: {err}"))
             })?;
             Ok(("<stdin>".to_string(), text))
         }
         Input::File(path) => {
-            std::fs::read_to_string(path).map(|text| (path.display().to_string(), text)).map_err(|err| {
+            let text = crate::files::read_text(path, answers::MAX_BYTES, "an answers file");
+            text.map(|text| (path.display().to_string(), text)).map_err(|err| {
                 Diagnostic::error(
                     Code::Io,
                     format!("cannot read the answers file `{}`: {err}", path.display()),

@@ -24,8 +24,16 @@ pub struct ParseError {
 pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, ParseError> {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
+    options.budget = Some(budget());
     serde_saphyr::from_str_with_options(source, options).map_err(|err| {
-        let plain = err.without_snippet().to_string();
+        let plain = match budget_breach(&err) {
+            Some(breach) => breach_message(breach),
+            // serde's own guard against deep nesting, met before the budget's.
+            None if err.without_snippet().to_string().contains("recursion limit exceeded") => {
+                format!("lists and mappings nest more than {MAX_DEPTH} deep, the most a file may")
+            }
+            None => err.without_snippet().to_string(),
+        };
         let range = err.location().map_or(0..0, |loc| match loc.span().byte_offset() {
             Some(_) => location_range(&loc),
             // Syntax errors come from the scanner with a line and column only.
@@ -36,6 +44,58 @@ pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, ParseError> {
         });
         classify(&plain, range, source.len())
     })
+}
+
+/// How many values, lists and mappings one file may hold: a pack file of 50,000 rules
+/// written as the built-in pack writes them (about 30 each). Larger packs split across files.
+pub const MAX_NODES: usize = 1_500_000;
+/// How deep lists and mappings may nest in one file.
+pub const MAX_DEPTH: usize = 64;
+
+/// serde-saphyr's budget, sized for real packs.
+fn budget() -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = 2 * MAX_NODES + 1024;
+    budget.max_depth = MAX_DEPTH;
+    // A pack has little use for aliases; an alias bomb is stopped long before it costs.
+    budget.max_aliases = 10_000;
+    budget.max_recorded_anchor_events = 250_000;
+    budget
+}
+
+fn budget_breach(mut err: &serde_saphyr::Error) -> Option<&serde_saphyr::budget::BudgetBreach> {
+    loop {
+        match err {
+            serde_saphyr::Error::Budget { breach, .. } => return Some(breach),
+            serde_saphyr::Error::WithSnippet { error, .. }
+            | serde_saphyr::Error::AliasError { error, .. } => err = error,
+            _ => return None,
+        }
+    }
+}
+
+/// A breached budget in the tool's own words: what is too much, and what to do.
+fn breach_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let split = "split it into several files";
+    match breach {
+        B::Nodes { .. } | B::Events { .. } => {
+            format!("the file holds more than {MAX_NODES} values, lists and mappings, the most one file may; {split}")
+        }
+        B::Depth { .. } => format!("lists and mappings nest more than {MAX_DEPTH} deep, the most a file may"),
+        B::Aliases { .. }
+        | B::Anchors { .. }
+        | B::AliasAnchorRatio { .. }
+        | B::MergeKeys { .. }
+        | B::RecordedAnchorEvents { .. }
+        | B::RecordedAnchorBytes { .. } => {
+            "the file's anchors and aliases (`&name`, `*name`) expand to more than a pack may hold; write the values out"
+                .to_string()
+        }
+        B::Documents { .. } => "the file holds too many YAML documents (`---`); a pack file holds one".to_string(),
+        _ => format!("the file is larger or more complex than a pack file may be; {split}"),
+    }
 }
 
 fn classify(plain: &str, range: Range<usize>, len: usize) -> ParseError {

@@ -1,11 +1,13 @@
 //! Reads a pack's files, from a folder or from the binary, parses them and hands them to validation.
 
+use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Code, Diagnostic, FileId, Sources};
+use crate::files;
 use crate::model::RuleSet;
 use crate::pack::schema::RawFile;
 use crate::pack::validate::validate;
@@ -42,14 +44,39 @@ pub fn load_with_raw(
     Ok((ruleset, parsed))
 }
 
+/// The most one pack file may hold. A pack of 100,000 rules fits in one file; a larger
+/// pack is split across files (see [`MAX_PACK_BYTES`]).
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+/// The most a whole pack folder may hold.
+pub const MAX_PACK_BYTES: u64 = 64 << 20;
+/// How many `.yaml` files, and how deep a tree of folders, a pack may have.
+const MAX_FILES: usize = 1000;
+const MAX_DEPTH: usize = 16;
+
 /// The files of a pack folder: `(name inside the pack, name to show, contents)`.
+///
+/// Only regular files are read. A symbolic link is followed only when it stays inside the
+/// folder, and a folder reached twice (a link to `.`, or two links to one folder) is an
+/// error, so that a shared folder can neither hang the walk nor make it read `/dev/zero`.
 pub fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>, Vec<Diagnostic>> {
-    let mut found = Vec::new();
-    if let Err(err) = walk(dir, dir, &mut found) {
-        return Err(vec![Diagnostic::error(
-            Code::Io,
-            format!("cannot read the pack folder `{}`: {err}", dir.display()),
-        )]);
+    let mut walk = Walk {
+        given: dir.to_path_buf(),
+        root: PathBuf::new(),
+        seen: HashSet::new(),
+        found: Vec::new(),
+        errors: Vec::new(),
+    };
+    match fs::canonicalize(dir).and_then(|root| fs::metadata(&root).map(|meta| (root, meta))) {
+        Ok((root, meta)) if meta.is_dir() => {
+            walk.root = root.clone();
+            walk.folder(&root, dir, 0);
+        }
+        Ok((_, meta)) => walk.error(dir, format!("it is {}, and a pack is a folder", files::kind_of(&meta))),
+        Err(err) => walk.error(dir, err.to_string()),
+    }
+    let Walk { mut found, mut errors, .. } = walk;
+    if !errors.is_empty() {
+        return Err(errors);
     }
     if found.is_empty() {
         return Err(vec![
@@ -57,34 +84,115 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>, Vec<Diagnos
                 .note("a pack is a folder of YAML files; see the README's pack format"),
         ]);
     }
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for (relative, path) in found {
-        match fs::read_to_string(&path) {
-            Ok(text) => files.push((relative, path.display().to_string(), text)),
-            Err(err) => {
-                errors.push(Diagnostic::error(Code::Io, format!("cannot read `{}`: {err}", path.display())))
+    found.sort();
+    let mut out = Vec::new();
+    let mut total = 0;
+    for (relative, shown, real) in found {
+        match files::read_text(&real, MAX_FILE_BYTES, "a pack file") {
+            Ok(text) => {
+                total += text.len() as u64;
+                out.push((relative, shown.display().to_string(), text));
             }
+            Err(err) => errors.push(cannot_read(&shown, err.to_string())),
+        }
+        if total > MAX_PACK_BYTES {
+            errors.push(
+                Diagnostic::error(
+                    Code::Io,
+                    format!(
+                        "the pack folder `{}` holds more than {}",
+                        dir.display(),
+                        files::bytes(MAX_PACK_BYTES)
+                    ),
+                )
+                .note("that is the most a pack may hold, across all its files"),
+            );
+            break;
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(files)
+    Ok(out)
 }
 
-fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, std::path::PathBuf)>) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(root, &path, found)?;
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            found.push((relative, path));
+fn cannot_read(path: &Path, why: String) -> Diagnostic {
+    Diagnostic::error(Code::Io, format!("cannot read `{}`: {why}", path.display()))
+}
+
+/// A walk through a pack folder (`given` as the user named it, `root` as it really is): the
+/// files to read as `(name inside the pack, path to show, real path)`, the real folders
+/// already entered, and what was refused.
+struct Walk {
+    given: PathBuf,
+    root: PathBuf,
+    seen: HashSet<PathBuf>,
+    found: Vec<(String, PathBuf, PathBuf)>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Walk {
+    fn error(&mut self, path: &Path, why: String) {
+        self.errors.push(cannot_read(path, why));
+    }
+
+    /// `real` is the canonical path of the folder `shown`.
+    fn folder(&mut self, real: &Path, shown: &Path, depth: usize) {
+        if !self.seen.insert(real.to_path_buf()) {
+            let why = "it leads to a folder the pack already has (a link to `.` or a loop of links)";
+            return self.error(shown, why.into());
+        }
+        if depth > MAX_DEPTH {
+            return self.error(shown, format!("it is more than {MAX_DEPTH} folders deep"));
+        }
+        let entries = match fs::read_dir(real) {
+            Ok(entries) => entries,
+            Err(err) => return self.error(shown, err.to_string()),
+        };
+        let mut names: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.file_name())).collect();
+        names.sort();
+        for name in names {
+            if self.found.len() > MAX_FILES || self.errors.len() > MAX_FILES {
+                return self.error(shown, format!("a pack has at most {MAX_FILES} .yaml files"));
+            }
+            let (path, shown) = (real.join(&name), shown.join(&name));
+            let yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+            let Ok(link) = fs::symlink_metadata(&path) else { continue };
+            let target = if link.file_type().is_symlink() {
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(&self.root) => target,
+                    // A dangling link, or one that leaves the pack, is an error only where a
+                    // pack file could be: links beside the pack are none of its business.
+                    Ok(_) if yaml || path.is_dir() => {
+                        self.error(&shown, "it is a symbolic link that leads outside the pack folder".into());
+                        continue;
+                    }
+                    Err(err) if yaml => {
+                        self.error(&shown, format!("it is a symbolic link that leads nowhere ({err})"));
+                        continue;
+                    }
+                    _ => continue,
+                }
+            } else {
+                path.clone()
+            };
+            match fs::metadata(&target) {
+                Ok(meta) if meta.is_dir() => self.folder(&target, &shown, depth + 1),
+                Ok(meta) if yaml && !meta.is_file() => self.error(
+                    &shown,
+                    format!("it is {}; a pack reads only regular files", files::kind_of(&meta)),
+                ),
+                Ok(_) if yaml => {
+                    let relative = shown.strip_prefix(&self.given).unwrap_or(&shown);
+                    let relative = relative.to_string_lossy().replace('\\', "/");
+                    self.found.push((relative, shown, target));
+                }
+                Ok(_) => {}
+                Err(err) if yaml => self.error(&shown, err.to_string()),
+                Err(_) => {}
+            }
         }
     }
-    found.sort();
-    Ok(())
 }
 
 /// `(name inside the pack, name to show, contents)`, in any order.

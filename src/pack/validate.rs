@@ -12,6 +12,13 @@ use crate::model::*;
 use crate::pack::schema::*;
 use crate::yaml::{Spanned, range_of};
 
+/// The largest magnitude of a number a pack may give (a bound, weight, point or score):
+/// far above any real weighting, and small enough that no total over a pack can overflow.
+pub const MAX_NUMBER: f64 = 1e9;
+
+/// A scale has at most this many steps (101 points): every point is shown as a choice.
+pub const MAX_SCALE_STEPS: i64 = 100;
+
 /// Everything in a pack that a condition, weight or reference may name, by id.
 #[derive(Default)]
 struct Names {
@@ -156,6 +163,26 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
 impl Validator<'_> {
     fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether a number that enters a bound or a sum is finite and within
+    /// [`MAX_NUMBER`]; with at most that much per part, no total can overflow.
+    fn finite(&mut self, file: FileId, number: &Spanned<f64>, what: &str) -> bool {
+        let ok = number.value.is_finite() && number.value.abs() <= MAX_NUMBER;
+        if !ok {
+            self.push(
+                Diagnostic::error(
+                    Code::BadWeight,
+                    format!("a {what} must be a finite number from -1,000,000,000 to 1,000,000,000"),
+                )
+                .at(
+                    file,
+                    range_of(number),
+                    format!("this is {}", crate::render::number(number.value)),
+                ),
+            );
+        }
+        ok
     }
 
     /// Indexes every id by namespace, reporting malformed and repeated ones. A repeat still
@@ -341,13 +368,7 @@ impl Validator<'_> {
             self.misplaced(file, range_of(options), "options", "single and multiple choice questions");
         }
         for bound in [&q.min, &q.max].into_iter().flatten() {
-            if !bound.value.is_finite() {
-                self.push(Diagnostic::error(Code::BadWeight, "a bound must be a finite number").at(
-                    file,
-                    range_of(bound),
-                    "here",
-                ));
-            }
+            self.finite(file, bound, "bound");
         }
         match kind {
             RawKind::YesNo => Kind::YesNo,
@@ -382,7 +403,7 @@ impl Validator<'_> {
                     );
                     return Kind::Scale { min: 0, max: 0, labels: Vec::new() };
                 };
-                let whole = |x: f64| x.fract() == 0.0 && x.abs() < 1e15;
+                let whole = |x: f64| x.fract() == 0.0 && x.abs() <= MAX_NUMBER;
                 if !whole(min.value) || !whole(max.value) || min.value >= max.value {
                     self.push(
                         Diagnostic::error(
@@ -401,6 +422,26 @@ impl Validator<'_> {
                     return Kind::Scale { min: 0, max: 0, labels: Vec::new() };
                 }
                 let (lo, hi) = (min.value as i64, max.value as i64);
+                // Every point of a scale is shown, on screen and on paper.
+                if hi - lo > MAX_SCALE_STEPS {
+                    self.push(
+                        Diagnostic::error(
+                            Code::BadScale,
+                            format!(
+                                "scale question `{}` has {} points; a scale has at most {}",
+                                q.id.value,
+                                hi - lo + 1,
+                                MAX_SCALE_STEPS + 1
+                            ),
+                        )
+                        .at(
+                            file,
+                            range_of(max),
+                            "use a number question for a wider range",
+                        ),
+                    );
+                    return Kind::Scale { min: 0, max: 0, labels: Vec::new() };
+                }
                 let mut labels = Vec::new();
                 if let Some(raw_labels) = &q.labels {
                     for (point, text) in &raw_labels.value.0 {
@@ -474,14 +515,8 @@ impl Validator<'_> {
                     ),
                 );
             }
-            if let Some(score) = &option.score
-                && !score.value.is_finite()
-            {
-                self.push(Diagnostic::error(Code::BadWeight, "a score must be a finite number").at(
-                    file,
-                    range_of(score),
-                    "here",
-                ));
+            if let Some(score) = &option.score {
+                self.finite(file, score, "score");
             }
             out.push(Choice {
                 value: option.value.value.clone(),
@@ -900,12 +935,13 @@ impl Validator<'_> {
         };
         let question = &self.questions[index];
         let weight = part.weight.as_ref().map_or(1.0, |w| w.value);
-        if !weight.is_finite() {
-            self.push(Diagnostic::error(Code::BadWeight, "a weight must be a finite number").at(
-                file,
-                range_of(part.weight.as_ref()?),
-                "here",
-            ));
+        let mut numbers_ok = true;
+        for (number, what) in [(&part.weight, "weight"), (&part.yes, "point"), (&part.no, "point")] {
+            if let Some(number) = number {
+                numbers_ok &= self.finite(file, number, what);
+            }
+        }
+        if !numbers_ok {
             return None;
         }
         let bad = |v: &mut Self, why: String| {
@@ -1154,13 +1190,7 @@ impl Validator<'_> {
                 let when = self.condition(*file, &r.when, Scope::Anywhere);
                 let mut weights = Vec::new();
                 for (modality, weight) in &r.weights.value.0 {
-                    if !weight.value.is_finite() {
-                        self.push(Diagnostic::error(Code::BadWeight, "a weight must be a finite number").at(
-                            *file,
-                            range_of(weight),
-                            "here",
-                        ));
-                    }
+                    self.finite(*file, weight, "weight");
                     if let Some(m) = self.modality_ref(*file, modality) {
                         weights.push((m, weight.value));
                     }

@@ -27,9 +27,15 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write, color: bool)
     }
 }
 
-/// A number as people write it: no trailing `.0`.
+/// A number as people write it: no trailing `.0`, and powers of ten for the very large.
 pub(crate) fn number(x: f64) -> String {
-    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") }
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// The reasons that count for (`sign > 0`) or against (`sign < 0`) a modality.

@@ -47,7 +47,7 @@ pub type Entry = (Spanned<String>, Spanned<Value>);
 
 impl Explicit {
     pub fn read(path: &Path, sources: &mut Sources) -> Result<Explicit, Vec<Diagnostic>> {
-        let text = read_small(path).map_err(|e| {
+        let text = crate::files::read_text(path, 1 << 20, "a mapping file").map_err(|e| {
             vec![Diagnostic::error(Code::Io, format!("cannot read the mapping `{}`: {e}", path.display()))]
         })?;
         let file = sources.add(path.display().to_string(), text);
@@ -173,18 +173,6 @@ impl Explicit {
             _ => Err(shape()),
         }
     }
-}
-
-/// A mapping file is small: a regular file of at most 1 MiB, or an error that says so.
-fn read_small(path: &Path) -> std::io::Result<String> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    if meta.len() > 1 << 20 {
-        return Err(std::io::Error::other("larger than 1 MiB, which no mapping needs"));
-    }
-    std::fs::read_to_string(path)
 }
 
 /// Cell texts that matched no answer, per column, for the emitted mapping; bounded so that a

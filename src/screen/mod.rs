@@ -15,7 +15,6 @@ pub mod safety;
 pub mod sink;
 mod stderr;
 
-use std::fs::File;
 use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -236,14 +235,11 @@ fn open_input(input: &Input) -> Result<Source, Failure> {
             let cannot = |why: String| {
                 Failure::Message(format!("cannot read the responses `{}`: {why}", path.display()))
             };
-            let file = File::open(path).map_err(|e| cannot(e.to_string()))?;
-            let meta = file.metadata().map_err(|e| cannot(e.to_string()))?;
             // A device or a pipe could be endless; standard input (`-`) is there for streams.
-            if !meta.is_file() {
-                return Err(cannot(
-                    "it is not a regular file (to read a stream, pass `-` and pipe it in)".into(),
-                ));
-            }
+            let (file, meta) = crate::files::open_regular(path).map_err(|e| match e.kind() {
+                io::ErrorKind::Other => cannot(format!("{e} (to read a stream, pass `-` and pipe it in)")),
+                _ => cannot(e.to_string()),
+            })?;
             Ok((path.display().to_string(), Some(meta.len()), Box::new(file)))
         }
     }

@@ -1,0 +1,100 @@
+//! Opening the files a user names: regular files only, never blocking on a FIFO, never past a size.
+
+use std::fs::{File, Metadata, OpenOptions};
+use std::io::{self, Read};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::Path;
+
+/// Opens `path` for reading if it is a regular file. The open does not block: a FIFO
+/// without a writer would otherwise hang here, before its type could be checked.
+pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
+    let file = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other(format!("it is {}, not a regular file", kind_of(&meta))));
+    }
+    Ok((file, meta))
+}
+
+/// What a file that is not a regular file is, in words.
+pub fn kind_of(meta: &Metadata) -> &'static str {
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+/// The whole text of a regular file of at most `limit` bytes; `what` names the file's role
+/// in the error ("an answers file"). The limit is checked on the bytes read, not only on the
+/// size the file claims, since a file can grow while it is read.
+pub fn read_text(path: &Path, limit: u64, what: &str) -> io::Result<String> {
+    let (file, meta) = open_regular(path)?;
+    let too_large =
+        || io::Error::other(format!("it is larger than {}, the most {what} may be", bytes(limit)));
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut raw = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut raw)?;
+    if raw.len() as u64 > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(raw).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        io::Error::other(format!("it is not UTF-8 text (line {line} has a byte that is not)"))
+    })
+}
+
+/// A byte count in the unit a person would say.
+pub fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_is_not_a_regular_file_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.yaml");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let err = read_text(&fifo, 100, "a pack file").unwrap_err().to_string();
+        assert!(err.contains("FIFO"), "{err}");
+        let err = read_text(Path::new("/dev/zero"), 100, "a pack file").unwrap_err().to_string();
+        assert!(err.contains("a device"), "{err}");
+        let err = read_text(dir.path(), 100, "a pack file").unwrap_err().to_string();
+        assert!(err.contains("a folder"), "{err}");
+    }
+
+    #[test]
+    fn stops_at_the_limit_and_at_bytes_that_are_not_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, "x".repeat(2048)).unwrap();
+        let err = read_text(&path, 1024, "a pack file").unwrap_err().to_string();
+        assert!(err.contains("larger than 1 KiB"), "{err}");
+        assert_eq!(read_text(&path, 2048, "a pack file").unwrap().len(), 2048);
+        std::fs::write(&path, b"ok\nbad \xff\n").unwrap();
+        let err = read_text(&path, 1024, "a pack file").unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+}
