@@ -17,6 +17,20 @@ fn the_default_pack_loads_from_its_folder_without_a_diagnostic() {
     assert_eq!(from_dir.hash, embedded.hash, "the binary embeds the pack as it is on disk");
 }
 
+/// The binary reads the default pack from the CBOR `build.rs` made of it; it must be the
+/// very pack the YAML gives, with the YAML's hash.
+#[test]
+fn the_compiled_default_pack_is_the_yaml() {
+    let compiled = pack::load::load_compiled().expect("build.rs compiled the default pack");
+    let from_yaml = pack::load_files(pack::load::embedded_files(), &mut Sources::default())
+        .unwrap_or_else(|_| panic!("the default pack's YAML loads"));
+    assert_eq!(compiled.hash, from_yaml.hash);
+    assert_eq!(format!("{compiled:?}"), format!("{from_yaml:?}"));
+    let mut files = embedded::INTAKE.to_vec();
+    files.sort();
+    assert_eq!(embedded::INTAKE_HASH, pack::load::content_hash(files.into_iter()));
+}
+
 #[test]
 fn the_embedded_file_list_is_the_folder() {
     let mut on_disk: Vec<String> = std::fs::read_dir("rules/intake")

@@ -4,11 +4,11 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::diag::{Code, Diagnostic, FileId, Sources};
+use crate::embedded::{INTAKE, INTAKE_CBOR, INTAKE_HASH};
 use crate::files;
 use crate::model::RuleSet;
+pub use crate::pack::hash::content_hash;
 use crate::pack::schema::RawFile;
 use crate::pack::validate::validate;
 use crate::yaml;
@@ -18,12 +18,29 @@ pub type ParsedFiles = Vec<(FileId, RawFile)>;
 
 /// The default pack, `rules/intake/`, as compiled into the binary.
 pub fn load_embedded(sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
-    load_files(embedded_files(), sources)
+    match load_compiled() {
+        Some(ruleset) => Ok(ruleset),
+        None => load_files(embedded_files(), sources),
+    }
+}
+
+/// The default pack from the CBOR that `build.rs` made of it: the same checks, a fraction
+/// of the parsing. The hash is the YAML's, taken at build time as it would be taken of a
+/// folder (a test compares them). `None` when
+/// anything is amiss, and then the YAML is read, with its diagnostics.
+pub fn load_compiled() -> Option<RuleSet> {
+    let mut order: Vec<usize> = (0..INTAKE.len()).collect();
+    order.sort_by_key(|&i| INTAKE[i].0);
+    let mut parsed = Vec::with_capacity(order.len());
+    for i in order {
+        parsed.push((i, ciborium::from_reader::<RawFile, _>(INTAKE_CBOR[i]).ok()?));
+    }
+    validate(&parsed, INTAKE_HASH.to_string()).ok()
 }
 
 /// The default pack's files, as `read_dir` gives a folder's.
 pub fn embedded_files() -> Vec<(String, String, String)> {
-    crate::embedded::INTAKE
+    INTAKE
         .iter()
         .map(|(name, text)| (name.to_string(), format!("rules/intake/{name}"), text.to_string()))
         .collect()
@@ -225,16 +242,4 @@ fn parse_files(
         return Err(errors);
     }
     Ok((hash, parsed))
-}
-
-/// SHA-256 over each file's name and contents, so that renaming a file changes the hash too.
-pub fn content_hash<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    let mut hasher = Sha256::new();
-    for (name, text) in files {
-        hasher.update((name.len() as u64).to_le_bytes());
-        hasher.update(name.as_bytes());
-        hasher.update((text.len() as u64).to_le_bytes());
-        hasher.update(text.as_bytes());
-    }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

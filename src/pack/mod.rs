@@ -1,5 +1,6 @@
 //! Rule packs: their file format, how they are loaded, and how they are checked.
 
+pub mod hash;
 pub mod load;
 pub mod schema;
 pub mod validate;

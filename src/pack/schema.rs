@@ -12,6 +12,33 @@ use crate::yaml::{Entries, Spanned};
 
 type S<T> = Spanned<T>;
 
+/// A scale point as a mapping key: `1:` in YAML, and `"1":` in JSON, whose keys are text
+/// (the built-in pack is compiled to JSON, see `build.rs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point(pub i64);
+
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PointVisitor;
+        impl Visitor<'_> for PointVisitor {
+            type Value = Point;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Point, E> {
+                Ok(Point(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Point, E> {
+                i64::try_from(v).map(Point).map_err(|_| E::custom("a scale point too large"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Point, E> {
+                v.parse().map(Point).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+        deserializer.deserialize_any(PointVisitor)
+    }
+}
+
 /// One YAML file of a pack. Every section is optional, so a pack may be one file
 /// or one file per section; they are joined in file-name order.
 #[derive(Debug, Deserialize, Default, JsonSchema)]
@@ -152,7 +179,7 @@ pub struct RawQuestion {
     pub max: Option<S<f64>>,
     #[serde(default)]
     #[schemars(with = "Option<std::collections::BTreeMap<String, RawText>>")]
-    pub labels: Option<S<Entries<S<i64>, S<RawText>>>>,
+    pub labels: Option<S<Entries<S<Point>, S<RawText>>>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<RawOption>>")]
     pub options: Option<S<Vec<RawOption>>>,

@@ -444,21 +444,22 @@ impl Validator<'_> {
                 }
                 let mut labels = Vec::new();
                 if let Some(raw_labels) = &q.labels {
-                    for (point, text) in &raw_labels.value.0 {
-                        if point.value < lo || point.value > hi {
+                    for (spanned, text) in &raw_labels.value.0 {
+                        let point = spanned.value.0;
+                        if point < lo || point > hi {
                             self.push(
                                 Diagnostic::error(
                                     Code::LabelOutOfRange,
-                                    format!("a label for {}, outside the scale", point.value),
+                                    format!("a label for {}, outside the scale", point),
                                 )
                                 .at(
                                     file,
-                                    range_of(point),
+                                    range_of(spanned),
                                     format!("the scale runs from {lo} to {hi}"),
                                 ),
                             );
                         }
-                        labels.push((point.value, self.text(file, text)));
+                        labels.push((point, self.text(file, text)));
                     }
                 }
                 labels.sort_by_key(|(p, _)| *p);

@@ -7,9 +7,10 @@ use std::ops::Range;
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-pub use serde_saphyr::Spanned;
-
 use crate::diag::Code;
+
+mod spanned;
+pub use spanned::Spanned;
 
 /// A YAML (or JSON: YAML is its superset) parse failure, already classified.
 #[derive(Debug, Clone)]
