@@ -75,6 +75,8 @@ pub struct Question {
     pub kind: Kind,
     pub text: Text,
     pub help: Option<Text>,
+    /// The help as printed, where it differs from `help` (which may promise what a screen does).
+    pub help_on_paper: Option<Text>,
     pub required: bool,
     pub show_if: Option<Condition>,
 }

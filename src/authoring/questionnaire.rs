@@ -25,6 +25,8 @@ struct Item {
     choices: Vec<String>,
     /// A checklist (several answers) rather than one answer.
     many: bool,
+    /// Short choices on one line (a scale, yes/no), so that a scale takes a line, not a page.
+    inline: bool,
     condition: Option<String>,
     /// Support resources printed under a question an urgent flag reads: on paper nothing
     /// can show them the moment the answer is given.
@@ -113,6 +115,7 @@ fn urgent_support(r: &RuleSet, index: usize, lang: Option<&str>) -> Vec<(String,
 }
 
 fn item(r: &RuleSet, index: usize, q: &Question, ui: &Ui, lang: Option<&str>) -> Item {
+    let inline = matches!(q.kind, Kind::YesNo | Kind::Scale { .. });
     let (kind, choices, many) = match &q.kind {
         Kind::YesNo => (ui.choose_one.to_string(), vec![ui.yes.to_string(), ui.no.to_string()], false),
         Kind::Scale { min, max, labels } => {
@@ -141,41 +144,73 @@ fn item(r: &RuleSet, index: usize, q: &Question, ui: &Ui, lang: Option<&str>) ->
     Item {
         number: index + 1,
         text: q.text.get(lang).to_string(),
-        help: q.help.as_ref().map(|h| h.get(lang).to_string()),
+        // On paper nothing happens as an answer is given: a pack says so in `help_on_paper`.
+        help: q.help_on_paper.as_ref().or(q.help.as_ref()).map(|h| h.get(lang).to_string()),
         required: q.required,
         kind,
         choices,
         many,
+        inline,
         condition: q.show_if.as_ref().map(|c| condition_in_words(r, c, ui, lang)),
         support: urgent_support(r, index, lang),
     }
 }
 
-pub fn render(r: &RuleSet, format: Format, lang: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+/// The document around the questions: what a person fills in and where it goes.
+struct Paper<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    intro: String,
+    /// Who the paper goes back to, as the coach wrote it; else a line to fill by hand.
+    return_to: Option<&'a str>,
+    ui: &'static Ui,
+}
+
+/// `return_to` is printed on the document: the person the answers go back to.
+pub fn render(
+    r: &RuleSet,
+    format: Format,
+    lang: Option<&str>,
+    return_to: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let ui = i18n::ui(lang);
     let items: Vec<Item> = r.questions.iter().enumerate().map(|(i, q)| item(r, i, q, ui, lang)).collect();
-    let title = r.meta.name.get(lang);
-    let intro = fill(ui.questionnaire_intro, &[("n", &items.len().to_string())]);
-    let description = r.meta.description.as_ref().map(|d| d.get(lang));
+    let paper = Paper {
+        title: r.meta.name.get(lang),
+        description: r.meta.description.as_ref().map(|d| d.get(lang)),
+        intro: fill(ui.questionnaire_intro, &[("n", &items.len().to_string())]),
+        return_to: return_to.map(str::trim).filter(|w| !w.is_empty()),
+        ui,
+    };
     match format {
-        Format::Markdown => markdown(&items, title, description, &intro, ui, out),
-        Format::Html => html(&items, title, description, &intro, ui, out),
+        Format::Markdown => markdown(&items, &paper, out),
+        Format::Html => html(&items, &paper, out),
     }
 }
 
-fn markdown(
-    items: &[Item],
-    title: &str,
-    description: Option<&str>,
-    intro: &str,
-    ui: &Ui,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    writeln!(out, "# {title}\n")?;
-    if let Some(d) = description {
+/// A line to write on by hand.
+const BLANK: &str = "______________________________";
+
+fn markdown(items: &[Item], paper: &Paper, out: &mut dyn Write) -> io::Result<()> {
+    let ui = paper.ui;
+    writeln!(out, "# {}\n", paper.title)?;
+    writeln!(
+        out,
+        "**{}**{}{BLANK}  **{}**{}{}\n",
+        ui.paper_name,
+        ui.colon,
+        ui.paper_date,
+        ui.colon,
+        &BLANK[..14]
+    )?;
+    let return_to = paper.return_to.unwrap_or(BLANK);
+    writeln!(out, "**{}**{}{return_to}\n", ui.paper_return_to, ui.colon)?;
+    writeln!(out, "*{}*\n", ui.paper_private)?;
+    if let Some(d) = paper.description {
         writeln!(out, "{d}\n")?;
     }
-    writeln!(out, "{intro}")?;
+    writeln!(out, "{}", paper.intro)?;
     for it in items {
         let needed = if it.required { ui.required } else { ui.optional };
         writeln!(out, "\n## {}. {}\n", it.number, it.text)?;
@@ -184,8 +219,13 @@ fn markdown(
         }
         writeln!(out, "{} ({needed})\n", it.kind)?;
         let mark = if it.many { "[ ]" } else { "( )" };
-        for choice in &it.choices {
-            writeln!(out, "- {mark} {choice}")?;
+        if it.inline {
+            let line: Vec<String> = it.choices.iter().map(|c| format!("{mark} {c}")).collect();
+            writeln!(out, "{}", line.join(" · "))?;
+        } else {
+            for choice in &it.choices {
+                writeln!(out, "- {mark} {choice}")?;
+            }
         }
         if it.choices.is_empty() {
             writeln!(out, "> ")?;
@@ -200,7 +240,7 @@ fn markdown(
             }
         }
     }
-    Ok(())
+    writeln!(out, "\n---\n\n**{}**{}{return_to}", ui.paper_return_to, ui.colon)
 }
 
 fn escape(text: &str) -> String {
@@ -210,27 +250,49 @@ fn escape(text: &str) -> String {
 const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#222}\
 h1{font-size:1.6rem}section{border-top:1px solid #ccc;padding:.6rem 0;break-inside:avoid}\
-h2{font-size:1.05rem;margin:.4rem 0}.help{font-style:italic;color:#555}.kind{color:#555;font-size:.9rem}\
+h2{font-size:1.05rem;margin:.4rem 0}.help{font-style:italic;color:#555}.kind{color:#555;font-size:.9em}\
 ul{list-style:none;padding-left:.5rem}li::before{content:'\\25CB\\00a0\\00a0'}ul.many li::before{content:'\\2610\\00a0\\00a0'}\
-.line{border-bottom:1px solid #999;height:2.2rem}.support{border:2px solid #222;padding:.5rem .8rem;margin:.5rem 0}.support li::before{content:''}.condition{font-size:.9rem;color:#444;border-left:3px solid #999;padding-left:.5rem}\
-@media print{body{margin:0;max-width:none}a{color:inherit}}";
+ul.inline{display:flex;flex-wrap:wrap;gap:.3rem 1.6rem}\
+.fill{display:grid;grid-template-columns:auto 1fr auto 10rem;gap:.8rem .6rem;align-items:end;margin:1rem 0}.fill span{border-bottom:1px solid #555;min-height:1.4rem}\
+.return{margin:.4rem 0}.return span{display:inline-block;min-width:18rem;border-bottom:1px solid #555}.private{font-size:.9em;color:#444}\
+.line{border-bottom:1px solid #999;height:2.2rem}.support{border:2px solid #222;padding:.5rem .8rem;margin:.5rem 0}.support li::before{content:''}.condition{font-size:.9em;color:#444;border-left:3px solid #999;padding-left:.5rem}\
+@media print{body{margin:0;max-width:none;font-size:9.5pt;line-height:1.3}a{color:inherit}h1{font-size:15pt;margin:0 0 .4rem}\
+section{padding:.25rem 0}h2{font-size:10pt;margin:.15rem 0}p{margin:.15rem 0}ul{margin:.15rem 0}ul.inline{gap:.1rem 1.2rem}.line{height:1.6rem}}";
 
-fn html(
-    items: &[Item],
-    title: &str,
-    description: Option<&str>,
-    intro: &str,
-    ui: &Ui,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+/// Page numbers in the bottom margin of every printed page (CSS paged media).
+fn page_style(ui: &Ui) -> String {
+    format!(
+        "@page{{margin:1.6cm 1.6cm 2cm;@bottom-right{{content:\"{} \" counter(page) \" {} \" counter(pages);font:9pt system-ui,sans-serif;color:#555}}}}",
+        ui.paper_page, ui.paper_of
+    )
+}
+
+fn html(items: &[Item], paper: &Paper, out: &mut dyn Write) -> io::Result<()> {
+    let ui = paper.ui;
+    let title = escape(paper.title);
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">", ui.lang)?;
     writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
-    writeln!(out, "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>", escape(title))?;
-    writeln!(out, "<h1>{}</h1>", escape(title))?;
-    if let Some(d) = description {
+    writeln!(out, "<title>{title}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>", page_style(ui))?;
+    writeln!(out, "<h1>{title}</h1>")?;
+    writeln!(
+        out,
+        "<div class=\"fill\"><strong>{}{}</strong><span></span><strong>{}{}</strong><span></span></div>",
+        escape(ui.paper_name),
+        ui.colon.trim_end(),
+        escape(ui.paper_date),
+        ui.colon.trim_end()
+    )?;
+    let return_to = format!(
+        "<p class=\"return\"><strong>{}</strong>{}<span>{}</span></p>",
+        escape(ui.paper_return_to),
+        ui.colon,
+        paper.return_to.map(escape).unwrap_or_default()
+    );
+    writeln!(out, "{return_to}\n<p class=\"private\">{}</p>", escape(ui.paper_private))?;
+    if let Some(d) = paper.description {
         writeln!(out, "<p>{}</p>", escape(d))?;
     }
-    writeln!(out, "<p>{}</p>", escape(intro))?;
+    writeln!(out, "<p>{}</p>", escape(&paper.intro))?;
     for it in items {
         let needed = if it.required { ui.required } else { ui.optional };
         writeln!(out, "<section>\n<h2>{}. {}</h2>", it.number, escape(&it.text))?;
@@ -241,7 +303,12 @@ fn html(
         if it.choices.is_empty() {
             writeln!(out, "<div class=\"line\"></div>")?;
         } else {
-            writeln!(out, "<ul{}>", if it.many { " class=\"many\"" } else { "" })?;
+            let class = match (it.many, it.inline) {
+                (true, _) => " class=\"many\"",
+                (false, true) => " class=\"inline\"",
+                (false, false) => "",
+            };
+            writeln!(out, "<ul{class}>")?;
             for choice in &it.choices {
                 writeln!(out, "<li>{}</li>", escape(choice))?;
             }
@@ -265,5 +332,5 @@ fn html(
         }
         writeln!(out, "</section>")?;
     }
-    writeln!(out, "</body>\n</html>")
+    writeln!(out, "{return_to}\n</body>\n</html>")
 }

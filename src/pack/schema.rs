@@ -168,6 +168,11 @@ pub struct RawQuestion {
     #[serde(default)]
     #[schemars(with = "Option<RawText>")]
     pub help: Option<S<RawText>>,
+    /// The help as printed by `questionnaire`, instead of `help`: on paper nothing happens
+    /// when an answer is given, so a help that promises something on screen needs this.
+    #[serde(default)]
+    #[schemars(with = "Option<RawText>")]
+    pub help_on_paper: Option<S<RawText>>,
     /// Defaults to true: a question is required unless it says otherwise.
     #[serde(default)]
     pub required: Option<bool>,

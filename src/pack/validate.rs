@@ -341,6 +341,7 @@ impl Validator<'_> {
                     kind,
                     text: self.text(*file, &q.text),
                     help: q.help.as_ref().map(|h| self.text(*file, h)),
+                    help_on_paper: q.help_on_paper.as_ref().map(|h| self.text(*file, h)),
                     required: q.required.unwrap_or(true),
                     show_if,
                 });

@@ -573,6 +573,7 @@ mod tests {
             kind: Kind::Multiple { options: vec![choice("books", "Books"), choice("peers", "Peers")] },
             text: Text::plain("Pick any"),
             help: None,
+            help_on_paper: None,
             required: false,
             show_if: None,
         };
