@@ -12,10 +12,42 @@ use crate::screen::layout::Preset;
 use crate::screen::{self, Audience, Format as ScreenFormat, InputKind, ScreenConfig};
 
 const EXIT_CODES: &str = "\
+Examples:
+  crossroads evaluate answers.yaml
+  crossroads evaluate answers.yaml --format markdown --lang fr > report.md
+  crossroads evaluate answers.json --rules my-pack/ --format json
+
 Exit codes:
   0  assessed
   1  the answers or the pack are invalid or cannot be read (diagnostics on stderr)
   2  usage error";
+
+const EXPLAIN_HELP: &str = "\
+Examples:
+  crossroads explain answers.yaml
+  crossroads explain answers.yaml --format json | jq '.rules[] | select(.fired)'
+
+Exit codes: 0 explained; 1 the answers or the pack are invalid; 2 usage error";
+
+const QUESTIONNAIRE_HELP: &str = "\
+Examples:
+  crossroads questionnaire --format html --return-to \"Sam Lee, sam@example.org\" > intake.html
+  crossroads questionnaire --lang fr > questionnaire.md
+
+Exit codes: 0 written; 1 the pack is invalid; 2 usage error";
+
+const RULES_HELP: &str = "\
+Examples:
+  crossroads rules init my-pack && crossroads rules check my-pack
+  crossroads rules test my-pack --coverage
+  crossroads rules fmt my-pack --check
+  crossroads rules schema > pack.schema.json";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  crossroads completions bash > ~/.local/share/bash-completion/completions/crossroads
+  crossroads completions zsh > ~/.zfunc/_crossroads
+  crossroads completions fish > ~/.config/fish/completions/crossroads.fish";
 
 const SCREEN_HELP: &str = "\
 Exports read as they come: Google Forms, Microsoft Forms, Typeform, SurveyMonkey, Qualtrics,
@@ -40,6 +72,11 @@ Exit codes:
 
 const ASK_EXIT_CODES: &str = "\
 Your answers are saved after every one, in crossroads-progress.yaml (readable by you only).
+
+Examples:
+  crossroads ask
+  crossroads ask --lang fr --accessible
+  crossroads ask --resume crossroads-progress.yaml
 
 Exit codes:
   0    done (or stopped when support was shown; the answers so far are saved)
@@ -147,21 +184,27 @@ enum Command {
         lang: Option<String>,
     },
     /// Tools for the people who write packs.
+    #[command(after_help = RULES_HELP)]
     Rules {
         #[command(subcommand)]
         action: RulesAction,
     },
     /// The whole trace of one assessment: every rule and flag, whether it applied and why not,
     /// the totals, what was ruled out, and how the tie-break went.
+    #[command(after_help = EXPLAIN_HELP)]
     Explain {
         /// The answers file; `-` reads standard input.
         answers: PathBuf,
         /// A pack folder to use instead of the built-in intake pack.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// `json` for programs.
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
     /// The intake as a document a coach can send or print: every question in order, its help,
     /// options and scale labels, and which questions appear only after which answers.
+    #[command(after_help = QUESTIONNAIRE_HELP)]
     Questionnaire {
         /// Markdown, or one self-contained HTML file with a printable layout.
         #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
@@ -172,6 +215,9 @@ enum Command {
         /// A pack folder to use instead of the built-in intake pack.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Who the printed questionnaire goes back to (a name, an address), printed on it.
+        #[arg(long, value_name = "WHO")]
+        return_to: Option<String>,
     },
     /// Answer the intake at the terminal, one question at a time, then read your report.
     #[command(after_help = ASK_EXIT_CODES)]
@@ -190,6 +236,14 @@ enum Command {
         #[arg(long)]
         accessible: bool,
     },
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or to install as crossroads.1.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,8 +255,8 @@ enum RulesAction {
         /// The pack folder; the built-in intake pack when not given.
         dir: Option<PathBuf>,
         /// `json` for editors and CI.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -223,6 +277,23 @@ enum RulesAction {
         /// List each rule and flag with the number of cases that reach it.
         #[arg(long)]
         coverage: bool,
+        /// `json` for programs and CI.
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Start a pack: write the built-in intake pack into DIR (new, or empty) to change it.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
+    /// Put a pack's files in canonical order and layout, comments kept: sections and keys in
+    /// the schema's order, two-space indents, one blank line between items.
+    Fmt {
+        /// The pack folder.
+        dir: PathBuf,
+        /// Change nothing; list the files that are not formatted, and exit 1 if any.
+        #[arg(long)]
+        check: bool,
     },
 }
 
@@ -239,7 +310,7 @@ enum DocFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum CheckFormat {
+enum TextFormat {
     Text,
     Json,
 }
@@ -379,25 +450,44 @@ where
         }
         Command::Rules { action: RulesAction::Check { dir, format, deny_warnings, witness } } => {
             let config =
-                CheckConfig { dir, json: matches!(format, CheckFormat::Json), deny_warnings, witness };
+                CheckConfig { dir, json: matches!(format, TextFormat::Json), deny_warnings, witness };
             commands::check(&config, io)
         }
-        Command::Rules { action: RulesAction::Test { dir, coverage } } => {
-            commands::test(dir.as_ref(), coverage, io)
+        Command::Rules { action: RulesAction::Test { dir, coverage, format } } => {
+            commands::test(dir.as_ref(), coverage, matches!(format, TextFormat::Json), io)
+        }
+        Command::Rules { action: RulesAction::Init { dir } } => commands::init(&dir, io),
+        Command::Rules { action: RulesAction::Fmt { dir, check } } => {
+            crate::authoring::fmt::run(&dir, check, io)
+        }
+        Command::Completions { shell } => {
+            // Into memory first: clap_complete panics on a failed write (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "crossroads",
+                &mut script,
+            );
+            run::written(io.stdout.write_all(&script), "the completion script", io)
+        }
+        Command::Man => {
+            let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            run::written(page.render(io.stdout), "the manual page", io)
         }
         Command::Rules { action: RulesAction::Schema { of } } => {
             commands::schema(matches!(of, SchemaKind::Answers), io)
         }
-        Command::Questionnaire { format, lang, rules } => {
+        Command::Questionnaire { format, lang, rules, return_to } => {
             let format = match format {
                 DocFormat::Markdown => crate::authoring::questionnaire::Format::Markdown,
                 DocFormat::Html => crate::authoring::questionnaire::Format::Html,
             };
-            commands::questionnaire(rules.as_ref(), lang.as_deref(), format, io)
+            commands::questionnaire(rules.as_ref(), lang.as_deref(), format, return_to.as_deref(), io)
         }
-        Command::Explain { answers, rules } => {
+        Command::Explain { answers, rules, format } => {
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
-            commands::explain(&answers, rules.as_ref(), io)
+            commands::explain(&answers, rules.as_ref(), matches!(format, TextFormat::Json), io)
         }
         Command::Ask { resume, rules, lang, accessible } => {
             let from_env = std::env::var_os("ACCESSIBLE").is_some_and(|v| !v.is_empty() && v != "0");

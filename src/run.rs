@@ -98,12 +98,18 @@ pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
     };
     let assessment = evaluator::evaluate(&ruleset, &answers);
     let report = report::build(&ruleset, &assessment, config.lang.as_deref());
-    match render(&report, config.format, io.stdout, io.stdout_color).and_then(|()| io.stdout.flush()) {
+    let result = render(&report, config.format, io.stdout, io.stdout_color);
+    written(result, "the report", io)
+}
+
+/// The exit code of a command once its output is written (and flushed): a reader that
+/// stopped early (`| head`) is not a failure, and is not reported.
+pub(crate) fn written(result: io::Result<()>, what: &str, io: &mut Io) -> i32 {
+    match result.and_then(|()| io.stdout.flush()) {
         Ok(()) => EXIT_OK,
-        // A reader that stopped early (`| head`) is not a failure of the assessment.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(err) => {
-            let _ = writeln!(io.stderr, "error: cannot write the report: {err}");
+            let _ = writeln!(io.stderr, "error: cannot write {what}: {err}");
             EXIT_INVALID
         }
     }

@@ -105,11 +105,19 @@ fn explain_traces_every_persona() {
     for dir in common::case_dirs("cases") {
         let file = sources.add("a.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
         let answers = answers::read(&ruleset, &sources, file).unwrap();
+        let model = explain::trace(&ruleset, &answers);
         let mut out = Vec::new();
-        explain::render(&ruleset, &answers, &mut out).unwrap();
+        explain::render(&model, &mut out).unwrap();
         let trace = String::from_utf8(out).unwrap();
         let a = evaluate(&ruleset, &answers);
         let primary = a.primary.map_or("none".to_string(), |m| ruleset.modalities[m].id.clone());
+        // The JSON is the same trace: the same recommendation, the same rules fired.
+        let mut json = Vec::new();
+        explain::render_json(&model, &mut json).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(json["recommendation"].as_str().unwrap_or("none"), primary);
+        let fired = json["rules"].as_array().unwrap().iter().filter(|r| r["fired"] == true).count();
+        assert_eq!(fired, a.fired.len());
         assert!(trace.contains(&format!("Recommendation: {primary}")), "{trace}");
         assert_eq!(
             trace.matches("\n  + [").count(),

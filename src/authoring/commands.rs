@@ -93,22 +93,26 @@ pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
 }
 
 /// Runs a pack's own tests; exit 1 if any fails.
-pub fn test(dir: Option<&PathBuf>, coverage: bool, io: &mut Io) -> i32 {
+pub fn test(dir: Option<&PathBuf>, coverage: bool, json: bool, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match pack_files(dir).and_then(|files| pack::load_files(files, &mut sources)) {
+    let ruleset = match crate::run::prepare(dir, None, &mut sources, io) {
         Ok(r) => r,
-        Err(diagnostics) => {
-            let _ = sources.render(&diagnostics, io.stderr, io.stderr_color);
-            return EXIT_INVALID;
-        }
+        Err(code) => return code,
     };
     let results = super::packtest::run(&ruleset);
-    let _ = super::packtest::render(&ruleset, &results, coverage, io.stdout);
-    if results.iter().any(|r| !r.problems.is_empty()) { EXIT_INVALID } else { EXIT_OK }
+    let shown = if json {
+        super::packtest::render_json(&ruleset, &results, coverage, io.stdout)
+    } else {
+        super::packtest::render(&ruleset, &results, coverage, io.stdout)
+    };
+    match crate::run::written(shown, "the test results", io) {
+        EXIT_OK if results.iter().any(|r| !r.problems.is_empty()) => EXIT_INVALID,
+        code => code,
+    }
 }
 
 /// The whole trace of one answers file.
-pub fn explain(answers: &crate::run::Input, rules: Option<&PathBuf>, io: &mut Io) -> i32 {
+pub fn explain(answers: &crate::run::Input, rules: Option<&PathBuf>, json: bool, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
     let ruleset = match crate::run::prepare(rules, None, &mut sources, io) {
         Ok(r) => r,
@@ -118,7 +122,51 @@ pub fn explain(answers: &crate::run::Input, rules: Option<&PathBuf>, io: &mut Io
         Ok(a) => a,
         Err(code) => return code,
     };
-    let _ = super::explain::render(&ruleset, &answers, io.stdout);
+    let trace = super::explain::trace(&ruleset, &answers);
+    let shown = if json {
+        super::explain::render_json(&trace, io.stdout)
+    } else {
+        super::explain::render(&trace, io.stdout)
+    };
+    crate::run::written(shown, "the trace", io)
+}
+
+/// Writes the built-in pack into `dir`, which must be new or empty: nothing that was there
+/// is replaced. The files are the pack's own, comments and all.
+pub fn init(dir: &std::path::Path, io: &mut Io) -> i32 {
+    let refuse = |io: &mut Io, why: String| {
+        let _ = writeln!(io.stderr, "error: cannot start a pack in `{}`: {why}", dir.display());
+        EXIT_INVALID
+    };
+    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()) {
+        Ok(true) => return refuse(io, "it is not empty (choose a new folder)".into()),
+        Ok(false) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return refuse(io, e.to_string());
+            }
+        }
+        Err(e) => return refuse(io, e.to_string()),
+    }
+    for (name, text) in crate::embedded::INTAKE {
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(name))
+            .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+        if let Err(e) = written {
+            return refuse(io, format!("{name}: {e}"));
+        }
+    }
+    let _ = writeln!(
+        io.stderr,
+        "wrote the intake pack ({} files) to {}\nnext: edit it, then `crossroads rules check {}` and `crossroads rules test {}`;\nuse it with `--rules {}`",
+        crate::embedded::INTAKE.len(),
+        dir.display(),
+        dir.display(),
+        dir.display(),
+        dir.display()
+    );
     EXIT_OK
 }
 
@@ -127,6 +175,7 @@ pub fn questionnaire(
     rules: Option<&PathBuf>,
     lang: Option<&str>,
     format: super::questionnaire::Format,
+    return_to: Option<&str>,
     io: &mut Io,
 ) -> i32 {
     let mut sources = Sources::default();
@@ -134,28 +183,16 @@ pub fn questionnaire(
         Ok(r) => r,
         Err(code) => return code,
     };
-    match super::questionnaire::render(&ruleset, format, lang, io.stdout) {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "error: cannot write the questionnaire: {e}");
-            EXIT_INVALID
-        }
-    }
+    let shown = super::questionnaire::render(&ruleset, format, lang, return_to, io.stdout);
+    crate::run::written(shown, "the questionnaire", io)
 }
 
 /// Prints the JSON Schema of pack files, or of answers files.
 pub fn schema(answers: bool, io: &mut Io) -> i32 {
     let schema = if answers { super::schema::answers() } else { super::schema::pack() };
-    match serde_json::to_writer_pretty(&mut *io.stdout, &schema)
-        .map_err(std::io::Error::other)
-        .and_then(|()| writeln!(io.stdout))
-    {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "error: cannot write the schema: {e}");
-            EXIT_INVALID
-        }
-    }
+    // `io::Error::from` keeps the kind of a failed write, so a closed pipe stays quiet.
+    let shown = serde_json::to_writer_pretty(&mut *io.stdout, &schema)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(io.stdout));
+    crate::run::written(shown, "the schema", io)
 }

@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
 use crate::evaluate::{Assessment, evaluate, unmet};
 use crate::model::RuleSet;
 
@@ -95,4 +97,63 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+/// The same as [`render`], for programs.
+pub fn render_json(
+    r: &RuleSet,
+    results: &[CaseResult],
+    with_coverage: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Case<'a> {
+        id: &'a str,
+        passed: bool,
+        problems: &'a [String],
+        ranking: Vec<String>,
+        fired: Vec<&'a str>,
+        flags: Vec<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct Reached<'a> {
+        id: &'a str,
+        cases: usize,
+    }
+    #[derive(Serialize)]
+    struct Coverage<'a> {
+        rules: Vec<Reached<'a>>,
+        flags: Vec<Reached<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Run<'a> {
+        passed: usize,
+        failed: usize,
+        cases: Vec<Case<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        coverage: Option<Coverage<'a>>,
+    }
+    let cases: Vec<Case> = results
+        .iter()
+        .map(|x| Case {
+            id: &x.id,
+            passed: x.problems.is_empty(),
+            problems: &x.problems,
+            ranking: x.assessment.ranking.iter().map(|m| r.modalities[m.modality].id.clone()).collect(),
+            fired: x.assessment.fired.iter().map(|&i| r.rules[i].id.as_str()).collect(),
+            flags: x.assessment.flags.iter().map(|&i| r.flags[i].id.as_str()).collect(),
+        })
+        .collect();
+    let failed = cases.iter().filter(|c| !c.passed).count();
+    let coverage = with_coverage.then(|| {
+        let (rules, flags) = coverage(r, results);
+        let reached = |id, cases| Reached { id, cases };
+        Coverage {
+            rules: r.rules.iter().zip(rules).map(|(x, n)| reached(x.id.as_str(), n)).collect(),
+            flags: r.flags.iter().zip(flags).map(|(x, n)| reached(x.id.as_str(), n)).collect(),
+        }
+    });
+    let run = Run { passed: cases.len() - failed, failed, cases, coverage };
+    serde_json::to_writer_pretty(&mut *out, &run).map_err(io::Error::from)?;
+    writeln!(out)
 }
