@@ -25,6 +25,7 @@ pub struct AskConfig {
 
 const PROGRESS: &str = "crossroads-progress.yaml";
 const ANSWERS: &str = "crossroads-answers.yaml";
+const REPORT: &str = "crossroads-report.md";
 
 pub fn ask(config: &AskConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
@@ -72,38 +73,67 @@ fn session(
         &[("path", &progress.display().to_string()), ("command", &resume_command(config, &progress))],
     );
 
+    // What to say on stopping: how to carry on, once something is saved.
+    let stopped_line = {
+        let (progress, resume_line) = (progress.clone(), resume_line.clone());
+        move || if progress.exists() { resume_line.clone() } else { ui.nothing_saved.to_string() }
+    };
+
     // In accessible mode the terminal stays in line mode, so Ctrl-C is a signal; every answer
     // is already saved, so the handler only has to say how to carry on. (Menus read Ctrl-C as
     // a key and return it as `Interrupt::Interrupted`.)
-    let message = resume_line.clone();
+    let on_signal = stopped_line.clone();
     let _ = ctrlc::set_handler(move || {
-        eprintln!("\n{message}");
+        eprintln!("\n{}", on_signal());
         std::process::exit(EXIT_INTERRUPTED);
     });
 
-    let mut intake = Intake::new(ruleset, answers, config.lang.clone());
-    let save = &mut |a: &Answers| save_progress(ruleset, a, &progress);
-    if let Err(Interrupt::Failed(err)) = save(intake.answers()) {
-        let _ = writeln!(io.stderr, "error: cannot save your answers in {}: {err}", progress.display());
-        return EXIT_INVALID;
+    if answers.values.iter().all(Option::is_none) {
+        let _ = prompter.say(&intro(ruleset, ui, config.lang.as_deref(), &progress));
     }
+    let mut intake = Intake::new(ruleset, answers, config.lang.clone());
+    // The progress file is written once there is something in it.
+    let save = &mut |a: &Answers| match a.values.iter().any(Option::is_some) || progress.exists() {
+        true => save_progress(ruleset, a, &progress),
+        false => Ok(()),
+    };
     match intake.run(prompter, save) {
         Err(Interrupt::Interrupted) => {
-            let _ = writeln!(io.stderr, "\n{resume_line}");
+            let _ = writeln!(io.stderr, "\n{}", stopped_line());
             EXIT_INTERRUPTED
         }
         Err(Interrupt::Failed(err)) => {
-            let _ = writeln!(io.stderr, "error: {err}\n{resume_line}");
+            let _ = writeln!(io.stderr, "error: {err}\n{}", stopped_line());
             EXIT_INVALID
         }
         Ok(Outcome::StoppedAtUrgent) => {
-            let _ = writeln!(io.stdout, "\n{resume_line}");
+            // The last words on screen are where to get help, not a command.
+            let _ = writeln!(io.stdout, "\n{}", stopped_line());
+            let assessment = evaluate::evaluate(ruleset, intake.answers());
+            let report = report::build(ruleset, &assessment, config.lang.as_deref());
+            let _ = crate::render::render_support_list(&report, ui.support_again, io.stdout, io.stdout_color);
             EXIT_OK
         }
         Ok(Outcome::Complete) => {
             finish(config, ruleset, intake.answers(), &progress, prompter, ui, io, &resume_line)
         }
     }
+}
+
+/// The opening screen: what this is, how long it takes, where the answers go, how to stop.
+fn intro(ruleset: &RuleSet, ui: &Ui, lang: Option<&str>, progress: &Path) -> String {
+    let n = ruleset.questions.len();
+    // About twenty seconds a question, as people answer this intake.
+    let minutes = (n * 20).div_ceil(60).max(1);
+    fill(
+        ui.intro,
+        &[
+            ("title", ruleset.meta.name.get(lang)),
+            ("n", &n.to_string()),
+            ("minutes", &minutes.to_string()),
+            ("path", &progress.display().to_string()),
+        ],
+    )
 }
 
 enum Start {
@@ -191,49 +221,112 @@ fn finish(
 ) -> i32 {
     let assessment = evaluate::evaluate(ruleset, answers);
     let report = report::build(ruleset, &assessment, config.lang.as_deref());
-    let _ = writeln!(io.stdout);
-    if let Err(err) =
-        render(&report, Format::Text, io.stdout, io.stdout_color).and_then(|()| io.stdout.flush())
-    {
+    let mut text = vec![b'\n'];
+    let shown = render(&report, Format::Text, &mut text, io.stdout_color).and_then(|()| page(&text, io));
+    if let Err(err) = shown {
         let _ = writeln!(io.stderr, "error: cannot write the report: {err}\n{resume_line}");
         return EXIT_INVALID;
     }
     let _ = writeln!(io.stdout);
+    let interrupted = |io: &mut Io| {
+        let _ = writeln!(io.stderr, "\n{resume_line}");
+        EXIT_INTERRUPTED
+    };
     let document = store::document(ruleset, answers);
-    loop {
-        let chosen = match prompter.path(ui.save_to, ANSWERS) {
-            Ok(p) => PathBuf::from(p),
-            Err(_) => {
-                let _ = writeln!(io.stderr, "\n{resume_line}");
-                return EXIT_INTERRUPTED;
-            }
-        };
-        let same_as_progress = chosen == progress;
-        let exists = chosen.exists() && !same_as_progress;
-        if exists {
-            match prompter.confirm(&fill(ui.replace_file, &[("path", &chosen.display().to_string())]), false)
-            {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(_) => {
-                    let _ = writeln!(io.stderr, "\n{resume_line}");
-                    return EXIT_INTERRUPTED;
+    let Ok(saved) = save_as(prompter, ui, ui.save_to, ANSWERS, &document, Some(progress)) else {
+        return interrupted(io);
+    };
+    if saved != progress {
+        let _ = std::fs::remove_file(progress);
+    }
+    let _ = prompter.say(&fill(ui.saved, &[("path", &saved.display().to_string())]));
+    // The report holds what the answers say about health: owner-only, as the answers are.
+    match prompter.confirm(ui.save_report, true) {
+        Ok(true) => {
+            let mut markdown = Vec::new();
+            let _ = render(&report, Format::Markdown, &mut markdown, false);
+            let markdown = String::from_utf8_lossy(&markdown);
+            match save_as(prompter, ui, ui.save_report_to, REPORT, &markdown, None) {
+                Ok(path) => {
+                    let _ = prompter.say(&fill(ui.report_saved, &[("path", &path.display().to_string())]));
                 }
+                Err(()) => return EXIT_OK,
             }
         }
-        match store::write_private(&chosen, &document, exists || same_as_progress) {
-            Ok(()) => {
-                if !same_as_progress {
-                    let _ = std::fs::remove_file(progress);
-                }
-                let _ = prompter.say(&fill(ui.saved, &[("path", &chosen.display().to_string())]));
-                return EXIT_OK;
-            }
+        Ok(false) => {}
+        Err(_) => return EXIT_OK,
+    }
+    let _ = prompter.say(&format!("\n{}", fill(ui.what_next, &[("path", &saved.display().to_string())])));
+    EXIT_OK
+}
+
+/// Asks where to save `contents` (proposing `default`), confirms before replacing a file, and
+/// writes it owner-only; `ours` may be replaced without asking. `Err` when the person stopped.
+fn save_as(
+    prompter: &mut dyn Prompter,
+    ui: &Ui,
+    question: &str,
+    default: &str,
+    contents: &str,
+    ours: Option<&Path>,
+) -> Result<PathBuf, ()> {
+    loop {
+        let chosen = PathBuf::from(prompter.path(question, default).map_err(drop)?);
+        let replaceable = ours.is_some_and(|p| p == chosen);
+        let exists = chosen.exists() && !replaceable;
+        if exists
+            && !prompter
+                .confirm(&fill(ui.replace_file, &[("path", &chosen.display().to_string())]), false)
+                .map_err(drop)?
+        {
+            continue;
+        }
+        match store::write_private(&chosen, contents, exists || replaceable) {
+            Ok(()) => return Ok(chosen),
             Err(err) => {
                 let _ = prompter.say(&format!("error: cannot save to {}: {err}", chosen.display()));
             }
         }
     }
+}
+
+/// Shows a report that is longer than the terminal in a pager (`$PAGER`, else `less`), so
+/// that its start does not scroll away; else, or when no pager starts, writes it out.
+fn page(text: &[u8], io: &mut Io) -> std::io::Result<()> {
+    let lines = text.iter().filter(|b| **b == b'\n').count();
+    if !io.interactive || terminal_rows().is_none_or(|rows| lines < rows) {
+        io.stdout.write_all(text)?;
+        return io.stdout.flush();
+    }
+    let pager = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| "less".into());
+    let mut words = pager.split_whitespace();
+    let mut command = std::process::Command::new(words.next().unwrap_or("less"));
+    command.args(words).stdin(std::process::Stdio::piped());
+    if std::env::var_os("LESS").is_none() {
+        // Colours through, and the report left on screen after quitting.
+        command.env("LESS", "RX");
+    }
+    match command.spawn() {
+        Ok(mut child) => {
+            if let Some(mut stdin) = child.stdin.take() {
+                // The person may quit before reading it all: that is not an error.
+                let _ = std::io::Write::write_all(&mut stdin, text);
+            }
+            child.wait().map(drop)
+        }
+        Err(_) => {
+            io.stdout.write_all(text)?;
+            io.stdout.flush()
+        }
+    }
+}
+
+/// The terminal's height, if standard output is one.
+fn terminal_rows() -> Option<usize> {
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ writes a `winsize` into the struct passed, and nothing else.
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_row > 0).then_some(size.ws_row as usize)
 }
 
 /// The command that carries on, with the options that shaped this session.

@@ -16,7 +16,14 @@ const TIMEOUT_MS: Option<u64> = Some(20_000);
 
 fn spawn(dir: &Path, args: &[&str]) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crossroads"));
-    command.args(args).current_dir(dir).env("NO_COLOR", "1").env("TERM", "xterm").env_remove("ACCESSIBLE");
+    // `cat` as the pager: the report goes through the pager's path, and nothing waits for keys.
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("PAGER", "cat")
+        .env_remove("ACCESSIBLE");
     spawn_command(command, TIMEOUT_MS).expect("spawn crossroads in a pty")
 }
 
@@ -52,6 +59,14 @@ impl Transcript {
         self.session.flush().unwrap();
     }
 
+    /// Waits for a text prompt and the default it shows, then types `keys`.
+    fn reply(&mut self, prompt: &str, default: &str, keys: &str) {
+        self.expect(prompt);
+        self.expect(default);
+        self.session.send(keys).unwrap();
+        self.session.flush().unwrap();
+    }
+
     /// Waits for the end and returns the exit code.
     fn finish(mut self) -> (i32, String) {
         let rest = self.session.exp_eof().unwrap();
@@ -66,12 +81,15 @@ impl Transcript {
     }
 }
 
-/// At the review, carries on to the report and saves where proposed; the exit code and screen.
+/// At the review, carries on to the report and saves where proposed, without the report; the
+/// exit code and screen.
 fn accept_review_and_save(mut t: Transcript) -> (i32, String) {
     t.expect("Type the number of your answer: ");
     t.type_line("0");
     t.expect("Save your answers to [crossroads-answers.yaml]: ");
     t.type_line("");
+    t.expect("Save this report too (Type y for yes or n for no): ");
+    t.type_line("n");
     t.finish()
 }
 
@@ -217,7 +235,7 @@ fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
 
     let mut t =
         Transcript::new(spawn(dir.path(), &["ask", "--accessible", "--resume", "crossroads-progress.yaml"]));
-    t.expect("Question 4 of 29");
+    t.expect("Question 4 of 30");
     type_answers(&mut t, &ruleset, &AMARA[3..]);
     let (code, transcript) = accept_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
@@ -236,7 +254,7 @@ fn read_answers_lenient(ruleset: &RuleSet, path: &Path) -> usize {
 }
 
 #[test]
-fn support_is_shown_at_once_and_the_person_may_stop_there() {
+fn support_is_shown_at_once_and_the_person_may_stop_there_with_the_support_last() {
     let ruleset = ruleset();
     let dir = tempfile::tempdir().unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
@@ -253,6 +271,15 @@ fn support_is_shown_at_once_and_the_person_may_stop_there() {
     assert!(!transcript.contains("Anything else you would like"), "nothing is asked after stopping");
     assert!(transcript.contains("crossroads ask --resume crossroads-progress.yaml"), "{transcript}");
     assert_owner_only(&dir.path().join("crossroads-progress.yaml"));
+    // The last words on screen are where to get help, after the command to carry on.
+    let resume = transcript.rfind("--resume").expect("how to carry on is said");
+    let after = &transcript[resume..];
+    assert!(
+        after.contains("these are there for you") && after.contains("988"),
+        "support comes last: {after}"
+    );
+    let last = transcript.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(!last.contains("crossroads ask"), "the last line is not a command: {last}");
 }
 
 #[test]
@@ -267,14 +294,69 @@ fn the_menus_answer_with_keys_and_esc_goes_back() {
     t.press("Pick one", "\r");
     t.press("Anything else?", "hello\r");
     t.press("These are right: show my report", "\r");
-    t.expect("Save your answers to");
-    t.expect("(crossroads-answers.yaml)");
-    t.session.send("\r").unwrap();
-    t.session.flush().unwrap();
+    t.reply("Save your answers to", "(crossroads-answers.yaml)", "\r");
+    t.reply("Save this report too", "(Yes)", "\r"); // yes, the default
+    t.reply("Save the report to", "(crossroads-report.md)", "\r");
+    t.expect("What next:");
     let (code, transcript) = t.finish();
     assert_eq!(code, 0, "{transcript}");
     assert!(transcript.contains("(back)"), "Esc went back: {transcript}");
+    assert!(transcript.contains("Do you want it? (y/n)"), "yes/no shows its keys: {transcript}");
+    let report = dir.path().join("crossroads-report.md");
+    assert_owner_only(&report);
+    assert!(std::fs::read_to_string(&report).unwrap().starts_with("# "), "the report, in Markdown");
     let saved = std::fs::read_to_string(dir.path().join("crossroads-answers.yaml")).unwrap();
     assert!(saved.contains("wants: true") && saved.contains("level: 4"), "{saved}");
     assert!(saved.contains("pick: a") && saved.contains("note: hello"), "{saved}");
+}
+
+#[test]
+fn an_opening_screen_says_what_this_is_and_nothing_is_saved_before_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
+    t.expect("It is a screen, not a diagnosis.");
+    t.expect("30 questions, about 10 minutes.");
+    t.expect("crossroads-progress.yaml, a file only you can read");
+    t.expect("Ctrl-C stops");
+    t.expect("Question 1 of 30");
+    t.expect(prompt_for(&Kind::Single { options: Vec::new() }));
+    t.session.send_control('c').unwrap();
+    let (code, transcript) = t.finish();
+    assert_eq!(code, 130, "{transcript}");
+    assert!(transcript.contains("nothing was saved"), "{transcript}");
+    assert!(!transcript.contains("--resume"), "no file to resume: {transcript}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no progress file is left");
+}
+
+#[test]
+fn an_optional_yes_no_is_skipped_with_enter_and_long_texts_wrap_between_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "Would you say that the situation you are in today, at work and around it, is one you would like to talk through with someone who listens well?";
+    let pack = dir.path().join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    let mini = std::fs::read_to_string("tests/packs-valid/mini/pack.yaml").unwrap().replace(
+        "  - id: wants\n    kind: yes_no\n    text: Do you want it?\n",
+        &format!("  - id: wants\n    kind: yes_no\n    required: false\n    text: {long}\n"),
+    );
+    std::fs::write(pack.join("pack.yaml"), mini).unwrap();
+    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--rules", "pack"]));
+    t.press("to skip)", "\r");
+    t.press("How much?", "\r");
+    t.press("Pick one", "\r");
+    t.press("These are right: show my report", "\r");
+    t.reply("Save your answers to", "(crossroads-answers.yaml)", "\r");
+    t.reply("Save this report too", "(Yes)", "n\r");
+    let (code, transcript) = t.finish();
+    assert_eq!(code, 0, "{transcript}");
+    let saved = std::fs::read_to_string(dir.path().join("crossroads-answers.yaml")).unwrap();
+    assert!(!saved.contains("wants:"), "skipped, so not answered: {saved}");
+    // The long question reaches the terminal already cut between words, within 80 columns.
+    let first_words = "Would you say that the situation";
+    let at = transcript.find(first_words).expect("the question is shown");
+    let shown: Vec<&str> = transcript[at..].lines().take(3).collect();
+    assert!(shown[0].len() <= 80 && shown.len() > 1, "{shown:?}");
+    assert!(
+        long.starts_with(&format!("{} {}", shown[0].trim_end(), shown[1].split_whitespace().next().unwrap())),
+        "{shown:?}"
+    );
 }

@@ -14,8 +14,10 @@ use crate::report::{self, Report};
 /// One question to ask, with where it stands among the questions shown.
 pub struct Step<'a> {
     pub index: usize,
-    /// 1-based, among the questions the answers so far show.
+    /// 1-based, the question's place in the pack (as the printed questionnaire numbers it):
+    /// stable while answers show or hide later questions.
     pub number: usize,
+    /// Every question of the pack; some may be skipped as the answers hide them.
     pub total: usize,
     pub question: &'a Question,
     /// The answer given before, to fill in.
@@ -164,11 +166,10 @@ impl<'r> Intake<'r> {
     }
 
     fn step(&self, index: usize) -> Step<'r> {
-        let shown = self.shown();
         Step {
             index,
-            number: shown.iter().position(|&i| i == index).map_or(0, |p| p + 1),
-            total: shown.len(),
+            number: index + 1,
+            total: self.ruleset.questions.len(),
             question: &self.ruleset.questions[index],
             current: self.answers.values[index].clone(),
             can_go_back: self.previous_shown(index).is_some(),

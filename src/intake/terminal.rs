@@ -35,7 +35,9 @@ impl Terminal {
 
     fn say_line(&self, text: &str) -> Result<(), Interrupt> {
         let mut out = std::io::stdout();
-        writeln!(out, "{text}").and_then(|()| out.flush()).map_err(|e| Interrupt::Failed(e.to_string()))
+        writeln!(out, "{}", wrap(text, 0))
+            .and_then(|()| out.flush())
+            .map_err(|e| Interrupt::Failed(e.to_string()))
     }
 
     fn confirm_with(
@@ -45,7 +47,8 @@ impl Terminal {
         default: Option<bool>,
         format: &dyn Fn(bool) -> String,
     ) -> Result<Outcome<bool>, Interrupt> {
-        let mut prompt = Confirm::new(text)
+        let text = wrap(text, PROMPT_MARK);
+        let mut prompt = Confirm::new(&text)
             .with_render_config(self.render)
             .with_parser(&parse_yes_no)
             .with_formatter(format)
@@ -59,6 +62,25 @@ impl Terminal {
         }
         outcome(prompt.prompt())
     }
+}
+
+/// The columns inquire puts before a prompt's text ("? ").
+const PROMPT_MARK: usize = 2;
+
+/// Text wrapped at word boundaries to the terminal's width, less `taken` columns on the first
+/// line: inquire does not wrap, and the terminal would break words.
+fn wrap(text: &str, taken: usize) -> String {
+    let width = textwrap::termwidth().clamp(20, 100);
+    let first = " ".repeat(taken);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            // A list item's next lines align under its text.
+            let hang = if line.starts_with("- ") { "  " } else { "" };
+            textwrap::fill(line, textwrap::Options::new(width).initial_indent(&first).subsequent_indent(hang))
+        })
+        .collect();
+    lines.join("\n")[taken.min(first.len())..].to_string()
 }
 
 /// What a prompt's error means for the questionnaire: Esc is "back", Ctrl-C is "stop".
@@ -85,7 +107,8 @@ impl Prompter for Terminal {
         let title = fill(ui.question_of, &[("n", &step.number.to_string()), ("m", &step.total.to_string())]);
         self.say_line(&format!("\n{title}"))?;
         let mut help = q.help.as_ref().map(|h| h.get(lang).to_string()).unwrap_or_default();
-        for hint in [(!q.required).then_some(ui.skip_hint), Some(ui.keys_hint)].into_iter().flatten() {
+        let skip_hint = (!q.required && !matches!(q.kind, Kind::YesNo)).then_some(ui.skip_hint);
+        for hint in [skip_hint, Some(ui.keys_hint)].into_iter().flatten() {
             if !help.is_empty() {
                 help.push(' ');
             }
@@ -100,14 +123,7 @@ impl Prompter for Terminal {
         // Optional choices get an explicit "no answer" entry: a menu has no empty answer.
         let skip = (!q.required).then(|| ui.no_answer.to_string());
         let reply = match &q.kind {
-            Kind::YesNo => {
-                let default = match current {
-                    Some(Answer::Bool(b)) => Some(*b),
-                    _ => None,
-                };
-                let format = |b: bool| if b { ui.yes.to_string() } else { ui.no.to_string() };
-                back(self.confirm_with(text, &help, default, &format)?.map(|b| Some(Answer::Bool(b))))
-            }
+            Kind::YesNo => back(self.yes_no(text, &help, q.required, current)?),
             Kind::Scale { min, max, labels } => {
                 let points: Vec<i64> = (*min..=*max).collect();
                 let mut shown: Vec<String> = points
@@ -217,7 +233,12 @@ impl Prompter for Terminal {
         render_support(report, &mut out, self.color).map_err(|e| Interrupt::Failed(e.to_string()))?;
         let ui = self.ui;
         loop {
-            let choice = self.select("", "", vec![ui.carry_on.to_string(), ui.stop_here.to_string()], 0)?;
+            let choice = self.select(
+                ui.urgent_choice,
+                "",
+                vec![ui.carry_on.to_string(), ui.stop_here.to_string()],
+                0,
+            )?;
             if let Outcome::Got(i) = choice {
                 return Ok(i == 0);
             }
@@ -258,6 +279,37 @@ impl Prompter for Terminal {
 }
 
 impl Terminal {
+    /// Yes or no, typed: `(y/n)` is shown, and an optional question is skipped with Enter
+    /// (a confirm prompt has no empty answer).
+    fn yes_no(
+        &self,
+        text: &str,
+        help: &str,
+        required: bool,
+        current: Option<&Answer>,
+    ) -> Result<Outcome<Option<Answer>>, Interrupt> {
+        let ui = self.ui;
+        let hint = if required { ui.yes_no_hint } else { ui.yes_no_skip_hint };
+        let text = wrap(&format!("{text} {hint}"), PROMPT_MARK);
+        let initial = match current {
+            Some(Answer::Bool(true)) => ui.yes,
+            Some(Answer::Bool(false)) => ui.no,
+            _ => "",
+        };
+        let prompt = Text::new(&text)
+            .with_help_message(help)
+            .with_render_config(self.render)
+            .with_initial_value(initial)
+            .with_validator(move |s: &str| {
+                Ok(if parse_yes_no(s).is_ok() || (!required && s.trim().is_empty()) {
+                    Validation::Valid
+                } else {
+                    Validation::Invalid(ui.plain_yes_no.into())
+                })
+            });
+        Ok(outcome(prompt.prompt())?.map(|s| parse_yes_no(&s).ok().map(Answer::Bool)))
+    }
+
     fn select(
         &self,
         text: &str,
@@ -266,11 +318,15 @@ impl Terminal {
         at: usize,
     ) -> Result<Outcome<usize>, Interrupt> {
         let at = at.min(options.len().saturating_sub(1));
-        let prompt = Select::new(text, options)
-            .with_help_message(help)
+        let text = wrap(text, PROMPT_MARK);
+        let mut prompt = Select::new(&text, options)
             .with_render_config(self.render)
             .with_starting_cursor(at)
             .with_page_size(12);
+        // An empty help would still be drawn, as "[]".
+        if !help.is_empty() {
+            prompt = prompt.with_help_message(help);
+        }
         Ok(match outcome(prompt.raw_prompt())? {
             Outcome::Got(choice) => Outcome::Got(choice.index),
             Outcome::Back => Outcome::Back,

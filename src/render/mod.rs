@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
-pub use text::render_support;
+pub use text::{render_support, render_support_list};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use termcolor::{Ansi, Color, ColorSpec, WriteColor};
+use termcolor::{Ansi, ColorSpec, WriteColor};
 use textwrap::Options;
 
 use super::{flag_rules_out, join_names, number, reasons_for};
@@ -35,8 +35,10 @@ impl Printer<'_> {
         self.styled(text, ColorSpec::new().set_bold(true).clone())
     }
 
+    /// The support heading: plain bold, calm; a red alarm is not what a person in distress
+    /// needs to read first.
     fn alarm(&mut self, text: &str) -> io::Result<()> {
-        self.styled(text, ColorSpec::new().set_bold(true).set_fg(Some(Color::Red)).clone())
+        self.styled(text, ColorSpec::new().set_bold(true).clone())
     }
 
     fn para(&mut self, text: &str, indent: &str) -> io::Result<()> {
@@ -202,6 +204,14 @@ fn support_block(r: &Report, p: &mut Printer, ui: &i18n::Ui) -> io::Result<()> {
     }
     writeln!(p.out)?;
     support_list(r, p)
+}
+
+/// Only the places to get help, under a heading: the last words after stopping at support.
+pub fn render_support_list(r: &Report, heading: &str, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let mut p = Printer { out: Ansi::new(out), color };
+    writeln!(p.out)?;
+    p.alarm(heading)?;
+    support_list(r, &mut p)
 }
 
 fn support_list(r: &Report, p: &mut Printer) -> io::Result<()> {
