@@ -22,6 +22,20 @@ Exit codes:
   1  the answers or the pack are invalid or cannot be read (diagnostics on stderr)
   2  usage error";
 
+const TOP_HELP: &str = "\
+Examples:
+  crossroads ask                                   # answer the intake, read your report
+  crossroads evaluate answers.yaml --format markdown
+  crossroads screen responses.csv --out results.csv --rejects rejects.csv
+  crossroads questionnaire --format html > intake.html
+  crossroads rules init my-pack
+
+Exit codes:
+  0    done
+  1    the input or the pack is invalid or cannot be read (diagnostics on stderr)
+  2    usage error
+  130  interrupted (ask: the answers so far are saved)";
+
 const EXPLAIN_HELP: &str = "\
 Examples:
   crossroads explain answers.yaml
@@ -88,7 +102,7 @@ Exit codes:
 /// peer coaching, a peer group, manager-as-coach, self-coaching or direct teaching),
 /// why, and what to do next. A screen, never a diagnosis.
 #[derive(Debug, Parser)]
-#[command(name = "crossroads", version, after_help = EXIT_CODES)]
+#[command(name = "crossroads", version, after_help = TOP_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
