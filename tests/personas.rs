@@ -99,3 +99,64 @@ fn a_saved_answers_file_reads_back_to_the_same_answers() {
         assert_eq!(read_back.respondent, original.respondent);
     }
 }
+
+/// The text report's reasons have a direction: under "Why" only rules that weigh most for the
+/// recommendation; under "Why not X first" only rules that weigh most against X. No weights,
+/// hashes or raw citations reach the person's text.
+#[test]
+fn every_reason_shown_argues_in_the_direction_it_is_shown() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    for dir in common::case_dirs("cases") {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let file = sources.add("a.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
+        let answers = answers::read(&ruleset, &sources, file).unwrap();
+        let assessment = evaluate(&ruleset, &answers);
+        let text = common::report_text(&ruleset, &assessment, Format::Text);
+        assert!(!text.contains("weight") && !text.contains("sha256"), "{name}:\n{text}");
+        // Each heading's bullets, as the person reads them (a bullet's lines joined).
+        let section = |heading: &str| -> Vec<String> {
+            let Some(start) = text.find(&format!("\n{heading}\n")) else { return Vec::new() };
+            let body = &text[start + heading.len() + 2..];
+            let body = &body[..body.find("\n\n").unwrap_or(body.len())];
+            body.split("  • ").skip(1).map(|b| b.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+        };
+        // Wrapping may break a line after a hyphen: compare without whitespace.
+        let bare = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let dominant = |because: &str| {
+            let rule = ruleset
+                .rules
+                .iter()
+                .find(|r| bare(because) == bare(&r.because.default))
+                .unwrap_or_else(|| panic!("no rule says `{because}`"));
+            let top = rule.weights.iter().map(|(_, w)| w.abs()).fold(0.0, f64::max);
+            let ids: Vec<(String, f64)> = rule
+                .weights
+                .iter()
+                .filter(|(_, w)| w.abs() == top)
+                .map(|(m, w)| (ruleset.modalities[*m].id.clone(), *w))
+                .collect();
+            ids
+        };
+        let unwrap_bullet = |b: &str| b.rsplit_once(" [").map_or(b.to_string(), |(t, _)| t.to_string());
+        if let (Some(primary), false) = (assessment.primary, assessment.urgent) {
+            let id = &ruleset.modalities[primary].id;
+            for bullet in section("Why") {
+                let because = unwrap_bullet(&bullet);
+                let top = dominant(&because);
+                assert!(
+                    top.iter().any(|(m, w)| m == id && *w > 0.0),
+                    "{name}: `{because}` is not for {id}: {top:?}"
+                );
+            }
+        }
+        if let Some(runner_up) = assessment.ranking.get(1) {
+            let runner = &ruleset.modalities[runner_up.modality];
+            for bullet in section(&format!("Why not {} first", runner.name.default)) {
+                let because = unwrap_bullet(&bullet);
+                let top = dominant(&because);
+                assert!(top.iter().any(|(m, w)| *m == runner.id && *w < 0.0), "{name}: `{because}`: {top:?}");
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ mod text;
 
 use std::io::{self, Write};
 
-use crate::report::Report;
+use crate::report::{Reason, Report};
 
 pub use text::{render_support, render_support_list};
 
@@ -38,17 +38,31 @@ pub(crate) fn number(x: f64) -> String {
     }
 }
 
-/// The reasons that count for (`sign > 0`) or against (`sign < 0`) a modality.
-pub(crate) fn reasons_for<'a>(
-    report: &'a Report,
-    modality: &str,
-    sign: f64,
-) -> Vec<&'a crate::report::Reason> {
-    report
+/// The reasons that argue for (`sign > 0`) or against (`sign < 0`) a modality, strongest
+/// first: their weight there has that sign and is their largest. A rule that mostly counts
+/// against coaching is evidence about coaching, not a reason for what it left on top.
+pub(crate) fn reasons_about<'a>(report: &'a Report, modality: &str, sign: f64) -> Vec<&'a Reason> {
+    ranked(report, modality, sign, true)
+}
+
+/// The reasons that added to (`sign > 0`) or took from (`sign < 0`) a modality, whatever else
+/// they weighed, strongest first.
+pub(crate) fn reasons_touching<'a>(report: &'a Report, modality: &str, sign: f64) -> Vec<&'a Reason> {
+    ranked(report, modality, sign, false)
+}
+
+fn ranked<'a>(report: &'a Report, modality: &str, sign: f64, mostly: bool) -> Vec<&'a Reason> {
+    let weight = |r: &Reason| r.weights.iter().find(|w| w.modality == modality).map_or(0.0, |w| w.weight);
+    let mut found: Vec<&Reason> = report
         .reasons
         .iter()
-        .filter(|r| r.weights.iter().any(|w| w.modality == modality && w.weight * sign > 0.0))
-        .collect()
+        .filter(|r| {
+            let w = weight(r);
+            w * sign > 0.0 && (!mostly || r.weights.iter().all(|other| other.weight.abs() <= w.abs()))
+        })
+        .collect();
+    found.sort_by(|a, b| weight(b).abs().total_cmp(&weight(a).abs()));
+    found
 }
 
 /// Modality names joined for a sentence: "A, B and C".

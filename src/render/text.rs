@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use termcolor::{Ansi, ColorSpec, WriteColor};
 use textwrap::Options;
 
-use super::{flag_rules_out, join_names, number, reasons_for};
+use super::{flag_rules_out, join_names, reasons_about, reasons_touching};
 use crate::i18n::{self, fill};
 use crate::model::{FlagKind, Severity};
 use crate::report::Report;
@@ -16,9 +16,31 @@ const WIDTH: usize = 80;
 struct Printer<'a> {
     out: Ansi<&'a mut dyn Write>,
     color: bool,
+    /// The sources cited so far, numbered in order: the text shows `[n]`, the notes the source.
+    notes: Vec<String>,
 }
 
+/// At most this many reasons under one heading: the strongest; `explain` has them all.
+const SHOWN_REASONS: usize = 5;
+
 impl Printer<'_> {
+    /// A text with its source as a numbered note.
+    fn cite(&mut self, text: &str, source: &Option<String>) -> String {
+        match source {
+            Some(s) => {
+                let n = match self.notes.iter().position(|x| x == s) {
+                    Some(i) => i + 1,
+                    None => {
+                        self.notes.push(s.clone());
+                        self.notes.len()
+                    }
+                };
+                format!("{text} [{n}]")
+            }
+            None => text.to_string(),
+        }
+    }
+
     fn styled(&mut self, text: &str, spec: ColorSpec) -> io::Result<()> {
         if self.color {
             self.out.set_color(&spec)?;
@@ -53,15 +75,8 @@ impl Printer<'_> {
     }
 }
 
-fn cite(text: &str, source: &Option<String>) -> String {
-    match source {
-        Some(s) => format!("{text} [{s}]"),
-        None => text.to_string(),
-    }
-}
-
 pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color };
+    let mut p = Printer { out: Ansi::new(out), color, notes: Vec::new() };
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
     let title = match &r.respondent {
@@ -98,18 +113,35 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 p.para(&line, "  ")?;
             }
             if !r.urgent {
-                let for_it = reasons_for(r, id, 1.0);
+                // What argues for it; if nothing is mostly about it, what added to it.
+                let mut for_it = reasons_about(r, id, 1.0);
+                if for_it.is_empty() {
+                    for_it = reasons_touching(r, id, 1.0);
+                }
                 if !for_it.is_empty() {
                     p.heading(ui.why)?;
-                    for reason in for_it {
-                        p.item("  • ", &cite(&reason.because, &reason.source))?;
+                    for reason in for_it.into_iter().take(SHOWN_REASONS) {
+                        let text = p.cite(&reason.because, &reason.source);
+                        p.item("  • ", &text)?;
                     }
                 }
-                let against = reasons_for(r, id, -1.0);
+                let against = reasons_touching(r, id, -1.0);
                 if !against.is_empty() {
                     p.heading(ui.counted_against)?;
-                    for reason in against {
-                        p.item("  • ", &cite(&reason.because, &reason.source))?;
+                    for reason in against.into_iter().take(3) {
+                        let text = p.cite(&reason.because, &reason.source);
+                        p.item("  • ", &text)?;
+                    }
+                }
+                // What kept the runner-up second, once, in its own place.
+                if let Some(runner_up) = r.recommendation.ranking.get(1) {
+                    let against = reasons_about(r, &runner_up.id, -1.0);
+                    if !against.is_empty() {
+                        p.heading(&fill(ui.why_not, &[("name", &runner_up.name)]))?;
+                        for reason in against.into_iter().take(3) {
+                            let text = p.cite(&reason.because, &reason.source);
+                            p.item("  • ", &text)?;
+                        }
                     }
                 }
                 let others: Vec<_> =
@@ -117,10 +149,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 if !others.is_empty() {
                     p.heading(ui.also_consider)?;
                     for (i, m) in others.iter().enumerate() {
-                        p.item(
-                            &format!("  {}. ", i + 2),
-                            &format!("{} ({})", m.name, fill(ui.weight, &[("n", &number(m.score))])),
-                        )?;
+                        p.item(&format!("  {}. ", i + 2), &m.name)?;
                     }
                 }
             }
@@ -138,7 +167,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         p.heading(ui.please_note)?;
         for flag in cautions {
             let ruled = flag_rules_out(r, flag);
-            let mut text = cite(&flag.message, &flag.source);
+            let mut text = p.cite(&flag.message, &flag.source);
             if !ruled.is_empty() {
                 text.push(' ');
                 text.push_str(&fill(ui.rules_out_for_now, &[("names", &join_names(&ruled, ui.and))]));
@@ -155,7 +184,8 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     if !pitfalls.is_empty() && !r.urgent {
         p.heading(ui.watch_out_for)?;
         for flag in pitfalls {
-            p.item("  • ", &cite(&flag.message, &flag.source))?;
+            let text = p.cite(&flag.message, &flag.source);
+            p.item("  • ", &text)?;
         }
     }
 
@@ -166,7 +196,8 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         }
     }
     for guide in &r.guides {
-        p.heading(&cite(&guide.title, &guide.source))?;
+        let title = p.cite(&guide.title, &guide.source);
+        p.heading(&title)?;
         for item in &guide.items {
             p.item("  • ", item)?;
         }
@@ -184,15 +215,21 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             )?;
         }
     }
+    if !p.notes.is_empty() {
+        p.heading(ui.sources)?;
+        for (i, note) in std::mem::take(&mut p.notes).iter().enumerate() {
+            p.item(&format!("  {}. ", i + 1), note)?;
+        }
+    }
+    // The pack and its hash are in the JSON and Markdown reports; here, words for the reader.
     writeln!(p.out)?;
-    let short = r.pack.hash.get(..12).unwrap_or(&r.pack.hash);
-    p.para(&fill(ui.footer, &[("id", &r.pack.id), ("version", &r.pack.version), ("hash", short)]), "")
+    p.para(ui.screen_footer, "")
 }
 
 /// Where to get help now, the way the report leads with it; `ask` shows the same the moment
 /// an urgent flag is raised.
 pub fn render_support(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color };
+    let mut p = Printer { out: Ansi::new(out), color, notes: Vec::new() };
     support_block(r, &mut p, i18n::ui(Some(&r.language)))
 }
 
@@ -208,7 +245,7 @@ fn support_block(r: &Report, p: &mut Printer, ui: &i18n::Ui) -> io::Result<()> {
 
 /// Only the places to get help, under a heading: the last words after stopping at support.
 pub fn render_support_list(r: &Report, heading: &str, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color };
+    let mut p = Printer { out: Ansi::new(out), color, notes: Vec::new() };
     writeln!(p.out)?;
     p.alarm(heading)?;
     support_list(r, &mut p)
