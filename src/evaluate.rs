@@ -44,9 +44,16 @@ pub struct Assessment {
     pub fired: Vec<usize>,
     /// Questions answered but hidden by other answers; those answers were ignored.
     pub ignored: Vec<usize>,
+    /// By index into `RuleSet::line_conditions`: whether the condition of a conditional line holds.
+    pub lines: Vec<bool>,
 }
 
 impl Assessment {
+    /// Whether a line of a list is shown: it has no condition, or its condition holds.
+    pub fn shows(&self, line: &crate::model::Line) -> bool {
+        line.when.is_none_or(|i| self.lines[i])
+    }
+
     /// The readiness score and its band, when the pack names one.
     pub fn readiness<'a>(&self, ruleset: &'a RuleSet) -> Option<(f64, Option<&'a Band>)> {
         let index = ruleset.readiness?;
@@ -102,6 +109,7 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
         ranking.truncate(usize::from(put_first_by.is_some()));
     }
 
+    let lines = ruleset.line_conditions.iter().map(|c| holds(c, values, &scores)).collect();
     Assessment {
         respondent: answers.respondent.clone(),
         primary: ranking.first().map(|r| r.modality),
@@ -115,6 +123,7 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
         flags,
         fired,
         ignored: answers.ignored.clone(),
+        lines,
     }
 }
 

@@ -175,8 +175,16 @@ pub struct Modality {
     pub name: Text,
     pub fits_when: Text,
     pub confidential: bool,
-    pub next_steps: Vec<Text>,
+    pub next_steps: Vec<Line>,
     pub guides: Vec<usize>,
+}
+
+/// A line of a list, shown only when its condition (an index into
+/// `RuleSet::line_conditions`) holds, if it has one.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub text: Text,
+    pub when: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -191,7 +199,7 @@ pub struct Support {
 pub struct Guide {
     pub id: String,
     pub title: Text,
-    pub items: Vec<Text>,
+    pub items: Vec<Line>,
     pub source: Option<String>,
 }
 
@@ -237,6 +245,8 @@ pub struct RuleSet {
     pub support: Vec<Support>,
     pub guides: Vec<Guide>,
     pub tests: Vec<TestCase>,
+    /// The conditions of conditional lines (next steps, guide items), evaluated with the rest.
+    pub line_conditions: Vec<Condition>,
     /// Index into `scores` of the one reported as readiness.
     pub readiness: Option<usize>,
     pub aggregates: Aggregates,

@@ -277,8 +277,11 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
             .map(|&f| ruleset.flags[f].id.clone())
             .collect(),
         next_steps: primary
-            .map(|m| m.next_steps.iter().map(|s| s.get(lang).to_string()).collect())
+            .map(|m| {
+                m.next_steps.iter().filter(|s| a.shows(s)).map(|s| s.text.get(lang).to_string()).collect()
+            })
             .unwrap_or_default(),
+        // A guide whose every line is withheld by its condition is not shown at all.
         guides: guide_ids
             .iter()
             .map(|&g| {
@@ -286,10 +289,16 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                 GuideOut {
                     id: guide.id.clone(),
                     title: guide.title.get(lang).to_string(),
-                    items: guide.items.iter().map(|i| i.get(lang).to_string()).collect(),
+                    items: guide
+                        .items
+                        .iter()
+                        .filter(|i| a.shows(i))
+                        .map(|i| i.text.get(lang).to_string())
+                        .collect(),
                     source: guide.source.clone(),
                 }
             })
+            .filter(|g| !g.items.is_empty())
             .collect(),
         ignored_answers: a
             .ignored

@@ -99,4 +99,25 @@ proptest! {
             prop_assert!((0.0..=100.0).contains(score));
         }
     }
+
+    /// A conditional line (a next step, a guide's item) is in the report exactly when its
+    /// condition holds for these answers, judged here by `holds` itself.
+    #[test]
+    fn every_conditional_line_shown_holds_and_none_that_does_not(a in answers(ruleset())) {
+        let ruleset = ruleset();
+        let assessment = evaluate(ruleset, &a);
+        let report = crossroads::report::build(ruleset, &assessment, None);
+        let holds = |line: &crossroads::model::Line| {
+            line.when.is_none_or(|i| crossroads::evaluate::holds(&ruleset.line_conditions[i], &a.values, &assessment.scores))
+        };
+        if let Some(primary) = assessment.primary {
+            let expected: Vec<&str> = ruleset.modalities[primary].next_steps.iter().filter(|l| holds(l)).map(|l| l.text.default.as_str()).collect();
+            prop_assert_eq!(report.next_steps.iter().map(String::as_str).collect::<Vec<_>>(), expected);
+        }
+        for shown in &report.guides {
+            let guide = ruleset.guides.iter().find(|g| g.id == shown.id).unwrap();
+            let expected: Vec<&str> = guide.items.iter().filter(|l| holds(l)).map(|l| l.text.default.as_str()).collect();
+            prop_assert_eq!(shown.items.iter().map(String::as_str).collect::<Vec<_>>(), expected);
+        }
+    }
 }

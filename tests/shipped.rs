@@ -124,7 +124,7 @@ fn every_text_of_the_default_pack_has_its_french() {
             (format!("modality {}", m.id), &m.name),
             (format!("fits_when of {}", m.id), &m.fits_when),
         ]);
-        texts.extend(m.next_steps.iter().map(|t| (format!("next step of {}", m.id), t)));
+        texts.extend(m.next_steps.iter().map(|t| (format!("next step of {}", m.id), &t.text)));
     }
     for s in &r.support {
         texts.extend([(format!("support {}", s.id), &s.name), (format!("contact of {}", s.id), &s.contact)]);
@@ -132,7 +132,7 @@ fn every_text_of_the_default_pack_has_its_french() {
     }
     for g in &r.guides {
         texts.push((format!("guide {}", g.id), &g.title));
-        texts.extend(g.items.iter().map(|i| (format!("item of {}", g.id), i)));
+        texts.extend(g.items.iter().map(|i| (format!("item of {}", g.id), &i.text)));
     }
     let missing: Vec<&str> = texts
         .iter()

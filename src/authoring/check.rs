@@ -52,7 +52,7 @@ pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
         if !used.contains(&i) && !matches!(q.kind, Kind::Text) {
             out.push(warning_at(
                 Code::UnusedQuestion,
-                format!("no rule, score, flag or show_if reads question `{}`", q.id),
+                format!("no rule, score, flag, show_if or line's `when` reads question `{}`", q.id),
                 question_at(&q.id),
                 "its answer changes nothing",
             ));
@@ -116,6 +116,7 @@ fn used_questions(r: &RuleSet) -> HashSet<usize> {
     let mut used = HashSet::new();
     r.rules.iter().for_each(|x| collect(&x.when, &mut used));
     r.flags.iter().for_each(|x| collect(&x.when, &mut used));
+    r.line_conditions.iter().for_each(|c| collect(c, &mut used));
     r.questions.iter().filter_map(|q| q.show_if.as_ref()).for_each(|c| collect(c, &mut used));
     r.scores.iter().flat_map(|s| &s.parts).for_each(|p| {
         used.insert(p.question);

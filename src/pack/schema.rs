@@ -113,6 +113,73 @@ pub struct RawAggregates {
     pub grouping: Vec<S<String>>,
 }
 
+/// A line of a list (a next step, a guide's item): a text, or `{text: ..., when: ...}` for a
+/// line shown only when its condition holds, so that no sentence contradicts an answer.
+#[derive(Debug)]
+pub enum RawLine {
+    Always(RawText),
+    When { text: S<RawText>, when: RawCondition },
+}
+
+impl<'de> Deserialize<'de> for RawLine {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LineVisitor;
+        impl<'de> Visitor<'de> for LineVisitor {
+            type Value = RawLine;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text, a map from language to text, or `{text: ..., when: ...}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawLine, E> {
+                Ok(RawLine::Always(RawText::Plain(v.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawLine, A::Error> {
+                let mut languages = Vec::new();
+                let (mut text, mut when) = (None, None);
+                while let Some(key) = map.next_key::<S<String>>()? {
+                    match key.value.as_str() {
+                        // `text` and `when` are not languages: the map is a conditional line.
+                        "text" if languages.is_empty() => text = Some(map.next_value()?),
+                        "when" if languages.is_empty() => when = Some(map.next_value()?),
+                        _ if text.is_some() || when.is_some() => {
+                            return Err(de::Error::unknown_field(&key.value, &["text", "when"]));
+                        }
+                        _ => languages.push((key, map.next_value()?)),
+                    }
+                }
+                match (text, when) {
+                    (Some(text), Some(when)) => Ok(RawLine::When { text, when }),
+                    (None, None) => Ok(RawLine::Always(RawText::ByLanguage(languages))),
+                    (None, Some(_)) => Err(de::Error::missing_field("text")),
+                    (Some(_), None) => Err(de::Error::missing_field("when")),
+                }
+            }
+        }
+        deserializer.deserialize_any(LineVisitor)
+    }
+}
+
+impl JsonSchema for RawLine {
+    fn schema_name() -> Cow<'static, str> {
+        "Line".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let text = generator.subschema_for::<RawText>();
+        let condition = generator.subschema_for::<RawCondition>();
+        json_schema!({
+            "description": "A text; or `text` with `when`, a condition: the line is shown only when it holds.",
+            "anyOf": [
+                text,
+                {
+                    "type": "object",
+                    "properties": {"text": text, "when": condition},
+                    "required": ["text", "when"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 /// A text: one string, or a map from language to string.
 #[derive(Debug, Clone)]
 pub enum RawText {
@@ -477,8 +544,8 @@ pub struct RawModality {
     #[serde(default)]
     pub confidential: bool,
     #[serde(default)]
-    #[schemars(with = "Vec<RawText>")]
-    pub next_steps: Vec<S<RawText>>,
+    #[schemars(with = "Vec<RawLine>")]
+    pub next_steps: Vec<S<RawLine>>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub guides: Vec<S<String>>,
@@ -507,8 +574,8 @@ pub struct RawGuide {
     pub id: S<String>,
     #[schemars(with = "RawText")]
     pub title: S<RawText>,
-    #[schemars(with = "Vec<RawText>")]
-    pub items: Vec<S<RawText>>,
+    #[schemars(with = "Vec<RawLine>")]
+    pub items: Vec<S<RawLine>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub source: Option<S<String>>,
@@ -601,5 +668,28 @@ impl JsonSchema for Scalar {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({"type": ["string", "number", "boolean"]})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(yaml: &str) -> Result<RawLine, String> {
+        crate::yaml::parse::<RawLine>(yaml).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn a_line_is_a_text_or_a_text_with_a_condition() {
+        assert!(matches!(line("Do it.").unwrap(), RawLine::Always(RawText::Plain(_))));
+        assert!(
+            matches!(line("{en: Do it., fr: Faites-le.}").unwrap(), RawLine::Always(RawText::ByLanguage(l)) if l.len() == 2)
+        );
+        assert!(matches!(line("{text: Do it., when: {q: {is: true}}}").unwrap(), RawLine::When { .. }));
+        assert!(line("{text: Do it.}").unwrap_err().contains("missing field `when`"));
+        assert!(line("{when: {q: {is: true}}}").unwrap_err().contains("missing field `text`"));
+        assert!(
+            line("{text: Do it., when: {q: {is: true}}, en: x}").unwrap_err().contains("unknown field `en`")
+        );
     }
 }

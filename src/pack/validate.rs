@@ -43,6 +43,8 @@ struct Validator<'a> {
     languages: Vec<String>,
     names: Names,
     questions: &'a [Question],
+    /// The conditions of conditional lines, in the order met.
+    line_conditions: Vec<Condition>,
 }
 
 pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Vec<Diagnostic>> {
@@ -70,7 +72,13 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         languages.push("en".to_string());
     }
 
-    let mut v = Validator { diagnostics, languages, names: Names::default(), questions: &[] };
+    let mut v = Validator {
+        diagnostics,
+        languages,
+        names: Names::default(),
+        questions: &[],
+        line_conditions: Vec::new(),
+    };
     v.collect_names(files);
 
     let meta = Meta {
@@ -113,7 +121,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         );
     }
 
-    let Validator { mut diagnostics, .. } = v;
+    let Validator { mut diagnostics, line_conditions, .. } = v;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -128,6 +136,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         support,
         guides,
         tests: Vec::new(),
+        line_conditions,
         readiness,
         aggregates,
         hash,
@@ -1224,12 +1233,30 @@ impl Validator<'_> {
                     name: self.text(*file, &m.name),
                     fits_when: self.text(*file, &m.fits_when),
                     confidential: m.confidential,
-                    next_steps: m.next_steps.iter().map(|s| self.text(*file, s)).collect(),
+                    next_steps: m.next_steps.iter().map(|s| self.line(*file, s)).collect(),
                     guides: self.references(*file, &m.guides, "guide"),
                 });
             }
         }
         out
+    }
+
+    /// A line of a list; its condition, checked like every other, joins `line_conditions`.
+    fn line(&mut self, file: FileId, raw: &Spanned<RawLine>) -> Line {
+        match &raw.value {
+            RawLine::Always(text) => {
+                let text = Spanned { value: text.clone(), referenced: raw.referenced };
+                Line { text: self.text(file, &text), when: None }
+            }
+            RawLine::When { text, when } => {
+                let text = self.text(file, text);
+                let when = self.condition(file, when, Scope::Anywhere).map(|c| {
+                    self.line_conditions.push(c);
+                    self.line_conditions.len() - 1
+                });
+                Line { text, when }
+            }
+        }
     }
 
     fn support(&mut self, files: &[(FileId, RawFile)]) -> Vec<Support> {
@@ -1254,7 +1281,7 @@ impl Validator<'_> {
                 out.push(Guide {
                     id: g.id.value.clone(),
                     title: self.text(*file, &g.title),
-                    items: g.items.iter().map(|i| self.text(*file, i)).collect(),
+                    items: g.items.iter().map(|i| self.line(*file, i)).collect(),
                     source: g.source.as_ref().map(|s| s.value.clone()),
                 });
             }
