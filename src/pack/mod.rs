@@ -3,6 +3,7 @@
 pub mod hash;
 pub mod load;
 pub mod schema;
+pub mod text;
 pub mod validate;
 
 pub use load::{load_dir, load_embedded, load_files};
