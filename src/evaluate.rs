@@ -73,10 +73,12 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
         (0..ruleset.rules.len()).filter(|&r| holds(&ruleset.rules[r].when, values, &scores)).collect();
 
     let mut totals = vec![0.0; ruleset.modalities.len()];
-    for &r in &fired {
-        for &(modality, weight) in &ruleset.rules[r].weights {
-            totals[modality] += weight;
-        }
+    let weights = fired
+        .iter()
+        .map(|&r| &ruleset.rules[r].weights)
+        .chain(flags.iter().map(|&f| &ruleset.flags[f].weights));
+    for &(modality, weight) in weights.flatten() {
+        totals[modality] += weight;
     }
 
     let mut ruled_out: Vec<(usize, usize)> = Vec::new();
@@ -288,7 +290,8 @@ pub fn questions_read(ruleset: &RuleSet, condition: &Condition, reads: &mut [boo
 pub fn health_related(ruleset: &RuleSet) -> Vec<bool> {
     let mut reads = vec![false; ruleset.questions.len()];
     for f in &ruleset.flags {
-        if f.severity == Severity::Urgent || f.confidential {
+        let weighs_confidential = f.weights.iter().any(|&(m, _)| ruleset.modalities[m].confidential);
+        if f.severity == Severity::Urgent || f.confidential || weighs_confidential {
             questions_read(ruleset, &f.when, &mut reads);
         }
     }

@@ -152,6 +152,8 @@ pub struct Flag {
     /// Modalities the flag concerns; empty means every one.
     pub about: Vec<usize>,
     pub puts_first: Option<usize>,
+    /// Added to the totals when raised, as a rule's weights are.
+    pub weights: Vec<(usize, f64)>,
     pub support: Vec<usize>,
     pub guides: Vec<usize>,
     pub confidential: bool,

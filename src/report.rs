@@ -78,6 +78,8 @@ pub struct FlagOut {
     pub kind: FlagKind,
     pub message: String,
     pub rules_out: Vec<String>,
+    /// Evidence the flag added to the totals, as a rule's weights.
+    pub weights: Vec<WeightOut>,
     /// The flag concerns these modalities only (empty: all of them).
     pub about: Vec<String>,
     pub source: Option<String>,
@@ -247,6 +249,11 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                     kind: flag.kind,
                     message: flag.message.get(lang).to_string(),
                     rules_out: flag.rules_out.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
+                    weights: flag
+                        .weights
+                        .iter()
+                        .map(|&(m, w)| WeightOut { modality: ruleset.modalities[m].id.clone(), weight: w })
+                        .collect(),
                     about: flag.about.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
                     source: flag.source.clone(),
                 }

@@ -100,9 +100,11 @@ fn a_saved_answers_file_reads_back_to_the_same_answers() {
     }
 }
 
-/// The text report's reasons have a direction: under "Why" only rules that weigh most for the
-/// recommendation; under "Why not X first" only rules that weigh most against X. No weights,
-/// hashes or raw citations reach the person's text.
+/// The text report's reasons have a direction: under "Why" only rules that added to the
+/// recommendation at least as much as they took from anything else, and at least half what
+/// they gave anything; under "Why not X first"
+/// only what took from X (a rule, or a pitfall that weighs against it), none repeated from
+/// "Why". No weights, hashes or raw citations reach the person's text.
 #[test]
 fn every_reason_shown_argues_in_the_direction_it_is_shown() {
     let mut sources = Sources::default();
@@ -114,48 +116,58 @@ fn every_reason_shown_argues_in_the_direction_it_is_shown() {
         let assessment = evaluate(&ruleset, &answers);
         let text = common::report_text(&ruleset, &assessment, Format::Text);
         assert!(!text.contains("weight") && !text.contains("sha256"), "{name}:\n{text}");
-        // Each heading's bullets, as the person reads them (a bullet's lines joined).
+        // Each heading's bullets, as the person reads them (a bullet's lines joined, its note
+        // number dropped); wrapping may break after a hyphen, so compare without whitespace.
+        let bare = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         let section = |heading: &str| -> Vec<String> {
             let Some(start) = text.find(&format!("\n{heading}\n")) else { return Vec::new() };
             let body = &text[start + heading.len() + 2..];
             let body = &body[..body.find("\n\n").unwrap_or(body.len())];
-            body.split("  • ").skip(1).map(|b| b.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+            body.split("  • ").skip(1).map(|b| bare(b.rsplit_once(" [").map_or(b, |(t, _)| t))).collect()
         };
-        // Wrapping may break a line after a hyphen: compare without whitespace.
-        let bare = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        let dominant = |because: &str| {
-            let rule = ruleset
-                .rules
-                .iter()
-                .find(|r| bare(because) == bare(&r.because.default))
-                .unwrap_or_else(|| panic!("no rule says `{because}`"));
-            let top = rule.weights.iter().map(|(_, w)| w.abs()).fold(0.0, f64::max);
-            let ids: Vec<(String, f64)> = rule
-                .weights
-                .iter()
-                .filter(|(_, w)| w.abs() == top)
-                .map(|(m, w)| (ruleset.modalities[*m].id.clone(), *w))
-                .collect();
-            ids
+        // The weights of the rule or flag that says this, by modality id.
+        let weights = |said: &str| -> Vec<(String, f64)> {
+            let of =
+                |w: &[(usize, f64)]| w.iter().map(|&(m, x)| (ruleset.modalities[m].id.clone(), x)).collect();
+            if let Some(rule) = ruleset.rules.iter().find(|r| bare(&r.because.default) == said) {
+                return of(&rule.weights);
+            }
+            let flag = ruleset.flags.iter().find(|f| bare(&f.message.default) == said);
+            of(&flag.unwrap_or_else(|| panic!("{name}: nothing in the pack says `{said}`")).weights)
         };
-        let unwrap_bullet = |b: &str| b.rsplit_once(" [").map_or(b.to_string(), |(t, _)| t.to_string());
+        let on = |w: &[(String, f64)], id: &str| w.iter().find(|(m, _)| m == id).map_or(0.0, |(_, x)| *x);
         if let (Some(primary), false) = (assessment.primary, assessment.urgent) {
             let id = &ruleset.modalities[primary].id;
-            for bullet in section("Why") {
-                let because = unwrap_bullet(&bullet);
-                let top = dominant(&because);
+            let argues = |w: &[(String, f64)]| {
+                let mine = on(w, id);
+                mine > 0.0 && w.iter().all(|(_, x)| -x <= mine && *x <= 2.0 * mine)
+            };
+            let any_argues = assessment.fired.iter().any(|&r| {
+                let w: Vec<(String, f64)> = ruleset.rules[r]
+                    .weights
+                    .iter()
+                    .map(|&(m, x)| (ruleset.modalities[m].id.clone(), x))
+                    .collect();
+                argues(&w)
+            });
+            let why = section("Why");
+            for said in &why {
+                let w = weights(said);
                 assert!(
-                    top.iter().any(|(m, w)| m == id && *w > 0.0),
-                    "{name}: `{because}` is not for {id}: {top:?}"
+                    if any_argues { argues(&w) } else { on(&w, id) > 0.0 },
+                    "{name}: `{said}` is not for {id}: {w:?}"
                 );
             }
-        }
-        if let Some(runner_up) = assessment.ranking.get(1) {
-            let runner = &ruleset.modalities[runner_up.modality];
-            for bullet in section(&format!("Why not {} first", runner.name.default)) {
-                let because = unwrap_bullet(&bullet);
-                let top = dominant(&because);
-                assert!(top.iter().any(|(m, w)| *m == runner.id && *w < 0.0), "{name}: `{because}`: {top:?}");
+            if let Some(runner_up) = assessment.ranking.get(1) {
+                let runner = &ruleset.modalities[runner_up.modality];
+                for said in section(&format!("Why not {} first", runner.name.default)) {
+                    assert!(
+                        on(&weights(&said), &runner.id) < 0.0,
+                        "{name}: `{said}` is not against {}",
+                        runner.id
+                    );
+                    assert!(!why.contains(&said), "{name}: `{said}` is said twice");
+                }
             }
         }
     }

@@ -71,6 +71,7 @@ pub struct FlagLine {
     pub because: String,
     pub rules_out: Vec<String>,
     pub puts_first: Option<String>,
+    pub weights: Vec<Weight>,
 }
 
 #[derive(Serialize)]
@@ -128,6 +129,11 @@ pub fn trace(r: &RuleSet, answers: &Answers) -> Trace {
                 },
                 rules_out: flag.rules_out.iter().map(|&m| modality(m)).collect(),
                 puts_first: flag.puts_first.map(modality),
+                weights: flag
+                    .weights
+                    .iter()
+                    .map(|&(m, w)| Weight { modality: modality(m), weight: w })
+                    .collect(),
             }
         })
         .collect();
@@ -183,6 +189,14 @@ pub fn trace(r: &RuleSet, answers: &Answers) -> Trace {
     }
 }
 
+/// "coaching -3, mentoring +1".
+fn weights_text(weights: &[Weight]) -> String {
+    let each = weights
+        .iter()
+        .map(|w| format!("{} {}{}", w.modality, if w.weight >= 0.0 { "+" } else { "" }, number(w.weight)));
+    each.collect::<Vec<_>>().join(", ")
+}
+
 pub fn render_json(t: &Trace, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, t).map_err(io::Error::from)?;
     writeln!(out)
@@ -210,6 +224,9 @@ pub fn render(t: &Trace, out: &mut dyn Write) -> io::Result<()> {
             }
             if let Some(m) = &flag.puts_first {
                 effects.push(format!("puts {m} first"));
+            }
+            if !flag.weights.is_empty() {
+                effects.push(weights_text(&flag.weights));
             }
             let effects =
                 if effects.is_empty() { String::new() } else { format!(": {}", effects.join("; ")) };

@@ -49,6 +49,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "message",
             "rules_out",
             "puts_first",
+            "weights",
             "support",
             "guides",
             "confidential",

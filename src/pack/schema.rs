@@ -348,6 +348,11 @@ pub struct RawFlag {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub puts_first: Option<S<String>>,
+    /// Evidence, like a rule's: added to the modalities' totals when the flag is raised (a
+    /// pitfall that argues against coaching weighs against it).
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, f64>")]
+    pub weights: S<Entries<S<String>, S<f64>>>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub support: Vec<S<String>>,

@@ -10,7 +10,7 @@ use crate::answers;
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
 use crate::model::*;
 use crate::pack::schema::*;
-use crate::yaml::{Spanned, range_of};
+use crate::yaml::{Entries, Spanned, range_of};
 
 /// The largest magnitude of a number a pack may give (a bound, weight, point or score):
 /// far above any real weighting, and small enough that no total over a pack can overflow.
@@ -1146,6 +1146,18 @@ impl Validator<'_> {
         raw.iter().filter_map(|r| self.reference(file, r, what)).collect()
     }
 
+    /// A rule's or a flag's weights: finite, on modalities the pack has.
+    fn weights(&mut self, file: FileId, raw: &Entries<Spanned<String>, Spanned<f64>>) -> Vec<(usize, f64)> {
+        let mut weights = Vec::new();
+        for (modality, weight) in &raw.0 {
+            self.finite(file, weight, "weight");
+            if let Some(m) = self.modality_ref(file, modality) {
+                weights.push((m, weight.value));
+            }
+        }
+        weights
+    }
+
     fn flags(&mut self, files: &[(FileId, RawFile)]) -> Vec<Flag> {
         let mut out = Vec::new();
         for (file, raw) in files {
@@ -1154,6 +1166,7 @@ impl Validator<'_> {
                 let rules_out = f.rules_out.iter().filter_map(|m| self.modality_ref(*file, m)).collect();
                 let about = f.about.iter().filter_map(|m| self.modality_ref(*file, m)).collect();
                 let puts_first = f.puts_first.as_ref().and_then(|m| self.modality_ref(*file, m));
+                let weights = self.weights(*file, &f.weights.value);
                 let support = self.references(*file, &f.support, "support resource");
                 let guides = self.references(*file, &f.guides, "guide");
                 if f.severity.value == RawSeverity::Urgent && f.support.is_empty() {
@@ -1183,6 +1196,7 @@ impl Validator<'_> {
                         rules_out,
                         about,
                         puts_first,
+                        weights,
                         support,
                         guides,
                         confidential: f.confidential || f.severity.value == RawSeverity::Urgent,
@@ -1199,13 +1213,7 @@ impl Validator<'_> {
         for (file, raw) in files {
             for r in &raw.rules {
                 let when = self.condition(*file, &r.when, Scope::Anywhere);
-                let mut weights = Vec::new();
-                for (modality, weight) in &r.weights.value.0 {
-                    self.finite(*file, weight, "weight");
-                    if let Some(m) = self.modality_ref(*file, modality) {
-                        weights.push((m, weight.value));
-                    }
-                }
+                let weights = self.weights(*file, &r.weights.value);
                 let because = self.text(*file, &r.because);
                 let guides = self.references(*file, &r.guides, "guide");
                 if let Some(when) = when {

@@ -38,11 +38,12 @@ pub(crate) fn number(x: f64) -> String {
     }
 }
 
-/// The reasons that argue for (`sign > 0`) or against (`sign < 0`) a modality, strongest
-/// first: their weight there has that sign and is their largest. A rule that mostly counts
-/// against coaching is evidence about coaching, not a reason for what it left on top.
-pub(crate) fn reasons_about<'a>(report: &'a Report, modality: &str, sign: f64) -> Vec<&'a Reason> {
-    ranked(report, modality, sign, true)
+/// The reasons that argue for a modality, strongest first: they added to it at least as much
+/// as they took from any other, and at least half what they gave the one they favour most. A
+/// rule that mostly counts against coaching, or mostly for direct teaching, is evidence about
+/// those, not a reason for what it left on top.
+pub(crate) fn reasons_for<'a>(report: &'a Report, modality: &str) -> Vec<&'a Reason> {
+    ranked(report, modality, 1.0, true)
 }
 
 /// The reasons that added to (`sign > 0`) or took from (`sign < 0`) a modality, whatever else
@@ -58,7 +59,8 @@ fn ranked<'a>(report: &'a Report, modality: &str, sign: f64, mostly: bool) -> Ve
         .iter()
         .filter(|r| {
             let w = weight(r);
-            w * sign > 0.0 && (!mostly || r.weights.iter().all(|other| other.weight.abs() <= w.abs()))
+            w * sign > 0.0
+                && (!mostly || r.weights.iter().all(|o| -o.weight <= w.abs() && o.weight <= 2.0 * w.abs()))
         })
         .collect();
     found.sort_by(|a, b| weight(b).abs().total_cmp(&weight(a).abs()));

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use termcolor::{Ansi, ColorSpec, WriteColor};
 use textwrap::Options;
 
-use super::{flag_rules_out, join_names, reasons_about, reasons_touching};
+use super::{flag_rules_out, join_names, reasons_for, reasons_touching};
 use crate::i18n::{self, fill};
 use crate::model::{FlagKind, Severity};
 use crate::report::Report;
@@ -113,14 +113,15 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 p.para(&line, "  ")?;
             }
             if !r.urgent {
-                // What argues for it; if nothing is mostly about it, what added to it.
-                let mut for_it = reasons_about(r, id, 1.0);
+                // What argues for it; if nothing mostly does, what added to it.
+                let mut for_it = reasons_for(r, id);
                 if for_it.is_empty() {
                     for_it = reasons_touching(r, id, 1.0);
                 }
+                for_it.truncate(SHOWN_REASONS);
                 if !for_it.is_empty() {
                     p.heading(ui.why)?;
-                    for reason in for_it.into_iter().take(SHOWN_REASONS) {
+                    for reason in &for_it {
                         let text = p.cite(&reason.because, &reason.source);
                         p.item("  • ", &text)?;
                     }
@@ -133,13 +134,23 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                         p.item("  • ", &text)?;
                     }
                 }
-                // What kept the runner-up second, once, in its own place.
+                // What kept the runner-up second (the pitfalls that weigh against it, then the
+                // rules), each said once: not again if it is already a reason above.
                 if let Some(runner_up) = r.recommendation.ranking.get(1) {
-                    let against = reasons_about(r, &runner_up.id, -1.0);
-                    if !against.is_empty() {
+                    let against_flags = r
+                        .flags
+                        .iter()
+                        .filter(|f| f.weights.iter().any(|w| w.modality == runner_up.id && w.weight < 0.0))
+                        .map(|f| (&f.message, &f.source));
+                    let against_rules = reasons_touching(r, &runner_up.id, -1.0)
+                        .into_iter()
+                        .filter(|x| !for_it.iter().any(|y| y.rule == x.rule))
+                        .map(|x| (&x.because, &x.source));
+                    let why_not: Vec<_> = against_flags.chain(against_rules).take(3).collect();
+                    if !why_not.is_empty() {
                         p.heading(&fill(ui.why_not, &[("name", &runner_up.name)]))?;
-                        for reason in against.into_iter().take(3) {
-                            let text = p.cite(&reason.because, &reason.source);
+                        for (text, source) in why_not {
+                            let text = p.cite(text, source);
                             p.item("  • ", &text)?;
                         }
                     }
