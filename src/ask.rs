@@ -110,7 +110,7 @@ fn session(
             // The last words on screen are where to get help, not a command.
             let _ = writeln!(io.stdout, "\n{}", stopped_line());
             let assessment = evaluate::evaluate(ruleset, intake.answers());
-            let report = report::build(ruleset, &assessment, config.lang.as_deref());
+            let report = report::build(ruleset, &assessment, intake.answers(), config.lang.as_deref());
             let _ = crate::render::render_support_list(&report, ui.support_again, io.stdout, io.stdout_color);
             EXIT_OK
         }
@@ -220,7 +220,7 @@ fn finish(
     resume_line: &str,
 ) -> i32 {
     let assessment = evaluate::evaluate(ruleset, answers);
-    let report = report::build(ruleset, &assessment, config.lang.as_deref());
+    let report = report::build(ruleset, &assessment, answers, config.lang.as_deref());
     let mut text = vec![b'\n'];
     let shown = render(&report, Format::Text, &mut text, io.stdout_color).and_then(|()| page(&text, io));
     if let Err(err) = shown {

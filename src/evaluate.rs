@@ -44,16 +44,9 @@ pub struct Assessment {
     pub fired: Vec<usize>,
     /// Questions answered but hidden by other answers; those answers were ignored.
     pub ignored: Vec<usize>,
-    /// By index into `RuleSet::line_conditions`: whether the condition of a conditional line holds.
-    pub lines: Vec<bool>,
 }
 
 impl Assessment {
-    /// Whether a line of a list is shown: it has no condition, or its condition holds.
-    pub fn shows(&self, line: &crate::model::Line) -> bool {
-        line.when.is_none_or(|i| self.lines[i])
-    }
-
     /// The readiness score and its band, when the pack names one.
     pub fn readiness<'a>(&self, ruleset: &'a RuleSet) -> Option<(f64, Option<&'a Band>)> {
         let index = ruleset.readiness?;
@@ -73,12 +66,16 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
         (0..ruleset.rules.len()).filter(|&r| holds(&ruleset.rules[r].when, values, &scores)).collect();
 
     let mut totals = vec![0.0; ruleset.modalities.len()];
-    let weights = fired
-        .iter()
-        .map(|&r| &ruleset.rules[r].weights)
-        .chain(flags.iter().map(|&f| &ruleset.flags[f].weights));
-    for &(modality, weight) in weights.flatten() {
-        totals[modality] += weight;
+    for &r in &fired {
+        for &(modality, weight) in &ruleset.rules[r].weights {
+            totals[modality] += weight;
+        }
+    }
+    // A flag is evidence too (a pitfall weighs against what it makes fail).
+    for &f in &flags {
+        for &(modality, weight) in &ruleset.flags[f].weights {
+            totals[modality] += weight;
+        }
     }
 
     let mut ruled_out: Vec<(usize, usize)> = Vec::new();
@@ -111,7 +108,6 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
         ranking.truncate(usize::from(put_first_by.is_some()));
     }
 
-    let lines = ruleset.line_conditions.iter().map(|c| holds(c, values, &scores)).collect();
     Assessment {
         respondent: answers.respondent.clone(),
         primary: ranking.first().map(|r| r.modality),
@@ -125,7 +121,6 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
         flags,
         fired,
         ignored: answers.ignored.clone(),
-        lines,
     }
 }
 

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use crate::answers::Answers;
 use crate::evaluate::Assessment;
-use crate::model::{FlagKind, Phase, RuleSet, Severity};
+use crate::model::{FlagKind, Line, Phase, RuleSet, Severity};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -138,7 +139,13 @@ pub struct PackOut {
 }
 
 /// Resolves every id and text of an assessment in `lang` (falling back to the pack's default).
-pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
+/// The answers decide which conditional lines are shown: that is a report's work, so that
+/// `evaluate` does none of it.
+pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<&str>) -> Report {
+    let shows = |line: &Line| {
+        line.when
+            .is_none_or(|i| crate::evaluate::holds(&ruleset.line_conditions[i], &answers.values, &a.scores))
+    };
     let modality_name = |m: usize| ruleset.modalities[m].name.get(lang).to_string();
     let primary = a.primary.map(|m| &ruleset.modalities[m]);
 
@@ -284,9 +291,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
             .map(|&f| ruleset.flags[f].id.clone())
             .collect(),
         next_steps: primary
-            .map(|m| {
-                m.next_steps.iter().filter(|s| a.shows(s)).map(|s| s.text.get(lang).to_string()).collect()
-            })
+            .map(|m| m.next_steps.iter().filter(|s| shows(s)).map(|s| s.text.get(lang).to_string()).collect())
             .unwrap_or_default(),
         // A guide whose every line is withheld by its condition is not shown at all.
         guides: guide_ids
@@ -299,7 +304,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, lang: Option<&str>) -> Report {
                     items: guide
                         .items
                         .iter()
-                        .filter(|i| a.shows(i))
+                        .filter(|i| shows(i))
                         .map(|i| i.text.get(lang).to_string())
                         .collect(),
                     source: guide.source.clone(),

@@ -40,12 +40,12 @@ fn personas_get_what_the_guidance_says_and_their_reports_are_locked() {
         }
 
         common::snapshot_beside(dir).bind(|| {
-            insta::assert_snapshot!("text", common::report_text(&ruleset, &assessment, Format::Text));
-            insta::assert_snapshot!("markdown", common::report_text(&ruleset, &assessment, Format::Markdown));
-            insta::assert_snapshot!("json", common::report_text(&ruleset, &assessment, Format::Json));
+            insta::assert_snapshot!("text", common::report_text(&ruleset, &answers, Format::Text));
+            insta::assert_snapshot!("markdown", common::report_text(&ruleset, &answers, Format::Markdown));
+            insta::assert_snapshot!("json", common::report_text(&ruleset, &answers, Format::Json));
             insta::assert_snapshot!(
                 "text.fr",
-                common::report_in(&ruleset, &assessment, Format::Text, Some("fr"))
+                common::report_in(&ruleset, &answers, Format::Text, Some("fr"))
             );
         });
     }
@@ -64,8 +64,8 @@ fn the_same_answers_give_the_same_report() {
     let text = std::fs::read_to_string(dir.join("answers.yaml")).unwrap();
     let file = sources.add("answers.yaml", text);
     let answers = answers::read(&ruleset, &sources, file).unwrap();
-    let first = common::report_text(&ruleset, &evaluate(&ruleset, &answers), Format::Json);
-    let second = common::report_text(&ruleset, &evaluate(&ruleset, &answers), Format::Json);
+    let first = common::report_text(&ruleset, &answers, Format::Json);
+    let second = common::report_text(&ruleset, &answers, Format::Json);
     assert_eq!(first, second);
 }
 
@@ -75,12 +75,13 @@ fn colour_is_used_only_when_asked() {
     let ruleset = common::default_pack(&mut sources);
     let dir = &common::case_dirs("cases")[0];
     let file = sources.add("answers.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
-    let assessment = evaluate(&ruleset, &answers::read(&ruleset, &sources, file).unwrap());
-    let report = crossroads::report::build(&ruleset, &assessment, None);
+    let answers = answers::read(&ruleset, &sources, file).unwrap();
+    let assessment = evaluate(&ruleset, &answers);
+    let report = crossroads::report::build(&ruleset, &assessment, &answers, None);
     let mut coloured = Vec::new();
     crossroads::render::render(&report, Format::Text, &mut coloured, true).unwrap();
     assert!(String::from_utf8(coloured).unwrap().contains("\x1b["));
-    assert!(!common::report_text(&ruleset, &assessment, Format::Text).contains('\x1b'));
+    assert!(!common::report_text(&ruleset, &answers, Format::Text).contains('\x1b'));
 }
 
 #[test]
@@ -114,7 +115,7 @@ fn every_reason_shown_argues_in_the_direction_it_is_shown() {
         let file = sources.add("a.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
         let answers = answers::read(&ruleset, &sources, file).unwrap();
         let assessment = evaluate(&ruleset, &answers);
-        let text = common::report_text(&ruleset, &assessment, Format::Text);
+        let text = common::report_text(&ruleset, &answers, Format::Text);
         assert!(!text.contains("weight") && !text.contains("sha256"), "{name}:\n{text}");
         // Each heading's bullets, as the person reads them (a bullet's lines joined, its note
         // number dropped); wrapping may break after a hyphen, so compare without whitespace.

@@ -51,7 +51,7 @@ proptest! {
                 prop_assert!(assessment.primary != Some(m), "{} recommended beside an urgent flag", id);
                 prop_assert!(assessment.ranking.iter().all(|r| r.modality != m), "{} ranked beside an urgent flag", id);
             }
-            let text = common::report_text(ruleset, &assessment, Format::Text);
+            let text = common::report_text(ruleset, &a, Format::Text);
             let help = text.find("Please reach out for support now").expect("support is shown");
             let first_recommendation = text.find("What fits you now").unwrap_or(text.len());
             prop_assert!(help < first_recommendation, "the report must lead with support");
@@ -76,8 +76,8 @@ proptest! {
         let second = evaluate(ruleset, &a.clone());
         prop_assert_eq!(&first, &second);
         prop_assert_eq!(
-            common::report_text(ruleset, &first, Format::Json),
-            common::report_text(ruleset, &second, Format::Json)
+            common::report_text(ruleset, &a, Format::Json),
+            common::report_text(ruleset, &a.clone(), Format::Json)
         );
     }
 
@@ -106,7 +106,7 @@ proptest! {
     fn every_conditional_line_shown_holds_and_none_that_does_not(a in answers(ruleset())) {
         let ruleset = ruleset();
         let assessment = evaluate(ruleset, &a);
-        let report = crossroads::report::build(ruleset, &assessment, None);
+        let report = crossroads::report::build(ruleset, &assessment, &a, None);
         let holds = |line: &crossroads::model::Line| {
             line.when.is_none_or(|i| crossroads::evaluate::holds(&ruleset.line_conditions[i], &a.values, &assessment.scores))
         };

@@ -159,7 +159,7 @@ impl<'r> Intake<'r> {
         let newly = assessment.urgent && !self.urgent_shown;
         self.urgent_shown = assessment.urgent;
         if newly {
-            let report = report::build(self.ruleset, &assessment, self.lang.as_deref());
+            let report = report::build(self.ruleset, &assessment, &self.answers, self.lang.as_deref());
             return prompter.urgent(&report);
         }
         Ok(true)

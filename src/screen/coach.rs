@@ -10,6 +10,7 @@ use super::Format;
 use super::read::{Problem, Rejected};
 use super::safety::Urgency;
 use super::sink::Spool;
+use crate::answers::Answers;
 use crate::evaluate::Assessment;
 use crate::model::{RuleSet, Severity};
 use crate::report::{self, Report};
@@ -95,7 +96,7 @@ impl<'r> Coach<'r> {
         Ok(Coach { ruleset, format, lang, urgent: Out::new(format)?, rest: Out::new(format)? })
     }
 
-    pub fn add(&mut self, key: &str, line: u64, a: &Assessment) -> io::Result<()> {
+    pub fn add(&mut self, key: &str, line: u64, answers: &Answers, a: &Assessment) -> io::Result<()> {
         let r = self.ruleset;
         let id = |m: usize| r.modalities[m].id.as_str();
         let (readiness, band) = match a.readiness(r) {
@@ -113,7 +114,8 @@ impl<'r> Coach<'r> {
             band,
             flags: a.flags.iter().map(|&f| r.flags[f].id.as_str()).collect(),
         };
-        let report = (self.format == Format::Jsonl).then(|| report::build(r, a, self.lang.as_deref()));
+        let report =
+            (self.format == Format::Jsonl).then(|| report::build(r, a, answers, self.lang.as_deref()));
         self.write(urgent, row, report, &[])
     }
 

@@ -467,7 +467,7 @@ fn finish_run(
             Outcome::Assessable(answers) => {
                 let assessment = evaluate(ruleset, answers);
                 match coach.as_mut() {
-                    Some(c) => c.add(&row.key, row.line, &assessment)?,
+                    Some(c) => c.add(&row.key, row.line, answers, &assessment)?,
                     None => hr.add(row.group.as_deref(), answers, &assessment),
                 }
                 tally.assessed += 1;

@@ -22,17 +22,19 @@ pub fn diagnostics_text(sources: &Sources, diagnostics: &[Diagnostic]) -> String
     String::from_utf8(out).expect("diagnostics are UTF-8")
 }
 
-pub fn report_text(ruleset: &RuleSet, assessment: &crossroads::Assessment, format: Format) -> String {
-    report_in(ruleset, assessment, format, None)
+/// The report of these answers, as `evaluate` would write it.
+pub fn report_text(ruleset: &RuleSet, answers: &crossroads::Answers, format: Format) -> String {
+    report_in(ruleset, answers, format, None)
 }
 
 pub fn report_in(
     ruleset: &RuleSet,
-    assessment: &crossroads::Assessment,
+    answers: &crossroads::Answers,
     format: Format,
     lang: Option<&str>,
 ) -> String {
-    let report = report::build(ruleset, assessment, lang);
+    let assessment = crossroads::evaluate(ruleset, answers);
+    let report = report::build(ruleset, &assessment, answers, lang);
     let mut out = Vec::new();
     render(&report, format, &mut out, false).expect("render to a buffer");
     String::from_utf8(out).expect("reports are UTF-8")

@@ -68,7 +68,6 @@ fn assessment(ruleset: &RuleSet, p: &Person) -> Assessment {
         flags: Vec::new(),
         fired: Vec::new(),
         ignored: Vec::new(),
-        lines: Vec::new(),
     }
 }
 
