@@ -124,6 +124,52 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
     }
 }
 
+/// The points an answer gives a score part, before its weight; `None` for free text.
+pub(crate) fn part_points(ruleset: &RuleSet, part: &crate::model::ScorePart, answer: &Answer) -> Option<f64> {
+    let question = &ruleset.questions[part.question];
+    Some(match (&question.kind, answer) {
+        (Kind::Scale { min, max, .. }, Answer::Number(x)) if part.invert => (*min + *max) as f64 - x,
+        (_, Answer::Number(x)) => *x,
+        (_, Answer::Bool(b)) => {
+            if *b {
+                part.yes
+            } else {
+                part.no
+            }
+        }
+        (kind, Answer::Choice(i)) => kind.options()[*i].score.unwrap_or(0.0),
+        (kind, Answer::Multi(bits)) => kind
+            .options()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, o)| o.score.unwrap_or(0.0))
+            .sum(),
+        (_, Answer::Text(_)) => return None,
+    })
+}
+
+/// The labelled parts of a score that the answers put in its lower half, lowest first:
+/// what is not in place yet.
+pub fn low_parts<'a>(
+    ruleset: &'a RuleSet,
+    score: usize,
+    values: &[Option<Answer>],
+) -> Vec<&'a crate::model::Text> {
+    let mut low: Vec<(f64, &crate::model::Text)> = ruleset.scores[score]
+        .parts
+        .iter()
+        .filter_map(|part| {
+            let label = part.label.as_ref()?;
+            let points = part_points(ruleset, part, values[part.question].as_ref()?)? * part.weight;
+            let share = (points - part.least) / (part.most - part.least);
+            (part.most > part.least && share < 0.5).then_some((share, label))
+        })
+        .collect();
+    low.sort_by(|a, b| a.0.total_cmp(&b.0));
+    low.into_iter().map(|(_, label)| label).collect()
+}
+
 pub(crate) fn compute_scores(
     ruleset: &RuleSet,
     values: &[Option<Answer>],
@@ -136,27 +182,7 @@ pub(crate) fn compute_scores(
             let Some(answer) = &values[part.question] else {
                 continue;
             };
-            let question = &ruleset.questions[part.question];
-            let raw = match (&question.kind, answer) {
-                (Kind::Scale { min, max, .. }, Answer::Number(x)) if part.invert => (*min + *max) as f64 - x,
-                (_, Answer::Number(x)) => *x,
-                (_, Answer::Bool(b)) => {
-                    if *b {
-                        part.yes
-                    } else {
-                        part.no
-                    }
-                }
-                (kind, Answer::Choice(i)) => kind.options()[*i].score.unwrap_or(0.0),
-                (kind, Answer::Multi(bits)) => kind
-                    .options()
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| bits & (1 << i) != 0)
-                    .map(|(_, o)| o.score.unwrap_or(0.0))
-                    .sum(),
-                (_, Answer::Text(_)) => continue,
-            };
+            let Some(raw) = part_points(ruleset, part, answer) else { continue };
             sum += raw * part.weight;
             least += part.least;
             most += part.most;

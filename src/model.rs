@@ -123,6 +123,8 @@ pub struct ScorePart {
     /// The least and most this part can add, for scaling the score to 0..100.
     pub least: f64,
     pub most: f64,
+    /// What the part measures, named in a report when it is low.
+    pub label: Option<Text>,
 }
 
 #[derive(Debug, Clone)]

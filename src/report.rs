@@ -62,6 +62,8 @@ pub struct Readiness {
     pub score: u32,
     pub band: Option<String>,
     pub band_label: Option<String>,
+    /// What the answers say is not in place yet: the score's labelled parts in their lower half.
+    pub low: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -233,6 +235,13 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
             score: score.round() as u32,
             band: band.map(|b| b.id.clone()),
             band_label: band.map(|b| b.label.get(lang).to_string()),
+            low: ruleset
+                .readiness
+                .map(|i| crate::evaluate::low_parts(ruleset, i, &answers.values))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|label| label.get(lang).to_string())
+                .collect(),
         }),
         scores: ruleset
             .scores

@@ -173,3 +173,22 @@ fn every_reason_shown_argues_in_the_direction_it_is_shown() {
         }
     }
 }
+
+/// Readiness says which of its parts are not in place: the labelled parts answered in their
+/// lower half, lowest first; none for someone ready on every count.
+#[test]
+fn readiness_names_what_is_not_in_place_yet() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    let mut low = |case: &str| {
+        let path = format!("tests/cases/{case}/answers.yaml");
+        let file = sources.add(path.clone(), std::fs::read_to_string(&path).unwrap());
+        let answers = answers::read(&ruleset, &sources, file).unwrap();
+        let report = crossroads::report::build(&ruleset, &evaluate(&ruleset, &answers), &answers, None);
+        report.readiness.unwrap().low
+    };
+    assert_eq!(low("ready-senior-leader"), Vec::<String>::new());
+    let sent = low("sent-by-boss");
+    assert_eq!(sent.first().map(String::as_str), Some("that the choice to get support is yours"), "{sent:?}");
+    assert_eq!(low("community-seeker"), ["a specific goal with a date"]);
+}

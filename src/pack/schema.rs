@@ -270,6 +270,11 @@ pub struct RawScorePart {
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     pub no: Option<S<f64>>,
+    /// What this part measures, in a few words ("time for practice between sessions"): the
+    /// report names the parts that are low, so that a score says what is not in place.
+    #[serde(default)]
+    #[schemars(with = "Option<RawText>")]
+    pub label: Option<S<RawText>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -1018,6 +1018,7 @@ impl Validator<'_> {
             no: part.no.as_ref().map_or(0.0, |n| n.value),
             least,
             most,
+            label: part.label.as_ref().map(|l| self.text(file, l)),
         })
     }
 

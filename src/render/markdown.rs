@@ -55,6 +55,9 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         let score = readiness.score.to_string();
         let name = format!("**{}**", readiness.name);
         writeln!(out, "\n{}", fill(ui.score_of_100, &[("name", &name), ("score", &score), ("band", band)]))?;
+        if !readiness.low.is_empty() {
+            writeln!(out, "\n{}", fill(ui.readiness_low, &[("parts", &readiness.low.join(ui.semicolon))]))?;
+        }
     }
     if !r.urgent && !r.recommendation.ranking.is_empty() {
         let weight = fill(ui.weight, &[("n", "")]);

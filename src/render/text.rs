@@ -111,6 +111,11 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 let line =
                     fill(ui.score_of_100, &[("name", &readiness.name), ("score", &score), ("band", band)]);
                 p.para(&line, "  ")?;
+                // The three lowest: enough to say what to work on, short enough to read.
+                if !readiness.low.is_empty() {
+                    let parts = readiness.low.iter().take(3).cloned().collect::<Vec<_>>().join(ui.semicolon);
+                    p.para(&fill(ui.readiness_low, &[("parts", &parts)]), "  ")?;
+                }
             }
             if !r.urgent {
                 // What argues for it; if nothing mostly does, what added to it.
