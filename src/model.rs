@@ -253,6 +253,8 @@ pub struct RuleSet {
     pub line_conditions: Vec<Condition>,
     /// Index into `scores` of the one reported as readiness.
     pub readiness: Option<usize>,
+    /// The modalities readiness is about; empty: every one.
+    pub readiness_for: Vec<usize>,
     pub aggregates: Aggregates,
     /// SHA-256 of the pack's files, names and contents, in hex.
     pub hash: String,

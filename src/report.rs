@@ -64,6 +64,9 @@ pub struct Readiness {
     pub band_label: Option<String>,
     /// What the answers say is not in place yet: the score's labelled parts in their lower half.
     pub low: Vec<String>,
+    /// The recommendation is one the score is about (the pack's `readiness_for`), so that a
+    /// report shows it beside it; "ready for coaching" under direct teaching would confuse.
+    pub about_recommendation: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -235,6 +238,8 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
             score: score.round() as u32,
             band: band.map(|b| b.id.clone()),
             band_label: band.map(|b| b.label.get(lang).to_string()),
+            about_recommendation: ruleset.readiness_for.is_empty()
+                || a.primary.is_some_and(|p| ruleset.readiness_for.contains(&p)),
             low: ruleset
                 .readiness
                 .map(|i| crate::evaluate::low_parts(ruleset, i, &answers.values))

@@ -192,3 +192,20 @@ fn readiness_names_what_is_not_in_place_yet() {
     assert_eq!(sent.first().map(String::as_str), Some("that the choice to get support is yours"), "{sent:?}");
     assert_eq!(low("community-seeker"), ["a specific goal with a date"]);
 }
+
+/// Readiness for coaching-style work is shown beside coaching-style recommendations only
+/// (the pack's `readiness_for`): never "ready for coaching" under direct teaching.
+#[test]
+fn readiness_is_shown_only_beside_what_it_is_about() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    for dir in common::case_dirs("cases") {
+        let file = sources.add("a.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
+        let answers = answers::read(&ruleset, &sources, file).unwrap();
+        let assessment = evaluate(&ruleset, &answers);
+        let text = common::report_text(&ruleset, &answers, Format::Text);
+        let about = assessment.primary.is_some_and(|p| ruleset.readiness_for.contains(&p))
+            && assessment.put_first_by.is_none();
+        assert_eq!(text.contains("Readiness for coaching-style work"), about, "{}:\n{text}", dir.display());
+    }
+}

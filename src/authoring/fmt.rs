@@ -20,7 +20,10 @@ pub const SECTIONS: &[&str] =
 /// where the built-in pack reads better otherwise (what a flag is about, before its condition;
 /// a guide's source before its long list).
 pub const KEYS: &[(&str, &[&str])] = &[
-    ("pack", &["id", "version", "name", "description", "languages", "readiness", "aggregates"]),
+    (
+        "pack",
+        &["id", "version", "name", "description", "languages", "readiness", "readiness_for", "aggregates"],
+    ),
     (
         "questions",
         &[

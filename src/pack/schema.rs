@@ -62,6 +62,11 @@ pub struct RawMeta {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub readiness: Option<S<String>>,
+    /// The modalities the readiness score is about: a report shows it beside those only
+    /// (empty: beside every one).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub readiness_for: Vec<S<String>>,
     /// How aggregate (HR) reports treat this pack's results.
     #[serde(default)]
     pub aggregates: Option<RawAggregates>,

@@ -50,7 +50,9 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         None => writeln!(out, "\n## {}\n", ui.no_recommendation)?,
     }
-    if let Some(readiness) = r.readiness.as_ref().filter(|_| r.recommendation.put_first_by.is_none()) {
+    let shown =
+        |x: &&crate::report::Readiness| x.about_recommendation && r.recommendation.put_first_by.is_none();
+    if let Some(readiness) = r.readiness.as_ref().filter(shown) {
         let band = readiness.band_label.as_deref().unwrap_or("");
         let score = readiness.score.to_string();
         let name = format!("**{}**", readiness.name);

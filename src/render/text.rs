@@ -103,8 +103,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             }
             // Beside a flag that decided the recommendation (care first), readiness for
             // something else would only confuse.
-            if let Some(readiness) = r.readiness.as_ref().filter(|_| r.recommendation.put_first_by.is_none())
-            {
+            let shown = |x: &&crate::report::Readiness| {
+                x.about_recommendation && r.recommendation.put_first_by.is_none()
+            };
+            if let Some(readiness) = r.readiness.as_ref().filter(shown) {
                 let band = readiness.band_label.as_deref().unwrap_or("");
                 writeln!(p.out)?;
                 let score = readiness.score.to_string();
