@@ -110,10 +110,8 @@ fn a_saved_answers_file_reads_back_to_the_same_answers() {
 fn every_reason_shown_argues_in_the_direction_it_is_shown() {
     let mut sources = Sources::default();
     let ruleset = common::default_pack(&mut sources);
-    for dir in common::case_dirs("cases") {
+    for (dir, answers) in common::personas(&ruleset, &mut sources) {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let file = sources.add("a.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
-        let answers = answers::read(&ruleset, &sources, file).unwrap();
         let assessment = evaluate(&ruleset, &answers);
         let text = common::report_text(&ruleset, &answers, Format::Text);
         assert!(!text.contains("weight") && !text.contains("sha256"), "{name}:\n{text}");
@@ -199,9 +197,7 @@ fn readiness_names_what_is_not_in_place_yet() {
 fn readiness_is_shown_only_beside_what_it_is_about() {
     let mut sources = Sources::default();
     let ruleset = common::default_pack(&mut sources);
-    for dir in common::case_dirs("cases") {
-        let file = sources.add("a.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
-        let answers = answers::read(&ruleset, &sources, file).unwrap();
+    for (dir, answers) in common::personas(&ruleset, &mut sources) {
         let assessment = evaluate(&ruleset, &answers);
         let text = common::report_text(&ruleset, &answers, Format::Text);
         let about = assessment.primary.is_some_and(|p| ruleset.readiness_for.contains(&p))

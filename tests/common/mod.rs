@@ -22,6 +22,20 @@ pub fn diagnostics_text(sources: &Sources, diagnostics: &[Diagnostic]) -> String
     String::from_utf8(out).expect("diagnostics are UTF-8")
 }
 
+/// Every persona under `tests/cases/`: its folder and its answers, read against `ruleset`.
+pub fn personas(ruleset: &RuleSet, sources: &mut Sources) -> Vec<(PathBuf, crossroads::Answers)> {
+    case_dirs("cases")
+        .into_iter()
+        .map(|dir| {
+            let path = dir.join("answers.yaml");
+            let file = sources.add(shown(&path), std::fs::read_to_string(&path).expect("answers.yaml"));
+            let answers = crossroads::answers::read(ruleset, sources, file)
+                .unwrap_or_else(|d| panic!("{}", diagnostics_text(sources, &d)));
+            (dir, answers)
+        })
+        .collect()
+}
+
 /// The report of these answers, as `evaluate` would write it.
 pub fn report_text(ruleset: &RuleSet, answers: &crossroads::Answers, format: Format) -> String {
     report_in(ruleset, answers, format, None)
