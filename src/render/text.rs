@@ -213,12 +213,12 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             p.item(&format!("  {}. ", i + 1), step)?;
         }
     }
-    for guide in &r.guides {
-        let title = p.cite(&guide.title, &guide.source);
-        p.heading(&title)?;
-        for item in &guide.items {
-            p.item("  • ", item)?;
-        }
+    // The guides are named, not printed: the text report fits a screen and a half, and the
+    // Markdown report (or the one `ask` saves) has them in full.
+    if !r.guides.is_empty() {
+        let titles: Vec<&str> = r.guides.iter().map(|g| g.title.as_str()).collect();
+        p.heading(ui.more)?;
+        p.para(&fill(ui.more_guides, &[("titles", &titles.join(ui.semicolon))]), "  ")?;
     }
     if r.urgent {
         writeln!(p.out)?;
