@@ -323,10 +323,9 @@ fn page(text: &[u8], io: &mut Io) -> std::io::Result<()> {
 
 /// The terminal's height, if standard output is one.
 fn terminal_rows() -> Option<usize> {
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    // SAFETY: TIOCGWINSZ writes a `winsize` into the struct passed, and nothing else.
-    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-    (ok && size.ws_row > 0).then_some(size.ws_row as usize)
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(_, height)| height.0 as usize)
+        .filter(|&rows| rows > 0)
 }
 
 /// The command that carries on, with the options that shaped this session.
