@@ -152,6 +152,13 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
             .is_none_or(|i| crate::evaluate::holds(&ruleset.line_conditions[i], &answers.values, &a.scores))
     };
     let modality_name = |m: usize| ruleset.modalities[m].name.get(lang).to_string();
+    // A rule's or a flag's weights, by modality id.
+    let weights_out = |weights: &[(usize, f64)]| -> Vec<WeightOut> {
+        weights
+            .iter()
+            .map(|&(m, w)| WeightOut { modality: ruleset.modalities[m].id.clone(), weight: w })
+            .collect()
+    };
     let primary = a.primary.map(|m| &ruleset.modalities[m]);
 
     let mut support_ids: Vec<usize> = Vec::new();
@@ -270,11 +277,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
                     kind: flag.kind,
                     message: flag.message.get(lang).to_string(),
                     rules_out: flag.rules_out.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
-                    weights: flag
-                        .weights
-                        .iter()
-                        .map(|&(m, w)| WeightOut { modality: ruleset.modalities[m].id.clone(), weight: w })
-                        .collect(),
+                    weights: weights_out(&flag.weights),
                     about: flag.about.iter().map(|&m| ruleset.modalities[m].id.clone()).collect(),
                     source: flag.source.clone(),
                 }
@@ -290,11 +293,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
                     phase: rule.phase,
                     because: rule.because.get(lang).to_string(),
                     source: rule.source.clone(),
-                    weights: rule
-                        .weights
-                        .iter()
-                        .map(|&(m, w)| WeightOut { modality: ruleset.modalities[m].id.clone(), weight: w })
-                        .collect(),
+                    weights: weights_out(&rule.weights),
                 }
             })
             .collect(),

@@ -101,6 +101,9 @@ pub struct Total {
 pub fn trace(r: &RuleSet, answers: &Answers) -> Trace {
     let a = evaluate(r, answers);
     let modality = |m: usize| r.modalities[m].id.clone();
+    let weights = |w: &[(usize, f64)]| -> Vec<Weight> {
+        w.iter().map(|&(m, weight)| Weight { modality: modality(m), weight }).collect()
+    };
     let scores = r
         .scores
         .iter()
@@ -129,11 +132,7 @@ pub fn trace(r: &RuleSet, answers: &Answers) -> Trace {
                 },
                 rules_out: flag.rules_out.iter().map(|&m| modality(m)).collect(),
                 puts_first: flag.puts_first.map(modality),
-                weights: flag
-                    .weights
-                    .iter()
-                    .map(|&(m, w)| Weight { modality: modality(m), weight: w })
-                    .collect(),
+                weights: weights(&flag.weights),
             }
         })
         .collect();
@@ -147,11 +146,7 @@ pub fn trace(r: &RuleSet, answers: &Answers) -> Trace {
                 id: rule.id.clone(),
                 phase: rule.phase.name(),
                 fired,
-                weights: rule
-                    .weights
-                    .iter()
-                    .map(|&(m, w)| Weight { modality: modality(m), weight: w })
-                    .collect(),
+                weights: weights(&rule.weights),
                 why_not: (!fired).then(|| why_not(r, &rule.when, answers, &a.scores)),
             }
         })
