@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossroads::diag::Sources;
-use crossroads::{Answers, answers, evaluate, pack};
+use crossroads::{Answers, answers, evaluate, pack, report};
 
 /// The persona answers under tests/cases: varied, valid, and realistic.
 fn personas(sources: &mut Sources, ruleset: &crossroads::RuleSet) -> Vec<Answers> {
@@ -31,6 +31,24 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for answers in &people {
                 black_box(evaluate(black_box(&ruleset), black_box(answers)));
+            }
+        })
+    });
+    // Side by side with evaluation alone: the report's words, then what would change it (a
+    // search that evaluates many answer sets, run only when a report asks for it).
+    group.bench_function("report, all personas", |b| {
+        b.iter(|| {
+            for answers in &people {
+                let a = evaluate(&ruleset, black_box(answers));
+                black_box(report::build(&ruleset, &a, answers, None));
+            }
+        })
+    });
+    group.bench_function("report with what would change it, all personas", |b| {
+        b.iter(|| {
+            for answers in &people {
+                let a = evaluate(&ruleset, black_box(answers));
+                black_box(report::for_person(&ruleset, &a, answers, None));
             }
         })
     });

@@ -220,7 +220,7 @@ fn finish(
     resume_line: &str,
 ) -> i32 {
     let assessment = evaluate::evaluate(ruleset, answers);
-    let report = report::build(ruleset, &assessment, answers, config.lang.as_deref());
+    let report = report::for_person(ruleset, &assessment, answers, config.lang.as_deref());
     let mut text = vec![b'\n'];
     let shown = render(&report, Format::Text, &mut text, io.stdout_color).and_then(|()| page(&text, io));
     if let Err(err) = shown {

@@ -369,6 +369,8 @@ enum FormatArg {
     Json,
     /// To share or print.
     Markdown,
+    /// One self-contained page, with charts, to keep or print.
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -377,6 +379,7 @@ impl From<FormatArg> for Format {
             FormatArg::Text => Format::Text,
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
         }
     }
 }

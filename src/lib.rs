@@ -2,7 +2,8 @@
 //!
 //! Stages: `pack` loads and validates YAML rule packs into a `model::RuleSet`;
 //! `answers` checks a person's answers against it; `evaluate` is the pure evaluator;
-//! `report` resolves an assessment into words and `render` writes it.
+//! `report` resolves an assessment into words (`whatif` says what would change it) and
+//! `render` writes it.
 
 pub mod answers;
 pub mod ask;
@@ -22,6 +23,7 @@ pub mod run;
 pub mod sanitize;
 pub mod screen;
 pub mod store;
+pub mod whatif;
 pub mod yaml;
 
 pub use answers::{Answer, Answers};

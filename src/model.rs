@@ -255,6 +255,8 @@ pub struct RuleSet {
     pub readiness: Option<usize>,
     /// The modalities readiness is about; empty: every one.
     pub readiness_for: Vec<usize>,
+    /// The modalities a person may come expecting: a report says what would put them first.
+    pub expected: Vec<usize>,
     pub aggregates: Aggregates,
     /// SHA-256 of the pack's files, names and contents, in hex.
     pub hash: String,

@@ -27,7 +27,30 @@ pub struct Report {
     pub next_steps: Vec<String>,
     pub guides: Vec<GuideOut>,
     pub ignored_answers: Vec<IgnoredOut>,
+    /// What would put the runner-up, or a modality the person may expect, first; absent when
+    /// not asked for (`screen` does not), empty when nothing within reach would.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<ChangeOut>>,
     pub pack: PackOut,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChangeOut {
+    pub modality: String,
+    pub name: String,
+    /// The modality is one the pack says people may expect (`pack.expected`).
+    pub expected: bool,
+    /// The fewest answers that would put it first; empty when more than `whatif::MAX_CHANGES`
+    /// would have to differ (only an expected modality is listed then).
+    pub answers: Vec<AnswerChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AnswerChange {
+    pub question: String,
+    pub text: String,
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -67,6 +90,15 @@ pub struct Readiness {
     /// The recommendation is one the score is about (the pack's `readiness_for`), so that a
     /// report shows it beside it; "ready for coaching" under direct teaching would confuse.
     pub about_recommendation: bool,
+    pub bands: Vec<BandOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BandOut {
+    pub id: String,
+    pub label: String,
+    pub from: f64,
+    pub to: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -247,6 +279,21 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
             band_label: band.map(|b| b.label.get(lang).to_string()),
             about_recommendation: ruleset.readiness_for.is_empty()
                 || a.primary.is_some_and(|p| ruleset.readiness_for.contains(&p)),
+            bands: ruleset
+                .readiness
+                .map(|i| {
+                    ruleset.scores[i]
+                        .bands
+                        .iter()
+                        .map(|b| BandOut {
+                            id: b.id.clone(),
+                            label: b.label.get(lang).to_string(),
+                            from: b.from,
+                            to: b.to,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             low: ruleset
                 .readiness
                 .map(|i| crate::evaluate::low_parts(ruleset, i, &answers.values))
@@ -333,6 +380,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
                 text: ruleset.questions[q].text.get(lang).to_string(),
             })
             .collect(),
+        changes: None,
         pack: PackOut {
             id: ruleset.meta.id.clone(),
             version: ruleset.meta.version.clone(),
@@ -340,4 +388,61 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
             hash: ruleset.hash.clone(),
         },
     }
+}
+
+/// The report a person reads: [`build`], with what would change it.
+pub fn for_person(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<&str>) -> Report {
+    let mut report = build(ruleset, a, answers, lang);
+    add_changes(&mut report, ruleset, a, answers, lang);
+    report
+}
+
+/// Adds what would change the recommendation: for the runner-up, and for each modality the
+/// pack says people may expect when it is not first. Nothing under an urgent flag, nor when a
+/// flag put the recommendation first (care first is not a matter of other answers).
+fn add_changes(
+    report: &mut Report,
+    ruleset: &RuleSet,
+    a: &Assessment,
+    answers: &Answers,
+    lang: Option<&str>,
+) {
+    let mut changes = Vec::new();
+    if !a.urgent && a.put_first_by.is_none() {
+        let mut targets: Vec<usize> = a.ranking.get(1).map(|r| r.modality).into_iter().collect();
+        for &m in &ruleset.expected {
+            if a.primary != Some(m) && !targets.contains(&m) {
+                targets.push(m);
+            }
+        }
+        let search = crate::whatif::Search::new(ruleset, answers);
+        let ui = crate::i18n::ui(lang);
+        for m in targets {
+            // A modality the person may expect is named even when it is further away, so that
+            // "not now" can say "later"; a runner-up out of reach is not.
+            let found = match search.put_first(answers, m) {
+                Some(found) => found,
+                None if ruleset.expected.contains(&m) => Vec::new(),
+                None => continue,
+            };
+            changes.push(ChangeOut {
+                modality: ruleset.modalities[m].id.clone(),
+                name: ruleset.modalities[m].name.get(lang).to_string(),
+                expected: ruleset.expected.contains(&m),
+                answers: found
+                    .iter()
+                    .map(|c| {
+                        let q = &ruleset.questions[c.question];
+                        AnswerChange {
+                            question: q.id.clone(),
+                            text: q.text.get(lang).to_string(),
+                            from: crate::intake::describe(q, Some(&c.from), ui, lang),
+                            to: crate::intake::describe(q, Some(&c.to), ui, lang),
+                        }
+                    })
+                    .collect(),
+            });
+        }
+    }
+    report.changes = Some(changes);
 }

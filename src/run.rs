@@ -97,7 +97,7 @@ pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
         Err(code) => return code,
     };
     let assessment = evaluator::evaluate(&ruleset, &answers);
-    let report = report::build(&ruleset, &assessment, &answers, config.lang.as_deref());
+    let report = report::for_person(&ruleset, &assessment, &answers, config.lang.as_deref());
     let result = render(&report, config.format, io.stdout, io.stdout_color);
     written(result, "the report", io)
 }

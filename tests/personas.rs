@@ -43,6 +43,7 @@ fn personas_get_what_the_guidance_says_and_their_reports_are_locked() {
             insta::assert_snapshot!("text", common::report_text(&ruleset, &answers, Format::Text));
             insta::assert_snapshot!("markdown", common::report_text(&ruleset, &answers, Format::Markdown));
             insta::assert_snapshot!("json", common::report_text(&ruleset, &answers, Format::Json));
+            insta::assert_snapshot!("html", common::report_text(&ruleset, &answers, Format::Html));
             insta::assert_snapshot!(
                 "text.fr",
                 common::report_in(&ruleset, &answers, Format::Text, Some("fr"))
@@ -82,6 +83,33 @@ fn colour_is_used_only_when_asked() {
     crossroads::render::render(&report, Format::Text, &mut coloured, true).unwrap();
     assert!(String::from_utf8(coloured).unwrap().contains("\x1b["));
     assert!(!common::report_text(&ruleset, &answers, Format::Text).contains('\x1b'));
+}
+
+/// The HTML report stands alone and runs nothing: no script, nothing fetched, a policy that
+/// forbids both, and a name that a respondent typed shown as text.
+#[test]
+fn the_html_report_is_self_contained_and_inert() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    for (dir, mut answers) in common::personas(&ruleset, &mut sources) {
+        answers.respondent = Some("<script>alert(1)</script><img src=x onerror=alert(2)>".into());
+        let html = common::report_text(&ruleset, &answers, Format::Html);
+        let name = dir.display();
+        assert!(html.starts_with("<!DOCTYPE html>"), "{name}");
+        assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"), "{name}");
+        let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;";
+        assert!(html.contains(escaped), "{name}: the name is shown as text");
+        let html = html.replace(escaped, "");
+        for forbidden in ["<script", "<img", "src=", "href=", "url(", "@import", "onerror"] {
+            assert!(!html.contains(forbidden), "{name}: the page contains {forbidden}");
+        }
+        // The one address in the page is the SVG namespace, which is a name, not a fetch.
+        assert_eq!(
+            html.matches("http:").count() + html.matches("https:").count(),
+            html.matches("http://www.w3.org/2000/svg").count(),
+            "{name}"
+        );
+    }
 }
 
 #[test]

@@ -39,7 +39,10 @@ fn every_export_layout_is_screened_and_its_outputs_are_locked() {
         let case: Case =
             crossroads::yaml::parse(&std::fs::read_to_string(dir.join("case.yaml")).unwrap()).unwrap();
         let work = tempfile::tempdir().unwrap();
-        for file in &case.copy {
+        // A ledger's key includes the pack's hash: when the built-in pack changes, its releases
+        // are drawn again, once, by `REDRAW_LEDGERS=1 cargo test --test screen`.
+        let redraw = std::env::var_os("REDRAW_LEDGERS").is_some();
+        for file in case.copy.iter().filter(|_| !redraw) {
             let copy = work.path().join(file);
             std::fs::copy(dir.join(file), &copy).unwrap();
             // As the tool writes a ledger: owner-only (a checkout's modes depend on its umask).
@@ -63,7 +66,10 @@ fn every_export_layout_is_screened_and_its_outputs_are_locked() {
             .replace(&*input.to_string_lossy(), &common::shown(&input))
             .replace(&*dir.to_string_lossy(), &common::shown(&dir));
         assert_eq!(out.status.code(), Some(case.exit), "{name}: {stderr}");
-        for file in &case.copy {
+        for file in case.copy.iter().filter(|_| redraw) {
+            std::fs::copy(work.path().join(file), dir.join(file)).unwrap();
+        }
+        for file in case.copy.iter().filter(|_| !redraw) {
             let (before, after) =
                 (std::fs::read(dir.join(file)).unwrap(), std::fs::read(work.path().join(file)).unwrap());
             assert!(

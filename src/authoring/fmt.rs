@@ -22,7 +22,17 @@ pub const SECTIONS: &[&str] =
 pub const KEYS: &[(&str, &[&str])] = &[
     (
         "pack",
-        &["id", "version", "name", "description", "languages", "readiness", "readiness_for", "aggregates"],
+        &[
+            "id",
+            "version",
+            "name",
+            "description",
+            "languages",
+            "readiness",
+            "readiness_for",
+            "expected",
+            "aggregates",
+        ],
     ),
     (
         "questions",

@@ -67,6 +67,11 @@ pub struct RawMeta {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub readiness_for: Vec<S<String>>,
+    /// Modalities a person may come expecting: when one is not first, a report says what
+    /// would change that (the fewest answers that would put it first).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub expected: Vec<S<String>>,
     /// How aggregate (HR) reports treat this pack's results.
     #[serde(default)]
     pub aggregates: Option<RawAggregates>,

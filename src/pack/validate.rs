@@ -104,6 +104,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
     let (aggregates, grouping_spans) = v.aggregates(meta_file, raw_meta.value.aggregates.as_ref());
     let readiness_for =
         raw_meta.value.readiness_for.iter().filter_map(|m| v.modality_ref(meta_file, m)).collect();
+    let expected = raw_meta.value.expected.iter().filter_map(|m| v.modality_ref(meta_file, m)).collect();
     let mut flags = v.flags(files);
     // Severity order makes "urgent first" a property of the data, not of every reader.
     flags.sort_by_key(|f| f.severity);
@@ -141,6 +142,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         line_conditions,
         readiness,
         readiness_for,
+        expected,
         aggregates,
         hash,
         question_index: Default::default(),

@@ -17,13 +17,7 @@ fn cite(text: &str, source: &Option<String>) -> String {
 pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
-    match &r.respondent {
-        Some(name) => {
-            let name = crate::sanitize::terminal(name);
-            writeln!(out, "# {}{}{}", r.pack.name, ui.colon, fill(ui.for_whom, &[("name", &name)]))?
-        }
-        None => writeln!(out, "# {}", r.pack.name)?,
-    }
+    writeln!(out, "# {}", super::title(r))?;
     if r.urgent {
         writeln!(out, "\n## {}\n", ui.reach_out_now)?;
         for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) {

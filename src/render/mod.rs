@@ -1,12 +1,13 @@
-//! Renderers: a `Report` written as text, JSON or Markdown to any `&mut dyn Write`.
+//! Renderers: a `Report` written as text, JSON, Markdown or HTML to any `&mut dyn Write`.
 
+pub mod html;
 mod json;
 mod markdown;
 mod text;
 
 use std::io::{self, Write};
 
-use crate::report::{Reason, Report};
+use crate::report::{FlagOut, RankOut, Reason, Report};
 
 pub use text::{render_support, render_support_list};
 
@@ -15,6 +16,7 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    Html,
 }
 
 /// `color` only affects text, and only callers that know the output is a terminal
@@ -24,6 +26,22 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write, color: bool)
         Format::Text => text::render(report, out, color),
         Format::Json => json::render(report, out),
         Format::Markdown => markdown::render(report, out),
+        Format::Html => html::render(report, out),
+    }
+}
+
+/// The report's title: the pack's name, and whom it is for. A name a respondent typed is
+/// shown, never run: no escape sequence reaches a terminal.
+pub(crate) fn title(r: &Report) -> String {
+    let ui = crate::i18n::ui(Some(&r.language));
+    match &r.respondent {
+        Some(name) => format!(
+            "{}{}{}",
+            r.pack.name,
+            ui.colon,
+            crate::i18n::fill(ui.for_whom, &[("name", &crate::sanitize::terminal(name))])
+        ),
+        None => r.pack.name.clone(),
     }
 }
 
@@ -67,6 +85,82 @@ fn ranked<'a>(report: &'a Report, modality: &str, sign: f64, mostly: bool) -> Ve
     found
 }
 
+/// The sources cited so far, numbered in order of first citation: the text shows `[n]`, the
+/// notes at the end the source.
+#[derive(Default)]
+pub(crate) struct Notes(Vec<String>);
+
+impl Notes {
+    /// The number of `source`'s note, adding it if it is new.
+    pub fn number(&mut self, source: &Option<String>) -> Option<usize> {
+        let s = source.as_ref()?;
+        Some(match self.0.iter().position(|x| x == s) {
+            Some(i) => i + 1,
+            None => {
+                self.0.push(s.clone());
+                self.0.len()
+            }
+        })
+    }
+
+    pub fn take(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.0)
+    }
+}
+
+/// A sentence of evidence and the source it comes from.
+pub(crate) type Cited<'a> = (&'a str, &'a Option<String>);
+
+/// What the person's report argues, chosen once for every renderer: the reasons for the
+/// recommendation, what counted against it, why the runner-up is not first (each said once),
+/// and the others worth considering.
+pub(crate) struct Argued<'a> {
+    pub why: Vec<Cited<'a>>,
+    pub against: Vec<Cited<'a>>,
+    pub runner_up: Option<&'a RankOut>,
+    pub why_not: Vec<Cited<'a>>,
+    pub others: Vec<&'a RankOut>,
+}
+
+/// At most this many reasons under one heading: the strongest; `explain` has them all.
+const SHOWN_REASONS: usize = 5;
+
+pub(crate) fn argued(r: &Report) -> Argued<'_> {
+    let mut argued =
+        Argued { why: vec![], against: vec![], runner_up: None, why_not: vec![], others: vec![] };
+    let Some(id) = r.recommendation.primary.as_deref() else { return argued };
+    if r.urgent {
+        return argued;
+    }
+    // What argues for it; if nothing mostly does, what added to it.
+    let mut for_it = reasons_for(r, id);
+    if for_it.is_empty() {
+        for_it = reasons_touching(r, id, 1.0);
+    }
+    for_it.truncate(SHOWN_REASONS);
+    argued.why = for_it.iter().map(|x| (x.because.as_str(), &x.source)).collect();
+    argued.against =
+        reasons_touching(r, id, -1.0).into_iter().take(3).map(|x| (x.because.as_str(), &x.source)).collect();
+    // What kept the runner-up second: the pitfalls that weigh against it, then the rules, none
+    // already given as a reason above.
+    if let Some(runner_up) = r.recommendation.ranking.get(1) {
+        let against_flags = r
+            .flags
+            .iter()
+            .filter(|f| !f.concerns(Some(id)))
+            .filter(|f| f.weights.iter().any(|w| w.modality == runner_up.id && w.weight < 0.0))
+            .map(|f| (f.message.as_str(), &f.source));
+        let against_rules = reasons_touching(r, &runner_up.id, -1.0)
+            .into_iter()
+            .filter(|x| !for_it.iter().any(|y| y.rule == x.rule))
+            .map(|x| (x.because.as_str(), &x.source));
+        argued.why_not = against_flags.chain(against_rules).take(3).collect();
+        argued.runner_up = Some(runner_up);
+    }
+    argued.others = r.recommendation.ranking.iter().skip(1).filter(|m| m.score > 0.0).take(3).collect();
+    argued
+}
+
 /// Modality names joined for a sentence: "A, B and C".
 pub(crate) fn join_names(names: &[&str], and: &str) -> String {
     match names {
@@ -79,4 +173,95 @@ pub(crate) fn join_names(names: &[&str], and: &str) -> String {
 /// The non-urgent flags worth telling the person about, with what each rules out, by name.
 pub(crate) fn flag_rules_out<'a>(report: &'a Report, flag: &crate::report::FlagOut) -> Vec<&'a str> {
     report.recommendation.ruled_out.iter().filter(|r| r.by_flag == flag.id).map(|r| r.name.as_str()).collect()
+}
+
+/// What would change the recommendation, a sentence per modality: the answers that would put
+/// it first ("Coaching would come first if you answered "Yes" to "…""), or, for a modality the
+/// person may expect that is further away, what weighs against it now (the pitfalls say when
+/// it may fit later), the strongest first.
+pub(crate) fn changes(r: &Report) -> Vec<(String, Vec<Cited<'_>>)> {
+    let ui = crate::i18n::ui(Some(&r.language));
+    let mut out = Vec::new();
+    for c in r.changes.iter().flatten() {
+        if c.answers.is_empty() {
+            // What rules it out for now, then the pitfalls that weigh against it, then the rules;
+            // a flag the report shows in its own place is not said twice.
+            let unshown = |f: &&FlagOut| !f.concerns(r.recommendation.primary.as_deref());
+            let against_flags = r
+                .flags
+                .iter()
+                .filter(unshown)
+                .filter(|f| f.rules_out.contains(&c.modality))
+                .chain(r.flags.iter().filter(unshown).filter(|f| {
+                    !f.rules_out.contains(&c.modality)
+                        && f.weights.iter().any(|w| w.modality == c.modality && w.weight < 0.0)
+                }))
+                .map(|f| (f.message.as_str(), &f.source));
+            let against_rules =
+                reasons_touching(r, &c.modality, -1.0).into_iter().map(|x| (x.because.as_str(), &x.source));
+            let against: Vec<Cited> = against_flags.chain(against_rules).take(2).collect();
+            if !against.is_empty() {
+                out.push((crate::i18n::fill(ui.further_away, &[("name", &c.name)]), against));
+            }
+            continue;
+        }
+        let answers: Vec<String> = c
+            .answers
+            .iter()
+            .map(|a| crate::i18n::fill(ui.answer_to, &[("answer", &a.to), ("question", &a.text)]))
+            .collect();
+        let answers: Vec<&str> = answers.iter().map(String::as_str).collect();
+        let sentence = crate::i18n::fill(
+            ui.would_come_first,
+            &[("name", &c.name), ("changes", &join_names(&answers, ui.and))],
+        );
+        out.push((sentence, Vec::new()));
+    }
+    out
+}
+
+/// How well one kind of support fits, for a chart: a share of the best (0 to 1) and a word.
+pub(crate) struct Fit<'a> {
+    pub name: &'a str,
+    pub share: f64,
+    pub word: &'static str,
+}
+
+/// Every modality the report ranks, in words and bars relative to the best (never raw weights), then those
+/// ruled out for now. When a flag put the recommendation first, it leads as "first, for now"
+/// and the rest are compared among themselves.
+pub(crate) fn fits(r: &Report) -> Vec<Fit<'_>> {
+    let ui = crate::i18n::ui(Some(&r.language));
+    let ranking = &r.recommendation.ranking;
+    let mut out = Vec::new();
+    let mut rest = &ranking[..];
+    // After what a flag put first, the rest is for later, whatever its totals.
+    let later = r.recommendation.put_first_by.is_some();
+    if later
+        && let Some((first, others)) = ranking.split_first()
+    {
+        out.push(Fit { name: &first.name, share: 1.0, word: ui.first_for_now });
+        rest = others;
+    }
+    // Against the best total; what nothing argued for (a total of zero or less) fits less.
+    let top = rest.first().map_or(0.0, |m| m.score);
+    for (i, m) in rest.iter().enumerate() {
+        let share = match (top > 0.0, i) {
+            (true, _) => m.score.max(0.0) / top,
+            (false, 0) => 1.0,
+            (false, _) => 0.0,
+        };
+        let word = match (i, later) {
+            (0, false) => ui.fits_best,
+            _ if later && share >= 0.45 => ui.could_fit_later,
+            _ if share >= 0.8 => ui.fits_well,
+            _ if share >= 0.45 => ui.could_fit,
+            _ => ui.fits_less,
+        };
+        out.push(Fit { name: &m.name, share, word });
+    }
+    for m in &r.recommendation.ruled_out {
+        out.push(Fit { name: &m.name, share: 0.0, word: ui.not_for_now });
+    }
+    out
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use termcolor::{Ansi, ColorSpec, WriteColor};
 use textwrap::Options;
 
-use super::{flag_rules_out, join_names, reasons_for, reasons_touching};
+use super::{argued, flag_rules_out, join_names};
 use crate::i18n::{self, fill};
 use crate::model::{FlagKind, Severity};
 use crate::report::Report;
@@ -16,27 +16,14 @@ const WIDTH: usize = 80;
 struct Printer<'a> {
     out: Ansi<&'a mut dyn Write>,
     color: bool,
-    /// The sources cited so far, numbered in order: the text shows `[n]`, the notes the source.
-    notes: Vec<String>,
+    notes: super::Notes,
 }
-
-/// At most this many reasons under one heading: the strongest; `explain` has them all.
-const SHOWN_REASONS: usize = 5;
 
 impl Printer<'_> {
     /// A text with its source as a numbered note.
     fn cite(&mut self, text: &str, source: &Option<String>) -> String {
-        match source {
-            Some(s) => {
-                let n = match self.notes.iter().position(|x| x == s) {
-                    Some(i) => i + 1,
-                    None => {
-                        self.notes.push(s.clone());
-                        self.notes.len()
-                    }
-                };
-                format!("{text} [{n}]")
-            }
+        match self.notes.number(source) {
+            Some(n) => format!("{text} [{n}]"),
             None => text.to_string(),
         }
     }
@@ -68,6 +55,14 @@ impl Printer<'_> {
         writeln!(self.out, "{}", textwrap::fill(text, options))
     }
 
+    fn cited(&mut self, items: &[super::Cited]) -> io::Result<()> {
+        for (text, source) in items {
+            let text = self.cite(text, source);
+            self.item("  • ", &text)?;
+        }
+        Ok(())
+    }
+
     fn item(&mut self, bullet: &str, text: &str) -> io::Result<()> {
         let rest = " ".repeat(bullet.chars().count());
         let options = Options::new(WIDTH).initial_indent(bullet).subsequent_indent(&rest);
@@ -76,27 +71,17 @@ impl Printer<'_> {
 }
 
 pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color, notes: Vec::new() };
+    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default() };
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
-    let title = match &r.respondent {
-        // A name a respondent typed is shown, never run: no escape sequence reaches the terminal.
-        Some(name) => format!(
-            "{}{}{}",
-            r.pack.name,
-            ui.colon,
-            fill(ui.for_whom, &[("name", &crate::sanitize::terminal(name))])
-        ),
-        None => r.pack.name.clone(),
-    };
-    p.styled(&title, ColorSpec::new().set_bold(true).clone())?;
+    p.styled(&super::title(r), ColorSpec::new().set_bold(true).clone())?;
 
     if r.urgent {
         support_block(r, &mut p, ui)?;
     }
 
     match (&r.recommendation.primary, &r.recommendation.primary_name) {
-        (Some(id), Some(name)) => {
+        (Some(_), Some(name)) => {
             p.heading(&fill(ui.what_fits, &[("name", name)]))?;
             if let Some(fits) = &r.recommendation.fits_when {
                 p.para(fits, "  ")?;
@@ -119,56 +104,34 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                     p.para(&fill(ui.readiness_low, &[("parts", &parts)]), "  ")?;
                 }
             }
-            if !r.urgent {
-                // What argues for it; if nothing mostly does, what added to it.
-                let mut for_it = reasons_for(r, id);
-                if for_it.is_empty() {
-                    for_it = reasons_touching(r, id, 1.0);
-                }
-                for_it.truncate(SHOWN_REASONS);
-                if !for_it.is_empty() {
-                    p.heading(ui.why)?;
-                    for reason in &for_it {
-                        let text = p.cite(&reason.because, &reason.source);
-                        p.item("  • ", &text)?;
+            let argued = argued(r);
+            if !argued.why.is_empty() {
+                p.heading(ui.why)?;
+                p.cited(&argued.why)?;
+            }
+            if !argued.against.is_empty() {
+                p.heading(ui.counted_against)?;
+                p.cited(&argued.against)?;
+            }
+            if let (Some(runner_up), false) = (argued.runner_up, argued.why_not.is_empty()) {
+                p.heading(&fill(ui.why_not, &[("name", &runner_up.name)]))?;
+                p.cited(&argued.why_not)?;
+            }
+            let changes = super::changes(r);
+            if !changes.is_empty() {
+                p.heading(ui.what_would_change)?;
+                for (sentence, against) in &changes {
+                    p.item("  • ", sentence)?;
+                    for (text, source) in against {
+                        let text = p.cite(text, source);
+                        p.item("    - ", &text)?;
                     }
                 }
-                let against = reasons_touching(r, id, -1.0);
-                if !against.is_empty() {
-                    p.heading(ui.counted_against)?;
-                    for reason in against.into_iter().take(3) {
-                        let text = p.cite(&reason.because, &reason.source);
-                        p.item("  • ", &text)?;
-                    }
-                }
-                // What kept the runner-up second (the pitfalls that weigh against it, then the
-                // rules), each said once: not again if it is already a reason above.
-                if let Some(runner_up) = r.recommendation.ranking.get(1) {
-                    let against_flags = r
-                        .flags
-                        .iter()
-                        .filter(|f| f.weights.iter().any(|w| w.modality == runner_up.id && w.weight < 0.0))
-                        .map(|f| (&f.message, &f.source));
-                    let against_rules = reasons_touching(r, &runner_up.id, -1.0)
-                        .into_iter()
-                        .filter(|x| !for_it.iter().any(|y| y.rule == x.rule))
-                        .map(|x| (&x.because, &x.source));
-                    let why_not: Vec<_> = against_flags.chain(against_rules).take(3).collect();
-                    if !why_not.is_empty() {
-                        p.heading(&fill(ui.why_not, &[("name", &runner_up.name)]))?;
-                        for (text, source) in why_not {
-                            let text = p.cite(text, source);
-                            p.item("  • ", &text)?;
-                        }
-                    }
-                }
-                let others: Vec<_> =
-                    r.recommendation.ranking.iter().skip(1).filter(|m| m.score > 0.0).take(3).collect();
-                if !others.is_empty() {
-                    p.heading(ui.also_consider)?;
-                    for (i, m) in others.iter().enumerate() {
-                        p.item(&format!("  {}. ", i + 2), &m.name)?;
-                    }
+            }
+            if !argued.others.is_empty() {
+                p.heading(ui.also_consider)?;
+                for (i, m) in argued.others.iter().enumerate() {
+                    p.item(&format!("  {}. ", i + 2), &m.name)?;
                 }
             }
         }
@@ -233,9 +196,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             )?;
         }
     }
-    if !p.notes.is_empty() {
+    let notes = p.notes.take();
+    if !notes.is_empty() {
         p.heading(ui.sources)?;
-        for (i, note) in std::mem::take(&mut p.notes).iter().enumerate() {
+        for (i, note) in notes.iter().enumerate() {
             p.item(&format!("  {}. ", i + 1), note)?;
         }
     }
@@ -247,7 +211,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
 /// Where to get help now, the way the report leads with it; `ask` shows the same the moment
 /// an urgent flag is raised.
 pub fn render_support(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color, notes: Vec::new() };
+    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default() };
     support_block(r, &mut p, i18n::ui(Some(&r.language)))
 }
 
@@ -263,7 +227,7 @@ fn support_block(r: &Report, p: &mut Printer, ui: &i18n::Ui) -> io::Result<()> {
 
 /// Only the places to get help, under a heading: the last words after stopping at support.
 pub fn render_support_list(r: &Report, heading: &str, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color, notes: Vec::new() };
+    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default() };
     writeln!(p.out)?;
     p.alarm(heading)?;
     support_list(r, &mut p)

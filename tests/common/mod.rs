@@ -48,7 +48,7 @@ pub fn report_in(
     lang: Option<&str>,
 ) -> String {
     let assessment = crossroads::evaluate(ruleset, answers);
-    let report = report::build(ruleset, &assessment, answers, lang);
+    let report = report::for_person(ruleset, &assessment, answers, lang);
     let mut out = Vec::new();
     render(&report, format, &mut out, false).expect("render to a buffer");
     String::from_utf8(out).expect("reports are UTF-8")

@@ -1,0 +1,246 @@
+//! The HTML report: one self-contained, printable page (no network, no script) with a chart of
+//! how well each kind of support fits and a readiness gauge. `serve` shows the same page.
+
+use std::io::{self, Write};
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use sha2::{Digest, Sha256};
+
+use super::{Cited, Notes, argued, changes, fits, flag_rules_out, join_names, title};
+use crate::i18n::{self, Ui, fill};
+use crate::model::{FlagKind, Severity};
+use crate::report::{Readiness, Report};
+
+const STYLE: &str = "\
+:root{--ink:#1f2328;--soft:#57606a;--line:#d0d7de;--accent:#0b5cad;--calm:#eef4fb}\
+*{box-sizing:border-box}\
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);line-height:1.5;margin:0;background:#fff}\
+main{max-width:46rem;margin:0 auto;padding:1.5rem 1rem 3rem}\
+h1{font-size:1.5rem;margin:0 0 1rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}\
+.lead{border-left:4px solid var(--accent);padding:.2rem 0 .2rem 1rem}.lead h2{margin-top:0;font-size:1.35rem}\
+.support{background:var(--calm);border:1px solid #9cc0e6;border-radius:.5rem;padding:.8rem 1.1rem;margin:0 0 1.2rem}\
+.support h2{margin-top:.2rem}.support li{margin:.3rem 0}.note{color:var(--soft);font-size:.92em}\
+figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.4rem}svg{width:100%;height:auto;display:block}\
+svg text{font-family:inherit;font-size:14px;fill:var(--ink)}svg .word{fill:var(--soft)}\
+.bar{fill:#7aa7d9}.bar.first{fill:var(--accent)}.track{fill:#f0f3f6}\
+.band{fill:#e3ecf6;stroke:#fff;stroke-width:3}.band.here{fill:#9cc0e6}.marker{fill:var(--ink)}\
+ul,ol{padding-left:1.4rem}li{margin:.25rem 0}sup{font-size:.75em;color:var(--soft)}\
+.sources{font-size:.9em;color:var(--soft)}footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:.6rem;font-size:.85em;color:var(--soft)}\
+footer code{word-break:break-all}\
+@media print{main{max-width:none;padding:0}body{font-size:10pt}h2{break-after:avoid}figure,.support,li{break-inside:avoid}\
+.bar,.band,.marker,.support{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
+
+/// The page's Content-Security-Policy: nothing loads, nothing runs; only its own style applies.
+pub fn content_security_policy() -> String {
+    use base64::Engine;
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+}
+
+pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let page = page(r, body(r));
+    out.write_all(page.into_string().as_bytes())?;
+    writeln!(out)
+}
+
+/// A whole page around `content`, in the report's language: what `serve` wraps its own pages in.
+pub fn page(r: &Report, content: Markup) -> Markup {
+    let ui = i18n::ui(Some(&r.language));
+    html! {
+        (DOCTYPE)
+        html lang=(ui.lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="Content-Security-Policy" content=(content_security_policy());
+                title { (title(r)) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { main { (content) } }
+        }
+    }
+}
+
+/// The report itself, without the page around it.
+pub fn body(r: &Report) -> Markup {
+    let ui = i18n::ui(Some(&r.language));
+    let primary = r.recommendation.primary.as_deref();
+    let mut notes = Notes::default();
+    let argued = argued(r);
+    let changes = changes(r);
+    let readiness =
+        r.readiness.as_ref().filter(|x| x.about_recommendation && r.recommendation.put_first_by.is_none());
+    let cautions: Vec<_> =
+        r.flags.iter().filter(|f| !r.urgent && f.kind != FlagKind::Pitfall && f.concerns(primary)).collect();
+    let pitfalls: Vec<_> =
+        r.flags.iter().filter(|f| !r.urgent && f.kind == FlagKind::Pitfall && f.concerns(primary)).collect();
+    // Cited in reading order, so that the notes are numbered as they appear.
+    let why = cited(&argued.why, &mut notes);
+    let against = cited(&argued.against, &mut notes);
+    let why_not = cited(&argued.why_not, &mut notes);
+    let changes_markup: Vec<Markup> = changes
+        .iter()
+        .map(|(sentence, list)| html! { (sentence) @if !list.is_empty() { (cited(list, &mut notes)) } })
+        .collect();
+    let caution_markup: Vec<Markup> = cautions
+        .iter()
+        .map(|flag| {
+            let ruled = flag_rules_out(r, flag);
+            html! {
+                (flag.message) (note(notes.number(&flag.source)))
+                @if !ruled.is_empty() { " " (fill(ui.rules_out_for_now, &[("names", &join_names(&ruled, ui.and))])) }
+            }
+        })
+        .collect();
+    let pitfall_list: Vec<Cited> = pitfalls.iter().map(|f| (f.message.as_str(), &f.source)).collect();
+    let pitfalls_markup = cited(&pitfall_list, &mut notes);
+    let guide_notes: Vec<Option<usize>> = r.guides.iter().map(|g| notes.number(&g.source)).collect();
+    let notes = notes.take();
+
+    html! {
+        h1 { (title(r)) }
+        @if r.urgent {
+            section.support aria-labelledby="support" {
+                h2 #support { (ui.reach_out_now) }
+                @for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent) { p { (flag.message) } }
+                (support_list(r, ui))
+            }
+        }
+        section.lead {
+            @match &r.recommendation.primary_name {
+                Some(name) => {
+                    h2 { (fill(ui.what_fits, &[("name", name)])) }
+                    @if let Some(fits) = &r.recommendation.fits_when { p { (fits) } }
+                }
+                None => {
+                    h2 { (ui.no_recommendation) }
+                    p { (ui.no_recommendation_text) }
+                }
+            }
+        }
+        @if let Some(readiness) = readiness { (gauge(readiness, ui)) }
+        @if !r.urgent && !r.recommendation.ranking.is_empty() { (chart(r, ui)) }
+        @if !argued.why.is_empty() { h2 { (ui.why) } (why) }
+        @if !argued.against.is_empty() { h2 { (ui.counted_against) } (against) }
+        @if let (Some(runner_up), false) = (argued.runner_up, argued.why_not.is_empty()) {
+            h2 { (fill(ui.why_not, &[("name", &runner_up.name)])) } (why_not)
+        }
+        @if !changes_markup.is_empty() {
+            h2 { (ui.what_would_change) }
+            ul { @for c in &changes_markup { li { (c) } } }
+        }
+        @if !caution_markup.is_empty() {
+            h2 { (ui.please_note) }
+            ul { @for c in &caution_markup { li { (c) } } }
+        }
+        @if !r.urgent && !r.support.is_empty() {
+            section.support aria-labelledby="help" { h2 #help { (ui.where_to_find_help) } (support_list(r, ui)) }
+        }
+        @if !pitfalls.is_empty() { h2 { (ui.watch_out_for) } (pitfalls_markup) }
+        @if !r.next_steps.is_empty() {
+            h2 { (ui.next_steps) }
+            ol { @for step in &r.next_steps { li { (step) } } }
+        }
+        @for (guide, n) in r.guides.iter().zip(&guide_notes) {
+            h3 { (guide.title) (note(*n)) }
+            ul { @for item in &guide.items { li { (item) } } }
+        }
+        @if r.urgent { p { (ui.other_answers_wait) } }
+        @if !r.ignored_answers.is_empty() {
+            h2 { (ui.answers_not_used) }
+            ul { @for q in &r.ignored_answers { li { "\u{201c}" (q.text) "\u{201d}" (ui.colon) (ui.skipped_by_other_answers) } } }
+        }
+        @if !notes.is_empty() {
+            h2 { (ui.sources) }
+            ol.sources { @for note in &notes { li { (note) } } }
+        }
+        footer {
+            (fill(ui.report_footer, &[("id", &r.pack.id), ("version", &r.pack.version), ("hash", &r.pack.hash)]))
+        }
+    }
+}
+
+/// A list of sentences, each with the number of its source's note.
+fn cited(list: &[Cited], notes: &mut Notes) -> Markup {
+    html! { ul { @for (text, source) in list { li { (text) (note(notes.number(source))) } } } }
+}
+
+fn note(n: Option<usize>) -> Markup {
+    html! { @if let Some(n) = n { " " sup { "[" (n) "]" } } }
+}
+
+fn support_list(r: &Report, ui: &Ui) -> Markup {
+    html! {
+        ul {
+            @for s in &r.support {
+                li {
+                    strong { (s.name) } (ui.colon) (s.contact)
+                    @if let Some(note) = &s.note { br; span.note { (note) } }
+                }
+            }
+        }
+    }
+}
+
+const CHART_WIDTH: f64 = 700.0;
+const LABEL_WIDTH: f64 = 250.0;
+const BAR_WIDTH: f64 = 220.0;
+const ROW: f64 = 30.0;
+
+/// How well each kind of support fits: a bar relative to the best and a word, never a weight.
+fn chart(r: &Report, ui: &Ui) -> Markup {
+    let fits = fits(r);
+    let height = ROW * fits.len() as f64 + 6.0;
+    html! {
+        figure {
+            figcaption #fit-chart { (ui.fit_chart) }
+            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (CHART_WIDTH) " " (height) } role="img" aria-labelledby="fit-chart fit-words" {
+                desc #fit-words { @for f in &fits { (f.name) (ui.colon) (f.word) ". " } }
+                @for (i, f) in fits.iter().enumerate() {
+                    @let y = 3.0 + ROW * i as f64;
+                    @let width = if f.word == ui.not_for_now { 0.0 } else { (f.share * BAR_WIDTH).max(4.0) };
+                    text x=(LABEL_WIDTH - 10.0) y=(y + 19.0) text-anchor="end" { (f.name) }
+                    rect.track x=(LABEL_WIDTH) y=(y + 4.0) width=(BAR_WIDTH) height="18" rx="3" {}
+                    rect.bar.first[i == 0] x=(LABEL_WIDTH) y=(y + 4.0) width=(round(width)) height="18" rx="3" {}
+                    text.word x=(LABEL_WIDTH + BAR_WIDTH + 10.0) y=(y + 19.0) { (f.word) }
+                }
+            }
+        }
+    }
+}
+
+const GAUGE_WIDTH: f64 = 600.0;
+
+/// The readiness score on its bands: the person's band darker, a marker at the score, the
+/// band's words beneath and what is not in place yet.
+fn gauge(readiness: &Readiness, ui: &Ui) -> Markup {
+    let x = |v: f64| round(20.0 + v.clamp(0.0, 100.0) / 100.0 * GAUGE_WIDTH);
+    let score = f64::from(readiness.score);
+    let caption = fill(
+        ui.score_of_100,
+        &[("name", &readiness.name), ("score", &readiness.score.to_string()), ("band", "")],
+    );
+    html! {
+        figure {
+            figcaption #readiness { (caption.trim()) }
+            svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 64" role="img" aria-labelledby="readiness readiness-band" {
+                @for band in &readiness.bands {
+                    @let here = readiness.band.as_deref() == Some(band.id.as_str());
+                    rect.band.here[here] x=(x(band.from)) y="8" width=(x(band.to) - x(band.from)) height="22" {}
+                    text.word x=(x(band.from) + 4.0) y="48" { (band.from) "\u{2013}" (band.to) }
+                }
+                path.marker d={ "M" (x(score)) " 30 l-7 -12 h14 z" } {}
+                text x=(x(score)) y="62" text-anchor="middle" font-weight="600" { (readiness.score) }
+            }
+            @if let Some(label) = &readiness.band_label { p #readiness-band { (label) } }
+            @if !readiness.low.is_empty() { p { (fill(ui.readiness_low, &[("parts", &readiness.low.join(ui.semicolon))])) } }
+        }
+    }
+}
+
+/// Coordinates to a tenth: the page is the same for the same report, and short.
+fn round(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
