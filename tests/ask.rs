@@ -117,7 +117,6 @@ const AMARA: &[(&str, &str)] = &[
     ("advice_or_exploration", "2"),
     ("right_way", "2"),
     ("tactics_or_transformation", "2"),
-    ("structure", "2"),
     ("chose_it", "1"),
     ("wants_support", "5"),
     ("desire_for_change", "5"),
@@ -131,9 +130,10 @@ const AMARA: &[(&str, &str)] = &[
     ("manager_coach", "n"),
     ("peers_available", "n"),
     ("wants_community", "n"),
+    ("signs", ""),
     ("daily_life_affected", "n"),
-    ("trauma", "n"),
     ("self_harm", "n"),
+    ("harm_others", "n"),
     ("anything_else", ""),
     ("share_in_totals", ""),
 ];
@@ -258,7 +258,7 @@ fn support_is_shown_at_once_and_the_person_may_stop_there_with_the_support_last(
     let ruleset = ruleset();
     let dir = tempfile::tempdir().unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
-    let mut crisis: Vec<(&str, &str)> = AMARA[..27].to_vec();
+    let mut crisis: Vec<(&str, &str)> = AMARA[..26].to_vec();
     crisis.push(("self_harm", "y"));
     type_answers(&mut t, &ruleset, &crisis);
     t.expect("Please reach out for support now");

@@ -313,7 +313,7 @@ fn a_mapping_maps_values_and_emit_mapping_writes_what_is_missing_even_when_the_r
         "peers_available",
         "wants_community",
         "daily_life_affected",
-        "trauma",
+        "harm_others",
     ] {
         filled = filled.replace(
             &format!("\"{id}\": {id}\n"),

@@ -237,9 +237,7 @@ pub(crate) fn fits(r: &Report) -> Vec<Fit<'_>> {
     let mut rest = &ranking[..];
     // After what a flag put first, the rest is for later, whatever its totals.
     let later = r.recommendation.put_first_by.is_some();
-    if later
-        && let Some((first, others)) = ranking.split_first()
-    {
+    if later && let Some((first, others)) = ranking.split_first() {
         out.push(Fit { name: &first.name, share: 1.0, word: ui.first_for_now });
         rest = others;
     }

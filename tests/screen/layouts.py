@@ -38,6 +38,10 @@ def cell(q, answers, lang, yes_no=("Yes", "No"), code=False):
         options = q["options"]
         index = [o["value"] for o in options].index(value)
         return f"A{index + 1}" if code else text(options[index]["label"], lang)
+    if kind == "multiple":
+        # Google Forms joins the ticked labels with ", " (labels may hold commas themselves).
+        chosen = [o for o in q["options"] if o["value"] in value]
+        return ";".join(o["value"] for o in chosen) if code else ", ".join(text(o["label"], lang) for o in chosen)
     return str(value)
 
 
