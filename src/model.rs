@@ -78,6 +78,8 @@ pub struct Question {
     /// The help as printed, where it differs from `help` (which may promise what a screen does).
     pub help_on_paper: Option<Text>,
     pub required: bool,
+    /// Never proposed for change in "what would change it".
+    pub fixed: bool,
     pub show_if: Option<Condition>,
 }
 

@@ -2,10 +2,15 @@
 //! another modality first. A search over the pack's own rules, run only when a report asks.
 //!
 //! Answers about health are never proposed for change (an urgent or confidential flag, or a rule
-//! for a confidential modality, reads them): "if you were not grieving" is not advice. Free text
-//! is not changed either. The search is exhaustive up to [`MAX_CHANGES`] answers and
-//! deterministic: among the smallest sets of changes that work, the one that puts the modality
-//! furthest ahead, then the first in the pack's order.
+//! for a confidential modality, reads them): "if you were not grieving" is not advice; nor are
+//! the questions a pack marks `fixed` (what the person came for), nor free text. A change that
+//! would raise a flag not raised now is not a way forward either: "if you did not want support,
+//! self-coaching would come first" is true of the rules and useless to a person; and each answer
+//! proposed must, on its own, add to the modality or lift a flag that rules it out, not merely
+//! take from the one ahead ("if you had no peer to meet…"). The search is
+//! exhaustive up to [`MAX_CHANGES`] answers and deterministic: among the smallest sets of
+//! changes that work, the one that puts the modality furthest ahead, then the first in the
+//! pack's order.
 
 use crate::answers::{Answer, Answers};
 use crate::evaluate::{Assessment, evaluate, health_related, questions_read};
@@ -58,7 +63,7 @@ impl<'a> Search<'a> {
             collect_constants(condition, &mut constants);
         }
         let candidates = (0..ruleset.questions.len())
-            .filter(|&q| read[q] && !health[q])
+            .filter(|&q| read[q] && !health[q] && !ruleset.questions[q].fixed)
             .filter_map(|q| {
                 let current = answers.values[q].as_ref()?;
                 let others = alternatives(&ruleset.questions[q].kind, current, &constants[q]);
@@ -71,13 +76,33 @@ impl<'a> Search<'a> {
     /// The fewest changes to `answers` that would put `target` first (none if it is first), or
     /// `None` when more than [`MAX_CHANGES`] would be needed (or no change tried would do it).
     pub fn put_first(&self, answers: &Answers, target: usize) -> Option<Vec<Change>> {
-        if lead(&evaluate(self.ruleset, answers), target).is_some() {
+        let now = evaluate(self.ruleset, answers);
+        if lead(&now, &now.flags, target).is_some() {
             return Some(Vec::new());
         }
+        // Which answers, each on its own, argue for the target.
+        let helps = self
+            .candidates
+            .iter()
+            .map(|candidate| {
+                (candidate.others.iter())
+                    .map(|other| {
+                        let mut values = answers.values.clone();
+                        values[candidate.question] = Some(other.clone());
+                        let a = evaluate(self.ruleset, &Answers::settle(self.ruleset, values, None));
+                        let lifted = now.ruled_out.iter().any(|&(m, f)| {
+                            m == target && !a.ruled_out.iter().any(|&(m2, f2)| m2 == target && f2 == f)
+                        });
+                        a.totals[target] > now.totals[target] || lifted
+                    })
+                    .collect()
+            })
+            .collect();
+        let goal = Goal { target, flags: &now.flags, helps };
         for size in 1..=MAX_CHANGES {
             let mut best: Option<(f64, Vec<Change>)> = None;
             let mut chosen: Vec<(usize, usize)> = Vec::with_capacity(size);
-            self.combinations(answers, target, size, 0, &mut chosen, &mut best);
+            self.combinations(answers, &goal, size, 0, &mut chosen, &mut best);
             if let Some((_, changes)) = best {
                 return Some(changes);
             }
@@ -90,7 +115,7 @@ impl<'a> Search<'a> {
     fn combinations(
         &self,
         answers: &Answers,
-        target: usize,
+        goal: &Goal,
         size: usize,
         start: usize,
         chosen: &mut Vec<(usize, usize)>,
@@ -104,7 +129,7 @@ impl<'a> Search<'a> {
             }
             let changed = Answers::settle(self.ruleset, values, None);
             let a = evaluate(self.ruleset, &changed);
-            if let Some(lead) = lead(&a, target)
+            if let Some(lead) = lead(&a, goal.flags, goal.target)
                 && best.as_ref().is_none_or(|(l, _)| lead > *l)
             {
                 let changes = chosen
@@ -123,18 +148,28 @@ impl<'a> Search<'a> {
             return;
         }
         for c in start..self.candidates.len() {
-            for v in 0..self.candidates[c].others.len() {
+            for v in (0..self.candidates[c].others.len()).filter(|&v| goal.helps[c][v]) {
                 chosen.push((c, v));
-                self.combinations(answers, target, size, c + 1, chosen, best);
+                self.combinations(answers, goal, size, c + 1, chosen, best);
                 chosen.pop();
             }
         }
     }
 }
 
-/// How far ahead of the next `target` is, when it is first and nothing urgent is raised.
-fn lead(a: &Assessment, target: usize) -> Option<f64> {
-    if a.urgent || a.primary != Some(target) {
+/// What the search looks for: `target` first, with no flag beyond those raised now, through
+/// answers that each argue for it.
+struct Goal<'a> {
+    target: usize,
+    flags: &'a [usize],
+    /// By candidate and answer: the answer alone adds to the target or lifts what rules it out.
+    helps: Vec<Vec<bool>>,
+}
+
+/// How far ahead of the next `target` is, when it is first, nothing urgent is raised, and no
+/// flag beyond `allowed`.
+fn lead(a: &Assessment, allowed: &[usize], target: usize) -> Option<f64> {
+    if a.urgent || a.primary != Some(target) || a.flags.iter().any(|f| !allowed.contains(f)) {
         return None;
     }
     let next = a.ranking.get(1).map_or(f64::NEG_INFINITY, |r| r.score);

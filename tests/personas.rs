@@ -85,6 +85,54 @@ fn colour_is_used_only_when_asked() {
     assert!(!common::report_text(&ruleset, &answers, Format::Text).contains('\x1b'));
 }
 
+/// The text report is for reading on a terminal: a typical person's (the median persona's) fits
+/// about a screen and a half at 80×24, nobody's runs much past two screens, and every line fits
+/// in 80 columns. French sentences run about a tenth longer than English ones.
+#[test]
+fn the_text_report_fits_its_length_budget() {
+    // (language, the median's budget, everyone's)
+    const BUDGETS: [(Option<&str>, usize, usize); 2] = [(None, 37, 50), (Some("fr"), 41, 56)];
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    let personas = common::personas(&ruleset, &mut sources);
+    for (lang, typical, longest) in BUDGETS {
+        let mut lengths = Vec::new();
+        for (dir, answers) in &personas {
+            let text = common::report_in(&ruleset, answers, Format::Text, lang);
+            let lines = text.lines().count();
+            assert!(lines <= longest, "{} ({lang:?}): {lines} lines\n{text}", dir.display());
+            for line in text.lines() {
+                assert!(line.chars().count() <= 80, "{}: a line past 80 columns: {line}", dir.display());
+            }
+            lengths.push(lines);
+        }
+        lengths.sort_unstable();
+        let median = lengths[lengths.len() / 2];
+        assert!(median <= typical, "{lang:?}: the median report is {median} lines: {lengths:?}");
+    }
+}
+
+/// Each sentence of evidence is said once: a pitfall under "Watch out for" is not said again
+/// under "Why not", nor a caution again under "What would change it".
+#[test]
+fn no_sentence_of_evidence_is_said_twice() {
+    let mut sources = Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    for (dir, answers) in common::personas(&ruleset, &mut sources) {
+        let assessment = evaluate(&ruleset, &answers);
+        let report = crossroads::report::for_person(&ruleset, &assessment, &answers, None);
+        let text = common::report_text(&ruleset, &answers, Format::Text);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let sentences =
+            report.flags.iter().map(|f| &f.message).chain(report.reasons.iter().map(|r| &r.because));
+        for sentence in sentences {
+            let start: String =
+                sentence.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(40).collect();
+            assert!(flat.matches(&start).count() <= 1, "{}: said twice: {start}\n{text}", dir.display());
+        }
+    }
+}
+
 /// The HTML report stands alone and runs nothing: no script, nothing fetched, a policy that
 /// forbids both, and a name that a respondent typed shown as text.
 #[test]

@@ -43,6 +43,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "help",
             "help_on_paper",
             "required",
+            "fixed",
             "min",
             "max",
             "labels",

@@ -131,6 +131,10 @@ pub struct RawQuestion {
     /// Defaults to true: a question is required unless it says otherwise.
     #[serde(default)]
     pub required: Option<bool>,
+    /// Who the person is or what they came for, not a circumstance: a report never proposes
+    /// answering it otherwise ("what would change it").
+    #[serde(default)]
+    pub fixed: bool,
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     pub min: Option<S<f64>>,

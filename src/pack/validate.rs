@@ -357,6 +357,7 @@ impl Validator<'_> {
                     help: q.help.as_ref().map(|h| self.text(*file, h)),
                     help_on_paper: q.help_on_paper.as_ref().map(|h| self.text(*file, h)),
                     required: q.required.unwrap_or(true),
+                    fixed: q.fixed,
                     show_if,
                 });
             }

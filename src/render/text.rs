@@ -7,6 +7,10 @@ use termcolor::{Ansi, ColorSpec, WriteColor};
 use textwrap::Options;
 
 use super::{argued, flag_rules_out, join_names};
+
+/// At most this many reasons for the recommendation, and against the runner-up.
+const SHOWN_REASONS: usize = 3;
+const SHOWN_AGAINST: usize = 2;
 use crate::i18n::{self, fill};
 use crate::model::{FlagKind, Severity};
 use crate::report::Report;
@@ -104,35 +108,36 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                     p.para(&fill(ui.readiness_low, &[("parts", &parts)]), "  ")?;
                 }
             }
+            // The strongest of each, so that the report fits a screen and a half; the HTML
+            // report (which also says what counted against the recommendation), the Markdown
+            // report and `explain` have the rest.
             let argued = argued(r);
             if !argued.why.is_empty() {
                 p.heading(ui.why)?;
-                p.cited(&argued.why)?;
-            }
-            if !argued.against.is_empty() {
-                p.heading(ui.counted_against)?;
-                p.cited(&argued.against)?;
+                p.cited(&argued.why[..argued.why.len().min(SHOWN_REASONS)])?;
             }
             if let (Some(runner_up), false) = (argued.runner_up, argued.why_not.is_empty()) {
                 p.heading(&fill(ui.why_not, &[("name", &runner_up.name)]))?;
-                p.cited(&argued.why_not)?;
+                p.cited(&argued.why_not[..argued.why_not.len().min(SHOWN_AGAINST)])?;
             }
             let changes = super::changes(r);
             if !changes.is_empty() {
                 p.heading(ui.what_would_change)?;
                 for (sentence, against) in &changes {
                     p.item("  • ", sentence)?;
-                    for (text, source) in against {
+                    for (text, source) in against.iter().take(2) {
                         let text = p.cite(text, source);
                         p.item("    - ", &text)?;
                     }
                 }
             }
             if !argued.others.is_empty() {
-                p.heading(ui.also_consider)?;
-                for (i, m) in argued.others.iter().enumerate() {
-                    p.item(&format!("  {}. ", i + 2), &m.name)?;
-                }
+                // Beside care put first, the others are for afterwards, not instead.
+                let later = r.recommendation.put_first_by.is_some();
+                let names: Vec<&str> = argued.others.iter().map(|m| m.name.as_str()).collect();
+                writeln!(p.out)?;
+                let heading = if later { ui.for_later } else { ui.also_consider };
+                p.para(&format!("{heading}{}{}.", ui.colon, join_names(&names, ui.and)), "")?;
             }
         }
         _ => {
@@ -177,12 +182,11 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         }
     }
     // The guides are named, not printed: the text report fits a screen and a half, and the
-    // Markdown report (or the one `ask` saves) has them in full.
-    if !r.guides.is_empty() {
+    // HTML and Markdown reports (and the one `ask` saves) have them in full.
+    let more = (!r.guides.is_empty()).then(|| {
         let titles: Vec<&str> = r.guides.iter().map(|g| g.title.as_str()).collect();
-        p.heading(ui.more)?;
-        p.para(&fill(ui.more_guides, &[("titles", &titles.join(ui.semicolon))]), "  ")?;
-    }
+        fill(ui.more_guides, &[("titles", &titles.join(ui.semicolon))])
+    });
     if r.urgent {
         writeln!(p.out)?;
         p.para(ui.other_answers_wait, "")?;
@@ -197,15 +201,23 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         }
     }
     let notes = p.notes.take();
-    if !notes.is_empty() {
-        p.heading(ui.sources)?;
-        for (i, note) in notes.iter().enumerate() {
-            p.item(&format!("  {}. ", i + 1), note)?;
-        }
-    }
-    // The pack and its hash are in the JSON and Markdown reports; here, words for the reader.
     writeln!(p.out)?;
-    p.para(ui.screen_footer, "")
+    if !notes.is_empty() {
+        // Short notes: the source and section, without the detail in parentheses, which the
+        // full reports keep.
+        let short = regex::Regex::new(r"\s*\([^)]*\)").expect("a valid pattern");
+        let notes: Vec<String> = notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("[{}] {}", i + 1, short.replace_all(n, "")))
+            .collect();
+        p.para(&format!("{}{}{}.", ui.sources, ui.colon, notes.join(ui.semicolon)), "")?;
+    }
+    // The pack and its hash are in the JSON, Markdown and HTML reports; here, words for the reader.
+    match more {
+        Some(more) => p.para(&format!("{more} {}", ui.screen_footer), ""),
+        None => p.para(ui.screen_footer, ""),
+    }
 }
 
 /// Where to get help now, the way the report leads with it; `ask` shows the same the moment

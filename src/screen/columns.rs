@@ -575,6 +575,7 @@ mod tests {
             help: None,
             help_on_paper: None,
             required: false,
+            fixed: false,
             show_if: None,
         };
         let parser = CellParser::new(&question, Some(1), &[("X".into(), Answer::Bool(true))]);
