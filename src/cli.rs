@@ -351,6 +351,8 @@ enum ScreenFormatArg {
     Csv,
     Jsonl,
     Markdown,
+    /// With --audience hr: a printable page with bars.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -448,6 +450,7 @@ where
                     ScreenFormatArg::Csv => ScreenFormat::Csv,
                     ScreenFormatArg::Jsonl => ScreenFormat::Jsonl,
                     ScreenFormatArg::Markdown => ScreenFormat::Markdown,
+                    ScreenFormatArg::Html => ScreenFormat::Html,
                 },
                 out,
                 force,

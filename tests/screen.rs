@@ -154,6 +154,16 @@ fn a_file_with_good_and_bad_rows_assesses_every_good_row_and_reports_every_bad_o
     assert!(text(&again.stderr).contains("4 assessed, 0 rejected"), "{}", text(&again.stderr));
 }
 
+#[test]
+fn html_is_for_hr_only() {
+    let work = tempfile::tempdir().unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/plain/responses.csv");
+    let out = crossroads(&["screen", input.to_str().unwrap(), "--format", "html"], work.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--format html goes with --audience hr"), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "nothing of a row is written");
+}
+
 /// An HR run over the cohort with a ledger in `work`: exit code, standard output and error.
 fn hr_run(work: &Path, args: &[&str]) -> (i32, String, String) {
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screen/hr-cohort/responses.csv");

@@ -40,14 +40,17 @@ pub fn content_security_policy() -> String {
 }
 
 pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let page = page(r, body(r));
-    out.write_all(page.into_string().as_bytes())?;
+    write_page(&r.language, &title(r), body(r), out)
+}
+
+/// A whole page around `content`, written out: the person's report, HR's, and `serve`'s pages.
+pub fn write_page(lang: &str, title: &str, content: Markup, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(page(lang, title, content).into_string().as_bytes())?;
     writeln!(out)
 }
 
-/// A whole page around `content`, in the report's language: what `serve` wraps its own pages in.
-pub fn page(r: &Report, content: Markup) -> Markup {
-    let ui = i18n::ui(Some(&r.language));
+fn page(lang: &str, title: &str, content: Markup) -> Markup {
+    let ui = i18n::ui(Some(lang));
     html! {
         (DOCTYPE)
         html lang=(ui.lang) {
@@ -55,7 +58,7 @@ pub fn page(r: &Report, content: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta http-equiv="Content-Security-Policy" content=(content_security_policy());
-                title { (title(r)) }
+                title { (title) }
                 style { (PreEscaped(STYLE)) }
             }
             body { main { (content) } }
@@ -189,26 +192,60 @@ const LABEL_WIDTH: f64 = 250.0;
 const BAR_WIDTH: f64 = 220.0;
 const ROW: f64 = 30.0;
 
-/// How well each kind of support fits: a bar relative to the best and a word, never a weight.
-fn chart(r: &Report, ui: &Ui) -> Markup {
-    let fits = fits(r);
-    let height = ROW * fits.len() as f64 + 6.0;
+/// One bar of a chart: its label, its length as a share of the longest (0 to 1; none drawn for
+/// `None`), and the words beside it.
+pub struct Bar<'a> {
+    pub label: &'a str,
+    pub share: Option<f64>,
+    pub words: String,
+}
+
+/// A horizontal bar chart in SVG, captioned, its words also given as the image's description
+/// for screen readers. The first bar may be marked as the one that matters most.
+pub fn bar_chart(id: &str, caption: &str, bars: &[Bar], first_marked: bool, colon: &str) -> Markup {
+    // Labels that would not fit beside their bar (a band described in a sentence) go above it.
+    let above = bars.iter().any(|b| b.label.chars().count() > LABEL_CHARS);
+    let (row, left, label_dy) = if above { (ROW + 18.0, 0.0, 0.0) } else { (ROW, LABEL_WIDTH, 19.0) };
+    let height = row * bars.len() as f64 + 6.0;
+    let words_id = format!("{id}-words");
     html! {
         figure {
-            figcaption #fit-chart { (ui.fit_chart) }
-            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (CHART_WIDTH) " " (height) } role="img" aria-labelledby="fit-chart fit-words" {
-                desc #fit-words { @for f in &fits { (f.name) (ui.colon) (f.word) ". " } }
-                @for (i, f) in fits.iter().enumerate() {
-                    @let y = 3.0 + ROW * i as f64;
-                    @let width = if f.word == ui.not_for_now { 0.0 } else { (f.share * BAR_WIDTH).max(4.0) };
-                    text x=(LABEL_WIDTH - 10.0) y=(y + 19.0) text-anchor="end" { (f.name) }
-                    rect.track x=(LABEL_WIDTH) y=(y + 4.0) width=(BAR_WIDTH) height="18" rx="3" {}
-                    rect.bar.first[i == 0] x=(LABEL_WIDTH) y=(y + 4.0) width=(round(width)) height="18" rx="3" {}
-                    text.word x=(LABEL_WIDTH + BAR_WIDTH + 10.0) y=(y + 19.0) { (f.word) }
+            figcaption #(id) { (caption) }
+            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (CHART_WIDTH) " " (height) } role="img" aria-labelledby={ (id) " " (words_id) } {
+                desc #(words_id) { @for b in bars { (b.label) (colon) (b.words) ". " } }
+                @for (i, b) in bars.iter().enumerate() {
+                    @let y = 3.0 + row * i as f64;
+                    @let bar_y = if above { y + 18.0 } else { y + 4.0 };
+                    @if above {
+                        text x="0" y=(y + 13.0) { (b.label) }
+                    } @else {
+                        text x=(LABEL_WIDTH - 10.0) y=(y + label_dy) text-anchor="end" { (b.label) }
+                    }
+                    rect.track x=(left) y=(bar_y) width=(BAR_WIDTH) height="18" rx="3" {}
+                    @if let Some(share) = b.share.filter(|s| *s > 0.0) {
+                        rect.bar.first[first_marked && i == 0] x=(left) y=(bar_y) width=(round((share * BAR_WIDTH).max(4.0))) height="18" rx="3" {}
+                    }
+                    text.word x=(left + BAR_WIDTH + 10.0) y=(bar_y + 15.0) { (b.words) }
                 }
             }
         }
     }
+}
+
+/// The longest label drawn beside its bar; longer ones are drawn above it.
+const LABEL_CHARS: usize = 32;
+
+/// How well each kind of support fits: a bar relative to the best and a word, never a weight.
+fn chart(r: &Report, ui: &Ui) -> Markup {
+    let bars: Vec<Bar> = fits(r)
+        .iter()
+        .map(|f| Bar {
+            label: f.name,
+            share: (f.word != ui.not_for_now).then_some(f.share),
+            words: f.word.to_string(),
+        })
+        .collect();
+    bar_chart("fit-chart", ui.fit_chart, &bars, true, ui.colon)
 }
 
 const GAUGE_WIDTH: f64 = 600.0;

@@ -198,7 +198,8 @@ impl<'r> Coach<'r> {
                 writeln!(out, "| {} |", COLUMNS.join(" | "))?;
                 writeln!(out, "|{}", "---|".repeat(COLUMNS.len()))?;
             }
-            Format::Jsonl => {}
+            // Refused before any row is read (`--format html` is HR's).
+            Format::Jsonl | Format::Html => {}
         }
         self.urgent.copy_into(out)?;
         self.rest.copy_into(out)

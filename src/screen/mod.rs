@@ -35,6 +35,8 @@ pub enum Format {
     Csv,
     Jsonl,
     Markdown,
+    /// HR's counts as a printable page with bars; the coach's view has no HTML form.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +121,11 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
         return Some(format!(
             "--min-group must be at least {MIN_GROUP}: smaller groups could let a reader recognise someone"
         ));
+    }
+    if config.audience != Audience::Hr && config.format == Format::Html {
+        return Some(
+            "--format html goes with --audience hr (a printable page of counts); the coach's view is csv, jsonl or markdown".into(),
+        );
     }
     if config.audience != Audience::Hr {
         let hr_only = [

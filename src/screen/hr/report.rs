@@ -26,6 +26,12 @@ fn shown(n: i64) -> u64 {
     n.max(0) as u64
 }
 
+/// "Recommendation" from "recommendation", for a caption.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// ε as people write it: 1, 0.5, not 1.0000000002.
 fn epsilon_text(epsilon: f64) -> String {
     let rounded = format!("{:.2}", epsilon);
@@ -42,6 +48,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
             Format::Markdown => self.markdown(out),
             Format::Csv => self.csv(out),
             Format::Jsonl => self.jsonl(out),
+            Format::Html => self.html(out),
         }
     }
 
@@ -122,6 +129,66 @@ impl<'a, 'r> HrReport<'a, 'r> {
             writeln!(out, "{line}\n")?;
         }
         Ok(())
+    }
+
+    /// The Markdown report's content as a printable page: a bar per category and band, each
+    /// group's bars to one scale so that groups compare, every count "about N" as it is noisy.
+    fn html(&self, out: &mut dyn Write) -> io::Result<()> {
+        use crate::render::html::{Bar, bar_chart, write_page};
+        use maud::html;
+        let ui = i18n::ui(self.lang);
+        let r = self.hr.ruleset();
+        let a = self.accuracy;
+        let title = format!("{}{}{}", r.meta.name.get(self.lang), ui.colon, ui.hr_title);
+        let min = self.min_group.to_string();
+        let note = fill(
+            ui.noise_note,
+            &[
+                ("epsilon", &epsilon_text(self.table.epsilon)),
+                ("cell", &a.cell.to_string()),
+                ("size", &a.size.to_string()),
+            ],
+        );
+        let readiness = r.readiness.map(|i| r.scores[i].name.get(self.lang).to_string());
+        let sections: Vec<_> = self.table.sections.iter().map(|s| (s, self.rows(s))).collect();
+        // One scale for the whole page, so that groups compare.
+        let most = |rows: &mut dyn Iterator<Item = &Counted>| rows.map(|c| c.2).max().unwrap_or(0).max(1);
+        let most_categories = most(&mut sections.iter().flat_map(|(_, (c, _))| c));
+        let most_bands = most(&mut sections.iter().flat_map(|(_, (_, b))| b));
+        let bars = |rows: &[Counted], most: u64| -> Vec<(String, f64, String)> {
+            rows.iter()
+                .map(|(_, label, n)| {
+                    (label.clone(), *n as f64 / most as f64, fill(ui.about_count, &[("n", &n.to_string())]))
+                })
+                .collect()
+        };
+        let chart = |id: String, caption: &str, rows: &[(String, f64, String)]| {
+            let bars: Vec<Bar> = rows
+                .iter()
+                .map(|(label, share, words)| Bar { label, share: Some(*share), words: words.clone() })
+                .collect();
+            bar_chart(&id, caption, &bars, false, ui.colon)
+        };
+        let content = html! {
+            h1 { (title) }
+            p { (fill(ui.hr_intro, &[("n", &min)])) }
+            p.note { (note) }
+            @for (i, (s, (categories, bands))) in sections.iter().enumerate() {
+                h2 { (s.name) " (" (fill(ui.respondents, &[("n", &shown(s.respondents).to_string())])) ")" }
+                (chart(format!("recommendation-{i}"), &capitalised(ui.recommendation), &bars(categories, most_categories)))
+                @if let Some(readiness) = &readiness {
+                    (chart(format!("readiness-{i}"), readiness, &bars(bands, most_bands)))
+                }
+            }
+            @if let Some((cell, size)) = a.totals {
+                p.note { (fill(ui.noise_totals, &[("cell", &cell.to_string()), ("size", &size.to_string())])) }
+            }
+            @if self.table.sections.is_empty() { p { (fill(ui.nothing_to_show, &[("n", &min)])) } }
+            @if !self.table.hidden.is_empty() && !self.table.sections.is_empty() {
+                p { (fill(ui.hidden_groups, &[("groups", &self.table.hidden.join(", ")), ("n", &min)])) }
+            }
+        };
+        write_page(ui.lang, &title, content, out)
     }
 
     fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
