@@ -25,7 +25,7 @@ pub struct AskConfig {
 
 const PROGRESS: &str = "crossroads-progress.yaml";
 const ANSWERS: &str = "crossroads-answers.yaml";
-const REPORT: &str = "crossroads-report.md";
+const REPORT: &str = "crossroads-report.html";
 
 pub fn ask(config: &AskConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
@@ -243,10 +243,11 @@ fn finish(
     // The report holds what the answers say about health: owner-only, as the answers are.
     match prompter.confirm(ui.save_report, true) {
         Ok(true) => {
-            let mut markdown = Vec::new();
-            let _ = render(&report, Format::Markdown, &mut markdown, false);
-            let markdown = String::from_utf8_lossy(&markdown);
-            match save_as(prompter, ui, ui.save_report_to, REPORT, &markdown, None) {
+            // The page a person keeps or prints: the whole report, with its charts.
+            let mut page = Vec::new();
+            let _ = render(&report, Format::Html, &mut page, false);
+            let page = String::from_utf8_lossy(&page);
+            match save_as(prompter, ui, ui.save_report_to, REPORT, &page, None) {
                 Ok(path) => {
                     let _ = prompter.say(&fill(ui.report_saved, &[("path", &path.display().to_string())]));
                 }

@@ -296,15 +296,18 @@ fn the_menus_answer_with_keys_and_esc_goes_back() {
     t.press("These are right: show my report", "\r");
     t.reply("Save your answers to", "(crossroads-answers.yaml)", "\r");
     t.reply("Save this report too", "(Yes)", "\r"); // yes, the default
-    t.reply("Save the report to", "(crossroads-report.md)", "\r");
+    t.reply("Save the report to", "(crossroads-report.html)", "\r");
     t.expect("What next:");
     let (code, transcript) = t.finish();
     assert_eq!(code, 0, "{transcript}");
     assert!(transcript.contains("(back)"), "Esc went back: {transcript}");
     assert!(transcript.contains("Do you want it? (y/n)"), "yes/no shows its keys: {transcript}");
-    let report = dir.path().join("crossroads-report.md");
+    let report = dir.path().join("crossroads-report.html");
     assert_owner_only(&report);
-    assert!(std::fs::read_to_string(&report).unwrap().starts_with("# "), "the report, in Markdown");
+    assert!(
+        std::fs::read_to_string(&report).unwrap().starts_with("<!DOCTYPE html>"),
+        "the report, as a page"
+    );
     let saved = std::fs::read_to_string(dir.path().join("crossroads-answers.yaml")).unwrap();
     assert!(saved.contains("wants: true") && saved.contains("level: 4"), "{saved}");
     assert!(saved.contains("pick: a") && saved.contains("note: hello"), "{saved}");
