@@ -23,6 +23,10 @@ pub const MAX_CHANGES: usize = 2;
 /// values the pack's conditions name), so that a 101-point scale costs what an 11-point one does.
 const SCALE_SAMPLES: i64 = 11;
 
+/// The most answer sets one search evaluates: a pack of hundreds of questions cannot make a
+/// report wait. Past it the search gives up (deterministically) and says nothing.
+pub const MAX_TRIALS: usize = 20_000;
+
 /// Multiple choices with at most this many options are tried with every other set of options.
 const MULTIPLE_SETS: usize = 6;
 
@@ -98,11 +102,14 @@ impl<'a> Search<'a> {
                     .collect()
             })
             .collect();
-        let goal = Goal { target, flags: &now.flags, helps };
+        let mut goal = Goal { target, flags: &now.flags, helps, trials: 0 };
         for size in 1..=MAX_CHANGES {
             let mut best: Option<(f64, Vec<Change>)> = None;
             let mut chosen: Vec<(usize, usize)> = Vec::with_capacity(size);
-            self.combinations(answers, &goal, size, 0, &mut chosen, &mut best);
+            self.combinations(answers, &mut goal, size, 0, &mut chosen, &mut best);
+            if goal.trials > MAX_TRIALS {
+                return None;
+            }
             if let Some((_, changes)) = best {
                 return Some(changes);
             }
@@ -115,13 +122,17 @@ impl<'a> Search<'a> {
     fn combinations(
         &self,
         answers: &Answers,
-        goal: &Goal,
+        goal: &mut Goal,
         size: usize,
         start: usize,
         chosen: &mut Vec<(usize, usize)>,
         best: &mut Option<(f64, Vec<Change>)>,
     ) {
         if chosen.len() == size {
+            goal.trials += 1;
+            if goal.trials > MAX_TRIALS {
+                return;
+            }
             let mut values = answers.values.clone();
             for &(c, v) in chosen.iter() {
                 let candidate = &self.candidates[c];
@@ -148,7 +159,10 @@ impl<'a> Search<'a> {
             return;
         }
         for c in start..self.candidates.len() {
-            for v in (0..self.candidates[c].others.len()).filter(|&v| goal.helps[c][v]) {
+            for v in 0..self.candidates[c].others.len() {
+                if !goal.helps[c][v] {
+                    continue;
+                }
                 chosen.push((c, v));
                 self.combinations(answers, goal, size, c + 1, chosen, best);
                 chosen.pop();
@@ -164,6 +178,8 @@ struct Goal<'a> {
     flags: &'a [usize],
     /// By candidate and answer: the answer alone adds to the target or lifts what rules it out.
     helps: Vec<Vec<bool>>,
+    /// Answer sets evaluated so far, against [`MAX_TRIALS`].
+    trials: usize,
 }
 
 /// How far ahead of the next `target` is, when it is first, nothing urgent is raised, and no
