@@ -22,6 +22,17 @@ Exit codes:
   1  the answers or the pack are invalid or cannot be read (diagnostics on stderr)
   2  usage error";
 
+const SERVE_HELP: &str = "\
+Examples:
+  crossroads serve                                   # http://127.0.0.1:8080/, nothing kept
+  crossroads serve --store responses.sqlite          # keep submissions for the coach
+  crossroads screen responses.sqlite                 # then read them as an export
+
+Exit codes:
+  0  stopped (Ctrl-C or SIGTERM), requests in flight finished
+  1  the pack is invalid, the store cannot be opened, or the address cannot be listened on
+  2  usage error";
+
 const TOP_HELP: &str = "\
 Examples:
   crossroads ask                                   # answer the intake, read your report
@@ -126,6 +137,20 @@ enum Command {
         /// The language of the report, if the pack has it (else its default).
         #[arg(long, value_name = "LANG")]
         lang: Option<String>,
+    },
+    /// Serve the intake as web pages (and a JSON API) for people to fill in a browser.
+    #[command(after_help = SERVE_HELP)]
+    Serve {
+        /// A pack folder to use instead of the built-in intake pack.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// The address and port to listen on; loopback unless told otherwise.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Keep every submitted response in this SQLite file (owner-only), which
+        /// `crossroads screen` reads. Without it, nothing is kept.
+        #[arg(long, value_name = "FILE")]
+        store: Option<PathBuf>,
     },
     /// Assess every row of a survey export: one line per respondent for a coach, or counts
     /// only for an HR team.
@@ -404,6 +429,9 @@ where
         Command::Evaluate { answers, rules, format, lang } => {
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
             run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
+        }
+        Command::Serve { rules, listen, store } => {
+            crate::serve::serve(&crate::serve::ServeConfig { rules, listen, store }, io)
         }
         Command::Screen {
             responses,

@@ -401,6 +401,94 @@ pub fn ui(lang: Option<&str>) -> &'static Ui {
     }
 }
 
+/// The web intake's own words (`serve`), by language.
+#[derive(Debug)]
+pub struct Web {
+    pub other_language: &'static str,
+    pub other_language_name: &'static str,
+    pub intro: &'static str,
+    pub kept: &'static str,
+    pub not_kept: &'static str,
+    pub start: &'static str,
+    pub next: &'static str,
+    pub back: &'static str,
+    pub review: &'static str,
+    pub review_intro: &'static str,
+    pub change: &'static str,
+    pub submit: &'static str,
+    pub carry_on: &'static str,
+    pub stop_here: &'static str,
+    pub stopped: &'static str,
+    pub download_report: &'static str,
+    pub download_answers: &'static str,
+    pub saved: &'static str,
+    pub required: &'static str,
+    pub optional: &'static str,
+    pub fix_this: &'static str,
+    pub missing: &'static str,
+    pub expired: &'static str,
+}
+
+const WEB_EN: Web = Web {
+    other_language: "fr",
+    other_language_name: "Français",
+    intro: "This questionnaire suggests which kind of support fits you now (coaching, mentoring, advising, therapy and others), why, and what to do next. It is a screen, not a diagnosis. {n} questions, about {minutes} minutes; some appear only after certain answers.",
+    kept: "When you submit, your answers are kept for the person who sent you this link, who will see them. Nothing is kept before that.",
+    not_kept: "Nothing you answer is kept on this server: your answers travel with these pages, and are gone when you close them, unless you download them.",
+    start: "Start",
+    next: "Next",
+    back: "Back",
+    review: "Review your answers",
+    review_intro: "Check your answers. Change any of them, or submit to see your report.",
+    change: "Change",
+    submit: "Submit and see my report",
+    carry_on: "Carry on with the questionnaire",
+    stop_here: "Stop here",
+    stopped: "You stopped here. Nothing was kept. These people can help, today:",
+    download_report: "Download the report",
+    download_answers: "Download your answers",
+    saved: "Your answers were kept for the person who sent you this link.",
+    required: "required",
+    optional: "optional",
+    fix_this: "Please answer this question: {problem}",
+    missing: "Please answer this question to carry on.",
+    expired: "This page has expired or was not sent from this site. Please start again.",
+};
+
+const WEB_FR: Web = Web {
+    other_language: "en",
+    other_language_name: "English",
+    intro: "Ce questionnaire indique quel type d'accompagnement vous convient maintenant (coaching, mentorat, conseil, thérapie et d'autres), pourquoi, et quoi faire ensuite. C'est un repérage, pas un diagnostic. {n} questions, environ {minutes} minutes ; certaines n'apparaissent qu'après certaines réponses.",
+    kept: "Quand vous validerez, vos réponses seront conservées pour la personne qui vous a envoyé ce lien, qui les verra. Rien n'est conservé avant.",
+    not_kept: "Rien de ce que vous répondez n'est conservé sur ce serveur : vos réponses voyagent avec ces pages, et disparaissent quand vous les fermez, sauf si vous les téléchargez.",
+    start: "Commencer",
+    next: "Suivant",
+    back: "Retour",
+    review: "Relire vos réponses",
+    review_intro: "Vérifiez vos réponses. Modifiez-en si besoin, ou validez pour voir votre rapport.",
+    change: "Modifier",
+    submit: "Valider et voir mon rapport",
+    carry_on: "Continuer le questionnaire",
+    stop_here: "M'arrêter ici",
+    stopped: "Vous vous êtes arrêté ici. Rien n'a été conservé. Ces personnes peuvent vous aider, dès aujourd'hui :",
+    download_report: "Télécharger le rapport",
+    download_answers: "Télécharger vos réponses",
+    saved: "Vos réponses ont été conservées pour la personne qui vous a envoyé ce lien.",
+    required: "obligatoire",
+    optional: "facultatif",
+    fix_this: "Merci de répondre à cette question : {problem}",
+    missing: "Merci de répondre à cette question pour continuer.",
+    expired: "Cette page a expiré ou n'a pas été envoyée depuis ce site. Merci de recommencer.",
+};
+
+/// The web intake's words for `lang`, or English.
+pub fn web(lang: Option<&str>) -> &'static Web {
+    match lang {
+        Some("fr") => &WEB_FR,
+        _ => &WEB_EN,
+    }
+}
+
 /// Replaces each `{key}` in `template` with its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_string(), |acc, (key, value)| acc.replace(&format!("{{{key}}}"), value))

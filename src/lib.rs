@@ -22,6 +22,7 @@ pub mod report;
 pub mod run;
 pub mod sanitize;
 pub mod screen;
+pub mod serve;
 pub mod store;
 pub mod whatif;
 pub mod yaml;

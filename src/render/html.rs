@@ -27,15 +27,24 @@ svg text{font-family:inherit;font-size:14px;fill:var(--ink)}svg .word{fill:var(-
 ul,ol{padding-left:1.4rem}li{margin:.25rem 0}sup{font-size:.75em;color:var(--soft)}\
 .sources{font-size:.9em;color:var(--soft)}footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:.6rem;font-size:.85em;color:var(--soft)}\
 footer code{word-break:break-all}\
+fieldset{border:0;padding:0;margin:0 0 1rem}legend{font-size:1.25rem;font-weight:600;margin-bottom:.5rem}\
+.choice{display:block;padding:.55rem .7rem;margin:.35rem 0;border:1px solid var(--line);border-radius:.4rem}\
+.choice input{margin-right:.6rem;transform:scale(1.2)}.help{color:var(--soft)}.progress{color:var(--soft);margin:0}\
+textarea,input[type=number]{font:inherit;width:100%;padding:.5rem;border:1px solid var(--soft);border-radius:.3rem}\
+button{font:inherit;padding:.55rem 1.1rem;border-radius:.4rem;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer;margin:.3rem .5rem .3rem 0}\
+button.quiet{background:#fff;color:var(--accent)}:focus-visible{outline:3px solid #b35c00;outline-offset:2px}\
+.error{color:#a40e26;font-weight:600}.switch{text-align:right;margin:0}.answers dt{font-weight:600;margin-top:.7rem}.answers dd{margin:0}\
 @media print{main{max-width:none;padding:0}body{font-size:10pt}h2{break-after:avoid}figure,.support,li{break-inside:avoid}\
 .bar,.band,.marker,.support{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
 
-/// The page's Content-Security-Policy: nothing loads, nothing runs; only its own style applies.
-pub fn content_security_policy() -> String {
+/// The Content-Security-Policy of a page: nothing loads, nothing runs, only its own style
+/// applies; and its forms, if it has any (`serve`'s pages), post only to where it came from.
+pub fn content_security_policy(forms: bool) -> String {
     use base64::Engine;
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+    let action = if forms { "'self'" } else { "'none'" };
     format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'"
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action {action}"
     )
 }
 
@@ -45,11 +54,12 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// A whole page around `content`, written out: the person's report, HR's, and `serve`'s pages.
 pub fn write_page(lang: &str, title: &str, content: Markup, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(page(lang, title, content).into_string().as_bytes())?;
+    out.write_all(page(lang, title, content, false).into_string().as_bytes())?;
     writeln!(out)
 }
 
-fn page(lang: &str, title: &str, content: Markup) -> Markup {
+/// A whole page around `content`, as markup; `forms` for `serve`'s pages, which post.
+pub fn page(lang: &str, title: &str, content: Markup, forms: bool) -> Markup {
     let ui = i18n::ui(Some(lang));
     html! {
         (DOCTYPE)
@@ -57,7 +67,7 @@ fn page(lang: &str, title: &str, content: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta http-equiv="Content-Security-Policy" content=(content_security_policy());
+                meta http-equiv="Content-Security-Policy" content=(content_security_policy(forms));
                 title { (title) }
                 style { (PreEscaped(STYLE)) }
             }

@@ -243,10 +243,25 @@ fn open_input(input: &Input) -> Result<Source, Failure> {
                 Failure::Message(format!("cannot read the responses `{}`: {why}", path.display()))
             };
             // A device or a pipe could be endless; standard input (`-`) is there for streams.
-            let (file, meta) = crate::files::open_regular(path).map_err(|e| match e.kind() {
+            let (mut file, meta) = crate::files::open_regular(path).map_err(|e| match e.kind() {
                 io::ErrorKind::Other => cannot(format!("{e} (to read a stream, pass `-` and pipe it in)")),
                 _ => cannot(e.to_string()),
             })?;
+            // A store that `serve` keeps: read as the JSON Lines of its submissions.
+            let mut magic = [0u8; 16];
+            let is_store = file.read_exact(&mut magic).is_ok() && magic == crate::serve::store::MAGIC;
+            if is_store {
+                let lines = crate::serve::store::as_json_lines(path).map_err(cannot)?;
+                if lines.is_empty() {
+                    return Err(cannot("the store holds no submission yet".into()));
+                }
+                return Ok((
+                    path.display().to_string(),
+                    Some(lines.len() as u64),
+                    Box::new(io::Cursor::new(lines)),
+                ));
+            }
+            io::Seek::rewind(&mut file).map_err(|e| cannot(e.to_string()))?;
             Ok((path.display().to_string(), Some(meta.len()), Box::new(file)))
         }
     }

@@ -1,0 +1,94 @@
+//! The intake's state between pages, carried in the form itself: every answer so far rides in
+//! the page as a hidden field, so the server keeps nothing about a person until they submit
+//! (and then only with `--store`), and nobody's answers can be reached by anyone else.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::answers::{Answer, Answers, from_value};
+use crate::model::{Kind, Question, RuleSet};
+
+/// A field's name for a question's answer.
+pub fn field(question: &Question) -> String {
+    format!("a.{}", question.id)
+}
+
+/// A posted form: every field with every value it was given, in order.
+#[derive(Debug, Default)]
+pub struct Posted(pub HashMap<String, Vec<String>>);
+
+impl Posted {
+    pub fn parse(body: &[u8]) -> Posted {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            map.entry(k.into_owned()).or_default().push(v.into_owned());
+        }
+        Posted(map)
+    }
+
+    pub fn one(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|v| v.first()).map(String::as_str)
+    }
+
+    fn all(&self, name: &str) -> &[String] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The answers a form carries, each checked as an answers file's would be; a field that does not
+/// hold a valid answer is a problem for its question (by index), and its answer is left out.
+pub fn answers(ruleset: &RuleSet, posted: &Posted) -> (Answers, Vec<(usize, String)>) {
+    let mut values = vec![None; ruleset.questions.len()];
+    let mut problems = Vec::new();
+    for (i, q) in ruleset.questions.iter().enumerate() {
+        let given = posted.all(&field(q));
+        let Some(value) = to_json(q, given) else { continue };
+        match from_value(q, &value) {
+            Ok(answer) => values[i] = answer,
+            Err(problem) => problems.push((i, problem)),
+        }
+    }
+    (Answers::settle(ruleset, values, None), problems)
+}
+
+/// A question's posted strings as the JSON value an answers file would hold; `None` when the
+/// field is absent or empty (not answered).
+fn to_json(question: &Question, given: &[String]) -> Option<Value> {
+    let given: Vec<&str> = given.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    if given.is_empty() {
+        return None;
+    }
+    Some(match &question.kind {
+        Kind::Multiple { .. } => Value::from(given),
+        Kind::YesNo => match given[0] {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            other => Value::from(other),
+        },
+        Kind::Scale { .. } | Kind::Number { .. } => match given[0].parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                serde_json::Number::from_f64(x).map_or(Value::from(given[0]), Value::Number)
+            }
+            _ => Value::from(given[0]),
+        },
+        Kind::Single { .. } | Kind::Text => Value::from(given[0]),
+    })
+}
+
+/// An answer as the strings its field posts: what a page puts in hidden fields or checks.
+pub fn strings(question: &Question, answer: &Answer) -> Vec<String> {
+    match (&question.kind, answer) {
+        (_, Answer::Bool(b)) => vec![b.to_string()],
+        (_, Answer::Number(x)) => vec![crate::render::number(*x)],
+        (kind, Answer::Choice(i)) => vec![kind.options()[*i].value.clone()],
+        (kind, Answer::Multi(bits)) => kind
+            .options()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, o)| o.value.clone())
+            .collect(),
+        (_, Answer::Text(t)) => vec![t.clone()],
+    }
+}

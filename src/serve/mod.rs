@@ -1,0 +1,398 @@
+//! `crossroads serve`: the intake as web pages and a small JSON API, over the same three steps
+//! as `ask` and `screen` (answers checked against the pack, `evaluate`, the report). Nothing
+//! about coaching is here: the pages are built from the pack.
+
+mod api;
+mod form;
+mod pages;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use maud::Markup;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::answers::{Answers, missing_required};
+use crate::diag::Sources;
+use crate::i18n;
+use crate::model::{RuleSet, Severity};
+use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, prepare};
+use form::Posted;
+use pages::{Carried, Problem};
+use store::Store;
+
+pub struct ServeConfig {
+    pub rules: Option<PathBuf>,
+    pub listen: String,
+    pub store: Option<PathBuf>,
+}
+
+/// The largest request body accepted: a whole intake with long free texts fits many times over.
+const MAX_BODY: usize = 256 * 1024;
+/// A request that takes longer is cut off (a slow client cannot hold a worker).
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct App {
+    pub ruleset: RuleSet,
+    pub store: Option<Store>,
+}
+
+pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
+    let mut sources = Sources::default();
+    let ruleset = match prepare(config.rules.as_ref(), None, &mut sources, io) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let addr: SocketAddr = match config.listen.parse() {
+        Ok(a) => a,
+        Err(_) => {
+            let _ = writeln!(
+                io.stderr,
+                "error: --listen {}: not an address and port, such as 127.0.0.1:8080",
+                config.listen
+            );
+            return EXIT_USAGE;
+        }
+    };
+    let store = match config.store.as_deref().map(Store::open).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let app = Arc::new(App { ruleset, store });
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: cannot start the server: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: cannot listen on {addr}: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let bound = listener.local_addr().map_or(addr, |a| a);
+    let _ = writeln!(
+        io.stderr,
+        "serving the intake on http://{bound}/ (Ctrl-C or SIGTERM stops, finishing requests in flight)"
+    );
+    if !bound.ip().is_loopback() {
+        let _ = writeln!(
+            io.stderr,
+            "warning: listening beyond this machine without TLS: put a TLS proxy in front (see the README), answers are health data"
+        );
+    }
+    match &config.store {
+        Some(path) => {
+            let _ = writeln!(
+                io.stderr,
+                "keeping submissions in {} (`crossroads screen` reads it)",
+                path.display()
+            );
+        }
+        None => {
+            let _ = writeln!(io.stderr, "no --store: nothing a person submits is kept");
+        }
+    }
+    let served = runtime.block_on(async {
+        axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(stopped())
+            .await
+    });
+    match served {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: the server stopped: {e}");
+            EXIT_INVALID
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM: the server then stops accepting and finishes what it has.
+async fn stopped() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// Every route, behind the limits and headers that every response carries.
+pub fn router(app: Arc<App>) -> Router {
+    let csp = crate::render::html::content_security_policy(true);
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, csp.as_str()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // Answers are health data: no cache keeps a page of them.
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    let mut router = Router::new()
+        .route("/", get(start))
+        .route("/intake", post(intake))
+        .route("/download", post(download))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .merge(api::routes())
+        .with_state(app)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT));
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            router = router.layer(SetResponseHeaderLayer::overriding(name, value));
+        }
+    }
+    router
+}
+
+/// 128 random bits in hex: ids and tokens nobody can guess.
+pub(crate) fn random_id() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The pack language the browser prefers (Accept-Language), else the pack's default.
+fn negotiate(ruleset: &RuleSet, headers: &HeaderMap) -> String {
+    let default = ruleset.meta.languages[0].clone();
+    let Some(accept) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+        return default;
+    };
+    let mut wanted: Vec<(f32, &str)> = accept
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim();
+            let q =
+                pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
+            Some((q, tag.split('-').next().unwrap_or(tag)))
+        })
+        .collect();
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    wanted
+        .iter()
+        .find_map(|(_, tag)| ruleset.meta.languages.iter().find(|l| l.eq_ignore_ascii_case(tag)).cloned())
+        .unwrap_or(default)
+}
+
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+fn html(markup: Markup) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup.into_string()).into_response()
+}
+
+/// The first page: a fresh submission token, and the CSRF cookie that every form must match.
+async fn start(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let csrf = cookie(&headers, "csrf").filter(|c| c.len() == 32).map_or_else(random_id, str::to_string);
+    let token = random_id();
+    let lang = negotiate(&app.ruleset, &headers);
+    let carried = Carried { csrf: &csrf, token: &token, lang: &lang };
+    let mut response = html(pages::start(&app.ruleset, &carried, app.store.is_some()));
+    let set = format!("csrf={csrf}; Path=/; HttpOnly; SameSite=Strict");
+    if let Ok(value) = HeaderValue::from_str(&set) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// A posted form from this site: its CSRF field matches the cookie; else nothing is done.
+fn checked(headers: &HeaderMap, body: &[u8]) -> Result<Posted, Box<Response>> {
+    let posted = Posted::parse(body);
+    match (cookie(headers, "csrf"), posted.one("csrf")) {
+        (Some(a), Some(b)) if a.len() == 32 && a == b => Ok(posted),
+        _ => Err(Box::new((StatusCode::FORBIDDEN, html(expired(&posted))).into_response())),
+    }
+}
+
+fn expired(posted: &Posted) -> Markup {
+    let lang = posted.one("lang").unwrap_or("en");
+    let web = i18n::web(Some(lang));
+    crate::render::html::page(
+        lang,
+        web.expired,
+        maud::html! { p role="alert" { (web.expired) } a href="/" { (web.start) } },
+        true,
+    )
+}
+
+/// The language of a posted page: a switch asked for, else the one carried, if the pack has it.
+fn language(ruleset: &RuleSet, posted: &Posted) -> String {
+    let asked = posted.one("switch").or(posted.one("lang"));
+    asked
+        .and_then(|l| ruleset.meta.languages.iter().find(|x| *x == l).cloned())
+        .unwrap_or_else(|| ruleset.meta.languages[0].clone())
+}
+
+/// Every step of the intake: one handler, because the state travels in the form.
+async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let posted = match checked(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let ruleset = &app.ruleset;
+    let (answers, problems) = form::answers(ruleset, &posted);
+    let lang = language(ruleset, &posted);
+    let token = posted.one("token").filter(|t| t.len() == 32).map_or_else(random_id, str::to_string);
+    let csrf = posted.one("csrf").unwrap_or_default().to_string();
+    let carried = Carried { csrf: &csrf, token: &token, lang: &lang };
+    let at = posted.one("at").unwrap_or("start");
+    let index = at.parse::<usize>().ok().filter(|&i| i < ruleset.questions.len());
+    let shown = |i: usize| answers.is_shown(ruleset, i);
+    let next_from = |from: usize| (from..ruleset.questions.len()).find(|&i| shown(i));
+    let question =
+        |i: usize, error: Option<Problem>| html(pages::question(ruleset, &carried, &answers, i, error));
+    let review_or = |i: Option<usize>| match i {
+        Some(i) => question(i, None),
+        None => html(pages::review(ruleset, &carried, &answers)),
+    };
+    let go = posted.one("go").unwrap_or("");
+
+    // Another language: the same page again, nothing checked.
+    if posted.one("switch").is_some() {
+        return match (at, index) {
+            ("start", _) => html(pages::start(ruleset, &carried, app.store.is_some())),
+            (_, Some(i)) => question(i, None),
+            _ => review_or(None),
+        };
+    }
+    match (go, index) {
+        ("next", None) if at == "start" => review_or(next_from(0)),
+        ("next", Some(i)) => {
+            if let Some((_, problem)) = problems.iter().find(|(q, _)| *q == i) {
+                return question(i, Some(Problem::Wrong(problem)));
+            }
+            if ruleset.questions[i].required && answers.values[i].is_none() {
+                return question(i, Some(Problem::Missing));
+            }
+            // An answer that raises an urgent flag: the support first, with the choice to stop.
+            let a = crate::evaluate::evaluate(ruleset, &answers);
+            let urgent_here = a.flags.iter().any(|&f| {
+                let flag = &ruleset.flags[f];
+                let mut reads = vec![false; ruleset.questions.len()];
+                crate::evaluate::questions_read(ruleset, &flag.when, &mut reads);
+                flag.severity == Severity::Urgent && reads[i]
+            });
+            if urgent_here {
+                let report = crate::report::build(ruleset, &a, &answers, Some(&lang));
+                let resume = next_from(i + 1).unwrap_or(ruleset.questions.len());
+                return html(pages::support(ruleset, &carried, &answers, &report, resume));
+            }
+            review_or(next_from(i + 1))
+        }
+        ("back", Some(i)) => match (0..i).rev().find(|&j| shown(j)) {
+            Some(j) => question(j, None),
+            None => html(pages::start(ruleset, &carried, app.store.is_some())),
+        },
+        ("back", None) => review_or((0..ruleset.questions.len()).rev().find(|&j| shown(j))),
+        ("resume", _) => review_or(index),
+        ("stop", _) => {
+            let a = crate::evaluate::evaluate(ruleset, &answers);
+            let report = crate::report::build(ruleset, &a, &answers, Some(&lang));
+            html(pages::stopped(ruleset, &lang, &report))
+        }
+        ("submit", _) => submit(&app, &carried, &answers, &problems).await,
+        (edit, _) if edit.starts_with("edit:") => {
+            match edit[5..].parse::<usize>().ok().filter(|&i| i < ruleset.questions.len() && shown(i)) {
+                Some(i) => question(i, None),
+                None => review_or(None),
+            }
+        }
+        _ => review_or(index),
+    }
+}
+
+/// Submits: every answer must be there and right (else back to the first that is not); then
+/// the report, and the answers kept when the server has a store.
+async fn submit(
+    app: &Arc<App>,
+    carried: &Carried<'_>,
+    answers: &Answers,
+    problems: &[(usize, String)],
+) -> Response {
+    let ruleset = &app.ruleset;
+    if let Some((i, problem)) = problems.first() {
+        return html(pages::question(ruleset, carried, answers, *i, Some(Problem::Wrong(problem))));
+    }
+    if let Some(&i) = missing_required(ruleset, answers).first() {
+        return html(pages::question(ruleset, carried, answers, i, Some(Problem::Missing)));
+    }
+    let kept = match &app.store {
+        Some(_) => {
+            let (app, token, answers) = (Arc::clone(app), carried.token.to_string(), answers.clone());
+            let inserted = tokio::task::spawn_blocking(move || {
+                app.store.as_ref().map(|s| s.insert(&token, &app.ruleset, &answers))
+            })
+            .await;
+            match inserted {
+                Ok(Some(Ok(_))) => true,
+                // Never acknowledge what was not kept: the person is told, and may try again.
+                _ => {
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "the response could not be kept; please try again\n",
+                    )
+                        .into_response();
+                }
+            }
+        }
+        None => false,
+    };
+    let a = crate::evaluate::evaluate(ruleset, answers);
+    let report = crate::report::for_person(ruleset, &a, answers, Some(carried.lang));
+    html(pages::report(ruleset, carried, answers, &report, kept))
+}
+
+/// The person's downloads: the report as a page, or the answers file `evaluate` reads.
+async fn download(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let posted = match checked(&headers, &body) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let ruleset = &app.ruleset;
+    let (answers, _) = form::answers(ruleset, &posted);
+    let lang = language(ruleset, &posted);
+    let (content_type, name, text) = if posted.one("what") == Some("answers") {
+        ("application/yaml", "crossroads-answers.yaml", crate::store::document(ruleset, &answers))
+    } else {
+        let a = crate::evaluate::evaluate(ruleset, &answers);
+        let report = crate::report::for_person(ruleset, &a, &answers, Some(&lang));
+        let mut page = Vec::new();
+        let _ = crate::render::render(&report, crate::render::Format::Html, &mut page, false);
+        ("text/html; charset=utf-8", "crossroads-report.html", String::from_utf8_lossy(&page).into_owned())
+    };
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], text)
+        .into_response()
+}

@@ -1,0 +1,253 @@
+//! The intake's pages: server-rendered HTML that works without JavaScript. Every page is one
+//! form that carries the answers so far (`form.rs`), the CSRF token and the submission token.
+
+use maud::{Markup, html};
+
+use super::form::{field, strings};
+use crate::answers::{Answer, Answers};
+use crate::i18n::{self, Web, fill};
+use crate::intake::describe;
+use crate::model::{Kind, Question, RuleSet};
+use crate::render::html::{body, page};
+use crate::report::Report;
+
+/// What every page's form carries besides the answers.
+pub struct Carried<'a> {
+    pub csrf: &'a str,
+    pub token: &'a str,
+    pub lang: &'a str,
+}
+
+fn hidden(carried: &Carried, ruleset: &RuleSet, answers: &Answers, except: Option<usize>) -> Markup {
+    html! {
+        input type="hidden" name="csrf" value=(carried.csrf);
+        input type="hidden" name="token" value=(carried.token);
+        input type="hidden" name="lang" value=(carried.lang);
+        @for (i, (q, a)) in ruleset.questions.iter().zip(&answers.values).enumerate() {
+            @if let (Some(a), false) = (a, except == Some(i)) {
+                @for value in strings(q, a) { input type="hidden" name=(field(q)) value=(value); }
+            }
+        }
+    }
+}
+
+/// A button that shows the same page in the pack's other language, keeping every answer.
+fn switch(web: &Web, ruleset: &RuleSet) -> Markup {
+    let offered = ruleset.meta.languages.iter().any(|l| l == web.other_language);
+    html! {
+        @if offered {
+            p.switch { button.quiet type="submit" name="switch" value=(web.other_language) lang=(web.other_language) formnovalidate { (web.other_language_name) } }
+        }
+    }
+}
+
+fn title(ruleset: &RuleSet, lang: &str) -> String {
+    ruleset.meta.name.get(Some(lang)).to_string()
+}
+
+pub fn start(ruleset: &RuleSet, carried: &Carried, kept: bool) -> Markup {
+    let lang = Some(carried.lang);
+    let web = i18n::web(lang);
+    let n = ruleset.questions.len();
+    let minutes = (n * 20).div_ceil(60).max(1);
+    let intro = fill(web.intro, &[("n", &n.to_string()), ("minutes", &minutes.to_string())]);
+    let content = html! {
+        form method="post" action="/intake" {
+            (hidden(carried, ruleset, &Answers::default(), None))
+            input type="hidden" name="at" value="start";
+            (switch(web, ruleset))
+            h1 { (title(ruleset, carried.lang)) }
+            p { (intro) }
+            p { (if kept { web.kept } else { web.not_kept }) }
+            button type="submit" name="go" value="next" { (web.start) }
+        }
+    };
+    page(carried.lang, &title(ruleset, carried.lang), content, true)
+}
+
+/// One question, with its answer so far and, after a bad or missing answer, what is wrong.
+/// What is wrong with an answer, as the person is told.
+pub enum Problem<'a> {
+    Missing,
+    /// A value the question does not take (only a hand-made request sends one).
+    Wrong(&'a str),
+}
+
+impl Problem<'_> {
+    fn text(&self, web: &Web) -> String {
+        match self {
+            Problem::Missing => web.missing.to_string(),
+            Problem::Wrong(why) => fill(web.fix_this, &[("problem", why)]),
+        }
+    }
+}
+
+pub fn question(
+    ruleset: &RuleSet,
+    carried: &Carried,
+    answers: &Answers,
+    index: usize,
+    error: Option<Problem>,
+) -> Markup {
+    let lang = Some(carried.lang);
+    let (web, ui) = (i18n::web(lang), i18n::ui(lang));
+    let q = &ruleset.questions[index];
+    let current: Vec<String> = answers.values[index].as_ref().map(|a| strings(q, a)).unwrap_or_default();
+    let progress =
+        fill(ui.question_of, &[("n", &(index + 1).to_string()), ("m", &ruleset.questions.len().to_string())]);
+    let described = match (&q.help, &error) {
+        (Some(_), Some(_)) => "help error",
+        (Some(_), None) => "help",
+        (None, Some(_)) => "error",
+        (None, None) => "",
+    };
+    let content = html! {
+        form method="post" action="/intake" {
+            (hidden(carried, ruleset, answers, Some(index)))
+            input type="hidden" name="at" value=(index);
+            (switch(web, ruleset))
+            p.progress { (progress) }
+            fieldset aria-describedby=[(!described.is_empty()).then_some(described)] aria-invalid=[error.as_ref().map(|_| "true")] {
+                legend {
+                    (q.text.get(lang))
+                    " " span.help { "(" (if q.required { web.required } else { web.optional }) ")" }
+                }
+                @if let Some(help) = &q.help { p.help #help { (help.get(lang)) } }
+                @if let Some(error) = error { p.error #error role="alert" { (error.text(web)) } }
+                (input(q, &current, lang, ui))
+            }
+            @if index > 0 || answers.values.iter().any(Option::is_some) {
+                button.quiet type="submit" name="go" value="back" formnovalidate { (web.back) }
+            }
+            button type="submit" name="go" value="next" { (web.next) }
+        }
+    };
+    page(carried.lang, &title(ruleset, carried.lang), content, true)
+}
+
+/// The control for a question's kind; choices as radios or checkboxes, each a whole labelled row.
+fn input(q: &Question, current: &[String], lang: Option<&str>, ui: &i18n::Ui) -> Markup {
+    let name = field(q);
+    let checked = |v: &str| current.iter().any(|c| c == v);
+    let choice = |kind: &'static str, value: String, label: String| {
+        html! { label.choice { input type=(kind) name=(name) value=(value) checked[checked(&value)]; (label) } }
+    };
+    match &q.kind {
+        Kind::YesNo => {
+            html! { (choice("radio", "true".into(), ui.yes.into())) (choice("radio", "false".into(), ui.no.into())) }
+        }
+        Kind::Scale { min, max, .. } => html! {
+            @for point in *min..=*max {
+                (choice("radio", point.to_string(), describe(q, Some(&Answer::Number(point as f64)), ui, lang)))
+            }
+        },
+        Kind::Single { options } => {
+            html! { @for o in options { (choice("radio", o.value.clone(), o.label.get(lang).into())) } }
+        }
+        Kind::Multiple { options } => {
+            html! { @for o in options { (choice("checkbox", o.value.clone(), o.label.get(lang).into())) } }
+        }
+        Kind::Number { min, max } => html! {
+            input type="number" name=(name) id=(name) value=[current.first()] min=[min.map(crate::render::number)] max=[max.map(crate::render::number)] step="any";
+        },
+        Kind::Text => {
+            html! { textarea name=(name) rows="4" maxlength="2000" { (current.first().map(String::as_str).unwrap_or("")) } }
+        }
+    }
+}
+
+/// Shown the moment an answer raises an urgent flag: the support, calmly, and the choice to stop.
+pub fn support(
+    ruleset: &RuleSet,
+    carried: &Carried,
+    answers: &Answers,
+    report: &Report,
+    resume_at: usize,
+) -> Markup {
+    let web = i18n::web(Some(carried.lang));
+    let ui = i18n::ui(Some(carried.lang));
+    let content = html! {
+        form method="post" action="/intake" {
+            (hidden(carried, ruleset, answers, None))
+            input type="hidden" name="at" value=(resume_at);
+            section.support aria-labelledby="support" {
+                h1 #support { (ui.reach_out_now) }
+                @for flag in report.flags.iter().filter(|f| f.severity == crate::model::Severity::Urgent) { p { (flag.message) } }
+                (support_list(report, ui))
+            }
+            button type="submit" name="go" value="stop" { (web.stop_here) }
+            button.quiet type="submit" name="go" value="resume" { (web.carry_on) }
+        }
+    };
+    page(carried.lang, &title(ruleset, carried.lang), content, true)
+}
+
+/// After stopping at support: only where to get help, last.
+pub fn stopped(ruleset: &RuleSet, lang: &str, report: &Report) -> Markup {
+    let web = i18n::web(Some(lang));
+    let ui = i18n::ui(Some(lang));
+    let content = html! {
+        h1 { (ui.reach_out_now) }
+        p { (web.stopped) }
+        (support_list(report, ui))
+    };
+    page(lang, &title(ruleset, lang), content, true)
+}
+
+fn support_list(report: &Report, ui: &i18n::Ui) -> Markup {
+    html! {
+        ul {
+            @for s in &report.support {
+                li { strong { (s.name) } (ui.colon) (s.contact) @if let Some(note) = &s.note { br; (note) } }
+            }
+        }
+    }
+}
+
+/// Every answer, each with a button to change it, then submit.
+pub fn review(ruleset: &RuleSet, carried: &Carried, answers: &Answers) -> Markup {
+    let lang = Some(carried.lang);
+    let (web, ui) = (i18n::web(lang), i18n::ui(lang));
+    let content = html! {
+        form method="post" action="/intake" {
+            (hidden(carried, ruleset, answers, None))
+            input type="hidden" name="at" value="review";
+            (switch(web, ruleset))
+            h1 { (web.review) }
+            p { (web.review_intro) }
+            dl.answers {
+                @for (i, q) in ruleset.questions.iter().enumerate().filter(|(i, _)| answers.is_shown(ruleset, *i)) {
+                    dt { (q.text.get(lang)) }
+                    dd {
+                        (describe(q, answers.values[i].as_ref(), ui, lang)) " "
+                        button.quiet type="submit" name="go" value={ "edit:" (i) } formnovalidate aria-label={ (web.change) ": " (q.text.get(lang)) } { (web.change) }
+                    }
+                }
+            }
+            button type="submit" name="go" value="submit" { (web.submit) }
+        }
+    };
+    page(carried.lang, &title(ruleset, carried.lang), content, true)
+}
+
+/// The report, with the person's two downloads: the page itself and the answers file that
+/// `crossroads evaluate` reads.
+pub fn report(
+    ruleset: &RuleSet,
+    carried: &Carried,
+    answers: &Answers,
+    report: &Report,
+    kept: bool,
+) -> Markup {
+    let web = i18n::web(Some(carried.lang));
+    let content = html! {
+        (body(report))
+        form method="post" action="/download" {
+            (hidden(carried, ruleset, answers, None))
+            p { (if kept { web.saved } else { web.not_kept }) }
+            button type="submit" name="what" value="report" { (web.download_report) }
+            button.quiet type="submit" name="what" value="answers" { (web.download_answers) }
+        }
+    };
+    page(carried.lang, &crate::render::title(report), content, true)
+}

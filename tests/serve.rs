@@ -1,0 +1,344 @@
+//! `serve`, in process: the intake's pages driven as a browser without JavaScript would drive
+//! them (every hidden field posted back), the store, the downloads and the JSON API.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use crossroads::answers::Answer;
+use crossroads::diag::Sources;
+use crossroads::serve::store::Store;
+use crossroads::serve::{App, router};
+use crossroads::{Answers, RuleSet};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+struct Browser {
+    app: Router,
+    cookie: Option<String>,
+    accept_language: &'static str,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    /// The hidden fields of the page's form, as a browser posts them back.
+    fn hidden(&self) -> Vec<(String, String)> {
+        let re = regex::Regex::new(r#"<input type="hidden" name="([^"]+)" value="([^"]*)""#).unwrap();
+        re.captures_iter(&self.body).map(|c| (c[1].to_string(), unescape(&c[2]))).collect()
+    }
+
+    /// The question the page asks: its field's name.
+    fn asks(&self) -> Option<String> {
+        let re = regex::Regex::new(r#"(?:type="(?:radio|checkbox|number)" |<textarea )name="a\.([a-z_]+)""#)
+            .unwrap();
+        re.captures(&self.body).map(|c| c[1].to_string())
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+impl Browser {
+    fn new(app: Arc<App>) -> Browser {
+        Browser { app: router(app), cookie: None, accept_language: "en" }
+    }
+
+    async fn send(&mut self, request: Request<Body>) -> Page {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        if let Some(set) = headers.get(header::SET_COOKIE) {
+            self.cookie = Some(set.to_str().unwrap().split(';').next().unwrap().to_string());
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let mut request = Request::get(path).header(header::ACCEPT_LANGUAGE, self.accept_language);
+        if let Some(c) = &self.cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts the page's form back, with its hidden fields and `extra`.
+    async fn submit(&mut self, page: &Page, path: &str, extra: &[(&str, String)]) -> Page {
+        let mut fields = page.hidden();
+        fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let mut request =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = &self.cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+}
+
+fn ruleset() -> RuleSet {
+    common::default_pack(&mut Sources::default())
+}
+
+fn app(store: Option<&std::path::Path>) -> Arc<App> {
+    Arc::new(App { ruleset: ruleset(), store: store.map(|p| Store::open(p).unwrap()) })
+}
+
+/// What a person would post for a question, from a persona's answers.
+fn typed(ruleset: &RuleSet, answers: &Answers, id: &str) -> Vec<(&'static str, String)> {
+    let q = ruleset.question(id).unwrap();
+    let question = &ruleset.questions[q];
+    let name: &'static str = Box::leak(format!("a.{id}").into_boxed_str());
+    let values: Vec<String> = match &answers.values[q] {
+        None => vec![],
+        Some(Answer::Bool(b)) => vec![b.to_string()],
+        Some(Answer::Number(x)) => vec![x.to_string()],
+        Some(Answer::Choice(i)) => vec![question.kind.options()[*i].value.clone()],
+        Some(Answer::Multi(bits)) => (question.kind.options().iter().enumerate())
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, o)| o.value.clone())
+            .collect(),
+        Some(Answer::Text(t)) => vec![t.clone()],
+    };
+    values.into_iter().map(|v| (name, v)).collect()
+}
+
+/// Goes through the whole intake as `answers` would be given, carrying on past support;
+/// returns the review page and the questions asked, in order.
+async fn fill_in(b: &mut Browser, ruleset: &RuleSet, answers: &Answers) -> (Page, Vec<String>) {
+    let start = b.get("/").await;
+    let mut page = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    let mut asked = Vec::new();
+    for _ in 0..(2 * ruleset.questions.len()) {
+        if page.body.contains(r#"name="at" value="review""#) {
+            return (page, asked);
+        }
+        if page.body.contains(r#"value="resume""#) {
+            page = b.submit(&page, "/intake", &[("go", "resume".into())]).await;
+            continue;
+        }
+        let id = page.asks().unwrap_or_else(|| panic!("neither a question nor the review:\n{}", page.body));
+        let mut fields = typed(ruleset, answers, &id);
+        fields.push(("go", "next".into()));
+        page = b.submit(&page, "/intake", &fields).await;
+        assert!(!page.body.contains("role=\"alert\""), "{id}: {}", page.body);
+        asked.push(id);
+    }
+    panic!("the intake never reached the review");
+}
+
+#[tokio::test]
+async fn every_persona_filled_in_gets_the_report_evaluate_gives_and_is_kept_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("responses.sqlite");
+    let app = app(Some(&store));
+    let ruleset = ruleset();
+    let mut sources = Sources::default();
+    let personas = common::personas(&ruleset, &mut sources);
+    let heading = regex::Regex::new(r"<h2>What fits you now: [^<]*</h2>").unwrap();
+    for (path, answers) in &personas {
+        let mut b = Browser::new(Arc::clone(&app));
+        let (review, asked) = fill_in(&mut b, &ruleset, answers).await;
+        // Hidden questions are not asked (show_if), and nothing is asked twice.
+        for (i, q) in ruleset.questions.iter().enumerate() {
+            assert_eq!(asked.contains(&q.id), answers.is_shown(&ruleset, i), "{}: {}", path.display(), q.id);
+        }
+        let report = b.submit(&review, "/intake", &[("go", "submit".into())]).await;
+        assert_eq!(report.status, StatusCode::OK);
+        let expected = common::report_text(&ruleset, answers, crossroads::render::Format::Html);
+        assert_eq!(
+            heading.find(&report.body).map(|m| m.as_str()),
+            heading.find(&expected).map(|m| m.as_str()),
+            "{}",
+            path.display()
+        );
+        assert!(report.body.contains("were kept"), "the page says the answers were kept");
+        // Submitting the same form again (a reload, a double click) keeps it once.
+        let again = b.submit(&review, "/intake", &[("go", "submit".into())]).await;
+        assert_eq!(again.status, StatusCode::OK);
+        // The downloaded answers file gives the same report with `evaluate`.
+        let file = b.submit(&report, "/download", &[("what", "answers".into())]).await;
+        assert!(
+            file.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("crossroads-answers.yaml")
+        );
+        let mut s = Sources::default();
+        let id = s.add("downloaded.yaml", file.body.clone());
+        let read = crossroads::answers::read(&ruleset, &s, id).unwrap();
+        assert_eq!(read.values, answers.values, "{}", path.display());
+    }
+    assert_owner_only(&store);
+    let out = common::crossroads(&["screen", store.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let stderr = common::text(&out.stderr);
+    assert!(stderr.contains(&format!("{} assessed, 0 rejected", personas.len())), "once each: {stderr}");
+}
+
+#[cfg(unix)]
+fn assert_owner_only(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "{} is readable by others: {mode:o}", path.display());
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_policy_and_are_never_cached() {
+    let mut b = Browser::new(app(None));
+    let page = b.get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("form-action 'self'"), "{csp}");
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(page.headers[header::X_FRAME_OPTIONS], "DENY");
+    let cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(page.body.contains("Nothing you answer is kept"), "without a store, the page says so");
+    assert!(!page.body.contains("<script"), "no script");
+}
+
+#[tokio::test]
+async fn a_form_without_the_matching_csrf_token_does_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("r.sqlite");
+    let mut b = Browser::new(app(Some(&store)));
+    let start = b.get("/").await;
+    // Another site's form: the browser sends no cookie (SameSite), or a forged field.
+    let forged =
+        Page { body: start.body.replace(&start.hidden()[0].1, "0123456789abcdef0123456789abcdef"), ..start };
+    let page = b.submit(&forged, "/intake", &[("go", "submit".into())]).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    b.cookie = None;
+    let start = b.get("/").await;
+    b.cookie = None;
+    let page = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let out = common::crossroads(&["screen", store.to_str().unwrap()], dir.path());
+    let stderr = common::text(&out.stderr);
+    assert!(stderr.contains("the store holds no submission yet"), "nothing stored: {stderr}");
+}
+
+#[tokio::test]
+async fn an_urgent_answer_shows_the_support_next_and_the_person_may_stop_there() {
+    let ruleset = ruleset();
+    let mut b = Browser::new(app(None));
+    let start = b.get("/").await;
+    let mut page = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    // Answer the first required questions with any valid value until self_harm, then yes.
+    let mut sources = Sources::default();
+    let calm = &common::personas(&ruleset, &mut sources)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("wants-tactics"))
+        .unwrap()
+        .1;
+    loop {
+        let id = page.asks().unwrap();
+        if id == "self_harm" {
+            page = b.submit(&page, "/intake", &[("a.self_harm", "true".into()), ("go", "next".into())]).await;
+            break;
+        }
+        let mut fields = typed(&ruleset, calm, &id);
+        fields.push(("go", "next".into()));
+        page = b.submit(&page, "/intake", &fields).await;
+    }
+    assert!(page.body.contains("Please reach out for support now"), "{}", page.body);
+    assert!(page.body.contains("988"), "the support itself");
+    assert!(page.asks().is_none(), "no question beside the support");
+    let stopped = b.submit(&page, "/intake", &[("go", "stop".into())]).await;
+    assert!(stopped.body.contains("988") && stopped.body.contains("Nothing was kept"), "{}", stopped.body);
+    assert!(stopped.asks().is_none());
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_answer_is_said_on_its_own_page_and_announced() {
+    let mut b = Browser::new(app(None));
+    let start = b.get("/").await;
+    let first = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    let again = b.submit(&first, "/intake", &[("go", "next".into())]).await;
+    assert!(
+        again.body.contains(r#"role="alert""#) && again.body.contains("aria-invalid=\"true\""),
+        "{}",
+        again.body
+    );
+    assert_eq!(again.asks().as_deref(), Some("help_with"), "the same question again");
+    let wrong =
+        b.submit(&first, "/intake", &[("a.help_with", "nonsense".into()), ("go", "next".into())]).await;
+    assert!(wrong.body.contains("nonsense") && wrong.body.contains(r#"role="alert""#));
+}
+
+#[tokio::test]
+async fn french_from_the_browser_and_from_the_switch_keeping_the_answers() {
+    let mut b = Browser::new(app(None));
+    b.accept_language = "fr-FR,fr;q=0.9,en;q=0.5";
+    let start = b.get("/").await;
+    assert!(start.body.contains(r#"<html lang="fr">"#) && start.body.contains("Commencer"));
+    let first = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    let second =
+        b.submit(&first, "/intake", &[("a.help_with", "learn_role".into()), ("go", "next".into())]).await;
+    let english = b.submit(&second, "/intake", &[("switch", "en".into())]).await;
+    assert!(
+        english.body.contains(r#"<html lang="en">"#)
+            && english.body.contains("Where are you in your working life?")
+    );
+    assert!(english.body.contains(r#"name="a.help_with" value="learn_role""#), "the answer so far is kept");
+}
+
+#[tokio::test]
+async fn the_api_assesses_answers_as_evaluate_does_and_lists_every_problem() {
+    let ruleset = ruleset();
+    let mut b = Browser::new(app(None));
+    let pack = b.get("/api/v1/pack").await;
+    assert!(pack.body.contains(&ruleset.hash));
+    let questionnaire = b.get("/api/v1/questionnaire").await;
+    let q: serde_json::Value = serde_json::from_str(&questionnaire.body).unwrap();
+    assert_eq!(q["questions"].as_array().unwrap().len(), ruleset.questions.len());
+    assert_eq!(b.get("/healthz").await.status, StatusCode::OK);
+
+    let answers = std::fs::read_to_string("tests/cases/wants-tactics/answers.yaml").unwrap();
+    let post = |body: String| {
+        Request::post("/api/v1/assessments")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let good = b.send(post(answers.clone())).await;
+    assert_eq!(good.status, StatusCode::OK);
+    let out = common::crossroads(
+        &["evaluate", "tests/cases/wants-tactics/answers.yaml", "--format", "json"],
+        std::path::Path::new("."),
+    );
+    assert_eq!(
+        good.body.trim(),
+        common::text(&out.stdout).trim(),
+        "the same document as evaluate --format json"
+    );
+
+    let bad = answers
+        .replace("budget: sponsor", "budget: company")
+        .replace("wants_support: 4", "wants_support: 9")
+        .replace("answers:\n", "answers:\n  unknown_thing: 1\n");
+    let bad = b.send(post(bad)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.headers[header::CONTENT_TYPE], "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+    let codes: Vec<&str> =
+        problem["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 3, "every problem: {codes:?}");
+    assert!(problem["problems"][0]["line"].is_number());
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_before_it_is_read() {
+    let mut b = Browser::new(app(None));
+    let start = b.get("/").await;
+    let huge = "x".repeat(1024 * 1024);
+    let page = b.submit(&start, "/intake", &[("a.anything_else", huge)]).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
