@@ -342,3 +342,34 @@ async fn an_oversized_body_is_refused_before_it_is_read() {
     let page = b.submit(&start, "/intake", &[("a.anything_else", huge)]).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// The real binary: it says where it listens, answers, and stops cleanly on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn the_binary_listens_on_loopback_answers_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let address = first.split("http://").nth(1).and_then(|s| s.split('/').next()).unwrap().to_string();
+    assert!(address.starts_with("127.0.0.1:"), "{first}");
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200") && response.ends_with("ok\n"), "{response}");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "stopped cleanly");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("nothing a person submits is kept"), "{rest}");
+    assert!(!rest.contains("error"), "{rest}");
+}
