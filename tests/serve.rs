@@ -20,6 +20,8 @@ struct Browser {
     app: Router,
     cookie: Option<String>,
     accept_language: &'static str,
+    /// The client's address, as the server sees it (the rate limit is per address).
+    from: std::net::SocketAddr,
 }
 
 struct Page {
@@ -49,10 +51,15 @@ fn unescape(s: &str) -> String {
 
 impl Browser {
     fn new(app: Arc<App>) -> Browser {
-        Browser { app: router(app), cookie: None, accept_language: "en" }
+        // Each browser its own address, so that one test's requests never count against another's.
+        static NEXT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let from = std::net::SocketAddr::from(([127, 0, 1, n], 40000));
+        Browser { app: router(app), cookie: None, accept_language: "en", from }
     }
 
-    async fn send(&mut self, request: Request<Body>) -> Page {
+    async fn send(&mut self, mut request: Request<Body>) -> Page {
+        request.extensions_mut().insert(axum::extract::ConnectInfo(self.from));
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -372,4 +379,18 @@ fn the_binary_listens_on_loopback_answers_and_stops_on_sigterm() {
     stderr.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("nothing a person submits is kept"), "{rest}");
     assert!(!rest.contains("error"), "{rest}");
+}
+
+#[tokio::test]
+async fn a_flood_from_one_address_is_refused_past_its_burst_and_others_are_still_served() {
+    let app = app(None);
+    let mut flooder = Browser::new(Arc::clone(&app));
+    let mut statuses = Vec::new();
+    for _ in 0..200 {
+        statuses.push(flooder.get("/healthz").await.status);
+    }
+    assert!(statuses[..50].iter().all(|s| *s == StatusCode::OK), "a burst is served");
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "a flood is refused");
+    let mut someone_else = Browser::new(app);
+    assert_eq!(someone_else.get("/").await.status, StatusCode::OK, "another client is served");
 }

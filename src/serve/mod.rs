@@ -42,6 +42,10 @@ pub struct ServeConfig {
 const MAX_BODY: usize = 256 * 1024;
 /// A request that takes longer is cut off (a slow client cannot hold a worker).
 const TIMEOUT: Duration = Duration::from_secs(10);
+/// Per client address: a burst of this many requests, then one every [`REFILL`]. A person
+/// answers a page every few seconds; a flood gets 429 and costs nothing more.
+const BURST: u32 = 60;
+const REFILL: Duration = Duration::from_millis(100);
 
 pub struct App {
     pub ruleset: RuleSet,
@@ -161,6 +165,25 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(api::routes())
         .with_state(app)
+        // Per client address (tower_governor); its memory of clients is swept every minute by
+        // a thread that ends with the limiter.
+        .layer({
+            let config = tower_governor::governor::GovernorConfigBuilder::default()
+                .period(REFILL)
+                .burst_size(BURST)
+                .finish()
+                .expect("a non-zero period and burst");
+            let limiter = Arc::downgrade(config.limiter());
+            std::thread::spawn(move || {
+                while let Some(l) = {
+                    std::thread::sleep(Duration::from_secs(60));
+                    limiter.upgrade()
+                } {
+                    l.retain_recent();
+                }
+            });
+            tower_governor::GovernorLayer::new(config)
+        })
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT));
     for (name, value) in headers {
