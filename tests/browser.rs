@@ -1,0 +1,317 @@
+//! `serve` in a real browser: Debian's Chromium driven over WebDriver (chromedriver and
+//! fantoccini), against the real binary. Needs `chromium` and `chromium-driver` (`.ci/run`
+//! installs them) and axe-core from npm (`npm install --prefix target/axe-core axe-core`,
+//! which `.ci/run` runs). Screenshots of the key pages go to `target/browser-screenshots/`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crossroads::answers::Answer;
+use crossroads::diag::Sources;
+use crossroads::{Answers, RuleSet};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `program`, waits for the line of its standard error (or output) that contains
+/// `marker`, and returns the process and that line: the process says when it is ready.
+fn start(program: &str, args: &[&str], dir: &Path, marker: &str, stdout: bool) -> (Killed, String) {
+    let mut command = Command::new(program);
+    command.args(args).current_dir(dir).stdin(Stdio::null());
+    if stdout {
+        command.stdout(Stdio::piped()).stderr(Stdio::null());
+    } else {
+        command.stderr(Stdio::piped()).stdout(Stdio::null());
+    }
+    let mut child = command.spawn().unwrap_or_else(|e| {
+        panic!("cannot run {program}: {e}; install Debian's chromium and chromium-driver (`.ci/run` does)")
+    });
+    let stream: Box<dyn std::io::Read + Send> =
+        if stdout { Box::new(child.stdout.take().unwrap()) } else { Box::new(child.stderr.take().unwrap()) };
+    let mut lines = BufReader::new(stream).lines();
+    let line = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("{program} ended without saying `{marker}`"));
+    // Keep draining, so that the process never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (Killed(child), line)
+}
+
+fn axe_source() -> String {
+    let path = std::env::var("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe-core/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}): run `npm install --prefix target/axe-core axe-core`",
+            path.display()
+        )
+    })
+}
+
+struct Session {
+    client: Client,
+    base: String,
+    shots: PathBuf,
+    axe: String,
+}
+
+impl Session {
+    async fn shot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::create_dir_all(&self.shots).unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        let found = self.client.find(Locator::Css(css)).await;
+        match found {
+            Ok(element) => element.click().await.unwrap(),
+            Err(e) => {
+                let source = self.source().await;
+                let main = source.split("<main>").nth(1).unwrap_or(&source);
+                panic!("{css}: {e}\non the page: {main}")
+            }
+        }
+    }
+
+    /// Clicks a button that posts the form, and waits for the page it leads to to be loaded:
+    /// the old page's mark gone and the new one complete (a click does not wait for that).
+    async fn go(&self, css: &str) {
+        self.client.execute("window.crossroadsOld = true; return true;", vec![]).await.unwrap();
+        self.click(css).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let ready = self
+                .client
+                .execute(
+                    "return window.crossroadsOld !== true && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(ready, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "{css}: no new page within 15 s");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn source(&self) -> String {
+        self.client.source().await.unwrap()
+    }
+
+    /// The question the page asks (its field's name without `a.`), if it asks one.
+    async fn asks(&self) -> Option<String> {
+        let fields = self.client.find_all(Locator::Css("fieldset input, fieldset textarea")).await.unwrap();
+        let first = fields.first()?;
+        Some(first.attr("name").await.unwrap()?.trim_start_matches("a.").to_string())
+    }
+
+    /// Gives `answer` to `id` as a person would: clicking choices, typing text.
+    async fn answer(&self, ruleset: &RuleSet, id: &str, answer: Option<&Answer>) {
+        let q = &ruleset.questions[ruleset.question(id).unwrap()];
+        let values: Vec<String> = match answer {
+            None => vec![],
+            Some(Answer::Bool(b)) => vec![b.to_string()],
+            Some(Answer::Number(x)) => vec![x.to_string()],
+            Some(Answer::Choice(i)) => vec![q.kind.options()[*i].value.clone()],
+            Some(Answer::Multi(bits)) => (q.kind.options().iter().enumerate())
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, o)| o.value.clone())
+                .collect(),
+            Some(Answer::Text(t)) => {
+                let area = self.client.find(Locator::Css("textarea")).await.unwrap();
+                area.clear().await.unwrap();
+                area.send_keys(t).await.unwrap();
+                vec![]
+            }
+        };
+        for v in values {
+            self.click(&format!("input[name='a.{id}'][value='{v}']")).await;
+        }
+    }
+
+    /// axe-core on the page as it is: the serious and critical violations, by rule id.
+    async fn violations(&self) -> Vec<String> {
+        self.client.execute(&format!("{};return true;", self.axe), vec![]).await.unwrap();
+        let result = self
+            .client
+            .execute("return axe.run(document, {resultTypes: ['violations']});", vec![])
+            .await
+            .unwrap();
+        result["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| format!("{}: {}", v["id"], v["help"]))
+            .collect()
+    }
+
+    async fn assert_accessible(&self, page: &str) {
+        let found = self.violations().await;
+        assert!(found.is_empty(), "{page}: axe-core finds {found:?}");
+    }
+}
+
+/// Fills the intake with `answers` through the pages, carrying on past support, up to review.
+async fn fill_in(s: &Session, ruleset: &RuleSet, answers: &Answers) {
+    for _ in 0..(2 * ruleset.questions.len()) {
+        let source = s.source().await;
+        if source.contains(r#"value="submit""#) {
+            return;
+        }
+        if source.contains(r#"value="resume""#) {
+            s.go("button[value='resume']").await;
+            continue;
+        }
+        let id = s.asks().await.expect("a question or the review");
+        let i = ruleset.question(&id).unwrap();
+        s.answer(ruleset, &id, answers.values[i].as_ref()).await;
+        s.go("button[name='go'][value='next']").await;
+    }
+    panic!("the review was never reached");
+}
+
+fn persona(ruleset: &RuleSet, name: &str) -> Answers {
+    let mut sources = Sources::default();
+    common::personas(ruleset, &mut sources)
+        .into_iter()
+        .find(|(p, _)| p.ends_with(name))
+        .unwrap_or_else(|| panic!("no persona {name}"))
+        .1
+}
+
+#[test]
+fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("responses.sqlite");
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let (_server, line) = start(
+        env!("CARGO_BIN_EXE_crossroads"),
+        &["serve", "--listen", "127.0.0.1:0", "--store", store.to_str().unwrap()],
+        dir.path(),
+        "serving the intake on",
+        false,
+    );
+    let base = line.split("on ").nth(1).unwrap().split(' ').next().unwrap().trim_end_matches('/').to_string();
+    let (_driver, line) =
+        start("chromedriver", &["--port=0"], dir.path(), "started successfully on port", true);
+    let port: u16 = line.rsplit(' ').next().unwrap().trim_end_matches('.').parse().unwrap();
+    let profile = dir.path().join("profile");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--window-size=420,900",
+                     format!("--user-data-dir={}", profile.display())],
+            "prefs": {"download.default_directory": downloads.to_str().unwrap(), "download.prompt_for_download": false},
+        }),
+    );
+    runtime.block_on(async {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session in Chromium");
+        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+        let s = Session { client, base, shots, axe: axe_source() };
+        let ruleset = common::default_pack(&mut Sources::default());
+
+        // 1. The whole intake, with a change on the way back, then the report.
+        let amara = persona(&ruleset, "ready-senior-leader");
+        s.client.goto(&format!("{}/", s.base)).await.unwrap();
+        s.shot("start").await;
+        s.assert_accessible("start").await;
+        s.go("button[name='go'][value='next']").await;
+        // Next without an answer: the error is announced, and the page stays accessible.
+        s.go("button[name='go'][value='next']").await;
+        assert!(s.source().await.contains(r#"role="alert""#));
+        s.shot("question-error").await;
+        s.assert_accessible("a question with an error").await;
+        s.answer(&ruleset, "help_with", Some(&Answer::Choice(0))).await;
+        s.go("button[name='go'][value='next']").await;
+        s.go("button[name='go'][value='back']").await;
+        assert_eq!(s.asks().await.as_deref(), Some("help_with"), "back to the first question");
+        let checked = s.client.find(Locator::Css("input[name='a.help_with']:checked")).await.unwrap();
+        assert_eq!(checked.attr("value").await.unwrap().as_deref(), Some("technical"), "the answer was kept");
+        // Changed on the way back: the persona's own answer this time.
+        let i = ruleset.question("help_with").unwrap();
+        s.answer(&ruleset, "help_with", amara.values[i].as_ref()).await;
+        s.go("button[name='go'][value='next']").await;
+        fill_in(&s, &ruleset, &amara).await;
+        s.shot("review").await;
+        s.assert_accessible("review").await;
+        s.go("button[value='submit']").await;
+        let report = s.source().await;
+        s.shot("report").await;
+        s.assert_accessible("report").await;
+        let expected = common::report_text(&ruleset, &amara, crossroads::render::Format::Html);
+        let heading = regex::Regex::new(r"<h2>What fits you now: [^<]*</h2>").unwrap();
+        assert_eq!(heading.find(&report).map(|m| m.as_str()), heading.find(&expected).map(|m| m.as_str()));
+
+        // The answers file downloaded from the page gives the same report with `evaluate`.
+        s.click("button[value='answers']").await;
+        let file = downloads.join("crossroads-answers.yaml");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !file.exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let out = common::crossroads(&["evaluate", file.to_str().unwrap(), "--format", "html"], dir.path());
+        let evaluated = common::text(&out.stdout);
+        assert_eq!(heading.find(&evaluated).map(|m| m.as_str()), heading.find(&report).map(|m| m.as_str()));
+
+        // 2. French, from the switch, keeping what was answered.
+        s.client.goto(&format!("{}/", s.base)).await.unwrap();
+        s.go("button[name='switch']").await;
+        let source = s.source().await;
+        assert!(source.contains(r#"<html lang="fr">"#) && source.contains("Commencer"), "{source}");
+        s.assert_accessible("start, in French").await;
+
+        // 3. The urgent path: support next, and the person stops there.
+        s.go("button[name='go'][value='next']").await;
+        let eli = persona(&ruleset, "crisis-self-harm");
+        loop {
+            let id = s.asks().await.expect("a question before the support");
+            let i = ruleset.question(&id).unwrap();
+            s.answer(&ruleset, &id, eli.values[i].as_ref()).await;
+            s.go("button[name='go'][value='next']").await;
+            if id == "self_harm" {
+                break;
+            }
+        }
+        let support = s.source().await;
+        assert!(support.contains(r#"value="stop""#) && support.contains("3114"), "the support, in French");
+        s.shot("support").await;
+        s.assert_accessible("support").await;
+        s.go("button[value='stop']").await;
+        assert!(s.asks().await.is_none(), "nothing more is asked");
+        s.shot("stopped").await;
+        s.client.close().await.unwrap();
+    });
+
+    // The store holds exactly the one submission made.
+    let out = common::crossroads(&["screen", store.to_str().unwrap()], dir.path());
+    let stderr = common::text(&out.stderr);
+    assert!(stderr.contains("1 assessed, 0 rejected"), "{stderr}");
+}
