@@ -394,3 +394,24 @@ async fn a_flood_from_one_address_is_refused_past_its_burst_and_others_are_still
     let mut someone_else = Browser::new(app);
     assert_eq!(someone_else.get("/").await.status, StatusCode::OK, "another client is served");
 }
+
+#[tokio::test]
+async fn the_openapi_description_lists_every_route_and_every_route_it_lists_answers() {
+    let mut b = Browser::new(app(None));
+    let page = b.get("/api/v1/openapi.json").await;
+    let doc: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for route in
+        ["/api/v1/pack", "/api/v1/questionnaire", "/api/v1/assessments", "/api/v1/openapi.json", "/healthz"]
+    {
+        assert!(paths.contains_key(route), "{route} is described");
+    }
+    for (path, operations) in paths {
+        if operations.get("get").is_some() {
+            assert_eq!(b.get(path).await.status, StatusCode::OK, "{path}");
+        }
+    }
+    let problem = &doc["components"]["responses"]["Problem"]["content"]["application/problem+json"];
+    assert!(problem.is_object(), "problems are described as RFC 9457 documents");
+}

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`: the pack's identity, the questionnaire, and an assessment of
 //! posted answers (the same document as `evaluate --format json`). Bad answers get an RFC 9457
-//! problem document listing every problem, as the command line's diagnostics do.
+//! problem document listing every problem, as the command line's diagnostics do; and the
+//! API's OpenAPI description.
 
 use std::sync::Arc;
 
@@ -21,6 +22,15 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/pack", get(pack))
         .route("/api/v1/questionnaire", get(questionnaire))
         .route("/api/v1/assessments", post(assess))
+        .route("/api/v1/openapi.json", get(openapi))
+}
+
+/// The API's OpenAPI 3.1 description, kept beside the handlers it describes (a test checks
+/// that every route it lists answers).
+const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 async fn pack(State(app): State<Arc<App>>) -> Response {
