@@ -151,6 +151,10 @@ enum Command {
         /// `crossroads screen` reads. Without it, nothing is kept.
         #[arg(long, value_name = "FILE")]
         store: Option<PathBuf>,
+        /// Requests a second each client address may send, after a burst of six seconds'
+        /// worth; 0 turns the limit off (behind a proxy that limits, or for a benchmark).
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+        rate_limit: u32,
     },
     /// Assess every row of a survey export: one line per respondent for a coach, or counts
     /// only for an HR team.
@@ -430,8 +434,8 @@ where
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
             run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
         }
-        Command::Serve { rules, listen, store } => {
-            crate::serve::serve(&crate::serve::ServeConfig { rules, listen, store }, io)
+        Command::Serve { rules, listen, store, rate_limit } => {
+            crate::serve::serve(&crate::serve::ServeConfig { rules, listen, store, rate_limit }, io)
         }
         Command::Screen {
             responses,

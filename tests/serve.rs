@@ -97,7 +97,7 @@ fn ruleset() -> RuleSet {
 }
 
 fn app(store: Option<&std::path::Path>) -> Arc<App> {
-    Arc::new(App { ruleset: ruleset(), store: store.map(|p| Store::open(p).unwrap()) })
+    Arc::new(App { ruleset: ruleset(), store: store.map(|p| Store::open(p).unwrap()), rate_limit: 10 })
 }
 
 /// What a person would post for a question, from a persona's answers.
@@ -372,6 +372,17 @@ fn the_binary_listens_on_loopback_answers_and_stops_on_sigterm() {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200") && response.ends_with("ok\n"), "{response}");
+    // An answer posted (here without its CSRF cookie, so refused) is never written to a log.
+    let body = "a.goal=SECRET-ANSWER-7391&go=next&at=0";
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    let request = format!(
+        "POST /intake HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 403"), "{response}");
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "stopped cleanly");
@@ -379,6 +390,7 @@ fn the_binary_listens_on_loopback_answers_and_stops_on_sigterm() {
     stderr.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("nothing a person submits is kept"), "{rest}");
     assert!(!rest.contains("error"), "{rest}");
+    assert!(!rest.contains("SECRET-ANSWER"), "no answer in the log: {rest}");
 }
 
 #[tokio::test]
@@ -414,4 +426,13 @@ async fn the_openapi_description_lists_every_route_and_every_route_it_lists_answ
     }
     let problem = &doc["components"]["responses"]["Problem"]["content"]["application/problem+json"];
     assert!(problem.is_object(), "problems are described as RFC 9457 documents");
+}
+
+#[tokio::test]
+async fn with_the_rate_limit_off_a_burst_past_sixty_is_served() {
+    let app = Arc::new(App { ruleset: ruleset(), store: None, rate_limit: 0 });
+    let mut b = Browser::new(app);
+    for _ in 0..200 {
+        assert_eq!(b.get("/healthz").await.status, StatusCode::OK);
+    }
 }

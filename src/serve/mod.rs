@@ -36,20 +36,24 @@ pub struct ServeConfig {
     pub rules: Option<PathBuf>,
     pub listen: String,
     pub store: Option<PathBuf>,
+    /// Requests a second per client address, after a burst of [`BURST_SECONDS`] times as
+    /// many; 0 turns the limit off.
+    pub rate_limit: u32,
 }
 
 /// The largest request body accepted: a whole intake with long free texts fits many times over.
 const MAX_BODY: usize = 256 * 1024;
 /// A request that takes longer is cut off (a slow client cannot hold a worker).
 const TIMEOUT: Duration = Duration::from_secs(10);
-/// Per client address: a burst of this many requests, then one every [`REFILL`]. A person
+/// A client may send this many seconds' worth of requests at once, then its rate. A person
 /// answers a page every few seconds; a flood gets 429 and costs nothing more.
-const BURST: u32 = 60;
-const REFILL: Duration = Duration::from_millis(100);
+pub const BURST_SECONDS: u32 = 6;
 
 pub struct App {
     pub ruleset: RuleSet,
     pub store: Option<Store>,
+    /// Requests a second per client address (0: no limit).
+    pub rate_limit: u32,
 }
 
 pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
@@ -76,7 +80,7 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
             return EXIT_INVALID;
         }
     };
-    let app = Arc::new(App { ruleset, store });
+    let app = Arc::new(App { ruleset, store, rate_limit: config.rate_limit });
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -158,32 +162,34 @@ pub fn router(app: Arc<App>) -> Router {
         // Answers are health data: no cache keeps a page of them.
         (header::CACHE_CONTROL, "no-store"),
     ];
+    let rate = app.rate_limit;
     let mut router = Router::new()
         .route("/", get(start))
         .route("/intake", post(intake))
         .route("/download", post(download))
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(api::routes())
-        .with_state(app)
+        .with_state(app);
+    if rate > 0 {
         // Per client address (tower_governor); its memory of clients is swept every minute by
         // a thread that ends with the limiter.
-        .layer({
-            let config = tower_governor::governor::GovernorConfigBuilder::default()
-                .period(REFILL)
-                .burst_size(BURST)
-                .finish()
-                .expect("a non-zero period and burst");
-            let limiter = Arc::downgrade(config.limiter());
-            std::thread::spawn(move || {
-                while let Some(l) = {
-                    std::thread::sleep(Duration::from_secs(60));
-                    limiter.upgrade()
-                } {
-                    l.retain_recent();
-                }
-            });
-            tower_governor::GovernorLayer::new(config)
-        })
+        let config = tower_governor::governor::GovernorConfigBuilder::default()
+            .period(Duration::from_secs(1) / rate)
+            .burst_size(rate.saturating_mul(BURST_SECONDS))
+            .finish()
+            .expect("a non-zero period and burst");
+        let limiter = Arc::downgrade(config.limiter());
+        std::thread::spawn(move || {
+            while let Some(l) = {
+                std::thread::sleep(Duration::from_secs(60));
+                limiter.upgrade()
+            } {
+                l.retain_recent();
+            }
+        });
+        router = router.layer(tower_governor::GovernorLayer::new(config));
+    }
+    router = router
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, TIMEOUT));
     for (name, value) in headers {

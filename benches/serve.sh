@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The web intake under load, on this machine, over loopback (a benchmark, not a test):
+#   1. submissions a second and latency percentiles: wrk posting whole intakes, each a new
+#      submission kept in a SQLite store (release build, rate limit off);
+#   2. kill -9 in the middle of a stream of submissions: every submission the server
+#      acknowledged (HTTP 200) must be in the store afterwards.
+# Needs wrk and python3. Bounded: 10 s of load, 2,000 submissions at most for the kill.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/crossroads
+work=$(mktemp -d)
+trap 'kill -9 $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# Starts a server on a free port with the store `$1`; sets `url` and `pid` once it says it listens.
+start() {
+  "$bin" serve --listen 127.0.0.1:0 --store "$work/$1" --rate-limit 0 > /dev/null 2> "$work/$1.log" &
+  pid=$!
+  until grep -q "serving the intake on" "$work/$1.log" 2>/dev/null; do sleep 0.05; done
+  url=$(grep -o "http://[^/]*" "$work/$1.log" | head -1)
+}
+
+# A whole intake as form fields (a persona's answers).
+export ANSWERS_FORM=$(python3 - <<'PY'
+import urllib.parse, yaml
+a = yaml.safe_load(open("tests/cases/ready-senior-leader/answers.yaml"))["answers"]
+fields = []
+for k, v in a.items():
+    for x in (v if isinstance(v, list) else [v]):
+        fields.append(("a." + k, "true" if x is True else "false" if x is False else str(x)))
+print(urllib.parse.urlencode(fields))
+PY
+)
+
+start load.sqlite
+echo "== load: wrk, 2 threads, 8 connections, 10 s, every request a whole submission"
+wrk -t2 -c8 -d10s --latency -s benches/serve-submit.lua "$url/intake"
+echo "kept in the store: $(sqlite3 "$work/load.sqlite" 'SELECT count(*) FROM submissions')"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
+start kill.sqlite
+echo "== kill -9 under load"
+python3 - "$url" "$pid" "$work/kill.sqlite" <<'PY'
+import os, signal, sqlite3, sys, threading, urllib.request, uuid
+url, pid, store = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+form = os.environ["ANSWERS_FORM"]
+csrf = "0123456789abcdef0123456789abcdef"
+acked, lock, stop = [], threading.Lock(), threading.Event()
+def submit():
+    while not stop.is_set():
+        token = uuid.uuid4().hex
+        body = f"csrf={csrf}&token={token}&lang=en&at=review&go=submit&{form}".encode()
+        req = urllib.request.Request(url + "/intake", body, {"Cookie": "csrf=" + csrf})
+        try:
+            if urllib.request.urlopen(req, timeout=5).status == 200:
+                with lock:
+                    acked.append(token)
+                    if len(acked) >= 300:
+                        stop.set()
+        except Exception:
+            return
+threads = [threading.Thread(target=submit) for _ in range(4)]
+for t in threads: t.start()
+stop.wait(60)
+os.kill(pid, signal.SIGKILL)  # in the middle of requests in flight
+stop.set()
+for t in threads: t.join()
+with lock: tokens = list(acked)
+kept = {r[0] for r in sqlite3.connect(store).execute("SELECT token FROM submissions")}
+lost = [t for t in tokens if t not in kept]
+print(f"acknowledged: {len(tokens)}, in the store: {len(kept)}, acknowledged but lost: {len(lost)}")
+sys.exit(1 if lost else 0)
+PY
