@@ -360,11 +360,11 @@ mod tests {
 
     #[test]
     fn suggests_near_names_only() {
-        assert_eq!(nearest("mastred_basics", ["mastered_basics", "budget"]), Some("mastered_basics"));
-        assert_eq!(nearest("zzz", ["mastered_basics", "budget"]), None);
+        assert_eq!(nearest("favorite_colur", ["favourite_colour", "budget"]), Some("favourite_colour"));
+        assert_eq!(nearest("zzz", ["favourite_colour", "budget"]), None);
         assert_eq!(did_you_mean("zzz", ["a", "b"]), "expected one of `a`, `b`");
-        let long = "mastered_basics".repeat(10_000);
-        assert_eq!(nearest(&long, ["mastered_basics"]), None);
+        let long = "favourite_colour".repeat(10_000);
+        assert_eq!(nearest(&long, ["favourite_colour"]), None);
         assert_eq!(shorten_quoted(&format!("`{long}` is not `b`")), format!("`{}…` is not `b`", &long[..80]));
         let many: Vec<String> = (0..20).map(|i| format!("id{i}")).collect();
         let help = did_you_mean("zzz", many.iter().map(String::as_str));

@@ -1,5 +1,6 @@
-//! Every persona under `tests/cases/` is assessed with the default pack: what the guidance
-//! says of them (`expect.yaml`) must hold, and their text, JSON and Markdown reports are locked.
+//! Every persona under `tests/cases/` is assessed with the default pack, and every session under
+//! `tests/coach-fit-cases/` with `rules/coach-fit/`: what the guidance says of them
+//! (`expect.yaml`) must hold, and their reports are locked.
 
 mod common;
 
@@ -13,26 +14,43 @@ use crossroads::{answers, evaluate, pack};
 fn personas_get_what_the_guidance_says_and_their_reports_are_locked() {
     let mut sources = Sources::default();
     let ruleset = common::default_pack(&mut sources);
+    check_personas(&ruleset, &mut sources, "cases", 30);
+}
+
+/// The second pack, from a folder like any pack an organisation writes: the engine knows
+/// nothing of either.
+#[test]
+fn coach_fit_sessions_get_what_004_says_and_their_reports_are_locked() {
+    let mut sources = Sources::default();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/coach-fit");
+    let ruleset = pack::load_dir(&dir, &mut sources)
+        .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
+    check_personas(&ruleset, &mut sources, "coach-fit-cases", 5);
+}
+
+/// Every persona under `tests/<cases>/`: its expectations hold, its reports are locked, and
+/// every outcome of the pack is some persona's recommendation.
+fn check_personas(ruleset: &crossroads::RuleSet, sources: &mut Sources, cases: &str, minimum: usize) {
     let mut primaries = BTreeSet::new();
     let mut failures = Vec::new();
-    let cases = common::case_dirs("cases");
-    assert!(cases.len() >= 14, "at least 14 personas, found {}", cases.len());
+    let dirs = common::case_dirs(cases);
+    assert!(dirs.len() >= minimum, "at least {minimum} personas, found {}", dirs.len());
 
-    for dir in &cases {
+    for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let answers_path = dir.join("answers.yaml");
         let text = std::fs::read_to_string(&answers_path).expect("answers.yaml");
         let file = sources.add(common::shown(&answers_path), text);
-        let answers = answers::read(&ruleset, &sources, file)
-            .unwrap_or_else(|d| panic!("{name}: {}", common::diagnostics_text(&sources, &d)));
+        let answers = answers::read(ruleset, sources, file)
+            .unwrap_or_else(|d| panic!("{name}: {}", common::diagnostics_text(sources, &d)));
         let expect_path = dir.join("expect.yaml");
         let expect_file = sources
             .add(common::shown(&expect_path), std::fs::read_to_string(&expect_path).expect("expect.yaml"));
-        let expect = pack::read_expect(&ruleset, &sources, expect_file)
-            .unwrap_or_else(|d| panic!("{name}: {}", common::diagnostics_text(&sources, &d)));
+        let expect = pack::read_expect(ruleset, sources, expect_file)
+            .unwrap_or_else(|d| panic!("{name}: {}", common::diagnostics_text(sources, &d)));
 
-        let assessment = evaluate(&ruleset, &answers);
-        for problem in crossroads::evaluate::unmet(&ruleset, &assessment, &expect) {
+        let assessment = evaluate(ruleset, &answers);
+        for problem in crossroads::evaluate::unmet(ruleset, &assessment, &expect) {
             failures.push(format!("{name}: {problem}"));
         }
         if let Some(p) = assessment.primary {
@@ -40,13 +58,13 @@ fn personas_get_what_the_guidance_says_and_their_reports_are_locked() {
         }
 
         common::snapshot_beside(dir).bind(|| {
-            insta::assert_snapshot!("text", common::report_text(&ruleset, &answers, Format::Text));
-            insta::assert_snapshot!("markdown", common::report_text(&ruleset, &answers, Format::Markdown));
-            insta::assert_snapshot!("json", common::report_text(&ruleset, &answers, Format::Json));
-            insta::assert_snapshot!("html", common::report_text(&ruleset, &answers, Format::Html));
+            insta::assert_snapshot!("text", common::report_text(ruleset, &answers, Format::Text));
+            insta::assert_snapshot!("markdown", common::report_text(ruleset, &answers, Format::Markdown));
+            insta::assert_snapshot!("json", common::report_text(ruleset, &answers, Format::Json));
+            insta::assert_snapshot!("html", common::report_text(ruleset, &answers, Format::Html));
             insta::assert_snapshot!(
                 "text.fr",
-                common::report_in(&ruleset, &answers, Format::Text, Some("fr"))
+                common::report_in(ruleset, &answers, Format::Text, Some("fr"))
             );
         });
     }

@@ -142,3 +142,42 @@ fn every_text_of_the_default_pack_has_its_french() {
     assert!(missing.is_empty(), "no French for: {missing:?}");
     assert!(texts.len() > 200, "all of the pack's texts were looked at ({})", texts.len());
 }
+
+/// The engine knows nothing of coaching: no source file names an id of either shipped pack
+/// (a question, score, flag, rule or modality), nor the second pack; only the embedding of the
+/// default pack names its folder.
+#[test]
+fn the_engine_names_neither_pack() {
+    let mut sources = crossroads::diag::Sources::default();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut ids: Vec<String> = vec!["coach-fit".into(), "coach_fit".into()];
+    for pack in ["rules/intake", "rules/coach-fit"] {
+        let r = crossroads::pack::load_dir(&root.join(pack), &mut sources).unwrap();
+        ids.extend(r.questions.iter().map(|q| q.id.clone()));
+        ids.extend(r.scores.iter().map(|s| s.id.clone()));
+        ids.extend(r.flags.iter().map(|f| f.id.clone()));
+        ids.extend(r.rules.iter().map(|x| x.id.clone()));
+        ids.extend(r.modalities.iter().map(|m| m.id.clone()));
+    }
+    // Ids that are also plain words of the tool's own vocabulary say nothing about a pack.
+    ids.retain(|id| id.contains(['_', '-']));
+    let mut named = Vec::new();
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for id in &ids {
+                let quoted = [format!("\"{id}\""), format!("'{id}'"), format!("`{id}`"), format!("{id}:")];
+                if quoted.iter().any(|q| text.contains(q.as_str())) || text.contains(&format!("rules/{id}")) {
+                    named.push(format!("{}: {id}", path.strip_prefix(root).unwrap().display()));
+                }
+            }
+        }
+    }
+    assert!(named.is_empty(), "the engine names a pack's ids: {named:?}");
+}

@@ -157,7 +157,11 @@ pub(crate) fn argued(r: &Report) -> Argued<'_> {
         argued.why_not = against_flags.chain(against_rules).take(3).collect();
         argued.runner_up = Some(runner_up);
     }
-    argued.others = r.recommendation.ranking.iter().skip(1).filter(|m| m.score > 0.0).take(3).collect();
+    // Beside what a flag put first (care first, a red flag), nothing else competes: the pack's
+    // own words for it say what may come later.
+    if r.recommendation.put_first_by.is_none() {
+        argued.others = r.recommendation.ranking.iter().skip(1).filter(|m| m.score > 0.0).take(3).collect();
+    }
     argued
 }
 
@@ -227,19 +231,19 @@ pub(crate) struct Fit<'a> {
     pub word: &'static str,
 }
 
-/// Every modality the report ranks, in words and bars relative to the best (never raw weights), then those
-/// ruled out for now. When a flag put the recommendation first, it leads as "first, for now"
-/// and the rest are compared among themselves.
+/// Every modality the report ranks, in words and bars relative to the best (never raw weights),
+/// then those ruled out for now. When a flag put the recommendation first, it stands alone as
+/// "first, for now": nothing else competes with it.
 pub(crate) fn fits(r: &Report) -> Vec<Fit<'_>> {
     let ui = crate::i18n::ui(Some(&r.language));
     let ranking = &r.recommendation.ranking;
     let mut out = Vec::new();
     let mut rest = &ranking[..];
-    // After what a flag put first, the rest is for later, whatever its totals.
-    let later = r.recommendation.put_first_by.is_some();
-    if later && let Some((first, others)) = ranking.split_first() {
+    if r.recommendation.put_first_by.is_some()
+        && let Some(first) = ranking.first()
+    {
         out.push(Fit { name: &first.name, share: 1.0, word: ui.first_for_now });
-        rest = others;
+        rest = &[];
     }
     // Against the best total; what nothing argued for (a total of zero or less) fits less.
     let top = rest.first().map_or(0.0, |m| m.score);
@@ -249,9 +253,8 @@ pub(crate) fn fits(r: &Report) -> Vec<Fit<'_>> {
             (false, 0) => 1.0,
             (false, _) => 0.0,
         };
-        let word = match (i, later) {
-            (0, false) => ui.fits_best,
-            _ if later && share >= 0.45 => ui.could_fit_later,
+        let word = match i {
+            0 => ui.fits_best,
             _ if share >= 0.8 => ui.fits_well,
             _ if share >= 0.45 => ui.could_fit,
             _ => ui.fits_less,

@@ -132,12 +132,9 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 }
             }
             if !argued.others.is_empty() {
-                // Beside care put first, the others are for afterwards, not instead.
-                let later = r.recommendation.put_first_by.is_some();
                 let names: Vec<&str> = argued.others.iter().map(|m| m.name.as_str()).collect();
                 writeln!(p.out)?;
-                let heading = if later { ui.for_later } else { ui.also_consider };
-                p.para(&format!("{heading}{}{}.", ui.colon, join_names(&names, ui.and)), "")?;
+                p.para(&format!("{}{}{}.", ui.also_consider, ui.colon, join_names(&names, ui.and)), "")?;
             }
         }
         _ => {

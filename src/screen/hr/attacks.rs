@@ -217,7 +217,7 @@ fn group_names_come_from_hr_never_from_what_people_typed() {
     let mut rng = StdRng::seed_from_u64(11);
     let mut hr = Hr::new(
         &ruleset,
-        Grouping::Column { column: "anything_else".into(), declared: vec!["north".into(), "south".into()] },
+        Grouping::Column { column: "comments".into(), declared: vec!["north".into(), "south".into()] },
     );
     let answers = consenting(&ruleset);
     let typed = ["I am not coping", "north", "SOUTH ", "call me: 555-0100", ""];
