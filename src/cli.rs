@@ -36,8 +36,9 @@ Exit codes:
 const TOP_HELP: &str = "\
 Examples:
   crossroads ask                                   # answer the intake, read your report
-  crossroads evaluate answers.yaml --format markdown
+  crossroads evaluate answers.yaml --format html > report.html
   crossroads screen responses.csv --out results.csv --rejects rejects.csv
+  crossroads serve --store responses.sqlite        # the intake in a browser
   crossroads questionnaire --format html > intake.html
   crossroads rules init my-pack
 
