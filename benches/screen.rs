@@ -58,7 +58,7 @@ fn screen_file(path: &Path) -> i32 {
     let config = ScreenConfig {
         input: Input::File(path.to_path_buf()),
         kind: None,
-        rules: None,
+        rules: crossroads::run::PackChoice::from(None, None),
         preset: None,
         encoding: None,
         key: None,

@@ -17,7 +17,7 @@ use crate::{evaluate, report, store};
 
 pub struct AskConfig {
     pub resume: Option<PathBuf>,
-    pub rules: Option<PathBuf>,
+    pub rules: crate::run::PackChoice,
     pub lang: Option<String>,
     /// Plain numbered choices and typed answers instead of menus.
     pub accessible: bool,
@@ -29,7 +29,7 @@ const REPORT: &str = "crossroads-report.html";
 
 pub fn ask(config: &AskConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match prepare(config.rules.as_ref(), config.lang.as_deref(), &mut sources, io) {
+    let ruleset = match prepare(&config.rules, config.lang.as_deref(), &mut sources, io) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -332,9 +332,7 @@ fn terminal_rows() -> Option<usize> {
 /// The command that carries on, with the options that shaped this session.
 fn resume_command(config: &AskConfig, progress: &Path) -> String {
     let mut command = format!("crossroads ask --resume {}", progress.display());
-    if let Some(rules) = &config.rules {
-        command.push_str(&format!(" --rules {}", rules.display()));
-    }
+    command.push_str(&config.rules.args());
     if let Some(lang) = &config.lang {
         command.push_str(&format!(" --lang {lang}"));
     }

@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ask::{self, AskConfig};
 use crate::authoring::commands::{self, CheckConfig};
+use crate::embedded::Builtin;
 use crate::render::Format;
-use crate::run::{self, EvaluateConfig, Input, Io};
+use crate::run::{self, EvaluateConfig, Input, Io, PackChoice};
 use crate::screen::layout::Preset;
 use crate::screen::{self, Audience, Format as ScreenFormat, InputKind, ScreenConfig};
 
@@ -120,6 +121,32 @@ pub struct Cli {
     command: Command,
 }
 
+/// Which pack a command uses: a folder, or a built-in pack by name (the default when neither).
+#[derive(Debug, Args)]
+struct PackArgs {
+    /// A pack folder to use instead of a built-in pack.
+    #[arg(long, value_name = "DIR", conflicts_with = "pack")]
+    rules: Option<PathBuf>,
+    /// A built-in pack, by name (a wrong name lists them); the default when neither this nor
+    /// --rules is given.
+    #[arg(long, value_name = "NAME", value_parser = builtin_pack)]
+    pack: Option<&'static Builtin>,
+}
+
+impl PackArgs {
+    fn choice(self) -> PackChoice {
+        PackChoice::from(self.rules, self.pack)
+    }
+}
+
+/// A built-in pack's name, checked against the packs built in.
+fn builtin_pack(name: &str) -> Result<&'static Builtin, String> {
+    crate::embedded::builtin(name).ok_or_else(|| {
+        let names: Vec<&str> = crate::embedded::builtins().map(|b| b.name).collect();
+        format!("no built-in pack is called `{name}`; built in: {}", names.join(", "))
+    })
+}
+
 #[derive(Debug, Subcommand)]
 // Parsed once per run: the size of the largest variant costs nothing worth boxing for.
 #[allow(clippy::large_enum_variant)]
@@ -129,9 +156,8 @@ enum Command {
     Evaluate {
         /// The answers file; `-` reads standard input.
         answers: PathBuf,
-        /// A pack folder to use instead of the built-in intake pack.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// How to write the report.
         #[arg(long, value_enum, default_value_t = FormatArg::Text)]
         format: FormatArg,
@@ -142,9 +168,8 @@ enum Command {
     /// Serve the intake as web pages (and a JSON API) for people to fill in a browser.
     #[command(after_help = SERVE_HELP)]
     Serve {
-        /// A pack folder to use instead of the built-in intake pack.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// The address and port to listen on; loopback unless told otherwise.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         listen: String,
@@ -163,9 +188,8 @@ enum Command {
     Screen {
         /// The responses (CSV or JSON Lines); `-` reads standard input.
         responses: PathBuf,
-        /// A pack folder to use instead of the built-in intake pack.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// The export's layout; detected from its header when not given.
         #[arg(long, value_enum)]
         preset: Option<PresetArg>,
@@ -239,9 +263,8 @@ enum Command {
     Explain {
         /// The answers file; `-` reads standard input.
         answers: PathBuf,
-        /// A pack folder to use instead of the built-in intake pack.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// `json` for programs.
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
@@ -256,9 +279,8 @@ enum Command {
         /// The language of the questions, if the pack has it.
         #[arg(long, value_name = "LANG")]
         lang: Option<String>,
-        /// A pack folder to use instead of the built-in intake pack.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// Who the printed questionnaire goes back to (a name, an address), printed on it.
         #[arg(long, value_name = "WHO")]
         return_to: Option<String>,
@@ -269,9 +291,8 @@ enum Command {
         /// Carry on with answers saved earlier (by an interrupted `ask`).
         #[arg(long, value_name = "FILE")]
         resume: Option<PathBuf>,
-        /// A pack folder to use instead of the built-in intake pack.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// The language of the questions and the report, if the pack has it.
         #[arg(long, value_name = "LANG")]
         lang: Option<String>,
@@ -296,8 +317,12 @@ enum RulesAction {
     /// can never fire, modalities never recommended first, rules and flags without a source).
     /// Exit 0 when clean or with warnings only, 1 with errors (or warnings and --deny-warnings).
     Check {
-        /// The pack folder; the built-in intake pack when not given.
+        /// The pack folder; the built-in pack (`--pack`, or the default) when not given.
+        #[arg(conflicts_with = "pack")]
         dir: Option<PathBuf>,
+        /// A built-in pack, by name.
+        #[arg(long, value_name = "NAME", value_parser = builtin_pack)]
+        pack: Option<&'static Builtin>,
         /// `json` for editors and CI.
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
@@ -316,8 +341,12 @@ enum RulesAction {
     },
     /// Run a pack's own tests (its `tests:`). Exit 1 if any fails.
     Test {
-        /// The pack folder; the built-in intake pack when not given.
+        /// The pack folder; the built-in pack (`--pack`, or the default) when not given.
+        #[arg(conflicts_with = "pack")]
         dir: Option<PathBuf>,
+        /// A built-in pack, by name.
+        #[arg(long, value_name = "NAME", value_parser = builtin_pack)]
+        pack: Option<&'static Builtin>,
         /// List each rule and flag with the number of cases that reach it.
         #[arg(long)]
         coverage: bool,
@@ -431,16 +460,18 @@ where
         }
     };
     match cli.command {
-        Command::Evaluate { answers, rules, format, lang } => {
+        Command::Evaluate { answers, pack, format, lang } => {
+            let rules = pack.choice();
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
             run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
         }
-        Command::Serve { rules, listen, store, rate_limit } => {
+        Command::Serve { pack, listen, store, rate_limit } => {
+            let rules = pack.choice();
             crate::serve::serve(&crate::serve::ServeConfig { rules, listen, store, rate_limit }, io)
         }
         Command::Screen {
             responses,
-            rules,
+            pack,
             preset,
             input,
             encoding,
@@ -465,7 +496,7 @@ where
                     InputArg::Csv => InputKind::Csv,
                     InputArg::Jsonl => InputKind::Jsonl,
                 }),
-                rules,
+                rules: pack.choice(),
                 preset: preset.map(|p| match p {
                     PresetArg::GoogleForms => Preset::GoogleForms,
                     PresetArg::MicrosoftForms => Preset::MicrosoftForms,
@@ -501,13 +532,15 @@ where
             };
             screen::screen(&config, io)
         }
-        Command::Rules { action: RulesAction::Check { dir, format, deny_warnings, witness } } => {
+        Command::Rules { action: RulesAction::Check { dir, pack, format, deny_warnings, witness } } => {
+            let dir = PackChoice::from(dir, pack);
             let config =
                 CheckConfig { dir, json: matches!(format, TextFormat::Json), deny_warnings, witness };
             commands::check(&config, io)
         }
-        Command::Rules { action: RulesAction::Test { dir, coverage, format } } => {
-            commands::test(dir.as_ref(), coverage, matches!(format, TextFormat::Json), io)
+        Command::Rules { action: RulesAction::Test { dir, pack, coverage, format } } => {
+            let dir = PackChoice::from(dir, pack);
+            commands::test(&dir, coverage, matches!(format, TextFormat::Json), io)
         }
         Command::Rules { action: RulesAction::Init { dir } } => commands::init(&dir, io),
         Command::Rules { action: RulesAction::Fmt { dir, check } } => {
@@ -531,18 +564,21 @@ where
         Command::Rules { action: RulesAction::Schema { of } } => {
             commands::schema(matches!(of, SchemaKind::Answers), io)
         }
-        Command::Questionnaire { format, lang, rules, return_to } => {
+        Command::Questionnaire { format, lang, pack, return_to } => {
+            let rules = pack.choice();
             let format = match format {
                 DocFormat::Markdown => crate::authoring::questionnaire::Format::Markdown,
                 DocFormat::Html => crate::authoring::questionnaire::Format::Html,
             };
-            commands::questionnaire(rules.as_ref(), lang.as_deref(), format, return_to.as_deref(), io)
+            commands::questionnaire(&rules, lang.as_deref(), format, return_to.as_deref(), io)
         }
-        Command::Explain { answers, rules, format } => {
+        Command::Explain { answers, pack, format } => {
+            let rules = pack.choice();
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
-            commands::explain(&answers, rules.as_ref(), matches!(format, TextFormat::Json), io)
+            commands::explain(&answers, &rules, matches!(format, TextFormat::Json), io)
         }
-        Command::Ask { resume, rules, lang, accessible } => {
+        Command::Ask { resume, pack, lang, accessible } => {
+            let rules = pack.choice();
             let from_env = std::env::var_os("ACCESSIBLE").is_some_and(|v| !v.is_empty() && v != "0");
             ask::ask(&AskConfig { resume, rules, lang, accessible: accessible || from_env }, io)
         }

@@ -1,28 +1,30 @@
-//! The default intake pack, compiled into the binary so that `crossroads` works from any folder.
+//! The packs built into the binary (every folder under `rules/` with a `pack.yaml`), so that
+//! `crossroads` works from any folder. `build.rs` lists them; nothing here names one.
 
-macro_rules! intake {
-    ($($name:literal),* $(,)?) => {
-        /// `(path inside the pack, contents)`; a test checks this list against `rules/intake/`.
-        pub const INTAKE: &[(&str, &str)] = &[$(($name, include_str!(concat!("../rules/intake/", $name)))),*];
-
-        /// The same files as CBOR, in the same order, made by `build.rs`; an empty one means
-        /// that the YAML could not be compiled, and is read instead.
-        pub const INTAKE_CBOR: &[&[u8]] =
-            &[$(include_bytes!(concat!(env!("OUT_DIR"), "/intake/", $name, ".cbor"))),*];
-    };
+/// A built-in pack: its folder's name, its YAML files, the same as CBOR, and its hash.
+#[derive(Debug)]
+pub struct Builtin {
+    pub name: &'static str,
+    /// `(path inside the pack, contents)`, sorted by path; a test checks them against `rules/`.
+    pub files: &'static [(&'static str, &'static str)],
+    /// The same files as CBOR, in the same order, made by `build.rs`; an empty one means that
+    /// the YAML could not be compiled, and is read instead.
+    pub cbor: &'static [&'static [u8]],
+    /// The pack's hash, over its YAML files sorted by name, taken by `build.rs`.
+    pub hash: &'static str,
 }
 
-intake![
-    "pack.yaml",
-    "questions.yaml",
-    "scores.yaml",
-    "flags.yaml",
-    "rules.yaml",
-    "modalities.yaml",
-    "support.yaml",
-    "guides.yaml",
-    "tests.yaml",
-];
+include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 
-/// The built-in pack's hash, over its YAML files sorted by name, taken by `build.rs`.
-pub const INTAKE_HASH: &str = include_str!(concat!(env!("OUT_DIR"), "/intake/hash"));
+/// The default pack's files, as `rules init` writes them.
+pub const INTAKE: &[(&str, &str)] = DEFAULT.files;
+
+/// Every built-in pack, the default first.
+pub fn builtins() -> impl Iterator<Item = &'static Builtin> {
+    std::iter::once(&DEFAULT).chain(OTHERS)
+}
+
+/// The built-in pack called `name`.
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    builtins().find(|b| b.name == name)
+}

@@ -58,15 +58,50 @@ impl Io<'_> {
 
 pub struct EvaluateConfig {
     pub answers: Input,
-    pub rules: Option<PathBuf>,
+    pub rules: crate::run::PackChoice,
     pub format: Format,
     pub lang: Option<String>,
+}
+
+/// Which pack a command uses: a built-in one, or a folder.
+#[derive(Debug, Clone)]
+pub enum PackChoice {
+    Builtin(&'static crate::embedded::Builtin),
+    Dir(PathBuf),
+}
+
+impl PackChoice {
+    /// A folder if one is given, else the built-in pack named, else the default.
+    pub fn from(dir: Option<PathBuf>, builtin: Option<&'static crate::embedded::Builtin>) -> PackChoice {
+        match (dir, builtin) {
+            (Some(dir), _) => PackChoice::Dir(dir),
+            (None, Some(b)) => PackChoice::Builtin(b),
+            (None, None) => PackChoice::Builtin(&crate::embedded::DEFAULT),
+        }
+    }
+
+    /// The options that choose this pack again, for a command to repeat (empty: the default).
+    pub fn args(&self) -> String {
+        match self {
+            PackChoice::Dir(dir) => format!(" --rules {}", dir.display()),
+            PackChoice::Builtin(b) if b.name == crate::embedded::DEFAULT.name => String::new(),
+            PackChoice::Builtin(b) => format!(" --pack {}", b.name),
+        }
+    }
+
+    /// The pack's files, as `read_dir` gives a folder's.
+    pub fn files(&self) -> Result<Vec<(String, String, String)>, Vec<Diagnostic>> {
+        match self {
+            PackChoice::Dir(dir) => pack::load::read_dir(dir),
+            PackChoice::Builtin(b) => Ok(pack::load::builtin_files(b)),
+        }
+    }
 }
 
 /// Loads a command's pack and checks the language asked for; on failure, says why on stderr
 /// and returns the exit code.
 pub(crate) fn prepare(
-    rules: Option<&PathBuf>,
+    rules: &PackChoice,
     lang: Option<&str>,
     sources: &mut Sources,
     io: &mut Io,
@@ -78,17 +113,17 @@ pub(crate) fn prepare(
     if language_exists(&ruleset, lang, io) { Ok(ruleset) } else { Err(EXIT_USAGE) }
 }
 
-/// Loads the pack named, or the built-in one.
-pub fn load_pack(rules: Option<&PathBuf>, sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
+/// Loads the pack chosen.
+pub fn load_pack(rules: &PackChoice, sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
     match rules {
-        Some(dir) => pack::load_dir(dir, sources),
-        None => pack::load_embedded(sources),
+        PackChoice::Dir(dir) => pack::load_dir(dir, sources),
+        PackChoice::Builtin(b) => pack::load::load_builtin(b, sources),
     }
 }
 
 pub fn evaluate(config: &EvaluateConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match prepare(config.rules.as_ref(), config.lang.as_deref(), &mut sources, io) {
+    let ruleset = match prepare(&config.rules, config.lang.as_deref(), &mut sources, io) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -173,3 +173,26 @@ fn a_respondent_name_cannot_act_on_the_terminal() {
         assert!(stdout.contains("Amara\\u{1b}[2K"), "{format}: shown escaped: {stdout}");
     }
 }
+
+/// Every pack folder under `rules/` is built in and chosen by name wherever `--rules` works;
+/// a name that is not built in is a usage error that lists those that are.
+#[test]
+fn a_built_in_pack_is_chosen_by_name() {
+    let session = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/coach-fit-cases/it-clicked/answers.yaml");
+    let session = session.to_str().unwrap();
+    let out = run(&["evaluate", session, "--pack", "coach-fit"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("A good fit to start with"), "{}", stdout(&out));
+    for args in [
+        vec!["rules", "check", "--pack", "coach-fit", "--deny-warnings"],
+        vec!["rules", "test", "--pack", "coach-fit"],
+    ] {
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
+    }
+    let out = run(&["evaluate", session, "--pack", "nope"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("built in: intake, coach-fit"), "{}", stderr(&out));
+    let out = run(&["evaluate", session, "--pack", "coach-fit", "--rules", "x"], None);
+    assert_eq!(out.status.code(), Some(2), "one pack or the other");
+}

@@ -17,31 +17,42 @@ fn the_default_pack_loads_from_its_folder_without_a_diagnostic() {
     assert_eq!(from_dir.hash, embedded.hash, "the binary embeds the pack as it is on disk");
 }
 
-/// The binary reads the default pack from the CBOR `build.rs` made of it; it must be the
-/// very pack the YAML gives, with the YAML's hash.
+/// The binary reads each built-in pack from the CBOR `build.rs` made of it; it must be the
+/// very pack the YAML gives, with the YAML's hash; and every pack folder under `rules/` is built
+/// in, whole.
 #[test]
-fn the_compiled_default_pack_is_the_yaml() {
-    let compiled = pack::load::load_compiled().expect("build.rs compiled the default pack");
-    let from_yaml = pack::load_files(pack::load::embedded_files(), &mut Sources::default())
-        .unwrap_or_else(|_| panic!("the default pack's YAML loads"));
-    assert_eq!(compiled.hash, from_yaml.hash);
-    assert_eq!(format!("{compiled:?}"), format!("{from_yaml:?}"));
-    let mut files = embedded::INTAKE.to_vec();
-    files.sort();
-    assert_eq!(embedded::INTAKE_HASH, pack::load::content_hash(files.into_iter()));
-}
-
-#[test]
-fn the_embedded_file_list_is_the_folder() {
-    let mut on_disk: Vec<String> = std::fs::read_dir("rules/intake")
+fn every_built_in_pack_is_its_folder_compiled() {
+    let mut folders: Vec<String> = std::fs::read_dir("rules")
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("pack.yaml").is_file())
+        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
         .collect();
-    on_disk.sort();
-    let mut embedded: Vec<String> = embedded::INTAKE.iter().map(|(n, _)| n.to_string()).collect();
-    embedded.sort();
-    assert_eq!(on_disk, embedded, "add new pack files to src/embedded.rs");
+    folders.sort();
+    let mut built: Vec<String> = embedded::builtins().map(|b| b.name.to_string()).collect();
+    built.sort();
+    assert_eq!(folders, built, "every pack folder under rules/ is built in");
+    for builtin in embedded::builtins() {
+        let name = builtin.name;
+        let compiled =
+            pack::load::load_compiled(builtin).unwrap_or_else(|| panic!("build.rs compiled {name}"));
+        let from_yaml = pack::load_files(pack::load::builtin_files(builtin), &mut Sources::default())
+            .unwrap_or_else(|_| panic!("{name}: the YAML loads"));
+        assert_eq!(compiled.hash, from_yaml.hash, "{name}");
+        assert_eq!(format!("{compiled:?}"), format!("{from_yaml:?}"), "{name}");
+        let from_dir =
+            pack::load_dir(std::path::Path::new("rules").join(name).as_path(), &mut Sources::default())
+                .unwrap_or_else(|_| panic!("{name}: the folder loads"));
+        assert_eq!(from_dir.hash, compiled.hash, "{name}: the binary embeds the pack as it is on disk");
+        let mut on_disk: Vec<String> = std::fs::read_dir(std::path::Path::new("rules").join(name))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        on_disk.sort();
+        let files: Vec<String> = builtin.files.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(on_disk, files, "{name}: every file of the folder");
+    }
 }
 
 #[test]

@@ -1,20 +1,11 @@
 //! The authoring commands, given plain configuration and their streams: `rules check`,
 //! `rules test` and `explain`.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity, Sources};
 use crate::pack;
-use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io};
-
-fn pack_files(dir: Option<&PathBuf>) -> Result<Vec<(String, String, String)>, Vec<Diagnostic>> {
-    match dir {
-        Some(d) => pack::load::read_dir(d),
-        None => Ok(pack::load::embedded_files()),
-    }
-}
+use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, PackChoice};
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -29,7 +20,7 @@ struct JsonDiagnostic<'a> {
 }
 
 pub struct CheckConfig {
-    pub dir: Option<PathBuf>,
+    pub dir: PackChoice,
     pub json: bool,
     pub deny_warnings: bool,
     pub witness: Option<String>,
@@ -39,8 +30,7 @@ pub struct CheckConfig {
 /// `--deny-warnings`.
 pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let result =
-        pack_files(config.dir.as_ref()).and_then(|files| pack::load::load_with_raw(files, &mut sources));
+    let result = config.dir.files().and_then(|files| pack::load::load_with_raw(files, &mut sources));
     let (diagnostics, ruleset) = match result {
         Ok((ruleset, raw)) => (super::check::lints(&ruleset, &raw), Some(ruleset)),
         Err(diagnostics) => (diagnostics, None),
@@ -93,7 +83,7 @@ pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
 }
 
 /// Runs a pack's own tests; exit 1 if any fails.
-pub fn test(dir: Option<&PathBuf>, coverage: bool, json: bool, io: &mut Io) -> i32 {
+pub fn test(dir: &PackChoice, coverage: bool, json: bool, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
     let ruleset = match crate::run::prepare(dir, None, &mut sources, io) {
         Ok(r) => r,
@@ -112,7 +102,7 @@ pub fn test(dir: Option<&PathBuf>, coverage: bool, json: bool, io: &mut Io) -> i
 }
 
 /// The whole trace of one answers file.
-pub fn explain(answers: &crate::run::Input, rules: Option<&PathBuf>, json: bool, io: &mut Io) -> i32 {
+pub fn explain(answers: &crate::run::Input, rules: &PackChoice, json: bool, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
     let ruleset = match crate::run::prepare(rules, None, &mut sources, io) {
         Ok(r) => r,
@@ -172,7 +162,7 @@ pub fn init(dir: &std::path::Path, io: &mut Io) -> i32 {
 
 /// The intake as a document to send or print.
 pub fn questionnaire(
-    rules: Option<&PathBuf>,
+    rules: &PackChoice,
     lang: Option<&str>,
     format: super::questionnaire::Format,
     return_to: Option<&str>,

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, FileId, Sources};
-use crate::embedded::{INTAKE, INTAKE_CBOR, INTAKE_HASH};
+use crate::embedded::{Builtin, DEFAULT};
 use crate::files;
 use crate::model::RuleSet;
 pub use crate::pack::hash::content_hash;
@@ -16,33 +16,44 @@ use crate::yaml;
 /// A pack's files as parsed, before validation, each with its id among the sources.
 pub type ParsedFiles = Vec<(FileId, RawFile)>;
 
-/// The default pack, `rules/intake/`, as compiled into the binary.
+/// The default pack, as compiled into the binary.
 pub fn load_embedded(sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
-    match load_compiled() {
+    load_builtin(&DEFAULT, sources)
+}
+
+/// A built-in pack, from the CBOR `build.rs` made of it, else from its YAML (with its
+/// diagnostics).
+pub fn load_builtin(pack: &Builtin, sources: &mut Sources) -> Result<RuleSet, Vec<Diagnostic>> {
+    match load_compiled(pack) {
         Some(ruleset) => Ok(ruleset),
-        None => load_files(embedded_files(), sources),
+        None => load_files(builtin_files(pack), sources),
     }
 }
 
-/// The default pack from the CBOR that `build.rs` made of it: the same checks, a fraction
+/// A built-in pack from the CBOR that `build.rs` made of it: the same checks, a fraction
 /// of the parsing. The hash is the YAML's, taken at build time as it would be taken of a
-/// folder (a test compares them). `None` when
-/// anything is amiss, and then the YAML is read, with its diagnostics.
-pub fn load_compiled() -> Option<RuleSet> {
-    let mut order: Vec<usize> = (0..INTAKE.len()).collect();
-    order.sort_by_key(|&i| INTAKE[i].0);
+/// folder (a test compares them). `None` when anything is amiss, and then the YAML is read,
+/// with its diagnostics.
+pub fn load_compiled(pack: &Builtin) -> Option<RuleSet> {
+    let mut order: Vec<usize> = (0..pack.files.len()).collect();
+    order.sort_by_key(|&i| pack.files[i].0);
     let mut parsed = Vec::with_capacity(order.len());
     for i in order {
-        parsed.push((i, ciborium::from_reader::<RawFile, _>(INTAKE_CBOR[i]).ok()?));
+        parsed.push((i, ciborium::from_reader::<RawFile, _>(pack.cbor[i]).ok()?));
     }
-    validate(&parsed, INTAKE_HASH.to_string()).ok()
+    validate(&parsed, pack.hash.to_string()).ok()
 }
 
 /// The default pack's files, as `read_dir` gives a folder's.
 pub fn embedded_files() -> Vec<(String, String, String)> {
-    INTAKE
+    builtin_files(&DEFAULT)
+}
+
+/// A built-in pack's files, as `read_dir` gives a folder's.
+pub fn builtin_files(pack: &Builtin) -> Vec<(String, String, String)> {
+    pack.files
         .iter()
-        .map(|(name, text)| (name.to_string(), format!("rules/intake/{name}"), text.to_string()))
+        .map(|(name, text)| (name.to_string(), format!("rules/{}/{name}", pack.name), text.to_string()))
         .collect()
 }
 

@@ -56,7 +56,7 @@ pub enum InputKind {
 pub struct ScreenConfig {
     pub input: Input,
     pub kind: Option<InputKind>,
-    pub rules: Option<PathBuf>,
+    pub rules: crate::run::PackChoice,
     pub preset: Option<Preset>,
     pub encoding: Option<String>,
     pub key: Option<String>,
@@ -85,7 +85,7 @@ const SHOWN_REJECTS: u64 = 20;
 
 pub fn screen(config: &ScreenConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match prepare(config.rules.as_ref(), config.lang.as_deref(), &mut sources, io) {
+    let ruleset = match prepare(&config.rules, config.lang.as_deref(), &mut sources, io) {
         Ok(r) => r,
         Err(code) => return code,
     };

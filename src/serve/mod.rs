@@ -33,7 +33,7 @@ use pages::{Carried, Problem};
 use store::Store;
 
 pub struct ServeConfig {
-    pub rules: Option<PathBuf>,
+    pub rules: crate::run::PackChoice,
     pub listen: String,
     pub store: Option<PathBuf>,
     /// Requests a second per client address, after a burst of [`BURST_SECONDS`] times as
@@ -58,7 +58,7 @@ pub struct App {
 
 pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let ruleset = match prepare(config.rules.as_ref(), None, &mut sources, io) {
+    let ruleset = match prepare(&config.rules, None, &mut sources, io) {
         Ok(r) => r,
         Err(code) => return code,
     };
