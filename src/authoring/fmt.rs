@@ -340,9 +340,12 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_pack_is_formatted() {
-        for (name, text) in crate::embedded::INTAKE {
-            assert_eq!(format(text).as_deref(), Ok(*text), "{name}: run `crossroads rules fmt rules/intake`");
+    fn the_shipped_packs_are_formatted() {
+        for pack in crate::embedded::builtins() {
+            for (name, text) in pack.files {
+                let hint = format!("{name}: run `crossroads rules fmt rules/{}`", pack.name);
+                assert_eq!(format(text).as_deref(), Ok(*text), "{hint}");
+            }
         }
     }
 
