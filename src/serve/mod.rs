@@ -174,7 +174,7 @@ pub fn router(app: Arc<App>) -> Router {
         // Per client address (tower_governor); its memory of clients is swept every minute by
         // a thread that ends with the limiter.
         let config = tower_governor::governor::GovernorConfigBuilder::default()
-            .period(Duration::from_secs(1) / rate)
+            .period((Duration::from_secs(1) / rate).max(Duration::from_nanos(1)))
             .burst_size(rate.saturating_mul(BURST_SECONDS))
             .finish()
             .expect("a non-zero period and burst");
