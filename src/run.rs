@@ -58,7 +58,7 @@ impl Io<'_> {
 
 pub struct EvaluateConfig {
     pub answers: Input,
-    pub rules: crate::run::PackChoice,
+    pub rules: PackChoice,
     pub format: Format,
     pub lang: Option<String>,
 }

@@ -44,11 +44,6 @@ pub fn load_compiled(pack: &Builtin) -> Option<RuleSet> {
     validate(&parsed, pack.hash.to_string()).ok()
 }
 
-/// The default pack's files, as `read_dir` gives a folder's.
-pub fn embedded_files() -> Vec<(String, String, String)> {
-    builtin_files(&DEFAULT)
-}
-
 /// A built-in pack's files, as `read_dir` gives a folder's.
 pub fn builtin_files(pack: &Builtin) -> Vec<(String, String, String)> {
     pack.files
