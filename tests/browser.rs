@@ -125,22 +125,13 @@ impl Session {
     /// Gives `answer` to `id` as a person would: clicking choices, typing text.
     async fn answer(&self, ruleset: &RuleSet, id: &str, answer: Option<&Answer>) {
         let q = &ruleset.questions[ruleset.question(id).unwrap()];
-        let values: Vec<String> = match answer {
-            None => vec![],
-            Some(Answer::Bool(b)) => vec![b.to_string()],
-            Some(Answer::Number(x)) => vec![x.to_string()],
-            Some(Answer::Choice(i)) => vec![q.kind.options()[*i].value.clone()],
-            Some(Answer::Multi(bits)) => (q.kind.options().iter().enumerate())
-                .filter(|(i, _)| bits & (1 << i) != 0)
-                .map(|(_, o)| o.value.clone())
-                .collect(),
-            Some(Answer::Text(t)) => {
-                let area = self.client.find(Locator::Css("textarea")).await.unwrap();
-                area.clear().await.unwrap();
-                area.send_keys(t).await.unwrap();
-                vec![]
-            }
-        };
+        if let Some(Answer::Text(t)) = answer {
+            let area = self.client.find(Locator::Css("textarea")).await.unwrap();
+            area.clear().await.unwrap();
+            area.send_keys(t).await.unwrap();
+            return;
+        }
+        let values = answer.map(|a| crossroads::serve::form::strings(q, a)).unwrap_or_default();
         for v in values {
             self.click(&format!("input[name='a.{id}'][value='{v}']")).await;
         }

@@ -8,10 +8,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use crossroads::answers::Answer;
 use crossroads::diag::Sources;
 use crossroads::serve::store::Store;
-use crossroads::serve::{App, router};
+use crossroads::serve::{App, form, router};
 use crossroads::{Answers, RuleSet};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -104,18 +103,8 @@ fn app(store: Option<&std::path::Path>) -> Arc<App> {
 fn typed(ruleset: &RuleSet, answers: &Answers, id: &str) -> Vec<(&'static str, String)> {
     let q = ruleset.question(id).unwrap();
     let question = &ruleset.questions[q];
-    let name: &'static str = Box::leak(format!("a.{id}").into_boxed_str());
-    let values: Vec<String> = match &answers.values[q] {
-        None => vec![],
-        Some(Answer::Bool(b)) => vec![b.to_string()],
-        Some(Answer::Number(x)) => vec![x.to_string()],
-        Some(Answer::Choice(i)) => vec![question.kind.options()[*i].value.clone()],
-        Some(Answer::Multi(bits)) => (question.kind.options().iter().enumerate())
-            .filter(|(i, _)| bits & (1 << i) != 0)
-            .map(|(_, o)| o.value.clone())
-            .collect(),
-        Some(Answer::Text(t)) => vec![t.clone()],
-    };
+    let name: &'static str = Box::leak(form::field(question).into_boxed_str());
+    let values = answers.values[q].as_ref().map(|a| form::strings(question, a)).unwrap_or_default();
     values.into_iter().map(|v| (name, v)).collect()
 }
 

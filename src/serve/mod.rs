@@ -3,7 +3,7 @@
 //! about coaching is here: the pages are built from the pack.
 
 mod api;
-mod form;
+pub mod form;
 mod pages;
 pub mod store;
 
