@@ -23,18 +23,22 @@ struct Document<'a> {
     answers: InOrder<&'a str, Value>,
 }
 
-/// The answers as an answers file, stamped with the pack they were given against.
-pub fn document(ruleset: &RuleSet, answers: &Answers) -> String {
-    let entries = ruleset
+/// Each answer given, by question id in the pack's order, as an answers file holds it.
+pub fn answer_values<'a>(ruleset: &'a RuleSet, answers: &Answers) -> Vec<(&'a str, Value)> {
+    ruleset
         .questions
         .iter()
         .zip(&answers.values)
         .filter_map(|(q, a)| a.as_ref().map(|a| (q.id.as_str(), to_value(q, a))))
-        .collect();
+        .collect()
+}
+
+/// The answers as an answers file, stamped with the pack they were given against.
+pub fn document(ruleset: &RuleSet, answers: &Answers) -> String {
     let doc = Document {
         pack: PackStamp::of(ruleset),
         respondent: answers.respondent.as_deref(),
-        answers: InOrder(entries),
+        answers: InOrder(answer_values(ruleset, answers)),
     };
     // Serializing plain strings, numbers and lists cannot fail; if it ever did, the message
     // would land in the file's comment rather than lose the answers silently.

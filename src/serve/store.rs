@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use crate::answers::{Answers, to_value};
+use crate::answers::Answers;
 use crate::model::RuleSet;
 
 const SCHEMA: &str = "
@@ -97,11 +97,9 @@ impl Store {
 
 /// The answers as the JSON object an answers file's `answers` holds.
 fn document(ruleset: &RuleSet, answers: &Answers) -> String {
-    let map: Map<String, Value> = ruleset
-        .questions
-        .iter()
-        .zip(&answers.values)
-        .filter_map(|(q, a)| a.as_ref().map(|a| (q.id.clone(), to_value(q, a))))
+    let map: Map<String, Value> = crate::store::answer_values(ruleset, answers)
+        .into_iter()
+        .map(|(id, v)| (id.to_string(), v))
         .collect();
     Value::Object(map).to_string()
 }
