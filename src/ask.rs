@@ -129,6 +129,7 @@ fn intro(ruleset: &RuleSet, ui: &Ui, lang: Option<&str>, progress: &Path) -> Str
         ui.intro,
         &[
             ("title", ruleset.meta.name.get(lang)),
+            ("what", ruleset.meta.about(lang)),
             ("n", &n.to_string()),
             ("minutes", &minutes.to_string()),
             ("path", &progress.display().to_string()),

@@ -12,110 +12,13 @@ use crate::run::{self, EvaluateConfig, Input, Io, PackChoice};
 use crate::screen::layout::Preset;
 use crate::screen::{self, Audience, Format as ScreenFormat, InputKind, ScreenConfig};
 
-const EXIT_CODES: &str = "\
-Examples:
-  crossroads evaluate answers.yaml
-  crossroads evaluate answers.yaml --format markdown --lang fr > report.md
-  crossroads evaluate answers.json --rules my-pack/ --format json
-
-Exit codes:
-  0  assessed
-  1  the answers or the pack are invalid or cannot be read (diagnostics on stderr)
-  2  usage error";
-
-const SERVE_HELP: &str = "\
-Examples:
-  crossroads serve                                   # http://127.0.0.1:8080/, nothing kept
-  crossroads serve --store responses.sqlite          # keep submissions for the coach
-  crossroads screen responses.sqlite                 # then read them as an export
-
-Exit codes:
-  0  stopped (Ctrl-C or SIGTERM), requests in flight finished
-  1  the pack is invalid, the store cannot be opened, or the address cannot be listened on
-  2  usage error";
-
-const TOP_HELP: &str = "\
-Examples:
-  crossroads ask                                   # answer the intake, read your report
-  crossroads evaluate answers.yaml --format html > report.html
-  crossroads screen responses.csv --out results.csv --rejects rejects.csv
-  crossroads serve --store responses.sqlite        # the intake in a browser
-  crossroads questionnaire --format html > intake.html
-  crossroads rules init my-pack
-
-Exit codes:
-  0    done
-  1    the input or the pack is invalid or cannot be read (diagnostics on stderr)
-  2    usage error
-  130  interrupted (ask: the answers so far are saved)";
-
-const EXPLAIN_HELP: &str = "\
-Examples:
-  crossroads explain answers.yaml
-  crossroads explain answers.yaml --format json | jq '.rules[] | select(.fired)'
-
-Exit codes: 0 explained; 1 the answers or the pack are invalid; 2 usage error";
-
-const QUESTIONNAIRE_HELP: &str = "\
-Examples:
-  crossroads questionnaire --format html --return-to \"Sam Lee, sam@example.org\" > intake.html
-  crossroads questionnaire --lang fr > questionnaire.md
-
-Exit codes: 0 written; 1 the pack is invalid; 2 usage error";
-
-const RULES_HELP: &str = "\
-Examples:
-  crossroads rules init my-pack && crossroads rules check my-pack
-  crossroads rules test my-pack --coverage
-  crossroads rules fmt my-pack --check
-  crossroads rules schema > pack.schema.json";
-
-const COMPLETIONS_HELP: &str = "\
-Examples:
-  crossroads completions bash > ~/.local/share/bash-completion/completions/crossroads
-  crossroads completions zsh > ~/.zfunc/_crossroads
-  crossroads completions fish > ~/.config/fish/completions/crossroads.fish";
-
-const SCREEN_HELP: &str = "\
-Exports read as they come: Google Forms, Microsoft Forms, Typeform, SurveyMonkey, Qualtrics,
-LimeSurvey, or a CSV headed with question ids; JSON Lines of answers. UTF-8, UTF-16 or
-Windows-1252. Columns map onto questions by --mapping, else by question id, else by the exact
-question text; never by guesswork. A row that cannot be assessed but carries an urgent answer
-(or one that cannot be read) is listed first, marked urgent.
-
-Examples:
-  crossroads screen responses.csv --out results.csv --rejects rejects.csv
-  crossroads screen export.csv --emit-mapping mapping.yaml     # then edit, and:
-  crossroads screen export.csv --mapping mapping.yaml
-  crossroads screen cohort.csv --audience hr --ledger hr-ledger.json \
-      --group-by Department --groups Sales,Engineering,Legal --format markdown
-
-Exit codes:
-  0    every row assessed
-  1    a row was rejected (each reported on stderr; --rejects keeps them), or the pack,
-       the mapping or the input is unusable
-  2    usage error
-  130  interrupted (Ctrl-C or SIGTERM); nothing was written";
-
-const ASK_EXIT_CODES: &str = "\
-Your answers are saved after every one, in crossroads-progress.yaml (readable by you only).
-
-Examples:
-  crossroads ask
-  crossroads ask --lang fr --accessible
-  crossroads ask --resume crossroads-progress.yaml
-
-Exit codes:
-  0    done (or stopped when support was shown; the answers so far are saved)
-  1    the pack or the saved answers are invalid, or a file could not be written
-  2    usage error, or no terminal (use `crossroads evaluate ANSWERS` in scripts)
-  130  stopped with Ctrl-C; the answers so far are saved, and the command to carry on is shown";
+mod help;
 
 /// Which kind of support fits a person now (coaching, mentoring, advising, therapy,
 /// peer coaching, a peer group, manager-as-coach, self-coaching or direct teaching),
 /// why, and what to do next. A screen, never a diagnosis.
 #[derive(Debug, Parser)]
-#[command(name = "crossroads", version, after_help = TOP_HELP)]
+#[command(name = "crossroads", version, after_help = help::TOP)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -152,7 +55,7 @@ fn builtin_pack(name: &str) -> Result<&'static Builtin, String> {
 #[allow(clippy::large_enum_variant)]
 enum Command {
     /// Assess one answers file (YAML or JSON) and print the report.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = help::EVALUATE)]
     Evaluate {
         /// The answers file; `-` reads standard input.
         answers: PathBuf,
@@ -166,7 +69,7 @@ enum Command {
         lang: Option<String>,
     },
     /// Serve the intake as web pages (and a JSON API) for people to fill in a browser.
-    #[command(after_help = SERVE_HELP)]
+    #[command(after_help = help::SERVE)]
     Serve {
         #[command(flatten)]
         pack: PackArgs,
@@ -184,7 +87,7 @@ enum Command {
     },
     /// Assess every row of a survey export: one line per respondent for a coach, or counts
     /// only for an HR team.
-    #[command(after_help = SCREEN_HELP)]
+    #[command(after_help = help::SCREEN)]
     Screen {
         /// The responses (CSV or JSON Lines); `-` reads standard input.
         responses: PathBuf,
@@ -252,14 +155,46 @@ enum Command {
         lang: Option<String>,
     },
     /// Tools for the people who write packs.
-    #[command(after_help = RULES_HELP)]
+    #[command(after_help = help::RULES)]
     Rules {
         #[command(subcommand)]
         action: RulesAction,
     },
+    /// Several results side by side, best first, in the order the pack's `compare` gives: for
+    /// example the chemistry sessions with each coach met (`--pack coach-fit`).
+    #[command(after_help = help::COMPARE)]
+    Compare {
+        /// The answers files, one per result (each coach met).
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
+        #[arg(long, value_enum, default_value_t = ChooseFormat::Text)]
+        format: ChooseFormat,
+        /// The language of the comparison, if the pack has it (else its default).
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+    },
+    /// Whom to meet: three to five from a roster of coaches, each with the reasons, by what the
+    /// pack's `matching` says counts in a person's answers.
+    #[command(name = "match", after_help = help::MATCH)]
+    Match {
+        /// The person's answers file (the intake, with their preferences); `-` reads standard input.
+        answers: PathBuf,
+        /// The roster: YAML or CSV (`crossroads rules schema roster`).
+        #[arg(long, visible_alias = "roster", value_name = "ROSTER")]
+        coaches: PathBuf,
+        #[command(flatten)]
+        pack: PackArgs,
+        #[arg(long, value_enum, default_value_t = ChooseFormat::Text)]
+        format: ChooseFormat,
+        /// The language of the shortlist, if the pack has it (else its default).
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+    },
     /// The whole trace of one assessment: every rule and flag, whether it applied and why not,
     /// the totals, what was ruled out, and how the tie-break went.
-    #[command(after_help = EXPLAIN_HELP)]
+    #[command(after_help = help::EXPLAIN)]
     Explain {
         /// The answers file; `-` reads standard input.
         answers: PathBuf,
@@ -271,7 +206,7 @@ enum Command {
     },
     /// The intake as a document a coach can send or print: every question in order, its help,
     /// options and scale labels, and which questions appear only after which answers.
-    #[command(after_help = QUESTIONNAIRE_HELP)]
+    #[command(after_help = help::QUESTIONNAIRE)]
     Questionnaire {
         /// Markdown, or one self-contained HTML file with a printable layout.
         #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
@@ -286,7 +221,7 @@ enum Command {
         return_to: Option<String>,
     },
     /// Answer the intake at the terminal, one question at a time, then read your report.
-    #[command(after_help = ASK_EXIT_CODES)]
+    #[command(after_help = help::ASK)]
     Ask {
         /// Carry on with answers saved earlier (by an interrupted `ask`).
         #[arg(long, value_name = "FILE")]
@@ -302,7 +237,7 @@ enum Command {
         accessible: bool,
     },
     /// Print a shell completion script.
-    #[command(after_help = COMPLETIONS_HELP)]
+    #[command(after_help = help::COMPLETIONS)]
     Completions {
         /// The shell to complete for.
         shell: clap_complete::Shell,
@@ -374,6 +309,28 @@ enum RulesAction {
 enum SchemaKind {
     Pack,
     Answers,
+    /// The roster that `crossroads match` reads.
+    Roster,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ChooseFormat {
+    /// For a person: readable at 80 columns.
+    Text,
+    /// To share or print.
+    Markdown,
+    /// For programs: a versioned document (`schema_version`).
+    Json,
+}
+
+impl From<ChooseFormat> for crate::compare::Format {
+    fn from(f: ChooseFormat) -> Self {
+        match f {
+            ChooseFormat::Text => crate::compare::Format::Text,
+            ChooseFormat::Markdown => crate::compare::Format::Markdown,
+            ChooseFormat::Json => crate::compare::Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -562,7 +519,12 @@ where
             run::written(page.render(io.stdout), "the manual page", io)
         }
         Command::Rules { action: RulesAction::Schema { of } } => {
-            commands::schema(matches!(of, SchemaKind::Answers), io)
+            let of = match of {
+                SchemaKind::Pack => commands::SchemaOf::Pack,
+                SchemaKind::Answers => commands::SchemaOf::Answers,
+                SchemaKind::Roster => commands::SchemaOf::Roster,
+            };
+            commands::schema(of, io)
         }
         Command::Questionnaire { format, lang, pack, return_to } => {
             let rules = pack.choice();
@@ -571,6 +533,23 @@ where
                 DocFormat::Html => crate::authoring::questionnaire::Format::Html,
             };
             commands::questionnaire(&rules, lang.as_deref(), format, return_to.as_deref(), io)
+        }
+        Command::Compare { files, pack, format, lang } => {
+            let rules = pack.choice();
+            let config = crate::compare::CompareConfig { files, rules, format: format.into(), lang };
+            crate::compare::compare(&config, io)
+        }
+        Command::Match { answers, coaches, pack, format, lang } => {
+            let rules = pack.choice();
+            let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
+            let config = crate::shortlist::MatchConfig {
+                answers,
+                roster: coaches,
+                rules,
+                format: format.into(),
+                lang,
+            };
+            crate::shortlist::shortlist(&config, io)
         }
         Command::Explain { answers, pack, format } => {
             let rules = pack.choice();

@@ -63,6 +63,8 @@ codes! {
     BadWeight => "bad-weight", "a weight, bound, point or score that is not a finite number within ±1,000,000,000";
     ValueOutOfRange => "value-out-of-range", "a condition compares with a value its question or score can never take";
     BadGrouping => "bad-grouping", "`aggregates.grouping` names a question that is not a single choice, or one that an urgent or confidential flag, or a rule for a confidential modality, reads";
+    BadCompare => "bad-compare", "`pack.compare` that leaves out or repeats a modality, or names a label that is not free text";
+    BadCriterion => "bad-criterion", "a `matching` criterion that reads neither `answer` nor `has`, weighs a coach's gender or age the person did not ask about, or has neither `must` nor `weight`";
     TooManyOptions => "too-many-options", "a choice question with more than 64 options";
     UnusedQuestion => "unused-question", "lint: a question that no rule, score, flag or show_if reads";
     NeverFires => "never-fires", "lint: a rule or flag whose conditions contradict each other, so it can never apply";

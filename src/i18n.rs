@@ -80,6 +80,7 @@ pub struct Ui {
     pub progress_saved: &'static str,
     pub pack_changed: &'static str,
     pub found_progress: &'static str,
+    /// `{what}` is what the pack says it is (`Meta::about`).
     pub intro: &'static str,
     pub yes_no_hint: &'static str,
     pub yes_no_skip_hint: &'static str,
@@ -208,7 +209,7 @@ pub const EN: Ui = Ui {
     progress_saved: "Your answers so far are saved in {path}. To carry on: {command}",
     pack_changed: "The questionnaire has changed since you saved your answers. These will be asked again:",
     found_progress: "An unfinished questionnaire is saved in {path}. Carry on with it?",
-    intro: "{title}\n\nThis questionnaire suggests which kind of support fits you now (coaching, mentoring, advising, therapy and others), why, and what to do next. It is a screen, not a diagnosis.\n\n- {n} questions, about {minutes} minutes. Some appear only after certain answers.\n- Your answers stay on this computer: they are saved after each one in {path}, a file only you can read, and nothing is sent anywhere.\n- Esc goes back a question. Ctrl-C stops; you can carry on later where you left off.",
+    intro: "{title}\n\n{what} It is a screen, not a diagnosis.\n\n- {n} questions, about {minutes} minutes. Some appear only after certain answers.\n- Your answers stay on this computer: they are saved after each one in {path}, a file only you can read, and nothing is sent anywhere.\n- Esc goes back a question. Ctrl-C stops; you can carry on later where you left off.",
     yes_no_hint: "(y/n)",
     yes_no_skip_hint: "(y/n, or Enter to skip)",
     urgent_choice: "What would you like to do now?",
@@ -334,7 +335,7 @@ pub const FR: Ui = Ui {
     progress_saved: "Vos réponses sont enregistrées dans {path}. Pour reprendre : {command}",
     pack_changed: "Le questionnaire a changé depuis l'enregistrement de vos réponses. Ces questions seront reposées :",
     found_progress: "Un questionnaire inachevé est enregistré dans {path}. Le reprendre ?",
-    intro: "{title}\n\nCe questionnaire indique quel type d'accompagnement vous convient maintenant (coaching, mentorat, conseil, thérapie et d'autres), pourquoi, et quoi faire ensuite. C'est un repérage, pas un diagnostic.\n\n- {n} questions, environ {minutes} minutes. Certaines n'apparaissent qu'après certaines réponses.\n- Vos réponses restent sur cet ordinateur : elles sont enregistrées après chacune dans {path}, un fichier que vous seul pouvez lire, et rien n'est envoyé nulle part.\n- Échap revient à la question précédente. Ctrl-C arrête ; vous pourrez reprendre là où vous en étiez.",
+    intro: "{title}\n\n{what} C'est un repérage, pas un diagnostic.\n\n- {n} questions, environ {minutes} minutes. Certaines n'apparaissent qu'après certaines réponses.\n- Vos réponses restent sur cet ordinateur : elles sont enregistrées après chacune dans {path}, un fichier que vous seul pouvez lire, et rien n'est envoyé nulle part.\n- Échap revient à la question précédente. Ctrl-C arrête ; vous pourrez reprendre là où vous en étiez.",
     yes_no_hint: "(o/n)",
     yes_no_skip_hint: "(o/n, ou Entrée pour passer)",
     urgent_choice: "Que souhaitez-vous faire maintenant ?",
@@ -395,11 +396,78 @@ pub fn ui(lang: Option<&str>) -> &'static Ui {
     }
 }
 
+/// The words of `compare` and `match`, by language.
+#[derive(Debug)]
+pub struct Choose {
+    pub compared: &'static str,
+    pub unread: &'static str,
+    pub next_steps_for: &'static str,
+    pub compare_footer: &'static str,
+    pub match_title: &'static str,
+    pub shortlist: &'static str,
+    pub none_now: &'static str,
+    pub not_for: &'static str,
+    pub not_first: &'static str,
+    pub only_some: &'static str,
+    pub left_out: &'static str,
+    pub contact: &'static str,
+    pub match_footer: &'static str,
+    /// Said once of everyone proposed: the criteria they all had to meet.
+    pub all_of_them: &'static str,
+    /// A roster's fields, in `roster::Field::ALL`'s order.
+    pub fields: [&'static str; 9],
+}
+
+pub const CHOOSE_EN: Choose = Choose {
+    compared: "{n} compared, best first",
+    unread: "Not compared, because they could not be read (the errors are above): {files}.",
+    next_steps_for: "Next steps, with {name}",
+    compare_footer: "A screen, not a diagnosis. `crossroads evaluate FILE` shows one in full.",
+    match_title: "Whom to meet",
+    shortlist: "Proposed: {n} of the {total} on the roster.",
+    none_now: "No one is proposed now: support comes first.",
+    not_for: "Your answers put {name} first, so no one is proposed from this roster now. `crossroads evaluate` says why.",
+    not_first: "{name} fits you best now (`crossroads evaluate` says why); if you look for {wanted} anyway, these are the ones to meet.",
+    only_some: "Fewer than {at_least} on the roster meet what you asked for: widen a preference to see more.",
+    left_out: "Left out because they do not meet what you asked for: {n}.",
+    contact: "Contact",
+    match_footer: "A shortlist, not a verdict: the order only says how much of what counts in your answers each one meets.",
+    all_of_them: "All of them:",
+    fields: ["Style", "Structure", "Approach", "Languages", "Fee", "Works with", "Offers", "Gender", "Age"],
+};
+
+pub const CHOOSE_FR: Choose = Choose {
+    compared: "{n} comparés, le meilleur d'abord",
+    unread: "Non comparés, car illisibles (les erreurs sont plus haut) : {files}.",
+    next_steps_for: "Prochaines étapes, avec {name}",
+    compare_footer: "Un repérage, pas un diagnostic. `crossroads evaluate FICHIER` en montre un en entier.",
+    match_title: "Qui rencontrer",
+    shortlist: "Proposés : {n} sur les {total} de la liste.",
+    none_now: "Personne n'est proposé pour l'instant : le soutien passe d'abord.",
+    not_for: "Vos réponses placent {name} en premier : personne n'est proposé dans cette liste pour l'instant. `crossroads evaluate` explique pourquoi.",
+    not_first: "{name} vous convient le mieux maintenant (`crossroads evaluate` explique pourquoi) ; si vous cherchez tout de même {wanted}, voici qui rencontrer.",
+    only_some: "Moins de {at_least} personnes de la liste correspondent à ce que vous avez demandé : élargissez une préférence pour en voir plus.",
+    left_out: "Écartés parce qu'ils ne correspondent pas à ce que vous avez demandé : {n}.",
+    contact: "Contact",
+    match_footer: "Une liste à rencontrer, pas un verdict : l'ordre dit seulement dans quelle mesure chacun correspond à ce qui compte dans vos réponses.",
+    all_of_them: "Tous :",
+    fields: ["Style", "Structure", "Approche", "Langues", "Tarif", "Accompagne", "Propose", "Genre", "Âge"],
+};
+
+/// The table for `lang`, or English.
+pub fn choose(lang: Option<&str>) -> &'static Choose {
+    match lang {
+        Some("fr") => &CHOOSE_FR,
+        _ => &CHOOSE_EN,
+    }
+}
+
 /// The web intake's own words (`serve`), by language.
 #[derive(Debug)]
 pub struct Web {
     pub other_language: &'static str,
     pub other_language_name: &'static str,
+    /// `{what}` is what the pack says it is (`Meta::about`).
     pub intro: &'static str,
     pub kept: &'static str,
     pub not_kept: &'static str,
@@ -426,7 +494,7 @@ pub struct Web {
 const WEB_EN: Web = Web {
     other_language: "fr",
     other_language_name: "Français",
-    intro: "This questionnaire suggests which kind of support fits you now (coaching, mentoring, advising, therapy and others), why, and what to do next. It is a screen, not a diagnosis. {n} questions, about {minutes} minutes; some appear only after certain answers.",
+    intro: "{what} It is a screen, not a diagnosis. {n} questions, about {minutes} minutes; some appear only after certain answers.",
     kept: "When you submit, your answers are kept for the person who sent you this link, who will see them. Nothing is kept before that.",
     not_kept: "Nothing you answer is kept on this server: your answers travel with these pages, and are gone when you close them, unless you download them.",
     start: "Start",
@@ -452,7 +520,7 @@ const WEB_EN: Web = Web {
 const WEB_FR: Web = Web {
     other_language: "en",
     other_language_name: "English",
-    intro: "Ce questionnaire indique quel type d'accompagnement vous convient maintenant (coaching, mentorat, conseil, thérapie et d'autres), pourquoi, et quoi faire ensuite. C'est un repérage, pas un diagnostic. {n} questions, environ {minutes} minutes ; certaines n'apparaissent qu'après certaines réponses.",
+    intro: "{what} C'est un repérage, pas un diagnostic. {n} questions, environ {minutes} minutes ; certaines n'apparaissent qu'après certaines réponses.",
     kept: "Quand vous validerez, vos réponses seront conservées pour la personne qui vous a envoyé ce lien, qui les verra. Rien n'est conservé avant.",
     not_kept: "Rien de ce que vous répondez n'est conservé sur ce serveur : vos réponses voyagent avec ces pages, et disparaissent quand vous les fermez, sauf si vous les téléchargez.",
     start: "Commencer",

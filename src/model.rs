@@ -32,6 +32,14 @@ pub struct Meta {
     pub languages: Vec<String>,
 }
 
+impl Meta {
+    /// What the pack says it is, for the opening of a questionnaire: its description, else
+    /// its name (the tool's own words say nothing of what a pack is for).
+    pub fn about(&self, lang: Option<&str>) -> &str {
+        self.description.as_ref().unwrap_or(&self.name).get(lang)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Choice {
     pub value: String,
@@ -219,6 +227,67 @@ pub struct Aggregates {
     pub grouping: Vec<usize>,
 }
 
+/// How `crossroads compare` ranks several results of the pack: see `pack.compare` in the README.
+#[derive(Debug, Clone)]
+pub struct Compare {
+    /// Every modality once, best first.
+    pub order: Vec<usize>,
+    /// A score: within one modality, the higher first.
+    pub then_by: Option<usize>,
+    /// A free-text question whose answer names each result.
+    pub label: Option<usize>,
+    pub at_least: usize,
+    pub fewer: Option<Text>,
+    pub source: Option<String>,
+}
+
+/// How `crossroads match` shortlists a roster: see `matching` in the README.
+#[derive(Debug, Clone)]
+pub struct Matching {
+    pub for_: Vec<usize>,
+    pub at_least: usize,
+    pub at_most: usize,
+    pub advice: Text,
+    /// Per roster field, the values a roster may give, with their labels.
+    pub values: Vec<(crate::roster::Field, Vec<(String, Text)>)>,
+    pub criteria: Vec<Criterion>,
+    pub source: Option<String>,
+}
+
+impl Matching {
+    /// The label of a roster value, as the pack names it (else as written).
+    pub fn label<'a>(&'a self, field: crate::roster::Field, value: &'a str, lang: Option<&str>) -> &'a str {
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .and_then(|(_, values)| values.iter().find(|(v, _)| v == value))
+            .map_or(value, |(_, label)| label.get(lang))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    pub id: String,
+    pub field: crate::roster::Field,
+    pub reads: Reads,
+    pub when: Option<Condition>,
+    pub must: bool,
+    pub weight: f64,
+    pub because: Text,
+    pub unmet: Option<Text>,
+    pub source: Option<String>,
+}
+
+/// What a criterion asks of a roster entry's field.
+#[derive(Debug, Clone)]
+pub enum Reads {
+    /// The person's answer to this question: each option as the roster values that meet it
+    /// (in the question's option order; empty: any entry).
+    Answer { question: usize, values: Vec<Vec<String>> },
+    /// One of these values.
+    Has(Vec<String>),
+}
+
 /// What a pack's authors expect of one example.
 #[derive(Debug, Clone, Default)]
 pub struct Expect {
@@ -260,6 +329,8 @@ pub struct RuleSet {
     /// The modalities a person may come expecting: a report says what would put them first.
     pub expected: Vec<usize>,
     pub aggregates: Aggregates,
+    pub compare: Option<Compare>,
+    pub matching: Option<Matching>,
     /// SHA-256 of the pack's files, names and contents, in hex.
     pub hash: String,
     /// Question index by id: screening looks up every key of every row, so the hash is a

@@ -42,6 +42,37 @@ pub fn spreadsheet(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text for a Markdown document: escaped as for a terminal, on one line, with every character
+/// Markdown or HTML would read as markup escaped, so that a name stays a name.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in terminal(text).chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | '#'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +85,14 @@ mod tests {
         assert_eq!(terminal("line\nbreak\r"), "line\\nbreak\\r");
         assert_eq!(terminal("abc\u{202e}fed"), "abc\\u{202e}fed");
         assert_eq!(terminal("Zoë ✓"), "Zoë ✓");
+    }
+
+    #[test]
+    fn markup_stays_text_in_markdown() {
+        assert_eq!(markdown("Dana Okafor"), "Dana Okafor");
+        assert_eq!(markdown("<img src=x>"), "\\<img src=x\\>");
+        assert_eq!(markdown("[x](javascript:1)"), "\\[x\\]\\(javascript:1\\)");
+        assert_eq!(markdown("# *a*\nb"), "\\# \\*a\\*\\\\nb");
     }
 
     #[test]

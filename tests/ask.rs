@@ -134,6 +134,7 @@ const AMARA: &[(&str, &str)] = &[
     ("daily_life_affected", "n"),
     ("self_harm", "n"),
     ("harm_others", "n"),
+    ("coach_preferences", ""),
     ("anything_else", ""),
     ("share_in_totals", ""),
 ];
@@ -235,7 +236,7 @@ fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
 
     let mut t =
         Transcript::new(spawn(dir.path(), &["ask", "--accessible", "--resume", "crossroads-progress.yaml"]));
-    t.expect("Question 4 of 30");
+    t.expect("Question 4 of 38");
     type_answers(&mut t, &ruleset, &AMARA[3..]);
     let (code, transcript) = accept_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
@@ -318,10 +319,10 @@ fn an_opening_screen_says_what_this_is_and_nothing_is_saved_before_an_answer() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
     t.expect("It is a screen, not a diagnosis.");
-    t.expect("30 questions, about 10 minutes.");
+    t.expect("38 questions, about 13 minutes.");
     t.expect("crossroads-progress.yaml, a file only you can read");
     t.expect("Ctrl-C stops");
-    t.expect("Question 1 of 30");
+    t.expect("Question 1 of 38");
     t.expect(prompt_for(&Kind::Single { options: Vec::new() }));
     t.session.send_control('c').unwrap();
     let (code, transcript) = t.finish();

@@ -52,7 +52,10 @@ pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
         if !used.contains(&i) && !matches!(q.kind, Kind::Text) {
             out.push(warning_at(
                 Code::UnusedQuestion,
-                format!("no rule, score, flag, show_if or line's `when` reads question `{}`", q.id),
+                format!(
+                    "no rule, score, flag, show_if, line's `when` or matching criterion reads question `{}`",
+                    q.id
+                ),
                 question_at(&q.id),
                 "its answer changes nothing",
             ));
@@ -122,6 +125,12 @@ fn used_questions(r: &RuleSet) -> HashSet<usize> {
         used.insert(p.question);
     });
     used.extend(r.aggregates.consent);
+    for c in r.matching.iter().flat_map(|m| &m.criteria) {
+        c.when.iter().for_each(|w| collect(w, &mut used));
+        if let crate::model::Reads::Answer { question, .. } = c.reads {
+            used.insert(question);
+        }
+    }
     used
 }
 

@@ -178,8 +178,19 @@ pub fn questionnaire(
 }
 
 /// Prints the JSON Schema of pack files, or of answers files.
-pub fn schema(answers: bool, io: &mut Io) -> i32 {
-    let schema = if answers { super::schema::answers() } else { super::schema::pack() };
+/// Which files `rules schema` describes.
+pub enum SchemaOf {
+    Pack,
+    Answers,
+    Roster,
+}
+
+pub fn schema(of: SchemaOf, io: &mut Io) -> i32 {
+    let schema = match of {
+        SchemaOf::Pack => super::schema::pack(),
+        SchemaOf::Answers => super::schema::answers(),
+        SchemaOf::Roster => super::schema::roster(),
+    };
     // `io::Error::from` keeps the kind of a failed write, so a closed pipe stays quiet.
     let shown = serde_json::to_writer_pretty(&mut *io.stdout, &schema)
         .map_err(std::io::Error::from)

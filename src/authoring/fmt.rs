@@ -13,8 +13,18 @@ use std::path::Path;
 use crate::run::{EXIT_INVALID, EXIT_OK, Io};
 
 /// Top-level sections, in the schema's order.
-pub const SECTIONS: &[&str] =
-    &["pack", "questions", "scores", "flags", "rules", "modalities", "support", "guides", "tests"];
+pub const SECTIONS: &[&str] = &[
+    "pack",
+    "questions",
+    "scores",
+    "flags",
+    "rules",
+    "modalities",
+    "support",
+    "guides",
+    "tests",
+    "matching",
+];
 
 /// The keys of an item of each section (or of the `pack` mapping): the schema's order, but
 /// where the built-in pack reads better otherwise (what a flag is about, before its condition;
@@ -32,6 +42,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "readiness_for",
             "expected",
             "aggregates",
+            "compare",
         ],
     ),
     (
@@ -75,6 +86,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("support", &["id", "name", "contact", "note"]),
     ("guides", &["id", "title", "source", "items"]),
     ("tests", &["id", "description", "extends", "answers", "expect"]),
+    ("matching", &["for", "at_least", "at_most", "advice", "source", "values", "criteria"]),
 ];
 
 /// Formats every `.yaml` file of the pack in `dir`; with `check`, only says which would change.
@@ -376,6 +388,7 @@ mod tests {
             ("support", "Support"),
             ("guides", "Guide"),
             ("tests", "TestCase"),
+            ("matching", "Matching"),
         ] {
             let mut keys: Vec<String> =
                 KEYS.iter().find(|(s, _)| *s == section).unwrap().1.iter().map(|k| k.to_string()).collect();

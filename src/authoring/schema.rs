@@ -23,3 +23,9 @@ pub fn pack() -> Value {
 pub fn answers() -> Value {
     finish(schemars::schema_for!(RawAnswersFile).to_value(), "crossroads answers file")
 }
+
+/// The schema of a roster in YAML (`crossroads match --coaches`); its CSV form has the same
+/// fields as columns, lists split by `;`.
+pub fn roster() -> Value {
+    finish(schemars::schema_for!(crate::roster::RawRoster).to_value(), "crossroads roster")
+}

@@ -217,16 +217,19 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         self.print("")?;
         self.print(ui.review_title)?;
         self.print(&format!("  0. {}", ui.review_done))?;
-        for (i, row) in rows.iter().enumerate() {
-            self.print(&format!("  {}. {}", i + 1, review_line(row, ui, lang.as_deref())))?;
+        // Numbered as the questions were asked (as in the pack), so that "Question 37" is 37 here.
+        for row in rows {
+            self.print(&format!("  {}. {}", row.index + 1, review_line(row, ui, lang.as_deref())))?;
         }
         loop {
             match self.read(ui.plain_choose, false)? {
                 Line::Text(t) if t == "0" => return Ok(Review::Done),
-                Line::Text(t) => match t.parse::<usize>() {
-                    Ok(n) if (1..=rows.len()).contains(&n) => return Ok(Review::Change(rows[n - 1].index)),
-                    _ => self.invalid(ui.plain_choose)?,
-                },
+                Line::Text(t) => {
+                    match t.parse::<usize>().ok().and_then(|n| rows.iter().find(|r| r.index + 1 == n)) {
+                        Some(row) => return Ok(Review::Change(row.index)),
+                        None => self.invalid(ui.plain_choose)?,
+                    }
+                }
                 _ => self.invalid(ui.plain_choose)?,
             }
         }

@@ -12,6 +12,10 @@ use crate::model::*;
 use crate::pack::schema::*;
 use crate::yaml::{Entries, Spanned, range_of};
 
+mod choosing;
+
+pub use choosing::MAX_SHORTLIST;
+
 /// The largest magnitude of a number a pack may give (a bound, weight, point or score):
 /// far above any real weighting, and small enough that no total over a pack can overflow.
 pub const MAX_NUMBER: f64 = 1e9;
@@ -113,6 +117,8 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
     let modalities = v.modalities(files);
     let support = v.support(files);
     let guides = v.guides(files);
+    let compare = v.compare(meta_file, raw_meta.value.compare.as_ref());
+    let matching = v.matching(files);
 
     if questions.is_empty() || modalities.is_empty() {
         v.push(
@@ -144,6 +150,8 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         readiness_for,
         expected,
         aggregates,
+        compare,
+        matching,
         hash,
         question_index: Default::default(),
     };

@@ -7,7 +7,8 @@ use crate::i18n::{self, fill};
 use crate::model::Severity;
 use crate::report::Report;
 
-fn cite(text: &str, source: &Option<String>) -> String {
+/// A text with its source in italics after it.
+pub(crate) fn cite(text: &str, source: &Option<String>) -> String {
     match source {
         Some(s) => format!("{text} *({s})*"),
         None => text.to_string(),

@@ -3,12 +3,14 @@
 pub mod html;
 mod json;
 mod markdown;
+pub(crate) mod prose;
 mod text;
 
 use std::io::{self, Write};
 
 use crate::report::{FlagOut, RankOut, Reason, Report};
 
+pub(crate) use markdown::cite as markdown_cite;
 pub use text::{render_support, render_support_list};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

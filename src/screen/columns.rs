@@ -291,6 +291,7 @@ pub fn infer(
     }
     let key_column = key.or(explicit.and_then(|e| e.respondent.as_deref())).and_then(find);
     let mut unmapped = Vec::new();
+    let mut optional = Vec::new();
     for (i, q) in ruleset.questions.iter().enumerate() {
         let whole: Vec<&String> =
             headers.iter().zip(&roles).filter(|(_, r)| **r == Role::Question(i)).map(|(h, _)| h).collect();
@@ -308,7 +309,7 @@ pub fn infer(
                         .note("name a column after its id or its text, or map one in a mapping file (--mapping); --emit-mapping writes one to fill in"),
                     );
                 } else {
-                    notes.push(format!("optional question `{}` has no column", q.id));
+                    optional.push(format!("`{}`", q.id));
                 }
             }
             (0, true) | (1, false) => {}
@@ -324,6 +325,13 @@ pub fn infer(
                 .note("map the one to read in a mapping file, and the others to `~`"),
             ),
         }
+    }
+    // One note for them all: an export without a pack's optional section would otherwise open
+    // with a line per question.
+    match optional.as_slice() {
+        [] => {}
+        [one] => notes.push(format!("optional question {one} has no column")),
+        many => notes.push(format!("optional questions with no column: {}", many.join(", "))),
     }
     Inferred {
         mapping: Mapping { preset, roles, headers, values, key: key_column, unmapped },

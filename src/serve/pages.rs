@@ -50,7 +50,8 @@ pub fn start(ruleset: &RuleSet, carried: &Carried, kept: bool) -> Markup {
     let web = i18n::web(lang);
     let n = ruleset.questions.len();
     let minutes = (n * 20).div_ceil(60).max(1);
-    let intro = fill(web.intro, &[("n", &n.to_string()), ("minutes", &minutes.to_string())]);
+    let what = ruleset.meta.about(lang);
+    let intro = fill(web.intro, &[("what", what), ("n", &n.to_string()), ("minutes", &minutes.to_string())]);
     let content = html! {
         form method="post" action="/intake" {
             (hidden(carried, ruleset, &Answers::default(), None))

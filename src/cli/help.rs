@@ -1,0 +1,124 @@
+//! The examples and exit codes shown after each command's `--help`.
+
+pub const EVALUATE: &str = "\
+Examples:
+  crossroads evaluate answers.yaml
+  crossroads evaluate answers.yaml --format markdown --lang fr > report.md
+  crossroads evaluate answers.json --rules my-pack/ --format json
+
+Exit codes:
+  0  assessed
+  1  the answers or the pack are invalid or cannot be read (diagnostics on stderr)
+  2  usage error";
+
+pub const SERVE: &str = "\
+Examples:
+  crossroads serve                                   # http://127.0.0.1:8080/, nothing kept
+  crossroads serve --store responses.sqlite          # keep submissions for the coach
+  crossroads screen responses.sqlite                 # then read them as an export
+
+Exit codes:
+  0  stopped (Ctrl-C or SIGTERM), requests in flight finished
+  1  the pack is invalid, the store cannot be opened, or the address cannot be listened on
+  2  usage error";
+
+pub const TOP: &str = "\
+Examples:
+  crossroads ask                                   # answer the intake, read your report
+  crossroads evaluate answers.yaml --format html > report.html
+  crossroads screen responses.csv --out results.csv --rejects rejects.csv
+  crossroads serve --store responses.sqlite        # the intake in a browser
+  crossroads questionnaire --format html > intake.html
+  crossroads match answers.yaml --coaches roster.yaml    # three to five coaches to meet
+  crossroads compare --pack coach-fit dana.yaml lee.yaml # after the first conversations
+  crossroads rules init my-pack
+
+Exit codes:
+  0    done
+  1    the input or the pack is invalid or cannot be read (diagnostics on stderr)
+  2    usage error
+  130  interrupted (ask: the answers so far are saved)";
+
+pub const EXPLAIN: &str = "\
+Examples:
+  crossroads explain answers.yaml
+  crossroads explain answers.yaml --format json | jq '.rules[] | select(.fired)'
+
+Exit codes: 0 explained; 1 the answers or the pack are invalid; 2 usage error";
+
+pub const QUESTIONNAIRE: &str = "\
+Examples:
+  crossroads questionnaire --format html --return-to \"Sam Lee, sam@example.org\" > intake.html
+  crossroads questionnaire --lang fr > questionnaire.md
+
+Exit codes: 0 written; 1 the pack is invalid; 2 usage error";
+
+pub const RULES: &str = "\
+Examples:
+  crossroads rules init my-pack && crossroads rules check my-pack
+  crossroads rules test my-pack --coverage
+  crossroads rules fmt my-pack --check
+  crossroads rules schema > pack.schema.json
+  crossroads rules schema roster > roster.schema.json";
+
+pub const COMPLETIONS: &str = "\
+Examples:
+  crossroads completions bash > ~/.local/share/bash-completion/completions/crossroads
+  crossroads completions zsh > ~/.zfunc/_crossroads
+  crossroads completions fish > ~/.config/fish/completions/crossroads.fish";
+
+pub const SCREEN: &str = "\
+Exports read as they come: Google Forms, Microsoft Forms, Typeform, SurveyMonkey, Qualtrics,
+LimeSurvey, or a CSV headed with question ids; JSON Lines of answers. UTF-8, UTF-16 or
+Windows-1252. Columns map onto questions by --mapping, else by question id, else by the exact
+question text; never by guesswork. A row that cannot be assessed but carries an urgent answer
+(or one that cannot be read) is listed first, marked urgent.
+
+Examples:
+  crossroads screen responses.csv --out results.csv --rejects rejects.csv
+  crossroads screen export.csv --emit-mapping mapping.yaml     # then edit, and:
+  crossroads screen export.csv --mapping mapping.yaml
+  crossroads screen cohort.csv --audience hr --ledger hr-ledger.json \
+      --group-by Department --groups Sales,Engineering,Legal --format markdown
+
+Exit codes:
+  0    every row assessed
+  1    a row was rejected (each reported on stderr; --rejects keeps them), or the pack,
+       the mapping or the input is unusable
+  2    usage error
+  130  interrupted (Ctrl-C or SIGTERM); nothing was written";
+
+pub const ASK: &str = "\
+Your answers are saved after every one, in crossroads-progress.yaml (readable by you only).
+
+Examples:
+  crossroads ask
+  crossroads ask --lang fr --accessible
+  crossroads ask --resume crossroads-progress.yaml
+
+Exit codes:
+  0    done (or stopped when support was shown; the answers so far are saved)
+  1    the pack or the saved answers are invalid, or a file could not be written
+  2    usage error, or no terminal (use `crossroads evaluate ANSWERS` in scripts)
+  130  stopped with Ctrl-C; the answers so far are saved, and the command to carry on is shown";
+
+pub const COMPARE: &str = "\
+Examples:
+  crossroads compare --pack coach-fit dana.yaml lee.yaml sam.yaml
+  crossroads compare --pack coach-fit sessions/*.yaml --format markdown > compared.md
+
+Exit codes:
+  0  compared
+  1  the pack is invalid or says nothing of comparing, or a file could not be read (the
+     others are still compared, and the unread ones named)
+  2  usage error";
+
+pub const MATCH: &str = "\
+Examples:
+  crossroads match answers.yaml --coaches roster.yaml
+  crossroads match answers.yaml --coaches roster.csv --format json
+
+Exit codes:
+  0  done (a shortlist, or why none is proposed now: support first, or another kind of help)
+  1  the answers, the roster or the pack are invalid or cannot be read
+  2  usage error";
