@@ -161,7 +161,7 @@ enum Command {
         action: RulesAction,
     },
     /// Several results side by side, best first, in the order the pack's `compare` gives: for
-    /// example the chemistry sessions with each coach met (`--pack coach-fit`).
+    /// example the chemistry sessions with each coach met.
     #[command(after_help = help::COMPARE)]
     Compare {
         /// The answers files, one per result (each coach met).

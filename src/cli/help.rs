@@ -30,7 +30,7 @@ Examples:
   crossroads serve --store responses.sqlite        # the intake in a browser
   crossroads questionnaire --format html > intake.html
   crossroads match answers.yaml --coaches roster.yaml    # three to five coaches to meet
-  crossroads compare --pack coach-fit dana.yaml lee.yaml # after the first conversations
+  crossroads compare --pack NAME dana.yaml lee.yaml      # results side by side
   crossroads rules init my-pack
 
 Exit codes:
@@ -104,8 +104,8 @@ Exit codes:
 
 pub const COMPARE: &str = "\
 Examples:
-  crossroads compare --pack coach-fit dana.yaml lee.yaml sam.yaml
-  crossroads compare --pack coach-fit sessions/*.yaml --format markdown > compared.md
+  crossroads compare --pack NAME dana.yaml lee.yaml sam.yaml    # a built-in pack with `compare`
+  crossroads compare --rules my-pack/ sessions/*.yaml --format markdown > compared.md
 
 Exit codes:
   0  compared
