@@ -121,7 +121,7 @@ pub struct RawMatching {
     /// when a flag put something else first or rules these out.
     #[serde(rename = "for")]
     #[schemars(with = "Vec<String>")]
-    pub for_: Vec<S<String>>,
+    pub for_: S<Vec<S<String>>>,
     /// How many to propose: at least (or all who qualify, and why not more), at most.
     #[serde(default)]
     #[schemars(with = "Option<u32>")]

@@ -128,7 +128,14 @@ impl Validator<'_> {
             ));
         }
         let raw: &RawMatching = &raw.value;
-        let for_ = raw.for_.iter().filter_map(|m| self.modality_ref(file, m)).collect();
+        let for_: Vec<usize> = raw.for_.value.iter().filter_map(|m| self.modality_ref(file, m)).collect();
+        if raw.for_.value.is_empty() {
+            self.push(
+                Diagnostic::error(Code::BadCriterion, "`matching.for` names no modality")
+                    .at(file, range_of(&raw.for_), "whom is a shortlist for?")
+                    .note("list the modalities a shortlist is offered for, such as [coaching]"),
+            );
+        }
         let at_least = raw.at_least.as_ref().map_or(3, |n| n.value);
         let at_most = raw.at_most.as_ref().map_or(5.max(at_least), |n| n.value);
         if at_least == 0 || at_most < at_least || at_most > MAX_SHORTLIST {
