@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::diag::Sources;
 use crate::i18n::{self, fill};
-use crate::model::{Compare, RuleSet, Severity};
+use crate::model::{Compare, Severity};
 use crate::render::Cited;
 use crate::render::markdown_cite;
 use crate::render::prose::{Cites, wrap};
@@ -106,13 +106,8 @@ pub fn compare(config: &CompareConfig, io: &mut Io) -> i32 {
     let compared = results.len();
     let comparison = Comparison {
         schema_version: report::SCHEMA_VERSION,
-        language: language(&ruleset, lang),
-        pack: PackOut {
-            id: ruleset.meta.id.clone(),
-            version: ruleset.meta.version.clone(),
-            name: ruleset.meta.name.get(lang).to_string(),
-            hash: ruleset.hash.clone(),
-        },
+        language: report::language(&ruleset, lang),
+        pack: PackOut::of(&ruleset, lang),
         fewer: how.fewer.as_ref().filter(|_| compared < how.at_least).map(|t| t.get(lang).to_string()),
         results: results.into_iter().map(|(_, _, c)| c).collect(),
         unread,
@@ -130,12 +125,6 @@ pub fn compare(config: &CompareConfig, io: &mut Io) -> i32 {
         EXIT_OK => EXIT_INVALID,
         code => code,
     }
-}
-
-fn language(ruleset: &RuleSet, lang: Option<&str>) -> String {
-    lang.filter(|l| ruleset.meta.languages.iter().any(|x| x == l))
-        .unwrap_or(&ruleset.meta.languages[0])
-        .to_string()
 }
 
 /// Urgent first (support comes before any choice), then by the pack's order of outcomes, then by
@@ -270,6 +259,6 @@ fn markdown(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         words.compare_footer,
         c.pack.id,
         c.pack.version,
-        &c.pack.hash[..12.min(c.pack.hash.len())]
+        c.pack.short_hash()
     )
 }

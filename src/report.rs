@@ -175,6 +175,31 @@ pub struct PackOut {
     pub hash: String,
 }
 
+impl PackOut {
+    /// The pack that made a document, its name in `lang`.
+    pub fn of(ruleset: &RuleSet, lang: Option<&str>) -> PackOut {
+        PackOut {
+            id: ruleset.meta.id.clone(),
+            version: ruleset.meta.version.clone(),
+            name: ruleset.meta.name.get(lang).to_string(),
+            hash: ruleset.hash.clone(),
+        }
+    }
+
+    /// The first twelve digits of the hash, as a footer shows it.
+    pub fn short_hash(&self) -> &str {
+        self.hash.get(..12).unwrap_or(&self.hash)
+    }
+}
+
+/// The language a document is written in: the one asked for if the pack has it, else the
+/// pack's default.
+pub fn language(ruleset: &RuleSet, lang: Option<&str>) -> String {
+    lang.filter(|l| ruleset.meta.languages.iter().any(|x| x == l))
+        .unwrap_or(&ruleset.meta.languages[0])
+        .to_string()
+}
+
 /// Resolves every id and text of an assessment in `lang` (falling back to the pack's default).
 /// The answers decide which conditional lines are shown: that is a report's work, so that
 /// `evaluate` does none of it.
@@ -226,10 +251,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
         new
     });
 
-    let language = lang
-        .filter(|l| ruleset.meta.languages.iter().any(|x| x == l))
-        .unwrap_or(&ruleset.meta.languages[0])
-        .to_string();
+    let language = language(ruleset, lang);
     Report {
         schema_version: SCHEMA_VERSION,
         language,
@@ -381,12 +403,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
             })
             .collect(),
         changes: None,
-        pack: PackOut {
-            id: ruleset.meta.id.clone(),
-            version: ruleset.meta.version.clone(),
-            name: ruleset.meta.name.get(lang).to_string(),
-            hash: ruleset.hash.clone(),
-        },
+        pack: PackOut::of(ruleset, lang),
     }
 }
 

@@ -141,7 +141,8 @@ pub fn build(
     lang: Option<&str>,
     support: Vec<SupportOut>,
 ) -> Shortlist {
-    let words = i18n::choose(lang.or(Some(&ruleset.meta.languages[0])));
+    let language = report::language(ruleset, lang);
+    let words = i18n::choose(Some(&language));
     let name = |m: usize| ruleset.modalities[m].name.get(lang).to_string();
     let primary = a.primary.map(name).unwrap_or_default();
     let wanted: Vec<String> = matching.for_.iter().map(|&m| name(m)).collect();
@@ -154,7 +155,7 @@ pub fn build(
     } else if a.put_first_by.is_none() && in_reach {
         let wanted = crate::render::join_names(
             &wanted.iter().map(String::as_str).collect::<Vec<_>>(),
-            i18n::ui(lang).and,
+            i18n::ui(Some(&language)).and,
         );
         (None, Some(fill(words.not_first, &[("name", &primary), ("wanted", &wanted.to_lowercase())])))
     } else {
@@ -227,16 +228,8 @@ pub fn build(
         .then(|| fill(words.only_some, &[("at_least", &matching.at_least.to_string())]));
     Shortlist {
         schema_version: report::SCHEMA_VERSION,
-        language: lang
-            .filter(|l| ruleset.meta.languages.iter().any(|x| x == l))
-            .unwrap_or(&ruleset.meta.languages[0])
-            .to_string(),
-        pack: PackOut {
-            id: ruleset.meta.id.clone(),
-            version: ruleset.meta.version.clone(),
-            name: ruleset.meta.name.get(lang).to_string(),
-            hash: ruleset.hash.clone(),
-        },
+        language,
+        pack: PackOut::of(ruleset, lang),
         respondent: answers.respondent.clone(),
         roster: String::new(),
         total: (!a.urgent).then_some(roster.len()),
@@ -410,6 +403,6 @@ fn markdown(s: &Shortlist, out: &mut dyn Write) -> io::Result<()> {
         words.match_footer,
         s.pack.id,
         s.pack.version,
-        &s.pack.hash[..12.min(s.pack.hash.len())]
+        s.pack.short_hash()
     )
 }
