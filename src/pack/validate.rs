@@ -97,14 +97,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
     v.questions = &questions;
     // The borrow of `questions` above lives as long as `v`; everything below reads it.
     let scores = v.scores(files);
-    let readiness = raw_meta.value.readiness.as_ref().and_then(|r| match v.names.targets.get(&r.value) {
-        Some(Target::Score(i)) => Some(*i),
-        _ => {
-            let scores = scores.iter().map(|s| s.id.as_str());
-            v.push(not_found(Code::UnknownQuestion, "score", meta_file, r, scores));
-            None
-        }
-    });
+    let readiness = raw_meta.value.readiness.as_ref().and_then(|r| v.score_ref(meta_file, r));
     let (aggregates, grouping_spans) = v.aggregates(meta_file, raw_meta.value.aggregates.as_ref());
     let readiness_for =
         raw_meta.value.readiness_for.iter().filter_map(|m| v.modality_ref(meta_file, m)).collect();
@@ -1090,52 +1083,69 @@ impl Validator<'_> {
             };
             return (aggregates, Vec::new());
         };
-        let consent = raw.consent.as_ref().and_then(|c| match self.names.targets.get(&c.value) {
-            Some(Target::Question(i)) if matches!(self.questions[*i].kind, Kind::YesNo) => Some(*i),
-            Some(Target::Question(_)) => {
-                self.push(
-                    Diagnostic::error(
-                        Code::TestKindMismatch,
-                        format!("consent question `{}` is not a yes/no question", c.value),
-                    )
-                    .at(file, range_of(c), "consent is a yes or a no"),
-                );
-                None
+        let consent = raw.consent.as_ref().and_then(|c| {
+            let i = self.question_ref(file, c)?;
+            if matches!(self.questions[i].kind, Kind::YesNo) {
+                return Some(i);
             }
-            _ => {
-                let questions = self.questions.iter().map(|q| q.id.as_str());
-                self.diagnostics.push(not_found(Code::UnknownQuestion, "question", file, c, questions));
-                None
-            }
+            self.push(
+                Diagnostic::error(
+                    Code::TestKindMismatch,
+                    format!("consent question `{}` is not a yes/no question", c.value),
+                )
+                .at(file, range_of(c), "consent is a yes or a no"),
+            );
+            None
         });
         let mut grouping = Vec::new();
         let mut spans = Vec::new();
         for g in &raw.grouping {
-            match self.names.targets.get(&g.value) {
-                Some(Target::Question(i)) if matches!(self.questions[*i].kind, Kind::Single { .. }) => {
-                    grouping.push(*i);
-                    spans.push((*i, file, range_of(g)));
-                }
-                Some(Target::Question(i)) => self.push(
-                    Diagnostic::error(
-                        Code::BadGrouping,
-                        format!(
-                            "grouping question `{}` is a {} question; only a single choice groups",
-                            g.value,
-                            self.questions[*i].kind.name()
-                        ),
-                    )
-                    .at(file, range_of(g), "groups are the options of a single choice")
-                    .note("free text or numbers would make groups named after what people answered"),
-                ),
-                _ => {
-                    let questions = self.questions.iter().map(|q| q.id.as_str());
-                    self.diagnostics.push(not_found(Code::UnknownQuestion, "question", file, g, questions));
-                }
+            let Some(i) = self.question_ref(file, g) else { continue };
+            if matches!(self.questions[i].kind, Kind::Single { .. }) {
+                grouping.push(i);
+                spans.push((i, file, range_of(g)));
+                continue;
             }
+            self.push(
+                Diagnostic::error(
+                    Code::BadGrouping,
+                    format!(
+                        "grouping question `{}` is a {} question; only a single choice groups",
+                        g.value,
+                        self.questions[i].kind.name()
+                    ),
+                )
+                .at(file, range_of(g), "groups are the options of a single choice")
+                .note("free text or numbers would make groups named after what people answered"),
+            );
         }
         let confidential_category = self.text(file, &raw.confidential_category);
         (Aggregates { consent, confidential_category, grouping }, spans)
+    }
+
+    /// The question `raw` names; if it names none, a diagnostic that says so.
+    fn question_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
+        match self.names.targets.get(&raw.value) {
+            Some(Target::Question(i)) => Some(*i),
+            _ => {
+                let questions = self.questions.iter().map(|q| q.id.as_str());
+                self.diagnostics.push(not_found(Code::UnknownQuestion, "question", file, raw, questions));
+                None
+            }
+        }
+    }
+
+    /// The score `raw` names; if it names none, a diagnostic that says so.
+    fn score_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {
+        match self.names.targets.get(&raw.value) {
+            Some(Target::Score(i)) => Some(*i),
+            _ => {
+                let scores = self.names.targets.iter().filter(|(_, t)| matches!(t, Target::Score(_)));
+                let scores = scores.map(|(id, _)| id.as_str());
+                self.diagnostics.push(not_found(Code::UnknownQuestion, "score", file, raw, scores));
+                None
+            }
+        }
     }
 
     fn modality_ref(&mut self, file: FileId, raw: &Spanned<String>) -> Option<usize> {

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{Scope, Target, Validator, not_found};
+use super::{Scope, Validator};
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
 use crate::model::{Compare, Criterion, Kind, Matching, Reads, Text};
 use crate::pack::schema::{RawCompare, RawCriterion, RawFile, RawMatching};
@@ -49,42 +49,20 @@ impl Validator<'_> {
                 .note("a result of a modality not listed would have no place"),
             );
         }
-        let then_by = raw.then_by.as_ref().and_then(|s| match self.names.targets.get(&s.value) {
-            Some(Target::Score(i)) => Some(*i),
-            _ => {
-                let scores: Vec<String> = self
-                    .names
-                    .targets
-                    .iter()
-                    .filter(|(_, t)| matches!(t, Target::Score(_)))
-                    .map(|(id, _)| id.clone())
-                    .collect();
-                self.push(not_found(
-                    Code::UnknownQuestion,
-                    "score",
-                    file,
-                    s,
-                    scores.iter().map(String::as_str),
-                ));
-                None
-            }
-        });
-        let label = raw.label.as_ref().and_then(|q| match self.names.targets.get(&q.value) {
-            Some(Target::Question(i)) if matches!(self.questions[*i].kind, Kind::Text) => Some(*i),
-            Some(Target::Question(i)) => {
-                let kind = self.questions[*i].kind.name();
+        let then_by = raw.then_by.as_ref().and_then(|s| self.score_ref(file, s));
+        let label =
+            raw.label.as_ref().and_then(|q| {
+                let i = self.question_ref(file, q)?;
+                if matches!(self.questions[i].kind, Kind::Text) {
+                    return Some(i);
+                }
+                let kind = self.questions[i].kind.name();
                 self.push(
                     Diagnostic::error(Code::BadCompare, format!("`compare.label` names a {kind} question"))
                         .at(file, range_of(q), "a label is the free text that names what was assessed"),
                 );
                 None
-            }
-            _ => {
-                let questions = self.questions.iter().map(|q| q.id.as_str());
-                self.push(not_found(Code::UnknownQuestion, "question", file, q, questions));
-                None
-            }
-        });
+            });
         let at_least = raw.at_least.as_ref().map_or(0, |n| n.value);
         if at_least > MAX_SHORTLIST {
             let at = raw.at_least.as_ref().map(range_of).unwrap_or_default();
@@ -253,14 +231,7 @@ impl Validator<'_> {
         };
         let reads = match (&c.answer, &c.has) {
             (Some(q), None) => {
-                let question = match self.names.targets.get(&q.value) {
-                    Some(Target::Question(i)) => *i,
-                    _ => {
-                        let questions = self.questions.iter().map(|q| q.id.as_str());
-                        self.push(not_found(Code::UnknownQuestion, "question", file, q, questions));
-                        return None;
-                    }
-                };
+                let question = self.question_ref(file, q)?;
                 let options: Vec<String> = match &self.questions[question].kind {
                     Kind::Single { options } | Kind::Multiple { options } => {
                         options.iter().map(|o| o.value.clone()).collect()
