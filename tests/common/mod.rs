@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the default pack, rendering, and case folders.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::path::{Path, PathBuf};
 
 use crossroads::diag::{Diagnostic, Sources};
