@@ -84,23 +84,50 @@ pub fn read(ruleset: &RuleSet, sources: &Sources, file: FileId) -> Result<Answer
     check(ruleset, file, &raw.answers, raw.respondent)
 }
 
+/// The most problems one set of answers lists, as a compiler stops at so many errors: the
+/// rest are counted. A hostile file of thousands of unknown keys costs a bounded answer.
+pub const MAX_LISTED: usize = 50;
+
 /// Answers converted one by one: the good ones, and a diagnostic for each bad one.
 struct Converted {
     values: Vec<Option<Answer>>,
     /// Answered, but wrongly: reported once, as what it is, not again as missing.
     answered_wrongly: Vec<bool>,
     errors: Vec<Diagnostic>,
+    /// Problems found past [`MAX_LISTED`], counted and not described, and where the first is.
+    unlisted: usize,
+    unlisted_at: Option<std::ops::Range<usize>>,
+}
+
+impl Converted {
+    /// Whether another problem, found at `at`, may be described; if not, it is counted.
+    fn room(&mut self, at: std::ops::Range<usize>) -> bool {
+        let room = self.errors.len() < MAX_LISTED;
+        if !room {
+            self.unlisted += 1;
+            self.unlisted_at.get_or_insert(at);
+        }
+        room
+    }
 }
 
 fn convert_entries(ruleset: &RuleSet, file: FileId, entries: &RawEntries) -> Converted {
-    let mut errors = Vec::new();
-    let mut values: Vec<Option<Answer>> = vec![None; ruleset.questions.len()];
-    let mut answered_wrongly = vec![false; ruleset.questions.len()];
+    let n = ruleset.questions.len();
+    let mut out = Converted {
+        values: vec![None; n],
+        answered_wrongly: vec![false; n],
+        errors: Vec::new(),
+        unlisted: 0,
+        unlisted_at: None,
+    };
     for (key, value) in &entries.value.0 {
         let Some(index) = ruleset.question(&key.value) else {
+            if !out.room(range_of(key)) {
+                continue;
+            }
             let mut ids: Vec<&str> = ruleset.questions.iter().map(|q| q.id.as_str()).collect();
             ids.sort_unstable();
-            errors.push(
+            out.errors.push(
                 Diagnostic::error(
                     Code::AnswerUnknownQuestion,
                     format!("`{}` is not a question of pack `{}`", key.value, ruleset.meta.id),
@@ -110,18 +137,20 @@ fn convert_entries(ruleset: &RuleSet, file: FileId, entries: &RawEntries) -> Con
             continue;
         };
         match convert(&ruleset.questions[index], &value.value) {
-            Ok(answer) => values[index] = answer,
+            Ok(answer) => out.values[index] = answer,
             Err((code, message, allowed)) => {
-                answered_wrongly[index] = true;
-                errors.push(
-                    Diagnostic::error(code, format!("question `{}`: {message}", key.value))
-                        .at(file, range_of(value), message)
-                        .note(format!("allowed: {allowed}")),
-                )
+                out.answered_wrongly[index] = true;
+                if out.room(range_of(value)) {
+                    out.errors.push(
+                        Diagnostic::error(code, format!("question `{}`: {message}", key.value))
+                            .at(file, range_of(value), message)
+                            .note(format!("allowed: {allowed}")),
+                    );
+                }
             }
         }
     }
-    Converted { values, answered_wrongly, errors }
+    out
 }
 
 /// Checks raw answers against the pack: every problem is reported, each with what is allowed.
@@ -131,12 +160,12 @@ pub fn check(
     entries: &RawEntries,
     respondent: Option<String>,
 ) -> Result<Answers, Vec<Diagnostic>> {
-    let Converted { values, answered_wrongly, mut errors } = convert_entries(ruleset, file, entries);
-    let answers = Answers::settle(ruleset, values, respondent);
+    let mut converted = convert_entries(ruleset, file, entries);
+    let answers = Answers::settle(ruleset, std::mem::take(&mut converted.values), respondent);
     for index in missing_required(ruleset, &answers) {
         let question = &ruleset.questions[index];
-        if !answered_wrongly[index] {
-            errors.push(
+        if !converted.answered_wrongly[index] && converted.room(range_of(entries)) {
+            converted.errors.push(
                 Diagnostic::error(
                     Code::AnswerMissingRequired,
                     format!("required question `{}` is not answered", question.id),
@@ -146,6 +175,19 @@ pub fn check(
                 .note(format!("allowed: {}", describe_allowed(question))),
             );
         }
+    }
+    let Converted { mut errors, unlisted, unlisted_at, .. } = converted;
+    if let Some(at) = unlisted_at {
+        errors.push(
+            Diagnostic::error(
+                Code::AnswerTooManyProblems,
+                format!(
+                    "{unlisted} more problems in these answers are not listed (at most {MAX_LISTED} are)"
+                ),
+            )
+            .at(file, at, "the first of them")
+            .note("fix the problems listed, then check again"),
+        );
     }
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
 }

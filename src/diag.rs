@@ -75,6 +75,7 @@ codes! {
     AnswerOutOfRange => "answer-out-of-range", "a number outside its question's bounds";
     AnswerUnknownOption => "answer-unknown-option", "a choice that the question does not offer";
     AnswerMissingRequired => "answer-missing-required", "a required question, shown by the other answers, left unanswered";
+    AnswerTooManyProblems => "answer-too-many-problems", "answers with more problems than are listed: the first ones are, and the rest counted";
     NoColumn => "no-column", "screen: a required question of the pack has no column in the export";
     DuplicateColumn => "duplicate-column", "screen: more than one column of the export answers one question";
     UnknownColumn => "unknown-column", "screen: --group-by or --key names a column the export does not have";
