@@ -425,7 +425,11 @@ fn a_run_that_cannot_start_leaves_no_file_and_a_bad_byte_costs_one_row() {
     let out = crossroads(&["screen", "r.jsonl", "--out", "out.csv"], work.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("r.jsonl:7: not UTF-8 text"), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("7 assessed, 1 rejected"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("7 assessed (1 urgent: reach them first), 1 rejected"),
+        "{}",
+        text(&out.stderr)
+    );
     let written = std::fs::read_to_string(work.path().join("out.csv")).unwrap();
     assert_eq!(written.lines().count(), 8, "a header and the seven good rows: {written}");
 
@@ -485,4 +489,25 @@ fn an_interrupted_or_terminated_run_leaves_no_file_at_all() {
         let left: Vec<_> = std::fs::read_dir(work.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(left.is_empty(), "{name}: no output and no temporary file is left: {left:?}");
     }
+}
+
+#[test]
+fn a_header_over_the_row_limit_is_one_error_of_the_file_and_no_row_is_blamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = common::fixture("tests/screen/plain/responses.csv");
+    let (header, rows) = good.split_once('\n').unwrap();
+    // A header whose last column's name is longer than a row may be.
+    let long = format!("{header},\"{}\"\n{rows}", "x".repeat(1 << 20));
+    let path = dir.path().join("responses.csv");
+    std::fs::write(&path, long).unwrap();
+    let out = crossroads(&["screen", path.to_str().unwrap()], dir.path());
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the header row is longer than 1 MiB"),
+        "names the header and the limit: {stderr}"
+    );
+    assert!(stderr.contains("no row was read"), "{stderr}");
+    assert!(!stderr.contains("rejected"), "no row is blamed: {stderr}");
+    assert!(out.stdout.is_empty());
 }

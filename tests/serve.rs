@@ -175,7 +175,17 @@ async fn every_persona_filled_in_gets_the_report_evaluate_gives_and_is_kept_once
     let out = common::crossroads(&["screen", store.to_str().unwrap()], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
     let stderr = common::text(&out.stderr);
-    assert!(stderr.contains(&format!("{} assessed, 0 rejected", personas.len())), "once each: {stderr}");
+    let urgent = personas
+        .iter()
+        .filter(|(_, a)| {
+            crossroads::evaluate(&ruleset, a)
+                .flags
+                .iter()
+                .any(|&f| ruleset.flags[f].severity == crossroads::model::Severity::Urgent)
+        })
+        .count();
+    let closing = format!("{} assessed ({urgent} urgent: reach them first), 0 rejected", personas.len());
+    assert!(urgent > 0 && stderr.contains(&closing), "once each, the urgent counted: {stderr}");
 }
 
 #[cfg(unix)]

@@ -25,6 +25,9 @@ pub const ASSESSED: &str = "assessed";
 pub const URGENT_INCOMPLETE: &str = "urgent_incomplete";
 /// The answer that could raise an urgent flag could not be read: look at this person.
 pub const URGENT_UNREADABLE: &str = "urgent_unreadable";
+/// Assessed on the latest answers, which raise no urgent flag; answers they replaced (the same
+/// form submitted again, changed) did: look at this person.
+pub const URGENT_EARLIER: &str = "urgent_earlier";
 
 /// Rows wait in two unlinked temporary files, urgent and the rest, so that memory stays flat
 /// however many rows come, and urgent ones can still be written first.
@@ -34,6 +37,8 @@ pub struct Coach<'r> {
     lang: Option<String>,
     urgent: Out,
     rest: Out,
+    /// Rows listed with the urgent ones, assessed or not.
+    urgent_count: u64,
 }
 
 enum Out {
@@ -89,34 +94,66 @@ struct Line<'a> {
     readiness: String,
     band: &'a str,
     flags: Vec<&'a str>,
+    /// In JSON, for a row listed as urgent but not for its assessed answers: the urgent flags.
+    urgent_flags: Vec<&'a str>,
 }
 
 impl<'r> Coach<'r> {
     pub fn new(ruleset: &'r RuleSet, format: Format, lang: Option<String>) -> io::Result<Self> {
-        Ok(Coach { ruleset, format, lang, urgent: Out::new(format)?, rest: Out::new(format)? })
+        Ok(Coach {
+            ruleset,
+            format,
+            lang,
+            urgent: Out::new(format)?,
+            rest: Out::new(format)?,
+            urgent_count: 0,
+        })
     }
 
-    pub fn add(&mut self, key: &str, line: u64, answers: &Answers, a: &Assessment) -> io::Result<()> {
+    /// An assessed row; `earlier_urgent` are the urgent flags that answers it replaced raised.
+    /// Returns whether the row is listed with the urgent ones.
+    pub fn add(
+        &mut self,
+        key: &str,
+        line: u64,
+        answers: &Answers,
+        a: &Assessment,
+        earlier_urgent: &[usize],
+    ) -> io::Result<bool> {
         let r = self.ruleset;
         let id = |m: usize| r.modalities[m].id.as_str();
         let (readiness, band) = match a.readiness(r) {
             Some((score, band)) => ((score.round() as u32).to_string(), band.map_or("", |b| b.id.as_str())),
             None => (String::new(), ""),
         };
-        let urgent = a.flags.iter().any(|&f| r.flags[f].severity == Severity::Urgent);
+        let urgent_now = a.flags.iter().any(|&f| r.flags[f].severity == Severity::Urgent);
+        let mut flags: Vec<&str> = a.flags.iter().map(|&f| r.flags[f].id.as_str()).collect();
+        for &f in earlier_urgent {
+            if !flags.contains(&r.flags[f].id.as_str()) {
+                flags.push(&r.flags[f].id);
+            }
+        }
+        let status = if urgent_now || earlier_urgent.is_empty() { ASSESSED } else { URGENT_EARLIER };
+        let urgent = urgent_now || !earlier_urgent.is_empty();
+        let urgent_flags = match status {
+            ASSESSED => Vec::new(),
+            _ => earlier_urgent.iter().map(|&f| r.flags[f].id.as_str()).collect(),
+        };
         let row = Line {
             key,
             line,
-            status: ASSESSED,
+            status,
             primary: a.primary.map(id).unwrap_or(""),
             runner_up: a.ranking.get(1).map(|x| id(x.modality)).unwrap_or(""),
             readiness,
             band,
-            flags: a.flags.iter().map(|&f| r.flags[f].id.as_str()).collect(),
+            flags,
+            urgent_flags,
         };
         let report =
             (self.format == Format::Jsonl).then(|| report::build(r, a, answers, self.lang.as_deref()));
-        self.write(urgent, row, report, &[])
+        self.write(urgent, row, report, &[])?;
+        Ok(urgent)
     }
 
     /// A row that could not be assessed but must not be missed: listed with the urgent ones.
@@ -128,8 +165,18 @@ impl<'r> Coach<'r> {
             }
             _ => (URGENT_UNREADABLE, Vec::new()),
         };
-        let row =
-            Line { key, line, status, primary: "", runner_up: "", readiness: String::new(), band: "", flags };
+        let urgent_flags = flags.clone();
+        let row = Line {
+            key,
+            line,
+            status,
+            primary: "",
+            runner_up: "",
+            readiness: String::new(),
+            band: "",
+            flags,
+            urgent_flags,
+        };
         self.write(true, row, None, &rejected.problems)
     }
 
@@ -140,6 +187,7 @@ impl<'r> Coach<'r> {
         report: Option<Report>,
         problems: &[Problem],
     ) -> io::Result<()> {
+        self.urgent_count += u64::from(urgent);
         let out = if urgent { &mut self.urgent } else { &mut self.rest };
         match (self.format, out) {
             (_, Out::Csv(w)) => {
@@ -171,7 +219,6 @@ impl<'r> Coach<'r> {
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
             (_, Out::Raw(out)) => {
-                let urgent_flags = if row.status == ASSESSED { Vec::new() } else { row.flags };
                 let problems = problems
                     .iter()
                     .map(|p| JsonProblem { column: &p.column, problem: &p.what, detail: &p.detail })
@@ -181,7 +228,7 @@ impl<'r> Coach<'r> {
                     line: row.line,
                     status: row.status,
                     assessment: report,
-                    urgent_flags,
+                    urgent_flags: row.urgent_flags,
                     problems,
                 };
                 serde_json::to_writer(&mut *out, &json)?;
@@ -195,6 +242,14 @@ impl<'r> Coach<'r> {
         match self.format {
             Format::Csv => writeln!(out, "{}", COLUMNS.join(","))?,
             Format::Markdown => {
+                if self.urgent_count > 0 {
+                    let people = if self.urgent_count == 1 { "person" } else { "people" };
+                    writeln!(
+                        out,
+                        "**URGENT: {} {people} to reach first; they are listed first.**\n",
+                        self.urgent_count
+                    )?;
+                }
                 writeln!(out, "| {} |", COLUMNS.join(" | "))?;
                 writeln!(out, "|{}", "---|".repeat(COLUMNS.len()))?;
             }

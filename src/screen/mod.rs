@@ -2,6 +2,7 @@
 //! and set aside, losing nothing else; one that carries an urgent answer is never only a bad
 //! row. Good rows go to the coach (one line each) or to HR (counts only).
 
+pub mod array;
 pub mod coach;
 pub mod columns;
 pub mod decode;
@@ -24,7 +25,7 @@ use self::columns::Mapping;
 use self::layout::Preset;
 use self::mapping::{Explicit, Unmatched};
 use self::read::{Outcome, Row};
-use self::records::{Record, Records};
+use self::records::{Damage, MAX_ROW_BYTES, Record, Records};
 use crate::diag::{Diagnostic, Sources};
 use crate::evaluate::evaluate;
 use crate::model::RuleSet;
@@ -230,6 +231,8 @@ struct Tally {
     rejected: u64,
     unfinished: u64,
     urgent_rejected: u64,
+    /// Assessed rows listed with the urgent ones (the coach's view only).
+    urgent_assessed: u64,
 }
 
 /// The input's name as shown, its size if known, and its bytes.
@@ -251,15 +254,11 @@ fn open_input(input: &Input) -> Result<Source, Failure> {
             let mut magic = [0u8; 16];
             let is_store = file.read_exact(&mut magic).is_ok() && magic == crate::serve::store::MAGIC;
             if is_store {
-                let lines = crate::serve::store::as_json_lines(path).map_err(cannot)?;
-                if lines.is_empty() {
+                let Some(lines) = crate::serve::store::Submissions::open(path).map_err(cannot)? else {
                     return Err(cannot("the store holds no submission yet".into()));
-                }
-                return Ok((
-                    path.display().to_string(),
-                    Some(lines.len() as u64),
-                    Box::new(io::Cursor::new(lines)),
-                ));
+                };
+                // Read a page of rows at a time: the size of the lines is not known beforehand.
+                return Ok((path.display().to_string(), None, Box::new(lines)));
             }
             io::Seek::rewind(&mut file).map_err(|e| cannot(e.to_string()))?;
             Ok((path.display().to_string(), Some(meta.len()), Box::new(file)))
@@ -297,6 +296,14 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
         Some(kind) => kind,
         None => sniff_kind(&mut reader)?,
     };
+    // A JSON array of answer objects: each element a row, streamed, never a line of it alone.
+    if kind == InputKind::Jsonl && first_byte(&mut reader)? == Some(b'[') {
+        writeln!(
+            io.stderr,
+            "note: {name} is a JSON array: each answer object in it is a row, numbered by its place in the array"
+        )?;
+        reader = Box::new(io::BufReader::new(array::ArrayLines::new(reader)));
+    }
     let explicit = match &config.mapping {
         Some(path) => Some(Explicit::read(path, sources).map_err(Failure::Diagnostics)?),
         None => None,
@@ -392,6 +399,7 @@ fn open_csv<'r>(
     let Some(first) = records.next_record()? else {
         return Err(Failure::Message(format!("{name} is empty: there is no header and no row")));
     };
+    header_whole(name, &first)?;
     let text = |r: &Record| -> Vec<String> {
         r.cells.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect()
     };
@@ -403,6 +411,7 @@ fn open_csv<'r>(
     for _ in 0..preset.header_rows() {
         let Some(next) = records.next_record()? else { break };
         if is_header_row(preset, &rows[0], &text(&next)) {
+            header_whole(name, &next)?;
             rows.push(text(&next));
             header_raw.push(next.raw);
         } else {
@@ -436,6 +445,25 @@ fn open_csv<'r>(
         header_raw,
         held,
     })
+}
+
+/// A header row past a limit, or broken, cannot name the columns: an error of the file, said
+/// once, rather than every row blamed for columns that were cut away.
+fn header_whole(name: &str, header: &Record) -> Result<(), Failure> {
+    let what = match header.damage {
+        None => return Ok(()),
+        Some(Damage::TooLong) => format!(
+            "is longer than {} MiB (or spans more than {} lines), the most a row may be",
+            MAX_ROW_BYTES >> 20,
+            records::MAX_ROW_LINES
+        ),
+        Some(Damage::Quotes) => "has a quoted cell that is not closed where the row should end".to_string(),
+    };
+    Err(Failure::Usage(format!(
+        "{name}:{}: the header row {what}, so its columns cannot be told; no row was read. \
+         Export the survey again (or give the columns shorter names), then screen it",
+        header.line
+    )))
 }
 
 /// Whether a row after the first is still header: a tool's rows of texts or import ids, not a
@@ -489,7 +517,10 @@ fn finish_run(
             Outcome::Assessable(answers) => {
                 let assessment = evaluate(ruleset, answers);
                 match coach.as_mut() {
-                    Some(c) => c.add(&row.key, row.line, answers, &assessment)?,
+                    Some(c) => {
+                        let urgent = c.add(&row.key, row.line, answers, &assessment, &row.earlier_urgent)?;
+                        tally.urgent_assessed += u64::from(urgent);
+                    }
                     None => hr.add(row.group.as_deref(), answers, &assessment),
                 }
                 tally.assessed += 1;
@@ -574,7 +605,28 @@ fn extension(path: &Path) -> Option<String> {
 }
 
 fn sniff_kind(reader: &mut Box<dyn BufRead + '_>) -> io::Result<InputKind> {
-    let buffer = reader.fill_buf()?;
-    let first = buffer.iter().find(|b| !b.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') { InputKind::Jsonl } else { InputKind::Csv })
+    let first = first_byte(reader)?;
+    Ok(if matches!(first, Some(b'{' | b'[')) { InputKind::Jsonl } else { InputKind::Csv })
+}
+
+/// The first byte that is not whitespace, looked at without being read; whitespace before it
+/// is consumed.
+fn first_byte(reader: &mut Box<dyn BufRead + '_>) -> io::Result<Option<u8>> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(None);
+        }
+        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => {
+                let b = buffer[i];
+                reader.consume(i);
+                return Ok(Some(b));
+            }
+            None => {
+                let n = buffer.len();
+                reader.consume(n);
+            }
+        }
+    }
 }

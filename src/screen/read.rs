@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::io::{self, BufRead};
 
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -18,6 +18,7 @@ use crate::answers::{self, Answer, Answers};
 use crate::diag::did_you_mean;
 use crate::model::{Kind, RuleSet};
 use crate::sanitize;
+use crate::serve::store::EARLIER;
 
 /// One thing wrong with a row.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +65,9 @@ pub struct Row {
     pub key: String,
     pub group: Option<String>,
     pub outcome: Outcome,
+    /// Urgent flags raised by answers this row's latest ones replaced (a store's revisions,
+    /// [`crate::serve::store::EARLIER`]): the coach must still see them.
+    pub earlier_urgent: Vec<usize>,
 }
 
 /// What a cell of a survey export may hold: the options' values or labels, yes or no...
@@ -282,7 +286,8 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
             allowed_in_cells,
             || Raw::Csv(record.raw.clone()),
         );
-        Ok(Some(Row { line: record.line, key: shown_key(key, self.count), group, outcome }))
+        let key = shown_key(key, self.count);
+        Ok(Some(Row { line: record.line, key, group, outcome, earlier_urgent: Vec::new() }))
     }
 }
 
@@ -363,7 +368,17 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         let key = row.key.take().map(|(_, k)| k);
         let group = row.group.take();
         let raw_line = body.to_vec();
-        let outcome = conclude(
+        let mut earlier_urgent = Vec::new();
+        for values in &row.earlier {
+            let unreadable = vec![false; values.len()];
+            let partial = safety::Partial { values, unreadable: &unreadable, alternatives: &[] };
+            if let Urgency::Raised(flags) = self.safety.judge(ruleset, &partial) {
+                earlier_urgent.extend(flags);
+            }
+        }
+        earlier_urgent.sort_unstable();
+        earlier_urgent.dedup();
+        let mut outcome = conclude(
             ruleset,
             &self.safety,
             row.values,
@@ -376,7 +391,19 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
             answers::describe_allowed,
             || Raw::Json(raw_line),
         );
-        Ok(Some(Row { line: self.line, key: shown_key(key, self.count), group, outcome }))
+        if let Outcome::Rejected(rejected) = &mut outcome
+            && !earlier_urgent.is_empty()
+        {
+            let mut flags = earlier_urgent.clone();
+            if let Urgency::Raised(now) = &rejected.urgency {
+                flags.extend(now);
+            }
+            flags.sort_unstable();
+            flags.dedup();
+            rejected.urgency = Urgency::Raised(flags);
+        }
+        let key = shown_key(key, self.count);
+        Ok(Some(Row { line: self.line, key, group, outcome, earlier_urgent }))
     }
 }
 
@@ -391,6 +418,8 @@ struct ParsedRow {
     /// The best key so far, with its rank (lower is better).
     key: Option<(usize, String)>,
     group: Option<String>,
+    /// The answers of earlier revisions, as far as they could be read.
+    earlier: Vec<Vec<Option<Answer>>>,
 }
 
 impl ParsedRow {
@@ -403,6 +432,7 @@ impl ParsedRow {
             problems: Vec::new(),
             key: None,
             group: None,
+            earlier: Vec::new(),
         }
     }
 }
@@ -471,6 +501,10 @@ impl<'de> Visitor<'de> for RowVisitor<'_> {
                     }
                     continue;
                 }
+                if name == EARLIER && ruleset.question(name).is_none() {
+                    map.next_value_seed(Earlier { ruleset, row: &mut *row })?;
+                    continue;
+                }
                 if name == ERROR_COLUMN || name == "pack" {
                     map.next_value::<IgnoredAny>()?;
                     continue;
@@ -526,6 +560,44 @@ impl<'de> DeserializeSeed<'de> for Nested<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self.0)
+    }
+}
+
+/// A store's earlier revisions: a list of answer objects, each read only for its answers.
+struct Earlier<'a> {
+    ruleset: &'a RuleSet,
+    row: &'a mut ParsedRow,
+}
+
+impl<'de> DeserializeSeed<'de> for Earlier<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Earlier<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of earlier answers")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        loop {
+            let mut earlier = ParsedRow::new(self.ruleset.questions.len());
+            let visitor = RowVisitor {
+                ruleset: self.ruleset,
+                group_by: None,
+                key: None,
+                nested: true,
+                row: &mut earlier,
+            };
+            if seq.next_element_seed(Nested(visitor))?.is_none() {
+                return Ok(());
+            }
+            self.row.earlier.push(earlier.values);
+        }
     }
 }
 

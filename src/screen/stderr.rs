@@ -30,11 +30,16 @@ pub(super) fn summarise(
     {
         writeln!(err, "note: {} empty row(s) skipped", csv.empty)?;
     }
-    let mut line = format!("screened {name}: {} assessed, {} rejected", tally.assessed, tally.rejected);
+    let coach = config.audience == Audience::Coach;
+    let mut line = format!("screened {name}: {} assessed", tally.assessed);
+    if coach && tally.urgent_assessed > 0 {
+        line.push_str(&format!(" ({} urgent: reach them first)", tally.urgent_assessed));
+    }
+    line.push_str(&format!(", {} rejected", tally.rejected));
     if tally.unfinished > 0 {
         line.push_str(&format!(", {} unfinished (set apart, not assessed)", tally.unfinished));
     }
-    if config.audience == Audience::Coach && tally.urgent_rejected > 0 {
+    if coach && tally.urgent_rejected > 0 {
         line.push_str(&format!(
             "; URGENT: {} of the rows not assessed carry an urgent answer or one that could not be read: they are listed first",
             tally.urgent_rejected

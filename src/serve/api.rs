@@ -86,8 +86,12 @@ async fn questionnaire(State(app): State<Arc<App>>) -> Response {
     axum::Json(json!({ "pack": r.meta.id, "questions": questions })).into_response()
 }
 
-/// Posted answers (an answers document, as `evaluate` reads) to the JSON report.
 async fn assess(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    super::off_thread(move || assess_now(&app, body)).await
+}
+
+/// Posted answers (an answers document, as `evaluate` reads) to the JSON report.
+fn assess_now(app: &App, body: Bytes) -> Response {
     let r = &app.ruleset;
     let Ok(text) = String::from_utf8(body.to_vec()) else {
         return problem(StatusCode::BAD_REQUEST, "The body is not UTF-8 text", vec![]);

@@ -36,31 +36,56 @@ impl Posted {
     }
 }
 
-/// The answers a form carries, each checked as an answers file's would be; a field that does not
-/// hold a valid answer is a problem for its question (by index), and its answer is left out.
-pub fn answers(ruleset: &RuleSet, posted: &Posted) -> (Answers, Vec<(usize, String)>) {
+/// What a form carries: the answers, each checked as an answers file's would be.
+pub struct Read {
+    pub answers: Answers,
+    /// A field that does not hold one valid answer is a problem for its question (by index),
+    /// and its answer is left out.
+    pub problems: Vec<(usize, String)>,
+    /// Every value of a question answered more than once (a field posted twice): safety
+    /// before validity judges each of them, though none is taken as the answer.
+    pub alternatives: Vec<(usize, Answer)>,
+}
+
+pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
     let mut values = vec![None; ruleset.questions.len()];
     let mut problems = Vec::new();
+    let mut alternatives = Vec::new();
     for (i, q) in ruleset.questions.iter().enumerate() {
         let given = posted.all(&field(q));
-        let Some(value) = to_json(q, given) else { continue };
+        let given: Vec<&str> = given.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        if given.len() > 1 && !matches!(q.kind, Kind::Multiple { .. }) {
+            // Which value is meant cannot be told: neither is taken, and the person is asked.
+            alternatives.extend(
+                given.iter().filter_map(|v| from_value(q, &to_json(q, &[v])?).ok().flatten()).map(|a| (i, a)),
+            );
+            problems.push((i, twice(q)));
+            continue;
+        }
+        let Some(value) = to_json(q, &given) else { continue };
         match from_value(q, &value) {
             Ok(answer) => values[i] = answer,
             Err(problem) => problems.push((i, problem)),
         }
     }
-    (Answers::settle(ruleset, values, None), problems)
+    Read { answers: Answers::settle(ruleset, values, None), problems, alternatives }
+}
+
+fn twice(question: &Question) -> String {
+    format!(
+        "the question was answered more than once; give one answer ({})",
+        crate::answers::describe_allowed(question)
+    )
 }
 
 /// A question's posted strings as the JSON value an answers file would hold; `None` when the
 /// field is absent or empty (not answered).
-fn to_json(question: &Question, given: &[String]) -> Option<Value> {
-    let given: Vec<&str> = given.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+fn to_json(question: &Question, given: &[&str]) -> Option<Value> {
     if given.is_empty() {
         return None;
     }
     Some(match &question.kind {
-        Kind::Multiple { .. } => Value::from(given),
+        Kind::Multiple { .. } => Value::from(given.to_vec()),
         Kind::YesNo => match given[0] {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),

@@ -45,6 +45,9 @@ pub struct ServeConfig {
 const MAX_BODY: usize = 256 * 1024;
 /// A request that takes longer is cut off (a slow client cannot hold a worker).
 const TIMEOUT: Duration = Duration::from_secs(10);
+/// Threads that do the work of requests. A request's work is bounded (body size, problems
+/// listed), so these many at once stay well within memory; beyond them, work waits its turn.
+const BLOCKING_THREADS: usize = 64;
 /// A client may send this many seconds' worth of requests at once, then its rate. A person
 /// answers a page every few seconds; a flood gets 429 and costs nothing more.
 pub const BURST_SECONDS: u32 = 6;
@@ -81,7 +84,15 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
         }
     };
     let app = Arc::new(App { ruleset, store, rate_limit: config.rate_limit });
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // Several threads answer requests; the work of each runs on the blocking pool (`off_thread`),
+    // so that one client's heavy requests cannot hold the threads that answer everyone else.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             let _ = writeln!(io.stderr, "error: cannot start the server: {e}");
@@ -284,14 +295,28 @@ fn language(ruleset: &RuleSet, posted: &Posted) -> String {
         .unwrap_or_else(|| ruleset.meta.languages[0].clone())
 }
 
-/// Every step of the intake: one handler, because the state travels in the form.
+/// Runs a request's work (parsing, checking, assessing, keeping) on the blocking pool, so
+/// that no request, however heavy its body, holds a thread that answers the others.
+pub(crate) async fn off_thread(work: impl FnOnce() -> Response + Send + 'static) -> Response {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|_| {
+        (StatusCode::INTERNAL_SERVER_ERROR, "the request could not be handled; please try again\n")
+            .into_response()
+    })
+}
+
 async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let posted = match checked(&headers, &body) {
+    off_thread(move || intake_step(&app, &headers, &body)).await
+}
+
+/// Every step of the intake: one handler, because the state travels in the form.
+fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
+    let posted = match checked(headers, body) {
         Ok(p) => p,
         Err(r) => return *r,
     };
     let ruleset = &app.ruleset;
-    let (answers, problems) = form::answers(ruleset, &posted);
+    let read = form::answers(ruleset, &posted);
+    let (answers, problems) = (&read.answers, &read.problems);
     let lang = language(ruleset, &posted);
     let token = posted.one("token").filter(|t| t.len() == 32).map_or_else(random_id, str::to_string);
     let csrf = posted.one("csrf").unwrap_or_default().to_string();
@@ -301,10 +326,10 @@ async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     let shown = |i: usize| answers.is_shown(ruleset, i);
     let next_from = |from: usize| (from..ruleset.questions.len()).find(|&i| shown(i));
     let question =
-        |i: usize, error: Option<Problem>| html(pages::question(ruleset, &carried, &answers, i, error));
+        |i: usize, error: Option<Problem>| html(pages::question(ruleset, &carried, answers, i, error));
     let review_or = |i: Option<usize>| match i {
         Some(i) => question(i, None),
-        None => html(pages::review(ruleset, &carried, &answers)),
+        None => html(pages::review(ruleset, &carried, answers)),
     };
     let go = posted.one("go").unwrap_or("");
 
@@ -316,6 +341,15 @@ async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
             _ => review_or(None),
         };
     }
+    // Safety before validity: a question answered more than once with a value that raises an
+    // urgent flag shows the support first, whichever value was meant; then it is asked again.
+    if matches!(go, "next" | "submit" | "resume")
+        && let Some((urgent, q)) = urgent_alternative(ruleset, &read)
+    {
+        let a = crate::evaluate::evaluate(ruleset, &urgent);
+        let report = crate::report::build(ruleset, &a, &urgent, Some(&lang));
+        return html(pages::support(ruleset, &carried, answers, &report, q));
+    }
     match (go, index) {
         ("next", None) if at == "start" => review_or(next_from(0)),
         ("next", Some(i)) => {
@@ -326,7 +360,7 @@ async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
                 return question(i, Some(Problem::Missing));
             }
             // An answer that raises an urgent flag: the support first, with the choice to stop.
-            let a = crate::evaluate::evaluate(ruleset, &answers);
+            let a = crate::evaluate::evaluate(ruleset, answers);
             let urgent_here = a.flags.iter().any(|&f| {
                 let flag = &ruleset.flags[f];
                 let mut reads = vec![false; ruleset.questions.len()];
@@ -334,9 +368,9 @@ async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
                 flag.severity == Severity::Urgent && reads[i]
             });
             if urgent_here {
-                let report = crate::report::build(ruleset, &a, &answers, Some(&lang));
+                let report = crate::report::build(ruleset, &a, answers, Some(&lang));
                 let resume = next_from(i + 1).unwrap_or(ruleset.questions.len());
-                return html(pages::support(ruleset, &carried, &answers, &report, resume));
+                return html(pages::support(ruleset, &carried, answers, &report, resume));
             }
             review_or(next_from(i + 1))
         }
@@ -347,11 +381,11 @@ async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
         ("back", None) => review_or((0..ruleset.questions.len()).rev().find(|&j| shown(j))),
         ("resume", _) => review_or(index),
         ("stop", _) => {
-            let a = crate::evaluate::evaluate(ruleset, &answers);
-            let report = crate::report::build(ruleset, &a, &answers, Some(&lang));
+            let a = crate::evaluate::evaluate(ruleset, answers);
+            let report = crate::report::build(ruleset, &a, answers, Some(&lang));
             html(pages::stopped(ruleset, &lang, &report))
         }
-        ("submit", _) => submit(&app, &carried, &answers, &problems).await,
+        ("submit", _) => submit(app, &carried, answers, problems),
         (edit, _) if edit.starts_with("edit:") => {
             match edit[5..].parse::<usize>().ok().filter(|&i| i < ruleset.questions.len() && shown(i)) {
                 Some(i) => question(i, None),
@@ -362,9 +396,21 @@ async fn intake(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
     }
 }
 
+/// The answers with the first of a twice-answered question's values that raises an urgent
+/// flag, and that question; `None` when no value given twice raises one.
+fn urgent_alternative(ruleset: &RuleSet, read: &form::Read) -> Option<(Answers, usize)> {
+    read.alternatives.iter().find_map(|(q, alternative)| {
+        let mut values = read.answers.values.clone();
+        values[*q] = Some(alternative.clone());
+        let answers = Answers::settle(ruleset, values, None);
+        let a = crate::evaluate::evaluate(ruleset, &answers);
+        a.flags.iter().any(|&f| ruleset.flags[f].severity == Severity::Urgent).then_some((answers, *q))
+    })
+}
+
 /// Submits: every answer must be there and right (else back to the first that is not); then
 /// the report, and the answers kept when the server has a store.
-async fn submit(
+fn submit(
     app: &Arc<App>,
     carried: &Carried<'_>,
     answers: &Answers,
@@ -378,39 +424,36 @@ async fn submit(
         return html(pages::question(ruleset, carried, answers, i, Some(Problem::Missing)));
     }
     let kept = match &app.store {
-        Some(_) => {
-            let (app, token, answers) = (Arc::clone(app), carried.token.to_string(), answers.clone());
-            let inserted = tokio::task::spawn_blocking(move || {
-                app.store.as_ref().map(|s| s.insert(&token, &app.ruleset, &answers))
-            })
-            .await;
-            match inserted {
-                Ok(Some(Ok(_))) => true,
-                // Never acknowledge what was not kept: the person is told, and may try again.
-                _ => {
-                    return (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "the response could not be kept; please try again\n",
-                    )
-                        .into_response();
-                }
+        Some(store) => match store.insert(carried.token, ruleset, answers) {
+            Ok(kept) => Some(kept),
+            // Never acknowledge what was not kept: the person is told, and may try again.
+            Err(_) => {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the response could not be kept; please try again\n",
+                )
+                    .into_response();
             }
-        }
-        None => false,
+        },
+        None => None,
     };
     let a = crate::evaluate::evaluate(ruleset, answers);
     let report = crate::report::for_person(ruleset, &a, answers, Some(carried.lang));
-    html(pages::report(ruleset, carried, answers, &report, kept))
+    html(pages::report(ruleset, carried, answers, &report, kept.as_ref()))
+}
+
+async fn download(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    off_thread(move || download_now(&app, &headers, &body)).await
 }
 
 /// The person's downloads: the report as a page, or the answers file `evaluate` reads.
-async fn download(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let posted = match checked(&headers, &body) {
+fn download_now(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
+    let posted = match checked(headers, body) {
         Ok(p) => p,
         Err(r) => return *r,
     };
     let ruleset = &app.ruleset;
-    let (answers, _) = form::answers(ruleset, &posted);
+    let answers = form::answers(ruleset, &posted).answers;
     let lang = language(ruleset, &posted);
     let (content_type, name, text) = if posted.one("what") == Some("answers") {
         ("application/yaml", "crossroads-answers.yaml", crate::store::document(ruleset, &answers))

@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::form::{field, strings};
+use super::store::Kept;
 use crate::answers::{Answer, Answers};
 use crate::i18n::{self, Web, fill};
 use crate::intake::describe;
@@ -238,14 +239,19 @@ pub fn report(
     carried: &Carried,
     answers: &Answers,
     report: &Report,
-    kept: bool,
+    kept: Option<&Kept>,
 ) -> Markup {
     let web = i18n::web(Some(carried.lang));
+    let kept = match kept {
+        Some(Kept::Revised(..)) => web.revised,
+        Some(_) => web.saved,
+        None => web.not_kept,
+    };
     let content = html! {
         (body(report))
         form method="post" action="/download" {
             (hidden(carried, ruleset, answers, None))
-            p { (if kept { web.saved } else { web.not_kept }) }
+            p { (kept) }
             button type="submit" name="what" value="report" { (web.download_report) }
             button.quiet type="submit" name="what" value="answers" { (web.download_answers) }
         }

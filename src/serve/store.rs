@@ -1,9 +1,12 @@
 //! Where submitted responses land (`serve --store FILE`): one SQLite file, owner-only, one
-//! transaction a submission, a resubmitted form stored once. `screen FILE.sqlite` reads it.
+//! transaction a submission. A form submitted again with changed answers becomes the
+//! submission's latest revision, the earlier ones kept beside it, so that the store always ends
+//! with what the person last confirmed and an urgent answer in any revision still reaches the
+//! coach. `screen FILE.sqlite` reads it, a page of rows at a time.
 //!
-//! The table is plain SQL (text and integers, one row a submission, the answers as a JSON
-//! document), so that a PostgreSQL store for several instances is the same table and the same
-//! two statements behind this type; only SQLite ships now.
+//! The tables are plain SQL (text and integers, the answers as a JSON document), so that a
+//! PostgreSQL store for several instances is the same tables behind this type; only SQLite
+//! ships now.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -14,7 +17,8 @@ use serde_json::{Map, Value};
 use crate::answers::Answers;
 use crate::model::RuleSet;
 
-const SCHEMA: &str = "
+/// The first schema: one row a form token, its first answers only.
+const SCHEMA_1: &str = "
 CREATE TABLE IF NOT EXISTS submissions (
     id TEXT PRIMARY KEY,
     token TEXT NOT NULL UNIQUE,
@@ -24,6 +28,46 @@ CREATE TABLE IF NOT EXISTS submissions (
     pack_hash TEXT NOT NULL,
     answers TEXT NOT NULL
 );";
+
+/// The second: `submissions.answers` is the latest revision; each one it replaced is kept in
+/// `revisions`, numbered from 1.
+const SCHEMA_2: &str = "
+ALTER TABLE submissions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE submissions ADD COLUMN revised_at INTEGER;
+CREATE TABLE revisions (
+    submission_id TEXT NOT NULL REFERENCES submissions(id),
+    revision INTEGER NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    pack_hash TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    PRIMARY KEY (submission_id, revision)
+);";
+
+/// The schema this build writes (SQLite's `user_version`); an older store is migrated on open,
+/// a newer one refused.
+const SCHEMA_VERSION: i64 = 2;
+
+/// Rows read from the store at a time by [`Submissions`]: memory stays flat whatever its size.
+const PAGE: i64 = 64;
+
+/// What became of a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// The first time this form was submitted.
+    New(String),
+    /// The same answers as the submission's latest: nothing new to keep.
+    Same(String),
+    /// Changed answers: now the submission's latest revision (numbered from 1).
+    Revised(String, i64),
+}
+
+impl Kept {
+    pub fn id(&self) -> &str {
+        match self {
+            Kept::New(id) | Kept::Same(id) | Kept::Revised(id, _) => id,
+        }
+    }
+}
 
 /// The first bytes of every SQLite database file.
 pub const MAGIC: &[u8] = b"SQLite format 3\0";
@@ -55,44 +99,104 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| format!("cannot open {shown}: {e}"))?;
         // FULL: a submission acknowledged is on disk, whatever happens to the process after.
-        conn.execute_batch(&format!("PRAGMA synchronous = FULL; {SCHEMA}"))
+        conn.execute_batch("PRAGMA synchronous = FULL;")
             .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
+        migrate(&conn).map_err(|e| format!("{shown}: {e}"))?;
         Ok(Store { conn: Mutex::new(conn) })
     }
 
-    /// Keeps a submission, in one transaction; the same form token twice keeps the first and
-    /// returns its id.
-    pub fn insert(&self, token: &str, ruleset: &RuleSet, answers: &Answers) -> Result<String, String> {
+    /// Keeps a submission, in one transaction. The same form token again with the same
+    /// answers keeps nothing new; with changed answers, they become the latest revision and the
+    /// ones they replace are kept beside them.
+    pub fn insert(&self, token: &str, ruleset: &RuleSet, answers: &Answers) -> Result<Kept, String> {
         let mut conn = self.conn.lock().map_err(|_| "the store is unavailable".to_string())?;
         let tx = conn.transaction().map_err(|e| e.to_string())?;
-        let existing: Option<String> = tx
-            .query_row("SELECT id FROM submissions WHERE token = ?1", [token], |r| r.get(0))
-            .optional()
-            .map_err(|e| e.to_string())?;
-        if let Some(id) = existing {
-            return Ok(id);
-        }
-        let id = super::random_id();
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        tx.execute(
-            "INSERT INTO submissions (id, token, submitted_at, pack_id, pack_version, pack_hash, answers) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id,
-                token,
-                now,
-                ruleset.meta.id,
-                ruleset.meta.version,
-                ruleset.hash,
-                document(ruleset, answers)
-            ],
-        )
-        .map_err(|e| e.to_string())?;
+        let document = document(ruleset, answers);
+        let existing: Option<(String, String, i64, i64, String)> = tx
+            .query_row(
+                "SELECT id, answers, revision, COALESCE(revised_at, submitted_at), pack_hash \
+                 FROM submissions WHERE token = ?1",
+                [token],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?;
+        let kept = match existing {
+            Some((id, before, _, _, hash)) if before == document && hash == ruleset.hash => Kept::Same(id),
+            Some((id, before, revision, at, hash)) => {
+                tx.execute(
+                    "INSERT INTO revisions (submission_id, revision, submitted_at, pack_hash, answers) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, revision, at, hash, before],
+                )
+                .map_err(|e| e.to_string())?;
+                tx.execute(
+                    "UPDATE submissions SET answers = ?2, revision = ?3, revised_at = ?4, \
+                     pack_id = ?5, pack_version = ?6, pack_hash = ?7 WHERE id = ?1",
+                    params![
+                        id,
+                        document,
+                        revision + 1,
+                        now,
+                        ruleset.meta.id,
+                        ruleset.meta.version,
+                        ruleset.hash
+                    ],
+                )
+                .map_err(|e| e.to_string())?;
+                Kept::Revised(id, revision + 1)
+            }
+            None => {
+                let id = super::random_id();
+                tx.execute(
+                    "INSERT INTO submissions (id, token, submitted_at, pack_id, pack_version, pack_hash, answers) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![id, token, now, ruleset.meta.id, ruleset.meta.version, ruleset.hash, document],
+                )
+                .map_err(|e| e.to_string())?;
+                Kept::New(id)
+            }
+        };
         tx.commit().map_err(|e| e.to_string())?;
-        Ok(id)
+        Ok(kept)
     }
+}
+
+/// The store's schema version, refused when newer than this build knows: what it would
+/// write or read could be wrong.
+fn schema_version(conn: &Connection) -> Result<i64, String> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| format!("not a crossroads store: {e}"))?;
+    if version > SCHEMA_VERSION {
+        return Err(format!(
+            "the store's schema is version {version}, newer than this crossroads knows ({SCHEMA_VERSION}); use a newer crossroads"
+        ));
+    }
+    Ok(version)
+}
+
+/// Brings a store's schema to [`SCHEMA_VERSION`], in one transaction.
+fn migrate(conn: &Connection) -> Result<(), String> {
+    let version = schema_version(conn)?;
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let mut steps = String::from("BEGIN IMMEDIATE;");
+    if version < 1 {
+        steps.push_str(SCHEMA_1);
+    }
+    if version < 2 {
+        steps.push_str(SCHEMA_2);
+    }
+    steps.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
+    conn.execute_batch(&steps).map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK;");
+        format!("not a crossroads store, or one that cannot be brought up to date: {e}")
+    })
 }
 
 /// The answers as the JSON object an answers file's `answers` holds.
@@ -104,25 +208,159 @@ fn document(ruleset: &RuleSet, answers: &Answers) -> String {
     Value::Object(map).to_string()
 }
 
-/// Every submission of a store as a line of JSON Lines (`{"id": …, "answers": {…}}`), oldest
-/// first: what `screen` reads a store as.
-pub fn as_json_lines(path: &Path) -> Result<String, String> {
-    let shown = path.display();
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| format!("cannot open {shown}: {e}"))?;
-    let mut statement = conn
-        .prepare("SELECT id, answers FROM submissions ORDER BY submitted_at, rowid")
-        .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
-    let rows = statement
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .map_err(|e| e.to_string())?;
-    let mut out = String::new();
-    for row in rows {
-        let (id, answers) = row.map_err(|e| e.to_string())?;
-        // A row's answers that are not JSON stay a row, reported by the reader, never dropped.
-        let answers: Value = serde_json::from_str(&answers).unwrap_or(Value::String(answers));
-        out.push_str(&serde_json::json!({ "id": id, "answers": answers }).to_string());
-        out.push('\n');
+/// Every submission of a store as a line of JSON Lines (`{"id": …, "answers": {…}}`, with
+/// `"earlier_answers": [{…}, …]` when it was revised), in the order they were first submitted:
+/// what `screen` reads a store as. Read a page of rows at a time, so memory does not grow with
+/// the store.
+pub struct Submissions {
+    conn: Connection,
+    /// The last row read (SQLite's rowid: the order submissions were first kept in).
+    after: i64,
+    /// The store has revisions (schema 2 on); an older one has one answer set a row.
+    revised: bool,
+    buffer: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+/// The key of a store's line that holds the answers its latest revision replaced.
+pub const EARLIER: &str = "earlier_answers";
+
+impl Submissions {
+    /// Opens the store at `path` read-only; `None` when it holds no submission yet.
+    pub fn open(path: &Path) -> Result<Option<Submissions>, String> {
+        let shown = path.display();
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| format!("cannot open {shown}: {e}"))?;
+        let version = schema_version(&conn).map_err(|e| format!("{shown}: {e}"))?;
+        let any: bool = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM submissions)", [], |r| r.get(0))
+            .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
+        let revised = version >= 2;
+        let submissions =
+            Submissions { conn, after: i64::MIN, revised, buffer: Vec::new(), at: 0, done: false };
+        Ok(any.then_some(submissions))
     }
-    Ok(out)
+
+    /// The next page of rows into the buffer; false when there are none left.
+    fn fill(&mut self) -> Result<bool, rusqlite::Error> {
+        let sql = if self.revised {
+            "SELECT rowid, id, answers, revision FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+        } else {
+            "SELECT rowid, id, answers, 1 FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+        };
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let mut rows = statement.query(params![self.after, PAGE])?;
+        self.buffer.clear();
+        self.at = 0;
+        while let Some(row) = rows.next()? {
+            let (rowid, id, answers, revision): (i64, String, String, i64) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            self.after = rowid;
+            let mut line = serde_json::json!({ "id": id, "answers": as_json(answers) });
+            if revision > 1 {
+                let mut earlier = self.conn.prepare_cached(
+                    "SELECT answers FROM revisions WHERE submission_id = ?1 ORDER BY revision",
+                )?;
+                let before: Vec<Value> = earlier
+                    .query_map([&id], |r| r.get::<_, String>(0))?
+                    .map(|a| a.map(as_json))
+                    .collect::<Result<_, _>>()?;
+                line[EARLIER] = Value::Array(before);
+            }
+            // Serializing a JSON value into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut self.buffer, &line);
+            self.buffer.push(b'\n');
+        }
+        Ok(!self.buffer.is_empty())
+    }
+}
+
+/// A row's answers that are not JSON stay a row, reported by the reader, never dropped.
+fn as_json(answers: String) -> Value {
+    serde_json::from_str(&answers).unwrap_or(Value::String(answers))
+}
+
+impl std::io::Read for Submissions {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.buffer.len() {
+            if self.done {
+                return Ok(0);
+            }
+            if !self.fill().map_err(std::io::Error::other)? {
+                self.done = true;
+                return Ok(0);
+            }
+        }
+        let n = out.len().min(self.buffer.len() - self.at);
+        out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+    use crate::diag::Sources;
+
+    fn lines(path: &Path) -> Vec<Value> {
+        let mut text = String::new();
+        Submissions::open(path).unwrap().unwrap().read_to_string(&mut text).unwrap();
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(SCHEMA_1).unwrap();
+        old.execute(
+            "INSERT INTO submissions VALUES ('a1', 't1', 1, 'a-pack', '1', 'h', '{\"an_old_answer\": 1}')",
+            [],
+        )
+        .unwrap();
+        drop(old);
+        // Read as it is, before any server opened it.
+        assert_eq!(lines(&path), vec![serde_json::json!({"id": "a1", "answers": {"an_old_answer": 1}})]);
+
+        let ruleset = crate::pack::load_embedded(&mut Sources::default()).unwrap();
+        let store = Store::open(&path).unwrap();
+        let mut answers = Answers::settle(&ruleset, vec![None; ruleset.questions.len()], None);
+        let single =
+            ruleset.questions.iter().position(|q| matches!(q.kind, crate::model::Kind::Single { .. }));
+        answers.values[single.unwrap()] = Some(crate::answers::Answer::Choice(0));
+        // The old row's token, with other answers: a revision of it.
+        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap(), Kept::Revised("a1".into(), 2));
+        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap(), Kept::Same("a1".into()));
+        let kept = lines(&path);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0][EARLIER], serde_json::json!([{"an_old_answer": 1}]));
+        assert_ne!(kept[0]["answers"], kept[0][EARLIER][0]);
+        drop(store);
+        // Opening again changes nothing; a newer schema is refused.
+        Store::open(&path).unwrap();
+        Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
+        let refused = Store::open(&path).err().unwrap();
+        assert!(refused.contains("newer than this crossroads knows"), "{refused}");
+        assert!(Submissions::open(&path).is_err());
+    }
+
+    #[test]
+    fn rows_are_read_a_page_at_a_time_in_the_order_first_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.sqlite");
+        let ruleset = crate::pack::load_embedded(&mut Sources::default()).unwrap();
+        let store = Store::open(&path).unwrap();
+        let answers = Answers::settle(&ruleset, vec![None; ruleset.questions.len()], None);
+        let n = PAGE as usize * 3 + 5;
+        let ids: Vec<String> = (0..n)
+            .map(|i| store.insert(&format!("token{i}"), &ruleset, &answers).unwrap().id().to_string())
+            .collect();
+        let read: Vec<String> = lines(&path).iter().map(|l| l["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(read, ids);
+    }
 }
