@@ -219,6 +219,11 @@ fn hr_states_the_budget_and_the_noise_in_every_format() {
     let (_, markdown, _) = hr_run(work.path(), &["--format", "markdown", "--epsilon", "0.5"]);
     assert!(markdown.contains("ε = 0.5 for this report"), "{markdown}");
     assert!(markdown.contains("Each count is within ±9 of the true count 9 times in 10"), "{markdown}");
+    // The guarantee as it is: e^ε / (1 + e^ε) = 62.2% at ε = 0.5, said rounded up; the
+    // threshold on a noisy size promises nothing about how many people a group holds.
+    assert!(markdown.contains("right at most 63% of the time"), "{markdown}");
+    assert!(markdown.contains("a group shown may hold fewer people than that"), "{markdown}");
+    assert!(!markdown.contains("no group that counts fewer than"), "{markdown}");
     let (_, csv, _) = hr_run(work.path(), &["--format", "csv", "--epsilon", "0.5"]);
     assert!(csv.starts_with("group,respondents,respondents_within,measure,category,count,within,epsilon\n"));
     assert!(csv.lines().skip(1).all(|l| l.ends_with(",9,0.5")), "{csv}");

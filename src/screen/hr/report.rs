@@ -38,6 +38,13 @@ fn epsilon_text(epsilon: f64) -> String {
     rounded.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// The most often one report lets a reader guess a yes-or-no fact about a person right:
+/// e^ε / (1 + e^ε), rounded up so that the sentence never promises more than holds.
+fn guess_percent(epsilon: f64) -> String {
+    let p = epsilon.exp() / (1.0 + epsilon.exp());
+    ((p * 100.0).ceil() as u32).to_string()
+}
+
 impl<'a, 'r> HrReport<'a, 'r> {
     pub fn new(hr: &'a Hr<'r>, table: &'a Table, min_group: usize, lang: Option<&'a str>) -> Self {
         HrReport { hr, table, accuracy: table.accuracy(), min_group, lang }
@@ -94,6 +101,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
             ui.noise_note,
             &[
                 ("epsilon", &epsilon_text(self.table.epsilon)),
+                ("guess", &guess_percent(self.table.epsilon)),
                 ("cell", &a.cell.to_string()),
                 ("size", &a.size.to_string()),
             ],
@@ -145,6 +153,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
             ui.noise_note,
             &[
                 ("epsilon", &epsilon_text(self.table.epsilon)),
+                ("guess", &guess_percent(self.table.epsilon)),
                 ("cell", &a.cell.to_string()),
                 ("size", &a.size.to_string()),
             ],
