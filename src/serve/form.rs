@@ -73,7 +73,7 @@ pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
 
 fn twice(question: &Question) -> String {
     format!(
-        "the question was answered more than once; give one answer ({})",
+        "it was answered more than once; give one answer ({})",
         crate::answers::describe_allowed(question)
     )
 }
