@@ -3,12 +3,16 @@
 #   1. submissions a second and latency percentiles: wrk posting whole intakes, each a new
 #      submission kept in a SQLite store (release build, rate limit off);
 #   2. kill -9 in the middle of a stream of submissions: every submission the server
-#      acknowledged (HTTP 200) must be in the store afterwards.
-# Needs wrk and python3. Bounded: 10 s of load, 2,000 submissions at most for the kill.
+#      acknowledged (HTTP 200) must be in the store afterwards;
+#   3. one client flooding the API with the worst bodies the limits allow (250 KB of keys no
+#      question has, 8 connections from 127.0.0.2, rate limit on) while another client
+#      (127.0.0.3) loads pages: that client's latency with the flood and without, side by side.
+# Needs wrk and python3. Bounded: 10 s of load, 2,000 submissions at most for the kill,
+# 15 s without the flood and 15 s with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin=target/release/crossroads
+bin=${BIN:-target/release/crossroads}  # BIN=another build, to compare
 work=$(mktemp -d)
 trap 'kill -9 $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -35,8 +39,8 @@ PY
 start load.sqlite
 echo "== load: wrk, 2 threads, 8 connections, 10 s, every request a whole submission"
 wrk -t2 -c8 -d10s --latency -s benches/serve-submit.lua "$url/intake"
-echo "kept in the store: $(sqlite3 "$work/load.sqlite" 'SELECT count(*) FROM submissions')"
 kill "$pid"; wait "$pid" 2>/dev/null || true
+echo "kept in the store: $(sqlite3 "$work/load.sqlite" 'SELECT count(*) FROM submissions')"
 
 start kill.sqlite
 echo "== kill -9 under load"
@@ -71,3 +75,52 @@ lost = [t for t in tokens if t not in kept]
 print(f"acknowledged: {len(tokens)}, in the store: {len(kept)}, acknowledged but lost: {len(lost)}")
 sys.exit(1 if lost else 0)
 PY
+
+"$bin" serve --listen 127.0.0.1:0 > /dev/null 2> "$work/flood.log" &
+pid=$!
+until grep -q "serving the intake on" "$work/flood.log" 2>/dev/null; do sleep 0.05; done
+url=$(grep -o "http://[^/]*" "$work/flood.log" | head -1)
+echo "== one client floods the API with hostile bodies, another loads pages (rate limit on)"
+python3 - "$url" <<'PY'
+import http.client, statistics, sys, threading, time
+host, port = sys.argv[1].removeprefix("http://").split(":")
+body = "answers:\n" + "".join(f"  not_a_question_{i}: 1\n" for i in range(12000))
+body = body.encode()[: 250 * 1024]
+def get(path, source):
+    c = http.client.HTTPConnection(host, int(port), timeout=60, source_address=(source, 0))
+    t = time.perf_counter()
+    c.request("GET", path)
+    r = c.getresponse(); r.read(); c.close()
+    return time.perf_counter() - t, r.status
+def flood(stop, statuses):
+    while not stop.is_set():
+        c = http.client.HTTPConnection(host, int(port), timeout=60, source_address=("127.0.0.2", 0))
+        c.request("POST", "/api/v1/assessments", body, {"Content-Type": "application/yaml"})
+        r = c.getresponse(); r.read(); c.close()
+        statuses.append(r.status)
+def pages(seconds):
+    # As a person's browser would, well within the rate limit: a page and a check, twice a second.
+    ms, end = [], time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        for p in ("/", "/healthz"):
+            took, status = get(p, "127.0.0.3")
+            assert status == 200, status
+            ms.append(took * 1000)
+        time.sleep(0.5)
+    return ms
+def show(name, ms):
+    q = statistics.quantiles(ms, n=100)
+    print(f"{name}: {len(ms)} requests, median {statistics.median(ms):.1f} ms, p99 {q[98]:.1f} ms, max {max(ms):.1f} ms")
+show("another client, no flood", pages(15))
+stop, statuses = threading.Event(), []
+threads = [threading.Thread(target=flood, args=(stop, statuses)) for _ in range(8)]
+for t in threads: t.start()
+while len(statuses) < 8: time.sleep(0.01)  # the flood is underway once its first answers come back
+during = pages(15)
+stop.set()
+for t in threads: t.join()
+show("another client, during the flood", during)
+worked = statuses.count(422); refused = statuses.count(429)
+print(f"the flood: {len(statuses)} requests, {worked} worked on (422), {refused} refused by the rate limit (429)")
+PY
+kill "$pid"; wait "$pid" 2>/dev/null || true
