@@ -6,8 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ask::{self, AskConfig};
 use crate::authoring::commands::{self, CheckConfig};
-use crate::embedded::Builtin;
-use crate::render::Format;
+use crate::pack::embedded::Builtin;
+use crate::report::render::Format;
 use crate::run::{self, EvaluateConfig, Input, Io, PackChoice};
 use crate::screen::layout::Preset;
 use crate::screen::{self, Audience, Format as ScreenFormat, InputKind, ScreenConfig};
@@ -44,8 +44,8 @@ impl PackArgs {
 
 /// A built-in pack's name, checked against the packs built in.
 fn builtin_pack(name: &str) -> Result<&'static Builtin, String> {
-    crate::embedded::builtin(name).ok_or_else(|| {
-        let names: Vec<&str> = crate::embedded::builtins().map(|b| b.name).collect();
+    crate::pack::embedded::builtin(name).ok_or_else(|| {
+        let names: Vec<&str> = crate::pack::embedded::builtins().map(|b| b.name).collect();
         format!("no built-in pack is called `{name}`; built in: {}", names.join(", "))
     })
 }
@@ -323,12 +323,12 @@ enum ChooseFormat {
     Json,
 }
 
-impl From<ChooseFormat> for crate::compare::Format {
+impl From<ChooseFormat> for crate::choose::compare::Format {
     fn from(f: ChooseFormat) -> Self {
         match f {
-            ChooseFormat::Text => crate::compare::Format::Text,
-            ChooseFormat::Markdown => crate::compare::Format::Markdown,
-            ChooseFormat::Json => crate::compare::Format::Json,
+            ChooseFormat::Text => crate::choose::compare::Format::Text,
+            ChooseFormat::Markdown => crate::choose::compare::Format::Markdown,
+            ChooseFormat::Json => crate::choose::compare::Format::Json,
         }
     }
 }
@@ -536,20 +536,20 @@ where
         }
         Command::Compare { files, pack, format, lang } => {
             let rules = pack.choice();
-            let config = crate::compare::CompareConfig { files, rules, format: format.into(), lang };
-            crate::compare::compare(&config, io)
+            let config = crate::choose::compare::CompareConfig { files, rules, format: format.into(), lang };
+            crate::choose::compare::compare(&config, io)
         }
         Command::Match { answers, coaches, pack, format, lang } => {
             let rules = pack.choice();
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
-            let config = crate::shortlist::MatchConfig {
+            let config = crate::choose::shortlist::MatchConfig {
                 answers,
                 roster: coaches,
                 rules,
                 format: format.into(),
                 lang,
             };
-            crate::shortlist::shortlist(&config, io)
+            crate::choose::shortlist::shortlist(&config, io)
         }
         Command::Explain { answers, pack, format } => {
             let rules = pack.choice();

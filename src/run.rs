@@ -3,13 +3,13 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-use crate::answers;
-use crate::diag::{Code, Diagnostic, Sources};
-use crate::evaluate as evaluator;
-use crate::model::RuleSet;
+use crate::engine::answers;
+use crate::engine::evaluate as evaluator;
+use crate::engine::model::RuleSet;
 use crate::pack;
-use crate::render::{Format, render};
 use crate::report;
+use crate::report::render::{Format, render};
+use crate::util::diag::{Code, Diagnostic, Sources};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INVALID: i32 = 1;
@@ -66,17 +66,20 @@ pub struct EvaluateConfig {
 /// Which pack a command uses: a built-in one, or a folder.
 #[derive(Debug, Clone)]
 pub enum PackChoice {
-    Builtin(&'static crate::embedded::Builtin),
+    Builtin(&'static crate::pack::embedded::Builtin),
     Dir(PathBuf),
 }
 
 impl PackChoice {
     /// A folder if one is given, else the built-in pack named, else the default.
-    pub fn from(dir: Option<PathBuf>, builtin: Option<&'static crate::embedded::Builtin>) -> PackChoice {
+    pub fn from(
+        dir: Option<PathBuf>,
+        builtin: Option<&'static crate::pack::embedded::Builtin>,
+    ) -> PackChoice {
         match (dir, builtin) {
             (Some(dir), _) => PackChoice::Dir(dir),
             (None, Some(b)) => PackChoice::Builtin(b),
-            (None, None) => PackChoice::Builtin(&crate::embedded::DEFAULT),
+            (None, None) => PackChoice::Builtin(&crate::pack::embedded::DEFAULT),
         }
     }
 
@@ -84,7 +87,7 @@ impl PackChoice {
     pub fn args(&self) -> String {
         match self {
             PackChoice::Dir(dir) => format!(" --rules {}", dir.display()),
-            PackChoice::Builtin(b) if b.name == crate::embedded::DEFAULT.name => String::new(),
+            PackChoice::Builtin(b) if b.name == crate::pack::embedded::DEFAULT.name => String::new(),
             PackChoice::Builtin(b) => format!(" --pack {}", b.name),
         }
     }
@@ -193,9 +196,10 @@ fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic
             let read =
                 (&mut io.stdin).take(limit + 1).read_to_string(&mut text).map_err(|err| err.to_string());
             let read = read.and_then(|n| match n as u64 > limit {
-                true => {
-                    Err(format!("more than {}, the most an answers file may be", crate::files::bytes(limit)))
-                }
+                true => Err(format!(
+                    "more than {}, the most an answers file may be",
+                    crate::util::files::bytes(limit)
+                )),
                 false => Ok(()),
             });
             read.map_err(|err| {
@@ -204,7 +208,7 @@ fn read_input(input: &Input, io: &mut Io) -> Result<(String, String), Diagnostic
             Ok(("<stdin>".to_string(), text))
         }
         Input::File(path) => {
-            let text = crate::files::read_text(path, answers::MAX_BYTES, "an answers file");
+            let text = crate::util::files::read_text(path, answers::MAX_BYTES, "an answers file");
             text.map(|text| (path.display().to_string(), text)).map_err(|err| {
                 Diagnostic::error(
                     Code::Io,

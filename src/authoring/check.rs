@@ -6,12 +6,12 @@ use std::collections::HashSet;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::answers::{Answer, Answers};
-use crate::diag::{Code, Diagnostic, FileId};
-use crate::evaluate::evaluate;
-use crate::model::{Condition, Kind, RuleSet, Target, Test};
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::evaluate::evaluate;
+use crate::engine::model::{Condition, Kind, RuleSet, Target, Test};
 use crate::pack::schema::RawFile;
-use crate::yaml::{Spanned, range_of};
+use crate::util::diag::{Code, Diagnostic, FileId};
+use crate::util::yaml::{Spanned, range_of};
 
 /// How hard the search for a witness tries, per modality: restarts × steps evaluations.
 const RESTARTS: usize = 60;
@@ -127,7 +127,7 @@ fn used_questions(r: &RuleSet) -> HashSet<usize> {
     used.extend(r.aggregates.consent);
     for c in r.matching.iter().flat_map(|m| &m.criteria) {
         c.when.iter().for_each(|w| collect(w, &mut used));
-        if let crate::model::Reads::Answer { question, .. } = c.reads {
+        if let crate::engine::model::Reads::Answer { question, .. } = c.reads {
             used.insert(question);
         }
     }
@@ -188,7 +188,7 @@ fn candidates(r: &RuleSet, target: Target) -> Option<Vec<Answer>> {
 
 fn test_value(test: &Test, value: &Answer) -> bool {
     let values = [Some(value.clone())];
-    crate::evaluate::holds(&Condition::Test(Target::Question(0), test.clone()), &values, &[])
+    crate::engine::evaluate::holds(&Condition::Test(Target::Question(0), test.clone()), &values, &[])
 }
 
 /// Answers that make `modality` the primary recommendation, if a seeded search finds some.
@@ -234,7 +234,7 @@ pub fn witness(r: &RuleSet, modality: usize) -> Option<Answers> {
 }
 
 /// The answers the search tries for a question.
-fn domain(q: &crate::model::Question) -> Vec<Option<Answer>> {
+fn domain(q: &crate::engine::model::Question) -> Vec<Option<Answer>> {
     let mut d: Vec<Option<Answer>> = match &q.kind {
         Kind::YesNo => vec![Some(Answer::Bool(true)), Some(Answer::Bool(false))],
         Kind::Scale { min, max, .. } => (*min..=*max).map(|p| Some(Answer::Number(p as f64))).collect(),

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Severity, Sources};
 use crate::pack;
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, PackChoice};
+use crate::util::diag::{Diagnostic, Severity, Sources};
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -69,7 +69,7 @@ pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
         match super::check::witness(r, m) {
             Some(answers) => {
                 let _ = writeln!(io.stdout, "\nAnswers that make `{id}` the primary recommendation:\n");
-                let _ = write!(io.stdout, "{}", crate::store::document(r, &answers));
+                let _ = write!(io.stdout, "{}", crate::util::store::document(r, &answers));
             }
             None => {
                 let _ =
@@ -138,7 +138,7 @@ pub fn init(dir: &std::path::Path, io: &mut Io) -> i32 {
         }
         Err(e) => return refuse(io, e.to_string()),
     }
-    for (name, text) in crate::embedded::INTAKE {
+    for (name, text) in crate::pack::embedded::INTAKE {
         let written = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -151,7 +151,7 @@ pub fn init(dir: &std::path::Path, io: &mut Io) -> i32 {
     let _ = writeln!(
         io.stderr,
         "wrote the intake pack ({} files) to {}\nnext: edit it, then `crossroads rules check {}` and `crossroads rules test {}`;\nuse it with `--rules {}`",
-        crate::embedded::INTAKE.len(),
+        crate::pack::embedded::INTAKE.len(),
         dir.display(),
         dir.display(),
         dir.display(),

@@ -6,10 +6,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{describe_condition, describe_read};
-use crate::answers::Answers;
-use crate::evaluate::{evaluate, first_failure};
-use crate::model::{Condition, RuleSet};
-use crate::render::number;
+use crate::engine::answers::Answers;
+use crate::engine::evaluate::{evaluate, first_failure};
+use crate::engine::model::{Condition, RuleSet};
+use crate::report::render::number;
 
 /// Why a condition is false: the failing part and, for a single test, what it read.
 fn why_not(r: &RuleSet, condition: &Condition, answers: &Answers, scores: &[Option<f64>]) -> String {

@@ -94,7 +94,7 @@ pub fn run(dir: &Path, check: bool, io: &mut Io) -> i32 {
     let files = match crate::pack::load::read_dir(dir) {
         Ok(files) => files,
         Err(diagnostics) => {
-            let _ = crate::diag::Sources::default().render(&diagnostics, io.stderr, io.stderr_color);
+            let _ = crate::util::diag::Sources::default().render(&diagnostics, io.stderr, io.stderr_color);
             return EXIT_INVALID;
         }
     };
@@ -319,7 +319,7 @@ fn trim_blank_end(lines: &mut Vec<String>) {
 
 /// The formatted text must read as the same data, with the same comments.
 fn same_meaning(before: &str, after: &str) -> Result<(), String> {
-    let data = |text: &str| crate::yaml::parse::<serde_json::Value>(text).map_err(|e| e.message);
+    let data = |text: &str| crate::util::yaml::parse::<serde_json::Value>(text).map_err(|e| e.message);
     let original = data(before).map_err(|e| format!("it is not valid YAML ({e})"))?;
     if data(after).ok() != Some(original) {
         return Err("its layout is one that `rules fmt` cannot follow".into());
@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn the_shipped_packs_are_formatted() {
-        for pack in crate::embedded::builtins() {
+        for pack in crate::pack::embedded::builtins() {
             for (name, text) in pack.files {
                 let hint = format!("{name}: run `crossroads rules fmt rules/{}`", pack.name);
                 assert_eq!(format(text).as_deref(), Ok(*text), "{hint}");

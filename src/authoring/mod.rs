@@ -9,12 +9,12 @@ pub mod packtest;
 pub mod questionnaire;
 pub mod schema;
 
-use crate::answers::Answer;
-use crate::model::{Condition, RuleSet, Target, Test};
-use crate::render::number;
+use crate::engine::answers::Answer;
+use crate::engine::model::{Condition, RuleSet, Target, Test};
+use crate::report::render::number;
 
 /// An assessment's ranking as "id total" entries, best first.
-pub fn ranking(r: &RuleSet, a: &crate::evaluate::Assessment) -> Vec<String> {
+pub fn ranking(r: &RuleSet, a: &crate::engine::evaluate::Assessment) -> Vec<String> {
     a.ranking.iter().map(|x| format!("{} {}", r.modalities[x.modality].id, number(x.score))).collect()
 }
 

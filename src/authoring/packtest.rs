@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::evaluate::{Assessment, evaluate, unmet};
-use crate::model::RuleSet;
+use crate::engine::evaluate::{Assessment, evaluate, unmet};
+use crate::engine::model::RuleSet;
 
 pub struct CaseResult {
     pub id: String,

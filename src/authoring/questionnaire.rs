@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use crate::i18n::{self, Ui, fill};
-use crate::model::{Condition, Kind, Question, RuleSet, Target, Test};
-use crate::render::number;
+use crate::engine::model::{Condition, Kind, Question, RuleSet, Target, Test};
+use crate::report::render::number;
+use crate::util::i18n::{self, Ui, fill};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -101,8 +101,10 @@ fn urgent_support(r: &RuleSet, index: usize, lang: Option<&str>) -> Vec<(String,
         }
     }
     let mut support: Vec<(String, String)> = Vec::new();
-    for flag in
-        r.flags.iter().filter(|f| f.severity == crate::model::Severity::Urgent && reads(&f.when, index))
+    for flag in r
+        .flags
+        .iter()
+        .filter(|f| f.severity == crate::engine::model::Severity::Urgent && reads(&f.when, index))
     {
         for &s in &flag.support {
             let entry = (r.support[s].name.get(lang).to_string(), r.support[s].contact.get(lang).to_string());

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::answers::RawAnswersFile;
+use crate::engine::answers::RawAnswersFile;
 use crate::pack::schema::RawFile;
 
 fn finish(mut schema: Value, title: &str) -> Value {
@@ -27,5 +27,5 @@ pub fn answers() -> Value {
 /// The schema of a roster in YAML (`crossroads match --coaches`); its CSV form has the same
 /// fields as columns, lists split by `;`.
 pub fn roster() -> Value {
-    finish(schemars::schema_for!(crate::roster::RawRoster).to_value(), "crossroads roster")
+    finish(schemars::schema_for!(crate::choose::roster::RawRoster).to_value(), "crossroads roster")
 }

@@ -4,14 +4,14 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Code, Diagnostic, FileId, Sources};
-use crate::embedded::{Builtin, DEFAULT};
-use crate::files;
-use crate::model::RuleSet;
+use crate::engine::model::RuleSet;
+use crate::pack::embedded::{Builtin, DEFAULT};
 pub use crate::pack::hash::content_hash;
 use crate::pack::schema::RawFile;
 use crate::pack::validate::validate;
-use crate::yaml;
+use crate::util::diag::{Code, Diagnostic, FileId, Sources};
+use crate::util::files;
+use crate::util::yaml;
 
 /// A pack's files as parsed, before validation, each with its id among the sources.
 pub type ParsedFiles = Vec<(FileId, RawFile)>;

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::yaml::{Entries, Spanned};
+use crate::util::yaml::{Entries, Spanned};
 
 pub use super::text::{Point, RawLine, RawText};
 
@@ -194,7 +194,7 @@ pub enum RawConditionBody {
 impl<'de> Deserialize<'de> for RawCondition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned: S<ConditionEntries> = Deserialize::deserialize(deserializer)?;
-        let at = crate::yaml::range_of(&spanned);
+        let at = crate::util::yaml::range_of(&spanned);
         Ok(RawCondition { entries: spanned.value.0, at })
     }
 }

@@ -9,7 +9,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::schema::RawCondition;
-use crate::yaml::Spanned;
+use crate::util::yaml::Spanned;
 
 type S<T> = Spanned<T>;
 
@@ -157,7 +157,7 @@ mod tests {
     use super::*;
 
     fn line(yaml: &str) -> Result<RawLine, String> {
-        crate::yaml::parse::<RawLine>(yaml).map_err(|e| e.message)
+        crate::util::yaml::parse::<RawLine>(yaml).map_err(|e| e.message)
     }
 
     #[test]

@@ -6,11 +6,11 @@ use std::ops::Range;
 
 use regex::RegexBuilder;
 
-use crate::answers;
-use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
-use crate::model::*;
+use crate::engine::answers;
+use crate::engine::model::*;
 use crate::pack::schema::*;
-use crate::yaml::{Entries, Spanned, range_of};
+use crate::util::diag::{Code, Diagnostic, FileId, did_you_mean};
+use crate::util::yaml::{Entries, Spanned, range_of};
 
 mod choosing;
 
@@ -150,7 +150,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
     };
     ruleset.question_index = ruleset.questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
     // Only now are the flags and rules known that make a question health-related.
-    let health = crate::evaluate::health_related(&ruleset);
+    let health = crate::engine::evaluate::health_related(&ruleset);
     for (q, file, range) in grouping_spans {
         if health[q] {
             diagnostics.push(
@@ -193,7 +193,7 @@ impl Validator<'_> {
                 .at(
                     file,
                     range_of(number),
-                    format!("this is {}", crate::render::number(number.value)),
+                    format!("this is {}", crate::report::render::number(number.value)),
                 ),
             );
         }

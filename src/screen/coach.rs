@@ -10,11 +10,11 @@ use super::Format;
 use super::read::{Problem, Rejected};
 use super::safety::Urgency;
 use super::sink::Spool;
-use crate::answers::Answers;
-use crate::evaluate::Assessment;
-use crate::model::{RuleSet, Severity};
+use crate::engine::answers::Answers;
+use crate::engine::evaluate::Assessment;
+use crate::engine::model::{RuleSet, Severity};
 use crate::report::{self, Report};
-use crate::sanitize;
+use crate::util::sanitize;
 
 const COLUMNS: [&str; 8] =
     ["respondent", "line", "status", "primary", "runner_up", "readiness", "band", "flags"];

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use super::layout::{Column, Preset};
 use super::mapping::{Explicit, Target};
-use crate::answers::Answer;
-use crate::diag::{Code, Diagnostic};
-use crate::model::{Kind, Question, RuleSet, Text};
+use crate::engine::answers::Answer;
+use crate::engine::model::{Kind, Question, RuleSet, Text};
+use crate::util::diag::{Code, Diagnostic};
 
 /// The column `screen --rejects` adds, which a later run ignores.
 pub const ERROR_COLUMN: &str = "crossroads_error";
@@ -267,7 +267,7 @@ pub fn infer(
     let mut notes = Vec::new();
     if !ignored.is_empty() {
         let shown: Vec<String> =
-            ignored.iter().take(8).map(|h| format!("\"{}\"", crate::sanitize::terminal(h))).collect();
+            ignored.iter().take(8).map(|h| format!("\"{}\"", crate::util::sanitize::terminal(h))).collect();
         let more = if ignored.len() > 8 { format!(" and {} more", ignored.len() - 8) } else { String::new() };
         notes.push(format!(
             "{} column(s) match no question of the pack and are ignored: {}{more}",
@@ -342,7 +342,7 @@ pub fn infer(
 }
 
 fn quoted_list(items: &[String]) -> String {
-    items.iter().map(|h| format!("\"{}\"", crate::sanitize::terminal(h))).collect::<Vec<_>>().join(", ")
+    items.iter().map(|h| format!("\"{}\"", crate::util::sanitize::terminal(h))).collect::<Vec<_>>().join(", ")
 }
 
 /// Spellings of yes and no that the survey tools write (Typeform `1`/`0`, LimeSurvey `Y`/`N`,
@@ -574,7 +574,7 @@ mod tests {
 
     #[test]
     fn a_column_per_choice_ticks_its_choice() {
-        use crate::model::Choice;
+        use crate::engine::model::Choice;
         let choice = |v: &str, l: &str| Choice { value: v.into(), label: Text::plain(l), score: None };
         let question = Question {
             id: "resources".into(),

@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use super::columns::{Mapping, Role};
 use super::layout::{KeyColumn, Preset};
-use crate::answers::{self, Answer};
-use crate::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
-use crate::model::{Kind, RuleSet};
-use crate::yaml::{self, Entries, Spanned, range_of};
+use crate::engine::answers::{self, Answer};
+use crate::engine::model::{Kind, RuleSet};
+use crate::util::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
+use crate::util::yaml::{self, Entries, Spanned, range_of};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,7 +47,7 @@ pub type Entry = (Spanned<String>, Spanned<Value>);
 
 impl Explicit {
     pub fn read(path: &Path, sources: &mut Sources) -> Result<Explicit, Vec<Diagnostic>> {
-        let text = crate::files::read_text(path, 1 << 20, "a mapping file").map_err(|e| {
+        let text = crate::util::files::read_text(path, 1 << 20, "a mapping file").map_err(|e| {
             vec![Diagnostic::error(Code::Io, format!("cannot read the mapping `{}`: {e}", path.display()))]
         })?;
         let file = sources.add(path.display().to_string(), text);
@@ -284,7 +284,7 @@ pub fn emit(
                     let _ = writeln!(
                         out,
                         "    #   {}: ?   # {n} row(s)",
-                        quoted(&crate::sanitize::terminal(cell))
+                        quoted(&crate::util::sanitize::terminal(cell))
                     );
                 }
             } else {

@@ -26,10 +26,10 @@ use self::layout::Preset;
 use self::mapping::{Explicit, Unmatched};
 use self::read::{Outcome, Row};
 use self::records::{Damage, MAX_ROW_BYTES, Record, Records};
-use crate::diag::{Diagnostic, Sources};
-use crate::evaluate::evaluate;
-use crate::model::RuleSet;
+use crate::engine::evaluate::evaluate;
+use crate::engine::model::RuleSet;
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
+use crate::util::diag::{Diagnostic, Sources};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -246,7 +246,7 @@ fn open_input(input: &Input) -> Result<Source, Failure> {
                 Failure::Message(format!("cannot read the responses `{}`: {why}", path.display()))
             };
             // A device or a pipe could be endless; standard input (`-`) is there for streams.
-            let (mut file, meta) = crate::files::open_regular(path).map_err(|e| match e.kind() {
+            let (mut file, meta) = crate::util::files::open_regular(path).map_err(|e| match e.kind() {
                 io::ErrorKind::Other => cannot(format!("{e} (to read a stream, pass `-` and pipe it in)")),
                 _ => cannot(e.to_string()),
             })?;

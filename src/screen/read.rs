@@ -14,11 +14,11 @@ use super::layout::{self, KeyColumn, Partial};
 use super::mapping::Unmatched;
 use super::records::{Damage, MAX_ROW_BYTES, Records, read_line};
 use super::safety::{self, Safety, Urgency};
-use crate::answers::{self, Answer, Answers};
-use crate::diag::did_you_mean;
-use crate::model::{Kind, RuleSet};
-use crate::sanitize;
+use crate::engine::answers::{self, Answer, Answers};
+use crate::engine::model::{Kind, RuleSet};
 use crate::serve::store::EARLIER;
+use crate::util::diag::did_you_mean;
+use crate::util::sanitize;
 
 /// One thing wrong with a row.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +71,7 @@ pub struct Row {
 }
 
 /// What a cell of a survey export may hold: the options' values or labels, yes or no...
-fn allowed_in_cells(question: &crate::model::Question) -> String {
+fn allowed_in_cells(question: &crate::engine::model::Question) -> String {
     match question.kind {
         Kind::YesNo => "yes or no".to_string(),
         _ => answers::describe_allowed(question),
@@ -93,7 +93,7 @@ fn conclude(
     mut problems: Vec<Problem>,
     partial: bool,
     column_of: impl Fn(usize) -> String,
-    allowed: fn(&crate::model::Question) -> String,
+    allowed: fn(&crate::engine::model::Question) -> String,
     raw: impl FnOnce() -> Raw,
 ) -> Outcome {
     if problems.is_empty() && !partial {

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use super::columns::ERROR_COLUMN;
 use super::read::{Problem, Raw, Rejected};
 use super::sink::Spool;
-use crate::model::RuleSet;
-use crate::sanitize;
+use crate::engine::model::RuleSet;
+use crate::util::sanitize;
 
 fn reason(ruleset: &RuleSet, rejected: &Rejected) -> String {
     let mut parts: Vec<String> =

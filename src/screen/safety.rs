@@ -2,9 +2,9 @@
 //! whatever else is wrong with it, so that a bad cell elsewhere never hides a person in danger.
 //! Which answers these are follows from the pack's urgent flags, not from names in code.
 
-use crate::answers::Answer;
-use crate::evaluate::{compute_scores, holds, questions_read};
-use crate::model::{RuleSet, Severity};
+use crate::engine::answers::Answer;
+use crate::engine::evaluate::{compute_scores, holds, questions_read};
+use crate::engine::model::{RuleSet, Severity};
 
 /// What a row that could not be assessed says about urgent flags.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use super::read::{Rejected, Row};
 use super::safety::Urgency;
 use super::{Audience, Rows, SHOWN_REJECTS, ScreenConfig, Tally};
-use crate::model::RuleSet;
-use crate::sanitize;
+use crate::engine::model::RuleSet;
+use crate::util::sanitize;
 
 pub(super) fn summarise(
     err: &mut dyn Write,

@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::App;
-use crate::diag::Sources;
-use crate::model::Kind;
+use crate::engine::model::Kind;
+use crate::util::diag::Sources;
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -44,7 +44,7 @@ async fn pack(State(app): State<Arc<App>>) -> Response {
 /// Every question with its texts in every language of the pack, for a program to ask them.
 async fn questionnaire(State(app): State<Arc<App>>) -> Response {
     let r = &app.ruleset;
-    let texts = |t: &crate::model::Text| -> Value {
+    let texts = |t: &crate::engine::model::Text| -> Value {
         r.meta
             .languages
             .iter()
@@ -98,12 +98,13 @@ fn assess_now(app: &App, body: Bytes) -> Response {
     };
     let mut sources = Sources::default();
     let file = sources.add("answers", text);
-    match crate::answers::read(r, &sources, file) {
+    match crate::engine::answers::read(r, &sources, file) {
         Ok(answers) => {
-            let a = crate::evaluate::evaluate(r, &answers);
+            let a = crate::engine::evaluate::evaluate(r, &answers);
             let report = crate::report::for_person(r, &a, &answers, None);
             let mut out = Vec::new();
-            let _ = crate::render::render(&report, crate::render::Format::Json, &mut out, false);
+            let _ =
+                crate::report::render::render(&report, crate::report::render::Format::Json, &mut out, false);
             ([(header::CONTENT_TYPE, "application/json")], out).into_response()
         }
         Err(diagnostics) => {

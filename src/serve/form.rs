@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::answers::{Answer, Answers, from_value};
-use crate::model::{Kind, Question, RuleSet};
+use crate::engine::answers::{Answer, Answers, from_value};
+use crate::engine::model::{Kind, Question, RuleSet};
 
 /// A field's name for a question's answer.
 pub fn field(question: &Question) -> String {
@@ -74,7 +74,7 @@ pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
 fn twice(question: &Question) -> String {
     format!(
         "it was answered more than once; give one answer ({})",
-        crate::answers::describe_allowed(question)
+        crate::engine::answers::describe_allowed(question)
     )
 }
 
@@ -105,7 +105,7 @@ fn to_json(question: &Question, given: &[&str]) -> Option<Value> {
 pub fn strings(question: &Question, answer: &Answer) -> Vec<String> {
     match (&question.kind, answer) {
         (_, Answer::Bool(b)) => vec![b.to_string()],
-        (_, Answer::Number(x)) => vec![crate::render::number(*x)],
+        (_, Answer::Number(x)) => vec![crate::report::render::number(*x)],
         (kind, Answer::Choice(i)) => vec![kind.options()[*i].value.clone()],
         (kind, Answer::Multi(bits)) => kind
             .options()

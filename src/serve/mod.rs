@@ -23,11 +23,11 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::answers::{Answers, missing_required};
-use crate::diag::Sources;
-use crate::i18n;
-use crate::model::{RuleSet, Severity};
+use crate::engine::answers::{Answers, missing_required};
+use crate::engine::model::{RuleSet, Severity};
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, prepare};
+use crate::util::diag::Sources;
+use crate::util::i18n;
 use form::Posted;
 use pages::{Carried, Problem};
 use store::Store;
@@ -164,7 +164,7 @@ async fn stopped() {
 
 /// Every route, behind the limits and headers that every response carries.
 pub fn router(app: Arc<App>) -> Router {
-    let csp = crate::render::html::content_security_policy(true);
+    let csp = crate::report::render::html::content_security_policy(true);
     let headers = [
         (header::CONTENT_SECURITY_POLICY, csp.as_str()),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -279,7 +279,7 @@ fn checked(headers: &HeaderMap, body: &[u8]) -> Result<Posted, Box<Response>> {
 fn expired(posted: &Posted) -> Markup {
     let lang = posted.one("lang").unwrap_or("en");
     let web = i18n::web(Some(lang));
-    crate::render::html::page(
+    crate::report::render::html::page(
         lang,
         web.expired,
         maud::html! { p role="alert" { (web.expired) } a href="/" { (web.start) } },
@@ -346,7 +346,7 @@ fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
     if matches!(go, "next" | "submit" | "resume")
         && let Some((urgent, q)) = urgent_alternative(ruleset, &read)
     {
-        let a = crate::evaluate::evaluate(ruleset, &urgent);
+        let a = crate::engine::evaluate::evaluate(ruleset, &urgent);
         let report = crate::report::build(ruleset, &a, &urgent, Some(&lang));
         return html(pages::support(ruleset, &carried, answers, &report, q));
     }
@@ -360,11 +360,11 @@ fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
                 return question(i, Some(Problem::Missing));
             }
             // An answer that raises an urgent flag: the support first, with the choice to stop.
-            let a = crate::evaluate::evaluate(ruleset, answers);
+            let a = crate::engine::evaluate::evaluate(ruleset, answers);
             let urgent_here = a.flags.iter().any(|&f| {
                 let flag = &ruleset.flags[f];
                 let mut reads = vec![false; ruleset.questions.len()];
-                crate::evaluate::questions_read(ruleset, &flag.when, &mut reads);
+                crate::engine::evaluate::questions_read(ruleset, &flag.when, &mut reads);
                 flag.severity == Severity::Urgent && reads[i]
             });
             if urgent_here {
@@ -381,7 +381,7 @@ fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
         ("back", None) => review_or((0..ruleset.questions.len()).rev().find(|&j| shown(j))),
         ("resume", _) => review_or(index),
         ("stop", _) => {
-            let a = crate::evaluate::evaluate(ruleset, answers);
+            let a = crate::engine::evaluate::evaluate(ruleset, answers);
             let report = crate::report::build(ruleset, &a, answers, Some(&lang));
             html(pages::stopped(ruleset, &lang, &report))
         }
@@ -403,7 +403,7 @@ fn urgent_alternative(ruleset: &RuleSet, read: &form::Read) -> Option<(Answers, 
         let mut values = read.answers.values.clone();
         values[*q] = Some(alternative.clone());
         let answers = Answers::settle(ruleset, values, None);
-        let a = crate::evaluate::evaluate(ruleset, &answers);
+        let a = crate::engine::evaluate::evaluate(ruleset, &answers);
         a.flags.iter().any(|&f| ruleset.flags[f].severity == Severity::Urgent).then_some((answers, *q))
     })
 }
@@ -437,7 +437,7 @@ fn submit(
         },
         None => None,
     };
-    let a = crate::evaluate::evaluate(ruleset, answers);
+    let a = crate::engine::evaluate::evaluate(ruleset, answers);
     let report = crate::report::for_person(ruleset, &a, answers, Some(carried.lang));
     html(pages::report(ruleset, carried, answers, &report, kept.as_ref()))
 }
@@ -456,12 +456,12 @@ fn download_now(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
     let answers = form::answers(ruleset, &posted).answers;
     let lang = language(ruleset, &posted);
     let (content_type, name, text) = if posted.one("what") == Some("answers") {
-        ("application/yaml", "crossroads-answers.yaml", crate::store::document(ruleset, &answers))
+        ("application/yaml", "crossroads-answers.yaml", crate::util::store::document(ruleset, &answers))
     } else {
-        let a = crate::evaluate::evaluate(ruleset, &answers);
+        let a = crate::engine::evaluate::evaluate(ruleset, &answers);
         let report = crate::report::for_person(ruleset, &a, &answers, Some(&lang));
         let mut page = Vec::new();
-        let _ = crate::render::render(&report, crate::render::Format::Html, &mut page, false);
+        let _ = crate::report::render::render(&report, crate::report::render::Format::Html, &mut page, false);
         ("text/html; charset=utf-8", "crossroads-report.html", String::from_utf8_lossy(&page).into_owned())
     };
     let disposition = format!("attachment; filename=\"{name}\"");

@@ -5,12 +5,12 @@ use maud::{Markup, html};
 
 use super::form::{field, strings};
 use super::store::Kept;
-use crate::answers::{Answer, Answers};
-use crate::i18n::{self, Web, fill};
-use crate::intake::describe;
-use crate::model::{Kind, Question, RuleSet};
-use crate::render::html::{body, page};
+use crate::ask::intake::describe;
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::model::{Kind, Question, RuleSet};
 use crate::report::Report;
+use crate::report::render::html::{body, page};
+use crate::util::i18n::{self, Web, fill};
 
 /// What every page's form carries besides the answers.
 pub struct Carried<'a> {
@@ -150,7 +150,7 @@ fn input(q: &Question, current: &[String], lang: Option<&str>, ui: &i18n::Ui) ->
             html! { @for o in options { (choice("checkbox", o.value.clone(), o.label.get(lang).into())) } }
         }
         Kind::Number { min, max } => html! {
-            input type="number" name=(name) id=(name) value=[current.first()] min=[min.map(crate::render::number)] max=[max.map(crate::render::number)] step="any";
+            input type="number" name=(name) id=(name) value=[current.first()] min=[min.map(crate::report::render::number)] max=[max.map(crate::report::render::number)] step="any";
         },
         Kind::Text => {
             html! { textarea name=(name) rows="4" maxlength="2000" { (current.first().map(String::as_str).unwrap_or("")) } }
@@ -174,7 +174,7 @@ pub fn support(
             input type="hidden" name="at" value=(resume_at);
             section.support aria-labelledby="support" {
                 h1 #support { (ui.reach_out_now) }
-                @for flag in report.flags.iter().filter(|f| f.severity == crate::model::Severity::Urgent) { p { (flag.message) } }
+                @for flag in report.flags.iter().filter(|f| f.severity == crate::engine::model::Severity::Urgent) { p { (flag.message) } }
                 (support_list(report, ui))
             }
             button type="submit" name="go" value="stop" { (web.stop_here) }
@@ -256,5 +256,5 @@ pub fn report(
             button.quiet type="submit" name="what" value="answers" { (web.download_answers) }
         }
     };
-    page(carried.lang, &crate::render::title(report), content, true)
+    page(carried.lang, &crate::report::render::title(report), content, true)
 }

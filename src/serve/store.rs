@@ -14,8 +14,8 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use crate::answers::Answers;
-use crate::model::RuleSet;
+use crate::engine::answers::Answers;
+use crate::engine::model::RuleSet;
 
 /// The first schema: one row a form token, its first answers only.
 const SCHEMA_1: &str = "
@@ -201,7 +201,7 @@ fn migrate(conn: &Connection) -> Result<(), String> {
 
 /// The answers as the JSON object an answers file's `answers` holds.
 fn document(ruleset: &RuleSet, answers: &Answers) -> String {
-    let map: Map<String, Value> = crate::store::answer_values(ruleset, answers)
+    let map: Map<String, Value> = crate::util::store::answer_values(ruleset, answers)
         .into_iter()
         .map(|(id, v)| (id.to_string(), v))
         .collect();
@@ -304,7 +304,7 @@ mod tests {
     use std::io::Read;
 
     use super::*;
-    use crate::diag::Sources;
+    use crate::util::diag::Sources;
 
     fn lines(path: &Path) -> Vec<Value> {
         let mut text = String::new();
@@ -330,9 +330,11 @@ mod tests {
         let ruleset = crate::pack::load_embedded(&mut Sources::default()).unwrap();
         let store = Store::open(&path).unwrap();
         let mut answers = Answers::settle(&ruleset, vec![None; ruleset.questions.len()], None);
-        let single =
-            ruleset.questions.iter().position(|q| matches!(q.kind, crate::model::Kind::Single { .. }));
-        answers.values[single.unwrap()] = Some(crate::answers::Answer::Choice(0));
+        let single = ruleset
+            .questions
+            .iter()
+            .position(|q| matches!(q.kind, crate::engine::model::Kind::Single { .. }));
+        answers.values[single.unwrap()] = Some(crate::engine::answers::Answer::Choice(0));
         // The old row's token, with other answers: a revision of it.
         assert_eq!(store.insert("t1", &ruleset, &answers).unwrap(), Kept::Revised("a1".into(), 2));
         assert_eq!(store.insert("t1", &ruleset, &answers).unwrap(), Kept::Same("a1".into()));

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{RawCondition, RawText, S};
-use crate::yaml::Entries;
+use crate::util::yaml::Entries;
 
 /// Several results of one pack side by side (one answers file each, such as one per coach met).
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -4,11 +4,11 @@
 use std::collections::HashSet;
 
 use super::{Scope, Validator};
-use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
-use crate::model::{Compare, Criterion, Kind, Matching, Reads, Text};
+use crate::choose::roster::Field;
+use crate::engine::model::{Compare, Criterion, Kind, Matching, Reads, Text};
 use crate::pack::schema::{RawCompare, RawCriterion, RawFile, RawMatching};
-use crate::roster::Field;
-use crate::yaml::{Spanned, range_of};
+use crate::util::diag::{Code, Diagnostic, FileId, did_you_mean};
+use crate::util::yaml::{Spanned, range_of};
 
 /// The most a shortlist may propose, and the most results `compare` ranks.
 pub const MAX_SHORTLIST: u32 = 100;

@@ -13,15 +13,16 @@ use rand::{RngExt, SeedableRng};
 
 use super::privacy::Mechanism;
 use super::{Grouping, Hr, Table};
-use crate::answers::{Answer, Answers};
-use crate::evaluate::Assessment;
-use crate::model::RuleSet;
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::evaluate::Assessment;
+use crate::engine::model::RuleSet;
 
 const TRIALS: usize = 3000;
 const EPSILON: f64 = 1.0;
 
 fn pack() -> RuleSet {
-    crate::pack::load::load_embedded(&mut crate::diag::Sources::default()).expect("the built-in pack loads")
+    crate::pack::load::load_embedded(&mut crate::util::diag::Sources::default())
+        .expect("the built-in pack loads")
 }
 
 /// One respondent as HR's counts see them.

@@ -16,9 +16,9 @@ use std::collections::HashMap;
 use self::privacy::Estimate;
 #[cfg(test)]
 use self::privacy::Mechanism;
-use crate::answers::{Answer, Answers};
-use crate::evaluate::Assessment;
-use crate::model::{Band, RuleSet};
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::evaluate::Assessment;
+use crate::engine::model::{Band, RuleSet};
 
 /// The id of the mixed category in CSV and JSON.
 pub const CONFIDENTIAL_ID: &str = "other_or_confidential";
@@ -41,9 +41,9 @@ pub enum Grouping {
 impl Grouping {
     /// The groups' names; with any grouping, a last one holds every other value.
     pub fn names(&self, ruleset: &RuleSet, lang: Option<&str>) -> Vec<String> {
-        let other = crate::i18n::ui(lang).other_group.to_string();
+        let other = crate::util::i18n::ui(lang).other_group.to_string();
         match self {
-            Grouping::None => vec![crate::i18n::ui(lang).all_respondents.to_string()],
+            Grouping::None => vec![crate::util::i18n::ui(lang).all_respondents.to_string()],
             Grouping::Column { declared, .. } => declared.iter().cloned().chain([other]).collect(),
             Grouping::Question(q) => {
                 let options = ruleset.questions[*q].kind.options();
@@ -183,7 +183,7 @@ impl<'r> Hr<'r> {
                 cells.iter_mut().zip(&s.cells).for_each(|(t, x)| *t += x);
             }
             let respondents = size_estimate(k, b, groups).of(&sums(&cells));
-            let name = crate::i18n::ui(lang).all_shown.to_string();
+            let name = crate::util::i18n::ui(lang).all_shown.to_string();
             sections.push(Section { name, respondents, cells });
         }
         Table { categories: k, bands: b, sections, hidden, epsilon, total }
@@ -221,7 +221,7 @@ impl<'r> Hr<'r> {
         readiness_bands(self.ruleset)
             .iter()
             .map(|b| (b.id.clone(), b.label.get(lang).to_string()))
-            .chain([(NO_READINESS_ID.to_string(), crate::i18n::ui(lang).no_readiness.to_string())])
+            .chain([(NO_READINESS_ID.to_string(), crate::util::i18n::ui(lang).no_readiness.to_string())])
             .collect()
     }
 }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::privacy::{self, Mechanism};
 use super::{Grouping, Hr, Table, ledger};
-use crate::model::RuleSet;
+use crate::engine::model::RuleSet;
 use crate::screen::ScreenConfig;
 
 /// The grouping a run asked for, or why it may not have it. `question` is the pack's grouping

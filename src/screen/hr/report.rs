@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::super::Format;
 use super::{Accuracy, Hr, Section, Table};
-use crate::i18n::{self, fill};
+use crate::util::i18n::{self, fill};
 
 pub struct HrReport<'a, 'r> {
     hr: &'a Hr<'r>,
@@ -142,7 +142,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
     /// The Markdown report's content as a printable page: a bar per category and band, each
     /// group's bars to one scale so that groups compare, every count "about N" as it is noisy.
     fn html(&self, out: &mut dyn Write) -> io::Result<()> {
-        use crate::render::html::{Bar, bar_chart, write_page};
+        use crate::report::render::html::{Bar, bar_chart, write_page};
         use maud::html;
         let ui = i18n::ui(self.lang);
         let r = self.hr.ruleset();
@@ -217,7 +217,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
             let (cell, size) = self.within(i);
             let (respondents, size, cell) =
                 (shown(s.respondents).to_string(), size.to_string(), cell.to_string());
-            let name = crate::sanitize::spreadsheet(&s.name);
+            let name = crate::util::sanitize::spreadsheet(&s.name);
             let (categories, bands) = self.rows(s);
             for (measure, rows) in [("recommendation", categories), ("readiness", bands)] {
                 for (id, _, n) in rows {

@@ -7,9 +7,9 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 
 use super::{Cited, Notes, argued, changes, fits, flag_rules_out, join_names, title};
-use crate::i18n::{self, Ui, fill};
-use crate::model::{FlagKind, Severity};
+use crate::engine::model::{FlagKind, Severity};
 use crate::report::{Readiness, Report};
+use crate::util::i18n::{self, Ui, fill};
 
 const STYLE: &str = "\
 :root{--ink:#1f2328;--soft:#57606a;--line:#d0d7de;--accent:#0b5cad;--calm:#eef4fb}\

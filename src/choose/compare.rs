@@ -7,14 +7,14 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::diag::Sources;
-use crate::i18n::{self, fill};
-use crate::model::{Compare, Severity};
-use crate::render::Cited;
-use crate::render::markdown_cite;
-use crate::render::prose::{Cites, wrap};
+use crate::engine::model::{Compare, Severity};
+use crate::report::render::Cited;
+use crate::report::render::markdown_cite;
+use crate::report::render::prose::{Cites, wrap};
 use crate::report::{self, PackOut, Report};
 use crate::run::{self, EXIT_INVALID, EXIT_OK, Input, Io, PackChoice};
+use crate::util::diag::Sources;
+use crate::util::i18n::{self, fill};
 
 /// The most files one comparison reads: far more than anyone meets before choosing.
 pub const MAX_FILES: usize = 100;
@@ -88,7 +88,7 @@ pub fn compare(config: &CompareConfig, io: &mut Io) -> i32 {
             unread.push(path.display().to_string());
             continue;
         };
-        let assessment = crate::evaluate(&ruleset, &answers);
+        let assessment = crate::engine::evaluate::evaluate(&ruleset, &answers);
         let report = report::build(&ruleset, &assessment, &answers, lang);
         let label = how
             .label
@@ -159,7 +159,7 @@ fn summary(r: &Report) -> (String, Vec<Cited<'_>>, Vec<Cited<'_>>) {
         .filter(|f| f.severity != Severity::Note || f.concerns(r.recommendation.primary.as_deref()))
         .map(|f| (f.message.as_str(), &f.source))
         .collect();
-    let why = crate::render::argued(r).why.into_iter().take(2).collect();
+    let why = crate::report::render::argued(r).why.into_iter().take(2).collect();
     (head, flags, why)
 }
 
@@ -180,11 +180,11 @@ fn text(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     }
     for (i, result) in c.results.iter().enumerate() {
         let r = &result.report;
-        let label = crate::sanitize::terminal(&result.label);
+        let label = crate::util::sanitize::terminal(&result.label);
         let (head, flags, why) = summary(r);
         writeln!(out, "\n{}", wrap(&format!("{}. {label}{}{head}", i + 1, ui.colon), "", "   "))?;
         if r.urgent {
-            crate::render::render_support(r, out, false)?;
+            crate::report::render::render_support(r, out, false)?;
             continue;
         }
         for (text, source) in flags {
@@ -195,7 +195,7 @@ fn text(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if let Some(first) = c.results.first().filter(|f| !f.report.urgent && !f.report.next_steps.is_empty()) {
-        let name = crate::sanitize::terminal(&first.label);
+        let name = crate::util::sanitize::terminal(&first.label);
         writeln!(out, "\n{}", fill(words.next_steps_for, &[("name", &name)]))?;
         for (i, step) in first.report.next_steps.iter().enumerate() {
             let n = format!("  {}. ", i + 1);
@@ -203,7 +203,8 @@ fn text(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if !c.unread.is_empty() {
-        let files: Vec<String> = c.unread.iter().map(|f| crate::sanitize::terminal(f).into_owned()).collect();
+        let files: Vec<String> =
+            c.unread.iter().map(|f| crate::util::sanitize::terminal(f).into_owned()).collect();
         writeln!(out, "\n{}", wrap(&fill(words.unread, &[("files", &files.join(", "))]), "", ""))?;
     }
     cites.finish(&c.language, words.compare_footer, out)
@@ -226,7 +227,7 @@ fn markdown(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     for (i, result) in c.results.iter().enumerate() {
         let r = &result.report;
         let (head, flags, why) = summary(r);
-        writeln!(out, "\n## {}. {}\n\n{head}\n", i + 1, crate::sanitize::markdown(&result.label))?;
+        writeln!(out, "\n## {}. {}\n\n{head}\n", i + 1, crate::util::sanitize::markdown(&result.label))?;
         if r.urgent {
             writeln!(out, "**{}**\n", ui.reach_out_now)?;
             for s in &r.support {
@@ -242,7 +243,7 @@ fn markdown(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if let Some(first) = c.results.first().filter(|f| !f.report.urgent && !f.report.next_steps.is_empty()) {
-        let name = crate::sanitize::markdown(&first.label);
+        let name = crate::util::sanitize::markdown(&first.label);
         writeln!(out, "\n## {}\n", fill(words.next_steps_for, &[("name", &name)]))?;
         for (i, step) in first.report.next_steps.iter().enumerate() {
             writeln!(out, "{}. {step}", i + 1)?;
@@ -250,7 +251,7 @@ fn markdown(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
     }
     if !c.unread.is_empty() {
         let files: Vec<String> =
-            c.unread.iter().map(|f| format!("`{}`", crate::sanitize::terminal(f))).collect();
+            c.unread.iter().map(|f| format!("`{}`", crate::util::sanitize::terminal(f))).collect();
         writeln!(out, "\n{}", fill(words.unread, &[("files", &files.join(", "))]))?;
     }
     writeln!(

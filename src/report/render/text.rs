@@ -11,9 +11,9 @@ use super::{argued, flag_rules_out, join_names};
 /// At most this many reasons for the recommendation, and against the runner-up.
 const SHOWN_REASONS: usize = 3;
 const SHOWN_AGAINST: usize = 2;
-use crate::i18n::{self, fill};
-use crate::model::{FlagKind, Severity};
+use crate::engine::model::{FlagKind, Severity};
 use crate::report::Report;
+use crate::util::i18n::{self, fill};
 
 const WIDTH: usize = 80;
 

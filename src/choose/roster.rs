@@ -9,9 +9,9 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
-use crate::model::Matching;
-use crate::yaml::{Spanned, range_of};
+use crate::engine::model::Matching;
+use crate::util::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
+use crate::util::yaml::{Spanned, range_of};
 
 /// The most a roster file may hold: far above any real roster, small enough to read at once.
 pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
@@ -163,7 +163,7 @@ struct Unchecked {
 
 /// Reads a roster (YAML, or CSV by its `.csv` name) and checks it against the pack's values.
 pub fn read(path: &Path, matching: &Matching, sources: &mut Sources) -> Result<Vec<Entry>, Vec<Diagnostic>> {
-    let text = crate::files::read_text(path, MAX_BYTES, "a roster").map_err(|err| {
+    let text = crate::util::files::read_text(path, MAX_BYTES, "a roster").map_err(|err| {
         vec![
             Diagnostic::error(Code::Io, format!("cannot read the roster `{}`: {err}", path.display()))
                 .note("a roster is a YAML or CSV file (`crossroads rules schema roster`)"),
@@ -177,7 +177,7 @@ pub fn read(path: &Path, matching: &Matching, sources: &mut Sources) -> Result<V
 }
 
 fn from_yaml(text: &str, file: FileId) -> Result<Vec<Unchecked>, Vec<Diagnostic>> {
-    let raw: RawRoster = crate::yaml::parse(text).map_err(|err| vec![err.diagnostic(file)])?;
+    let raw: RawRoster = crate::util::yaml::parse(text).map_err(|err| vec![err.diagnostic(file)])?;
     let located = |s: &Spanned<String>| (s.value.clone(), range_of(s));
     Ok(raw
         .coaches

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::answers::{Answers, PackStamp, to_value};
-use crate::model::RuleSet;
-use crate::yaml::{self, InOrder};
+use crate::engine::answers::{Answers, PackStamp, to_value};
+use crate::engine::model::RuleSet;
+use crate::util::yaml::{self, InOrder};
 
 const HEADER: &str = "\
 # crossroads answers. They may be about health: keep this file private.

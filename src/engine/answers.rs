@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
-use crate::evaluate::holds;
-use crate::model::{Choice, Kind, Question, RuleSet};
-use crate::yaml::{self, Entries, Spanned, range_of};
+use crate::engine::evaluate::holds;
+use crate::engine::model::{Choice, Kind, Question, RuleSet};
+use crate::util::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
+use crate::util::yaml::{self, Entries, Spanned, range_of};
 
 /// One checked answer, in the form its question's kind calls for.
 #[derive(Debug, Clone, PartialEq)]
@@ -312,7 +312,7 @@ fn convert(question: &Question, value: &Value) -> Result<Option<Answer>, Problem
 
 fn option_index(options: &[Choice], value: &str) -> Result<usize, Problem> {
     options.iter().position(|o| o.value == value).ok_or_else(|| {
-        let hint = match crate::diag::nearest(value, options.iter().map(|o| o.value.as_str())) {
+        let hint = match crate::util::diag::nearest(value, options.iter().map(|o| o.value.as_str())) {
             Some(close) => format!(" (did you mean `{close}`?)"),
             None => String::new(),
         };

@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::diag::Code;
+use crate::util::diag::Code;
 
 mod spanned;
 pub use spanned::Spanned;
@@ -134,9 +134,9 @@ fn location_range(loc: &serde_saphyr::Location) -> Range<usize> {
 impl ParseError {
     /// As a diagnostic in `file`. A missing field is reported where its mapping ends,
     /// which the label says, so that nobody looks for it on that line.
-    pub fn diagnostic(self, file: crate::diag::FileId) -> crate::diag::Diagnostic {
+    pub fn diagnostic(self, file: crate::util::diag::FileId) -> crate::util::diag::Diagnostic {
         let label = if self.code == Code::MissingField { "in the mapping that ends here" } else { "here" };
-        crate::diag::Diagnostic::error(self.code, self.message).at(file, self.range, label)
+        crate::util::diag::Diagnostic::error(self.code, self.message).at(file, self.range, label)
     }
 }
 

@@ -4,11 +4,11 @@
 use std::io::{BufRead, Write};
 
 use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, describe, parse_yes_no, review_line};
-use crate::answers::Answer;
-use crate::i18n::{Ui, fill};
-use crate::model::Kind;
-use crate::render::render_support;
+use crate::engine::answers::Answer;
+use crate::engine::model::Kind;
 use crate::report::Report;
+use crate::report::render::render_support;
+use crate::util::i18n::{Ui, fill};
 
 pub struct Plain<R, W> {
     input: R,

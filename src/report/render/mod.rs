@@ -35,13 +35,13 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write, color: bool)
 /// The report's title: the pack's name, and whom it is for. A name a respondent typed is
 /// shown, never run: no escape sequence reaches a terminal.
 pub(crate) fn title(r: &Report) -> String {
-    let ui = crate::i18n::ui(Some(&r.language));
+    let ui = crate::util::i18n::ui(Some(&r.language));
     match &r.respondent {
         Some(name) => format!(
             "{}{}{}",
             r.pack.name,
             ui.colon,
-            crate::i18n::fill(ui.for_whom, &[("name", &crate::sanitize::terminal(name))])
+            crate::util::i18n::fill(ui.for_whom, &[("name", &crate::util::sanitize::terminal(name))])
         ),
         None => r.pack.name.clone(),
     }
@@ -186,7 +186,7 @@ pub(crate) fn flag_rules_out<'a>(report: &'a Report, flag: &crate::report::FlagO
 /// person may expect that is further away, what weighs against it now (the pitfalls say when
 /// it may fit later), the strongest first.
 pub(crate) fn changes(r: &Report) -> Vec<(String, Vec<Cited<'_>>)> {
-    let ui = crate::i18n::ui(Some(&r.language));
+    let ui = crate::util::i18n::ui(Some(&r.language));
     let mut out = Vec::new();
     for c in r.changes.iter().flatten() {
         if c.answers.is_empty() {
@@ -207,17 +207,17 @@ pub(crate) fn changes(r: &Report) -> Vec<(String, Vec<Cited<'_>>)> {
                 reasons_touching(r, &c.modality, -1.0).into_iter().map(|x| (x.because.as_str(), &x.source));
             let against: Vec<Cited> = against_flags.chain(against_rules).take(2).collect();
             if !against.is_empty() {
-                out.push((crate::i18n::fill(ui.further_away, &[("name", &c.name)]), against));
+                out.push((crate::util::i18n::fill(ui.further_away, &[("name", &c.name)]), against));
             }
             continue;
         }
         let answers: Vec<String> = c
             .answers
             .iter()
-            .map(|a| crate::i18n::fill(ui.answer_to, &[("answer", &a.to), ("question", &a.text)]))
+            .map(|a| crate::util::i18n::fill(ui.answer_to, &[("answer", &a.to), ("question", &a.text)]))
             .collect();
         let answers: Vec<&str> = answers.iter().map(String::as_str).collect();
-        let sentence = crate::i18n::fill(
+        let sentence = crate::util::i18n::fill(
             ui.would_come_first,
             &[("name", &c.name), ("changes", &join_names(&answers, ui.and))],
         );
@@ -237,7 +237,7 @@ pub(crate) struct Fit<'a> {
 /// then those ruled out for now. When a flag put the recommendation first, it stands alone as
 /// "first, for now": nothing else competes with it.
 pub(crate) fn fits(r: &Report) -> Vec<Fit<'_>> {
-    let ui = crate::i18n::ui(Some(&r.language));
+    let ui = crate::util::i18n::ui(Some(&r.language));
     let ranking = &r.recommendation.ranking;
     let mut out = Vec::new();
     let mut rest = &ranking[..];

@@ -3,9 +3,9 @@
 use std::io::{self, Write};
 
 use super::{flag_rules_out, join_names, number};
-use crate::i18n::{self, fill};
-use crate::model::Severity;
+use crate::engine::model::Severity;
 use crate::report::Report;
+use crate::util::i18n::{self, fill};
 
 /// A text with its source in italics after it.
 pub(crate) fn cite(text: &str, source: &Option<String>) -> String {

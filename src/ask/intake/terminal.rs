@@ -9,11 +9,11 @@ use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, MultiSelect, Select, Text};
 
 use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, parse_yes_no, review_line};
-use crate::answers::Answer;
-use crate::i18n::{Ui, fill};
-use crate::model::Kind;
-use crate::render::render_support;
+use crate::engine::answers::Answer;
+use crate::engine::model::Kind;
 use crate::report::Report;
+use crate::report::render::render_support;
+use crate::util::i18n::{Ui, fill};
 
 pub struct Terminal {
     ui: &'static Ui,

@@ -249,14 +249,19 @@ pub struct Matching {
     pub at_most: usize,
     pub advice: Text,
     /// Per roster field, the values a roster may give, with their labels.
-    pub values: Vec<(crate::roster::Field, Vec<(String, Text)>)>,
+    pub values: Vec<(crate::choose::roster::Field, Vec<(String, Text)>)>,
     pub criteria: Vec<Criterion>,
     pub source: Option<String>,
 }
 
 impl Matching {
     /// The label of a roster value, as the pack names it (else as written).
-    pub fn label<'a>(&'a self, field: crate::roster::Field, value: &'a str, lang: Option<&str>) -> &'a str {
+    pub fn label<'a>(
+        &'a self,
+        field: crate::choose::roster::Field,
+        value: &'a str,
+        lang: Option<&str>,
+    ) -> &'a str {
         self.values
             .iter()
             .find(|(f, _)| *f == field)
@@ -268,7 +273,7 @@ impl Matching {
 #[derive(Debug, Clone)]
 pub struct Criterion {
     pub id: String,
-    pub field: crate::roster::Field,
+    pub field: crate::choose::roster::Field,
     pub reads: Reads,
     pub when: Option<Condition>,
     pub must: bool,
@@ -303,7 +308,7 @@ pub struct Expect {
 pub struct TestCase {
     pub id: String,
     pub description: Option<String>,
-    pub answers: crate::answers::Answers,
+    pub answers: crate::engine::answers::Answers,
     pub expect: Expect,
 }
 

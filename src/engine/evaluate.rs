@@ -10,8 +10,8 @@
 //! severe such flag winning. An urgent flag withholds every other modality: the report
 //! leads with support, and recommends nothing beside what the flag puts first.
 
-use crate::answers::{Answer, Answers};
-use crate::model::{Band, Condition, Expect, Kind, RuleSet, Severity, Target, Test};
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::model::{Band, Condition, Expect, Kind, RuleSet, Severity, Target, Test};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
@@ -125,7 +125,11 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
 }
 
 /// The points an answer gives a score part, before its weight; `None` for free text.
-pub(crate) fn part_points(ruleset: &RuleSet, part: &crate::model::ScorePart, answer: &Answer) -> Option<f64> {
+pub(crate) fn part_points(
+    ruleset: &RuleSet,
+    part: &crate::engine::model::ScorePart,
+    answer: &Answer,
+) -> Option<f64> {
     let question = &ruleset.questions[part.question];
     Some(match (&question.kind, answer) {
         (Kind::Scale { min, max, .. }, Answer::Number(x)) if part.invert => (*min + *max) as f64 - x,
@@ -155,8 +159,8 @@ pub fn low_parts<'a>(
     ruleset: &'a RuleSet,
     score: usize,
     values: &[Option<Answer>],
-) -> Vec<&'a crate::model::Text> {
-    let mut low: Vec<(f64, &crate::model::Text)> = ruleset.scores[score]
+) -> Vec<&'a crate::engine::model::Text> {
+    let mut low: Vec<(f64, &crate::engine::model::Text)> = ruleset.scores[score]
         .parts
         .iter()
         .filter_map(|part| {

@@ -1,19 +1,23 @@
 //! `crossroads ask`: the intake at the terminal, saved after every answer, resumable, ending
 //! with the report and the answers in a private file that `evaluate` reads.
 
+pub mod intake;
+
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use crate::answers::{self, Answers};
-use crate::diag::{Diagnostic, Sources};
-use crate::i18n::{self, Ui, fill};
-use crate::intake::plain::Plain;
-use crate::intake::terminal::Terminal;
-use crate::intake::{Intake, Interrupt, Outcome, Prompter};
-use crate::model::RuleSet;
-use crate::render::{Format, render};
+use crate::ask::intake::plain::Plain;
+use crate::ask::intake::terminal::Terminal;
+use crate::ask::intake::{Intake, Interrupt, Outcome, Prompter};
+use crate::engine::answers::{self, Answers};
+use crate::engine::evaluate;
+use crate::engine::model::RuleSet;
+use crate::report;
+use crate::report::render::{Format, render};
 use crate::run::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, prepare};
-use crate::{evaluate, report, store};
+use crate::util::diag::{Diagnostic, Sources};
+use crate::util::i18n::{self, Ui, fill};
+use crate::util::store;
 
 pub struct AskConfig {
     pub resume: Option<PathBuf>,
@@ -111,7 +115,12 @@ fn session(
             let _ = writeln!(io.stdout, "\n{}", stopped_line());
             let assessment = evaluate::evaluate(ruleset, intake.answers());
             let report = report::build(ruleset, &assessment, intake.answers(), config.lang.as_deref());
-            let _ = crate::render::render_support_list(&report, ui.support_again, io.stdout, io.stdout_color);
+            let _ = crate::report::render::render_support_list(
+                &report,
+                ui.support_again,
+                io.stdout,
+                io.stdout_color,
+            );
             EXIT_OK
         }
         Ok(Outcome::Complete) => {
@@ -184,9 +193,9 @@ fn resume(
     prompter: &mut dyn Prompter,
     ui: &Ui,
 ) -> Result<Answers, Start> {
-    let text = crate::files::read_text(path, answers::MAX_BYTES, "an answers file").map_err(|err| {
+    let text = crate::util::files::read_text(path, answers::MAX_BYTES, "an answers file").map_err(|err| {
         Start::Invalid(vec![Diagnostic::error(
-            crate::diag::Code::Io,
+            crate::util::diag::Code::Io,
             format!("cannot read the saved answers `{}`: {err}", path.display()),
         )])
     })?;

@@ -5,11 +5,11 @@
 pub mod plain;
 pub mod terminal;
 
-use crate::answers::{Answer, Answers};
-use crate::evaluate::evaluate;
-use crate::i18n::Ui;
-use crate::model::{Kind, Question, RuleSet};
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::evaluate::evaluate;
+use crate::engine::model::{Kind, Question, RuleSet};
 use crate::report::{self, Report};
+use crate::util::i18n::Ui;
 
 /// One question to ask, with where it stands among the questions shown.
 pub struct Step<'a> {

@@ -1,11 +1,13 @@
 //! The report: an assessment resolved into words in one language, shared by every renderer.
 //! Its JSON form is the versioned document programs read (`schema_version`).
 
+pub mod render;
+
 use serde::Serialize;
 
-use crate::answers::Answers;
-use crate::evaluate::Assessment;
-use crate::model::{FlagKind, Line, Phase, RuleSet, Severity};
+use crate::engine::answers::Answers;
+use crate::engine::evaluate::Assessment;
+use crate::engine::model::{FlagKind, Line, Phase, RuleSet, Severity};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -205,8 +207,9 @@ pub fn language(ruleset: &RuleSet, lang: Option<&str>) -> String {
 /// `evaluate` does none of it.
 pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<&str>) -> Report {
     let shows = |line: &Line| {
-        line.when
-            .is_none_or(|i| crate::evaluate::holds(&ruleset.line_conditions[i], &answers.values, &a.scores))
+        line.when.is_none_or(|i| {
+            crate::engine::evaluate::holds(&ruleset.line_conditions[i], &answers.values, &a.scores)
+        })
     };
     let modality_name = |m: usize| ruleset.modalities[m].name.get(lang).to_string();
     // A rule's or a flag's weights, by modality id.
@@ -318,7 +321,7 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
                 .unwrap_or_default(),
             low: ruleset
                 .readiness
-                .map(|i| crate::evaluate::low_parts(ruleset, i, &answers.values))
+                .map(|i| crate::engine::evaluate::low_parts(ruleset, i, &answers.values))
                 .unwrap_or_default()
                 .into_iter()
                 .map(|label| label.get(lang).to_string())
@@ -432,8 +435,8 @@ fn add_changes(
                 targets.push(m);
             }
         }
-        let search = crate::whatif::Search::new(ruleset, answers);
-        let ui = crate::i18n::ui(lang);
+        let search = crate::engine::whatif::Search::new(ruleset, answers);
+        let ui = crate::util::i18n::ui(lang);
         for m in targets {
             // A modality the person may expect is named even when it is further away, so that
             // "not now" can say "later"; a runner-up out of reach is not.
@@ -453,8 +456,8 @@ fn add_changes(
                         AnswerChange {
                             question: q.id.clone(),
                             text: q.text.get(lang).to_string(),
-                            from: crate::intake::describe(q, Some(&c.from), ui, lang),
-                            to: crate::intake::describe(q, Some(&c.to), ui, lang),
+                            from: crate::ask::intake::describe(q, Some(&c.from), ui, lang),
+                            to: crate::ask::intake::describe(q, Some(&c.to), ui, lang),
                         }
                     })
                     .collect(),

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::i18n;
+use crate::util::i18n;
 
 /// `text` wrapped at 80 columns, the first line after `first`, the others after `rest`.
 pub(crate) fn wrap(text: &str, first: &str, rest: &str) -> String {

@@ -7,18 +7,18 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::answers::{Answer, Answers};
-use crate::diag::Sources;
-use crate::evaluate::Assessment;
-use crate::i18n::{self, fill};
-use crate::model::{Criterion, Matching, Reads, RuleSet};
-use crate::render::markdown_cite;
-use crate::render::prose::{Cites, wrap};
+use crate::choose::roster::{Entry, Field};
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::evaluate::Assessment;
+use crate::engine::model::{Criterion, Matching, Reads, RuleSet};
+use crate::report::render::markdown_cite;
+use crate::report::render::prose::{Cites, wrap};
 use crate::report::{self, PackOut, SupportOut};
-use crate::roster::{Entry, Field};
 use crate::run::{self, EXIT_INVALID, Input, Io, PackChoice};
+use crate::util::diag::Sources;
+use crate::util::i18n::{self, fill};
 
-pub use crate::compare::Format;
+pub use crate::choose::compare::Format;
 
 pub struct MatchConfig {
     pub answers: Input,
@@ -105,13 +105,13 @@ pub fn shortlist(config: &MatchConfig, io: &mut Io) -> i32 {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let assessment = crate::evaluate(&ruleset, &answers);
+    let assessment = crate::engine::evaluate::evaluate(&ruleset, &answers);
     let lang = config.lang.as_deref();
     let report = report::build(&ruleset, &assessment, &answers, lang);
     let roster = if report.urgent {
         Vec::new()
     } else {
-        match crate::roster::read(&config.roster, matching, &mut sources) {
+        match crate::choose::roster::read(&config.roster, matching, &mut sources) {
             Ok(r) => r,
             Err(diagnostics) => {
                 let _ = sources.render(&diagnostics, io.stderr, io.stderr_color);
@@ -153,7 +153,7 @@ pub fn build(
     } else if for_primary {
         (None, None)
     } else if a.put_first_by.is_none() && in_reach {
-        let wanted = crate::render::join_names(
+        let wanted = crate::report::render::join_names(
             &wanted.iter().map(String::as_str).collect::<Vec<_>>(),
             i18n::ui(Some(&language)).and,
         );
@@ -184,7 +184,7 @@ pub fn build(
                 left_out += 1;
                 continue;
             }
-            let because = |c: &Criterion, text: &crate::model::Text| Because {
+            let because = |c: &Criterion, text: &crate::engine::model::Text| Because {
                 criterion: c.id.clone(),
                 text: text.get(lang).to_string(),
                 source: c.source.clone(),
@@ -251,7 +251,7 @@ pub fn build(
 /// preference"). Nothing about a person is ever assumed.
 fn applies(c: &Criterion, answers: &Answers, scores: &[Option<f64>]) -> Option<Vec<String>> {
     if let Some(when) = &c.when
-        && !crate::evaluate::holds(when, &answers.values, scores)
+        && !crate::engine::evaluate::holds(when, &answers.values, scores)
     {
         return None;
     }
@@ -288,7 +288,7 @@ fn text(s: &Shortlist, out: &mut dyn Write) -> io::Result<()> {
     let mut cite = |text: &str, source: &Option<String>| cites.cite(text, source);
     match &s.respondent {
         Some(name) => {
-            let whom = fill(ui.for_whom, &[("name", &crate::sanitize::terminal(name))]);
+            let whom = fill(ui.for_whom, &[("name", &crate::util::sanitize::terminal(name))]);
             writeln!(out, "{}{}{whom}", words.match_title, ui.colon)?
         }
         None => writeln!(out, "{}", words.match_title)?,
@@ -318,10 +318,10 @@ fn text(s: &Shortlist, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     for p in &s.proposed {
-        writeln!(out, "\n{}", crate::sanitize::terminal(&p.name))?;
+        writeln!(out, "\n{}", crate::util::sanitize::terminal(&p.name))?;
         for f in &p.profile {
             let line = format!("{}{}{}", f.name, ui.colon, f.values.join(", "));
-            writeln!(out, "{}", wrap(&crate::sanitize::terminal(&line), "  ", "    "))?;
+            writeln!(out, "{}", wrap(&crate::util::sanitize::terminal(&line), "  ", "    "))?;
         }
         for b in &p.met {
             writeln!(out, "{}", wrap(&cite(&b.text, &b.source), "  + ", "    "))?;
@@ -330,7 +330,7 @@ fn text(s: &Shortlist, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "{}", wrap(&cite(&b.text, &b.source), "  - ", "    "))?;
         }
         if let Some(contact) = &p.contact {
-            writeln!(out, "  {}{}{}", words.contact, ui.colon, crate::sanitize::terminal(contact))?;
+            writeln!(out, "  {}{}{}", words.contact, ui.colon, crate::util::sanitize::terminal(contact))?;
         }
     }
     if s.left_out > 0 {
@@ -348,7 +348,7 @@ fn markdown(s: &Shortlist, out: &mut dyn Write) -> io::Result<()> {
     let cite = markdown_cite;
     match &s.respondent {
         Some(name) => {
-            let whom = fill(ui.for_whom, &[("name", &crate::sanitize::markdown(name))]);
+            let whom = fill(ui.for_whom, &[("name", &crate::util::sanitize::markdown(name))]);
             writeln!(out, "# {}{}{whom}", words.match_title, ui.colon)?
         }
         None => writeln!(out, "# {}", words.match_title)?,
@@ -374,9 +374,15 @@ fn markdown(s: &Shortlist, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     for p in &s.proposed {
-        writeln!(out, "\n## {}\n", crate::sanitize::markdown(&p.name))?;
+        writeln!(out, "\n## {}\n", crate::util::sanitize::markdown(&p.name))?;
         for f in &p.profile {
-            writeln!(out, "- {}{}{}", f.name, ui.colon, crate::sanitize::markdown(&f.values.join(", ")))?;
+            writeln!(
+                out,
+                "- {}{}{}",
+                f.name,
+                ui.colon,
+                crate::util::sanitize::markdown(&f.values.join(", "))
+            )?;
         }
         if !p.profile.is_empty() {
             writeln!(out)?;
@@ -388,7 +394,7 @@ fn markdown(s: &Shortlist, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "- ✗ {}", cite(&b.text, &b.source))?;
         }
         if let Some(contact) = &p.contact {
-            writeln!(out, "\n{}{}{}", words.contact, ui.colon, crate::sanitize::markdown(contact))?;
+            writeln!(out, "\n{}{}{}", words.contact, ui.colon, crate::util::sanitize::markdown(contact))?;
         }
     }
     if s.left_out > 0 {

@@ -12,9 +12,9 @@
 //! changes that work, the one that puts the modality furthest ahead, then the first in the
 //! pack's order.
 
-use crate::answers::{Answer, Answers};
-use crate::evaluate::{Assessment, evaluate, health_related, questions_read};
-use crate::model::{Condition, Kind, RuleSet, Target, Test};
+use crate::engine::answers::{Answer, Answers};
+use crate::engine::evaluate::{Assessment, evaluate, health_related, questions_read};
+use crate::engine::model::{Condition, Kind, RuleSet, Target, Test};
 
 /// Beyond two answers, "what would change it" is a different person, not a next step.
 pub const MAX_CHANGES: usize = 2;
