@@ -26,7 +26,7 @@ pub use choose::{compare, roster, shortlist};
 pub use engine::{answers, evaluate, model, whatif};
 pub use pack::embedded;
 pub use report::render;
-pub use util::{diag, files, i18n, sanitize, store, yaml};
+pub use util::{diag, files, i18n, sanitize, yaml};
 
 pub use engine::answers::{Answer, Answers};
 pub use engine::evaluate::{Assessment, evaluate};

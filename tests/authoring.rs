@@ -92,7 +92,7 @@ fn a_witness_is_found_for_every_modality_of_the_default_pack() {
         assert_eq!(evaluate(&ruleset, &answers).primary, Some(m), "{}", modality.id);
         // A witness is a valid answers file.
         let mut sources = Sources::default();
-        let file = sources.add("w.yaml", crossroads::store::document(&ruleset, &answers));
+        let file = sources.add("w.yaml", crossroads::answers::document(&ruleset, &answers));
         answers::read(&ruleset, &sources, file)
             .unwrap_or_else(|d| panic!("{}", common::diagnostics_text(&sources, &d)));
     }

@@ -330,7 +330,7 @@ fn resuming_after_the_pack_changed_re_asks_only_what_no_longer_fits() {
     let mut first = Script::new(&original, "ready-senior-leader");
     first.events.push_back(("manager_coach", Event::Interrupt));
     let (_, _, saves) = run(&original, &mut first, Answers::default());
-    let saved = crossroads::store::document(&original, saves.last().unwrap());
+    let saved = crossroads::answers::document(&original, saves.last().unwrap());
 
     // The new version renames the `sponsor` option of `budget`.
     let changed_files = embedded::INTAKE

@@ -185,7 +185,7 @@ fn a_saved_answers_file_reads_back_to_the_same_answers() {
     for dir in common::case_dirs("cases") {
         let file = sources.add("in.yaml", std::fs::read_to_string(dir.join("answers.yaml")).unwrap());
         let original = answers::read(&ruleset, &sources, file).unwrap();
-        let written = crossroads::store::document(&ruleset, &original);
+        let written = crossroads::answers::document(&ruleset, &original);
         let again = sources.add("out.yaml", written.clone());
         let read_back = answers::read(&ruleset, &sources, again)
             .unwrap_or_else(|d| panic!("{written}\n{}", common::diagnostics_text(&sources, &d)));

@@ -108,7 +108,7 @@ proptest! {
         let assessment = evaluate(ruleset, &a);
         let report = crossroads::report::build(ruleset, &assessment, &a, None);
         let holds = |line: &crossroads::model::Line| {
-            line.when.is_none_or(|i| crossroads::evaluate::holds(&ruleset.line_conditions[i], &a.values, &assessment.scores))
+            line.when.is_none_or(|i| crossroads::engine::condition::holds(&ruleset.line_conditions[i], &a.values, &assessment.scores))
         };
         if let Some(primary) = assessment.primary {
             let expected: Vec<&str> = ruleset.modalities[primary].next_steps.iter().filter(|l| holds(l)).map(|l| l.text.default.as_str()).collect();

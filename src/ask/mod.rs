@@ -16,8 +16,8 @@ use crate::report;
 use crate::report::render::{Format, render};
 use crate::run::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, prepare};
 use crate::util::diag::{Diagnostic, Sources};
+use crate::util::files::write_private;
 use crate::util::i18n::{self, Ui, fill};
-use crate::util::store;
 
 pub struct AskConfig {
     pub resume: Option<PathBuf>,
@@ -214,7 +214,7 @@ fn resume(
 }
 
 fn save_progress(ruleset: &RuleSet, answers: &Answers, path: &Path) -> Result<(), Interrupt> {
-    store::write_private(path, &store::document(ruleset, answers), true)
+    write_private(path, &crate::engine::answers::document(ruleset, answers), true)
         .map_err(|e| Interrupt::Failed(e.to_string()))
 }
 
@@ -242,7 +242,7 @@ fn finish(
         let _ = writeln!(io.stderr, "\n{resume_line}");
         EXIT_INTERRUPTED
     };
-    let document = store::document(ruleset, answers);
+    let document = crate::engine::answers::document(ruleset, answers);
     let Ok(saved) = save_as(prompter, ui, ui.save_to, ANSWERS, &document, Some(progress)) else {
         return interrupted(io);
     };
@@ -292,7 +292,7 @@ fn save_as(
         {
             continue;
         }
-        match store::write_private(&chosen, contents, exists || replaceable) {
+        match write_private(&chosen, contents, exists || replaceable) {
             Ok(()) => return Ok(chosen),
             Err(err) => {
                 let _ = prompter.say(&format!("error: cannot save to {}: {err}", chosen.display()));

@@ -188,7 +188,7 @@ fn candidates(r: &RuleSet, target: Target) -> Option<Vec<Answer>> {
 
 fn test_value(test: &Test, value: &Answer) -> bool {
     let values = [Some(value.clone())];
-    crate::engine::evaluate::holds(&Condition::Test(Target::Question(0), test.clone()), &values, &[])
+    crate::engine::condition::holds(&Condition::Test(Target::Question(0), test.clone()), &values, &[])
 }
 
 /// Answers that make `modality` the primary recommendation, if a seeded search finds some.

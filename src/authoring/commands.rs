@@ -69,7 +69,7 @@ pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
         match super::check::witness(r, m) {
             Some(answers) => {
                 let _ = writeln!(io.stdout, "\nAnswers that make `{id}` the primary recommendation:\n");
-                let _ = write!(io.stdout, "{}", crate::util::store::document(r, &answers));
+                let _ = write!(io.stdout, "{}", crate::engine::answers::document(r, &answers));
             }
             None => {
                 let _ =

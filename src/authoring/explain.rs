@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use super::{describe_condition, describe_read};
 use crate::engine::answers::Answers;
-use crate::engine::evaluate::{evaluate, first_failure};
+use crate::engine::condition::first_failure;
+use crate::engine::evaluate::evaluate;
 use crate::engine::model::{Condition, RuleSet};
-use crate::report::render::number;
+use crate::util::number::number;
 
 /// Why a condition is false: the failing part and, for a single test, what it read.
 fn why_not(r: &RuleSet, condition: &Condition, answers: &Answers, scores: &[Option<f64>]) -> String {

@@ -11,7 +11,7 @@ pub mod schema;
 
 use crate::engine::answers::Answer;
 use crate::engine::model::{Condition, RuleSet, Target, Test};
-use crate::report::render::number;
+use crate::util::number::number;
 
 /// An assessment's ranking as "id total" entries, best first.
 pub fn ranking(r: &RuleSet, a: &crate::engine::evaluate::Assessment) -> Vec<String> {

@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use crate::engine::model::{Condition, Kind, Question, RuleSet, Target, Test};
-use crate::report::render::number;
 use crate::util::i18n::{self, Ui, fill};
+use crate::util::number::number;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -18,66 +18,7 @@ pub const MAX_BYTES: u64 = 4 * 1024 * 1024;
 /// The most entries a roster may list.
 pub const MAX_ENTRIES: usize = 10_000;
 
-/// A field of a roster entry that a pack's `matching` may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Style,
-    Structure,
-    Approach,
-    Languages,
-    PriceBand,
-    Specialities,
-    Offers,
-    Gender,
-    AgeBand,
-}
-
-impl Field {
-    pub const ALL: [Field; 9] = [
-        Field::Style,
-        Field::Structure,
-        Field::Approach,
-        Field::Languages,
-        Field::PriceBand,
-        Field::Specialities,
-        Field::Offers,
-        Field::Gender,
-        Field::AgeBand,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::Style => "style",
-            Field::Structure => "structure",
-            Field::Approach => "approach",
-            Field::Languages => "languages",
-            Field::PriceBand => "price_band",
-            Field::Specialities => "specialities",
-            Field::Offers => "offers",
-            Field::Gender => "gender",
-            Field::AgeBand => "age_band",
-        }
-    }
-
-    pub fn named(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// A list of values, rather than one.
-    pub fn is_list(self) -> bool {
-        matches!(self, Field::Approach | Field::Languages | Field::Specialities | Field::Offers)
-    }
-
-    /// Who the person is, not what they offer: a pack may weigh it only by what a person said
-    /// they want (`answer`), never by a value of its own choosing, so nothing is inferred.
-    pub fn is_personal(self) -> bool {
-        matches!(self, Field::Gender | Field::AgeBand)
-    }
-
-    fn index(self) -> usize {
-        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
-    }
-}
+pub use crate::engine::model::Field;
 
 /// A roster file in YAML (the CSV form has a column per field, lists split by `;`).
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -251,7 +251,7 @@ pub fn build(
 /// preference"). Nothing about a person is ever assumed.
 fn applies(c: &Criterion, answers: &Answers, scores: &[Option<f64>]) -> Option<Vec<String>> {
     if let Some(when) = &c.when
-        && !crate::engine::evaluate::holds(when, &answers.values, scores)
+        && !crate::engine::condition::holds(when, &answers.values, scores)
     {
         return None;
     }

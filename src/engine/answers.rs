@@ -3,31 +3,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::engine::evaluate::holds;
+use crate::engine::condition::holds;
 use crate::engine::model::{Choice, Kind, Question, RuleSet};
 use crate::util::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
-use crate::util::yaml::{self, Entries, Spanned, range_of};
+use crate::util::yaml::{self, Entries, InOrder, Spanned, range_of};
 
-/// One checked answer, in the form its question's kind calls for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    Bool(bool),
-    Number(f64),
-    /// The index of the chosen option.
-    Choice(usize),
-    /// A bit per chosen option index.
-    Multi(u64),
-    Text(String),
-}
-
-/// A person's answers, one slot per question of the pack, in its order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Answers {
-    pub respondent: Option<String>,
-    pub values: Vec<Option<Answer>>,
-    /// Questions that were answered but hidden by `show_if`; their answers were dropped.
-    pub ignored: Vec<usize>,
-}
+pub use crate::engine::model::{Answer, Answers};
 
 /// Which pack a file of answers was given against (written by `ask`; optional when reading).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
@@ -367,4 +348,40 @@ fn describe(value: &Value) -> String {
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "a mapping".into(),
     }
+}
+
+const HEADER: &str = "\
+# crossroads answers. They may be about health: keep this file private.
+# `crossroads evaluate FILE` reads it; `crossroads ask --resume FILE` carries on with it.
+";
+
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    pack: PackStamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    respondent: Option<&'a str>,
+    answers: InOrder<&'a str, Value>,
+}
+
+/// Each answer given, by question id in the pack's order, as an answers file holds it.
+pub fn answer_values<'a>(ruleset: &'a RuleSet, answers: &Answers) -> Vec<(&'a str, Value)> {
+    ruleset
+        .questions
+        .iter()
+        .zip(&answers.values)
+        .filter_map(|(q, a)| a.as_ref().map(|a| (q.id.as_str(), to_value(q, a))))
+        .collect()
+}
+
+/// The answers as an answers file, stamped with the pack they were given against.
+pub fn document(ruleset: &RuleSet, answers: &Answers) -> String {
+    let doc = Document {
+        pack: PackStamp::of(ruleset),
+        respondent: answers.respondent.as_deref(),
+        answers: InOrder(answer_values(ruleset, answers)),
+    };
+    // Serializing plain strings, numbers and lists cannot fail; if it ever did, the message
+    // would land in the file's comment rather than lose the answers silently.
+    let body = yaml::to_string(&doc).unwrap_or_else(|e| format!("# could not write answers: {e}\n"));
+    format!("{HEADER}{body}")
 }

@@ -10,8 +10,8 @@
 //! severe such flag winning. An urgent flag withholds every other modality: the report
 //! leads with support, and recommends nothing beside what the flag puts first.
 
-use crate::engine::answers::{Answer, Answers};
-use crate::engine::model::{Band, Condition, Expect, Kind, RuleSet, Severity, Target, Test};
+use crate::engine::condition::{holds, questions_read};
+use crate::engine::model::{Answer, Answers, Band, Expect, Kind, RuleSet, Severity};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
@@ -207,63 +207,6 @@ pub(crate) fn compute_scores(
     (scores, bands)
 }
 
-/// Whether a condition holds. A test of an unanswered (or hidden) question is false,
-/// except `answered: false`; the loader has already refused any malformed condition.
-pub fn holds(condition: &Condition, values: &[Option<Answer>], scores: &[Option<f64>]) -> bool {
-    match condition {
-        Condition::All(items) => items.iter().all(|c| holds(c, values, scores)),
-        Condition::Any(items) => items.iter().any(|c| holds(c, values, scores)),
-        Condition::Not(inner) => !holds(inner, values, scores),
-        Condition::Test(Target::Question(q), test) => {
-            test_answer(test, values.get(*q).and_then(Option::as_ref))
-        }
-        Condition::Test(Target::Score(s), test) => {
-            let score = scores.get(*s).copied().flatten();
-            test_answer(test, score.map(Answer::Number).as_ref())
-        }
-    }
-}
-
-fn test_answer(test: &Test, answer: Option<&Answer>) -> bool {
-    let Some(answer) = answer else {
-        return matches!(test, Test::Answered(false));
-    };
-    match (test, answer) {
-        (Test::Answered(expected), _) => *expected,
-        (Test::IsBool(expected), Answer::Bool(b)) => b == expected,
-        (Test::IsNumber(n), Answer::Number(x)) => x == n,
-        (Test::NumberIn(ns), Answer::Number(x)) => ns.contains(x),
-        (Test::AtLeast(n), Answer::Number(x)) => x >= n,
-        (Test::AtMost(n), Answer::Number(x)) => x <= n,
-        (Test::OneOf(bits), Answer::Choice(i)) => bits & (1 << i) != 0,
-        (Test::IncludesAny(bits), Answer::Multi(chosen)) => bits & chosen != 0,
-        (Test::Matches(re), Answer::Text(s)) => re.is_match(s),
-        // The loader matches tests to kinds and the checker answers to kinds, so this is unreachable
-        // for a loaded pack; it is false rather than a panic for hand-built rule sets.
-        _ => false,
-    }
-}
-
-/// The innermost part of a condition that makes it false, for explaining why a rule did not
-/// fire; `None` when it holds. Built on `holds`, so it cannot disagree with evaluation.
-pub fn first_failure<'c>(
-    condition: &'c Condition,
-    values: &[Option<Answer>],
-    scores: &[Option<f64>],
-) -> Option<&'c Condition> {
-    if holds(condition, values, scores) {
-        return None;
-    }
-    match condition {
-        Condition::All(items) => items.iter().find_map(|c| first_failure(c, values, scores)),
-        // Every branch failed; the first one stands for them.
-        Condition::Any(items) => {
-            items.first().and_then(|c| first_failure(c, values, scores)).or(Some(condition))
-        }
-        Condition::Not(_) | Condition::Test(..) => Some(condition),
-    }
-}
-
 /// What an assessment does not meet of an expectation, in words; empty when all is met.
 pub fn unmet(ruleset: &RuleSet, assessment: &Assessment, expect: &Expect) -> Vec<String> {
     let name =
@@ -294,20 +237,6 @@ pub fn unmet(ruleset: &RuleSet, assessment: &Assessment, expect: &Expect) -> Vec
         }
     }
     problems
-}
-
-/// Marks every question that `condition` reads, directly or through a score.
-pub fn questions_read(ruleset: &RuleSet, condition: &Condition, reads: &mut [bool]) {
-    match condition {
-        Condition::All(items) | Condition::Any(items) => {
-            items.iter().for_each(|c| questions_read(ruleset, c, reads))
-        }
-        Condition::Not(inner) => questions_read(ruleset, inner, reads),
-        Condition::Test(Target::Question(q), _) => reads[*q] = true,
-        Condition::Test(Target::Score(s), _) => {
-            ruleset.scores[*s].parts.iter().for_each(|p| reads[p.question] = true)
-        }
-    }
 }
 
 /// By question index: whether the answer is about health, as the pack says it: an urgent or

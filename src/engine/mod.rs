@@ -3,6 +3,7 @@
 //! loader (a test checks), so any part of the tool may use it.
 
 pub mod answers;
+pub mod condition;
 pub mod evaluate;
 pub mod model;
 pub mod whatif;

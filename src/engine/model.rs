@@ -1,8 +1,8 @@
 //! The validated, compiled pack (`RuleSet`) that the evaluator reads: indices, not names.
 
 use regex::Regex;
-
-pub use crate::pack::schema::{RawFlagKind as FlagKind, RawPhase as Phase, RawSeverity as Severity};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// A text in the pack's default language, with its translations.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -249,19 +249,14 @@ pub struct Matching {
     pub at_most: usize,
     pub advice: Text,
     /// Per roster field, the values a roster may give, with their labels.
-    pub values: Vec<(crate::choose::roster::Field, Vec<(String, Text)>)>,
+    pub values: Vec<(Field, Vec<(String, Text)>)>,
     pub criteria: Vec<Criterion>,
     pub source: Option<String>,
 }
 
 impl Matching {
     /// The label of a roster value, as the pack names it (else as written).
-    pub fn label<'a>(
-        &'a self,
-        field: crate::choose::roster::Field,
-        value: &'a str,
-        lang: Option<&str>,
-    ) -> &'a str {
+    pub fn label<'a>(&'a self, field: Field, value: &'a str, lang: Option<&str>) -> &'a str {
         self.values
             .iter()
             .find(|(f, _)| *f == field)
@@ -273,7 +268,7 @@ impl Matching {
 #[derive(Debug, Clone)]
 pub struct Criterion {
     pub id: String,
-    pub field: crate::choose::roster::Field,
+    pub field: Field,
     pub reads: Reads,
     pub when: Option<Condition>,
     pub must: bool,
@@ -308,7 +303,7 @@ pub struct Expect {
 pub struct TestCase {
     pub id: String,
     pub description: Option<String>,
-    pub answers: crate::engine::answers::Answers,
+    pub answers: Answers,
     pub expect: Expect,
 }
 
@@ -355,4 +350,150 @@ impl RuleSet {
     pub fn flag(&self, id: &str) -> Option<usize> {
         self.flags.iter().position(|f| f.id == id)
     }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "Severity")]
+pub enum Severity {
+    Urgent,
+    Caution,
+    Note,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Urgent => "urgent",
+            Severity::Caution => "caution",
+            Severity::Note => "note",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "FlagKind")]
+pub enum FlagKind {
+    #[default]
+    RedFlag,
+    Gate,
+    Pitfall,
+}
+
+impl FlagKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FlagKind::RedFlag => "red_flag",
+            FlagKind::Gate => "gate",
+            FlagKind::Pitfall => "pitfall",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "Phase")]
+pub enum Phase {
+    Safety,
+    Scope,
+    Level,
+    Readiness,
+    Resources,
+    Preferences,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Safety => "safety",
+            Phase::Scope => "scope",
+            Phase::Level => "level",
+            Phase::Readiness => "readiness",
+            Phase::Resources => "resources",
+            Phase::Preferences => "preferences",
+        }
+    }
+}
+
+/// A field of a roster entry that a pack's `matching` may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Style,
+    Structure,
+    Approach,
+    Languages,
+    PriceBand,
+    Specialities,
+    Offers,
+    Gender,
+    AgeBand,
+}
+
+impl Field {
+    pub const ALL: [Field; 9] = [
+        Field::Style,
+        Field::Structure,
+        Field::Approach,
+        Field::Languages,
+        Field::PriceBand,
+        Field::Specialities,
+        Field::Offers,
+        Field::Gender,
+        Field::AgeBand,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Style => "style",
+            Field::Structure => "structure",
+            Field::Approach => "approach",
+            Field::Languages => "languages",
+            Field::PriceBand => "price_band",
+            Field::Specialities => "specialities",
+            Field::Offers => "offers",
+            Field::Gender => "gender",
+            Field::AgeBand => "age_band",
+        }
+    }
+
+    pub fn named(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// A list of values, rather than one.
+    pub fn is_list(self) -> bool {
+        matches!(self, Field::Approach | Field::Languages | Field::Specialities | Field::Offers)
+    }
+
+    /// Who the person is, not what they offer: a pack may weigh it only by what a person said
+    /// they want (`answer`), never by a value of its own choosing, so nothing is inferred.
+    pub fn is_personal(self) -> bool {
+        matches!(self, Field::Gender | Field::AgeBand)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+}
+
+/// One checked answer, in the form its question's kind calls for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Bool(bool),
+    Number(f64),
+    /// The index of the chosen option.
+    Choice(usize),
+    /// A bit per chosen option index.
+    Multi(u64),
+    Text(String),
+}
+
+/// A person's answers, one slot per question of the pack, in its order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answers {
+    pub respondent: Option<String>,
+    pub values: Vec<Option<Answer>>,
+    /// Questions that were answered but hidden by `show_if`; their answers were dropped.
+    pub ignored: Vec<usize>,
 }

@@ -13,7 +13,8 @@
 //! pack's order.
 
 use crate::engine::answers::{Answer, Answers};
-use crate::engine::evaluate::{Assessment, evaluate, health_related, questions_read};
+use crate::engine::condition::questions_read;
+use crate::engine::evaluate::{Assessment, evaluate, health_related};
 use crate::engine::model::{Condition, Kind, RuleSet, Target, Test};
 
 /// Beyond two answers, "what would change it" is a different person, not a next step.

@@ -1,20 +1,19 @@
 //! The pack's file format as written: raw structs with spans, before any checking.
 
-use std::fmt;
-
-use serde::de::{MapAccess, Visitor};
-use std::borrow::Cow;
-
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Deserialize, Deserializer, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 use crate::util::yaml::{Entries, Spanned};
 
 pub use super::text::{Point, RawLine, RawText};
 
 mod choosing;
+pub mod condition;
 
+/// The kinds a pack names that the model keeps as they are.
+pub use crate::engine::model::{FlagKind as RawFlagKind, Phase as RawPhase, Severity as RawSeverity};
 pub use choosing::{Labels, OptionValues, RawCompare, RawCriterion, RawMatching};
+pub use condition::{RawCondition, RawConditionBody, RawTest, Scalar};
 
 type S<T> = Spanned<T>;
 
@@ -174,92 +173,6 @@ pub struct RawOption {
     pub score: Option<S<f64>>,
 }
 
-/// A condition: `{all: [...]}`, `{any: [...]}`, `{not: ...}`, or
-/// `{<question or score id>: {<test>: <value>, ...}}`.
-#[derive(Debug)]
-pub struct RawCondition {
-    /// The keys as written; a well-formed condition has exactly one.
-    pub entries: Vec<(S<String>, RawConditionBody)>,
-    /// Where the condition's mapping starts, for conditions with no key at all.
-    pub at: std::ops::Range<usize>,
-}
-
-#[derive(Debug)]
-pub enum RawConditionBody {
-    List(Vec<RawCondition>),
-    One(Box<RawCondition>),
-    Test(Box<S<RawTest>>),
-}
-
-impl<'de> Deserialize<'de> for RawCondition {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned: S<ConditionEntries> = Deserialize::deserialize(deserializer)?;
-        let at = crate::util::yaml::range_of(&spanned);
-        Ok(RawCondition { entries: spanned.value.0, at })
-    }
-}
-
-/// The entries of a condition's mapping; a newtype so that it can sit inside `Spanned`.
-#[derive(Debug)]
-struct ConditionEntries(Vec<(S<String>, RawConditionBody)>);
-
-impl<'de> Deserialize<'de> for ConditionEntries {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ConditionEntries;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a condition: `all`, `any`, `not`, or a question id with its test")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<S<String>>()? {
-                    let body = match key.value.as_str() {
-                        "all" | "any" => RawConditionBody::List(map.next_value()?),
-                        "not" => RawConditionBody::One(Box::new(map.next_value()?)),
-                        _ => RawConditionBody::Test(map.next_value()?),
-                    };
-                    entries.push((key, body));
-                }
-                Ok(ConditionEntries(entries))
-            }
-        }
-        deserializer.deserialize_map(V)
-    }
-}
-
-/// The tests of one question or score; several in one mapping must all hold.
-/// Values are read as text and checked against the question's kind by the validator.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "Test")]
-pub struct RawTest {
-    #[serde(default)]
-    #[schemars(with = "Option<Scalar>")]
-    pub is: Option<S<String>>,
-    #[serde(default, rename = "in")]
-    #[schemars(with = "Option<Vec<Scalar>>")]
-    pub in_: Option<S<Vec<S<String>>>>,
-    #[serde(default)]
-    #[schemars(with = "Option<Scalar>")]
-    pub includes: Option<S<String>>,
-    #[serde(default)]
-    #[schemars(with = "Option<Vec<Scalar>>")]
-    pub includes_any: Option<S<Vec<S<String>>>>,
-    #[serde(default)]
-    #[schemars(with = "Option<f64>")]
-    pub at_least: Option<S<f64>>,
-    #[serde(default)]
-    #[schemars(with = "Option<f64>")]
-    pub at_most: Option<S<f64>>,
-    #[serde(default)]
-    #[schemars(with = "Option<bool>")]
-    pub answered: Option<S<bool>>,
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub matches: Option<S<String>>,
-}
-
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Score")]
@@ -315,45 +228,6 @@ pub struct RawBand {
     pub to: S<f64>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(rename = "Severity")]
-pub enum RawSeverity {
-    Urgent,
-    Caution,
-    Note,
-}
-
-impl RawSeverity {
-    pub fn name(self) -> &'static str {
-        match self {
-            RawSeverity::Urgent => "urgent",
-            RawSeverity::Caution => "caution",
-            RawSeverity::Note => "note",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(rename = "FlagKind")]
-pub enum RawFlagKind {
-    #[default]
-    RedFlag,
-    Gate,
-    Pitfall,
-}
-
-impl RawFlagKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            RawFlagKind::RedFlag => "red_flag",
-            RawFlagKind::Gate => "gate",
-            RawFlagKind::Pitfall => "pitfall",
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Flag")]
@@ -394,31 +268,6 @@ pub struct RawFlag {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub source: Option<S<String>>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(rename = "Phase")]
-pub enum RawPhase {
-    Safety,
-    Scope,
-    Level,
-    Readiness,
-    Resources,
-    Preferences,
-}
-
-impl RawPhase {
-    pub fn name(self) -> &'static str {
-        match self {
-            RawPhase::Safety => "safety",
-            RawPhase::Scope => "scope",
-            RawPhase::Level => "level",
-            RawPhase::Readiness => "readiness",
-            RawPhase::Resources => "resources",
-            RawPhase::Preferences => "preferences",
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -530,40 +379,4 @@ pub struct RawExpect {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub band: Option<S<String>>,
-}
-
-// Schemas for the types read by hand-written deserializers; the rest are derived.
-
-impl JsonSchema for RawCondition {
-    fn schema_name() -> Cow<'static, str> {
-        "Condition".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let condition = generator.subschema_for::<RawCondition>();
-        let test = generator.subschema_for::<RawTest>();
-        json_schema!({
-            "description": "`all: [...]`, `any: [...]`, `not: ...`, or a question or score id with its test.",
-            "type": "object",
-            "minProperties": 1,
-            "maxProperties": 1,
-            "properties": {
-                "all": {"type": "array", "items": condition, "minItems": 1},
-                "any": {"type": "array", "items": condition, "minItems": 1},
-                "not": condition
-            },
-            "additionalProperties": test
-        })
-    }
-}
-
-/// A value a test compares with: text, a number or true/false (the validator checks which).
-pub struct Scalar;
-
-impl JsonSchema for Scalar {
-    fn schema_name() -> Cow<'static, str> {
-        "Scalar".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": ["string", "number", "boolean"]})
-    }
 }

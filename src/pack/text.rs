@@ -8,7 +8,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::schema::RawCondition;
+use super::schema::condition::RawCondition;
 use crate::util::yaml::Spanned;
 
 type S<T> = Spanned<T>;

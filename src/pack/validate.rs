@@ -193,7 +193,7 @@ impl Validator<'_> {
                 .at(
                     file,
                     range_of(number),
-                    format!("this is {}", crate::report::render::number(number.value)),
+                    format!("this is {}", crate::util::number::number(number.value)),
                 ),
             );
         }

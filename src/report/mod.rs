@@ -5,9 +5,9 @@ pub mod render;
 
 use serde::Serialize;
 
-use crate::engine::answers::Answers;
 use crate::engine::evaluate::Assessment;
-use crate::engine::model::{FlagKind, Line, Phase, RuleSet, Severity};
+use crate::engine::model::{Answer, Answers};
+use crate::engine::model::{FlagKind, Kind, Line, Phase, Question, RuleSet, Severity};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -208,7 +208,7 @@ pub fn language(ruleset: &RuleSet, lang: Option<&str>) -> String {
 pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<&str>) -> Report {
     let shows = |line: &Line| {
         line.when.is_none_or(|i| {
-            crate::engine::evaluate::holds(&ruleset.line_conditions[i], &answers.values, &a.scores)
+            crate::engine::condition::holds(&ruleset.line_conditions[i], &answers.values, &a.scores)
         })
     };
     let modality_name = |m: usize| ruleset.modalities[m].name.get(lang).to_string();
@@ -456,8 +456,8 @@ fn add_changes(
                         AnswerChange {
                             question: q.id.clone(),
                             text: q.text.get(lang).to_string(),
-                            from: crate::ask::intake::describe(q, Some(&c.from), ui, lang),
-                            to: crate::ask::intake::describe(q, Some(&c.to), ui, lang),
+                            from: describe(q, Some(&c.from), ui, lang),
+                            to: describe(q, Some(&c.to), ui, lang),
                         }
                     })
                     .collect(),
@@ -465,4 +465,34 @@ fn add_changes(
         }
     }
     report.changes = Some(changes);
+}
+
+/// An answer as the person would say it, in their language.
+pub fn describe(
+    question: &Question,
+    answer: Option<&Answer>,
+    ui: &crate::util::i18n::Ui,
+    lang: Option<&str>,
+) -> String {
+    let Some(answer) = answer else { return ui.no_answer.to_string() };
+    match (&question.kind, answer) {
+        (_, Answer::Bool(true)) => ui.yes.to_string(),
+        (_, Answer::Bool(false)) => ui.no.to_string(),
+        (Kind::Scale { labels, .. }, Answer::Number(x)) => match labels.iter().find(|(p, _)| *p as f64 == *x)
+        {
+            Some((_, label)) => format!("{x} ({})", label.get(lang)),
+            None => x.to_string(),
+        },
+        (_, Answer::Number(x)) => x.to_string(),
+        (kind, Answer::Choice(i)) => kind.options()[*i].label.get(lang).to_string(),
+        (kind, Answer::Multi(bits)) => kind
+            .options()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, o)| o.label.get(lang))
+            .collect::<Vec<_>>()
+            .join("; "),
+        (_, Answer::Text(t)) => t.clone(),
+    }
 }

@@ -5,14 +5,11 @@
 
 use std::collections::HashMap;
 
-use super::layout::{Column, Preset};
+use super::layout::{Column, ERROR_COLUMN, Preset};
 use super::mapping::{Explicit, Target};
 use crate::engine::answers::Answer;
 use crate::engine::model::{Kind, Question, RuleSet, Text};
 use crate::util::diag::{Code, Diagnostic};
-
-/// The column `screen --rejects` adds, which a later run ignores.
-pub const ERROR_COLUMN: &str = "crossroads_error";
 
 /// What SurveyMonkey writes under a question that has one column.
 const WHOLE_ANSWER: &[&str] = &["Response", "Open-Ended Response"];

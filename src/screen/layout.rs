@@ -2,6 +2,9 @@
 //! the columns that name a respondent, and the column that marks an unfinished response.
 //! Headers as the tools write them today, in English and the localisations people send.
 
+/// The column `screen --rejects` adds, which a later run ignores.
+pub const ERROR_COLUMN: &str = "crossroads_error";
+
 /// The survey tools whose exports `screen` reads as they come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preset {
@@ -55,8 +58,7 @@ impl Preset {
     /// Recognises an export by the columns its tool always writes. The column a `--rejects`
     /// file adds in front is passed over, so that a rejects file is read as its export was.
     pub fn detect(headers: &[String]) -> Preset {
-        let headers: Vec<&str> =
-            headers.iter().map(|h| h.trim()).filter(|h| *h != super::columns::ERROR_COLUMN).collect();
+        let headers: Vec<&str> = headers.iter().map(|h| h.trim()).filter(|h| *h != ERROR_COLUMN).collect();
         let has = |h: &str| headers.contains(&h);
         let first = headers.first().copied().unwrap_or("");
         if GOOGLE_TIMESTAMP.contains(&first) {

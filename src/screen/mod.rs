@@ -6,6 +6,7 @@ pub mod array;
 pub mod coach;
 pub mod columns;
 pub mod decode;
+pub mod emit;
 pub mod hr;
 pub mod layout;
 pub mod mapping;
@@ -22,8 +23,9 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use self::columns::Mapping;
+use self::emit::Unmatched;
 use self::layout::Preset;
-use self::mapping::{Explicit, Unmatched};
+use self::mapping::Explicit;
 use self::read::{Outcome, Row};
 use self::records::{Damage, MAX_ROW_BYTES, Record, Records};
 use crate::engine::evaluate::evaluate;
@@ -339,7 +341,7 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
             }
             if !csv.errors.is_empty() {
                 if let Some(path) = &config.emit_mapping {
-                    let text = mapping::emit(
+                    let text = emit::emit(
                         ruleset,
                         &name,
                         &csv.mapping,
@@ -593,7 +595,7 @@ fn finish_run(
     }
     if let (Some(path), Rows::Csv(csv)) = (&config.emit_mapping, &rows) {
         let text =
-            mapping::emit(ruleset, name, csv.mapping(), &csv.unmatched, config.audience == Audience::Coach);
+            emit::emit(ruleset, name, csv.mapping(), &csv.unmatched, config.audience == Audience::Coach);
         sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
     }
     stderr::summarise(io.stderr, config, name, &tally, shown, &rows)?;

@@ -9,9 +9,10 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::columns::{CellParser, ERROR_COLUMN, Mapping, Role};
+use super::columns::{CellParser, Mapping, Role};
+use super::emit::Unmatched;
+use super::layout::ERROR_COLUMN;
 use super::layout::{self, KeyColumn, Partial};
-use super::mapping::Unmatched;
 use super::records::{Damage, MAX_ROW_BYTES, Records, read_line};
 use super::safety::{self, Safety, Urgency};
 use crate::engine::answers::{self, Answer, Answers};

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::columns::ERROR_COLUMN;
+use super::layout::ERROR_COLUMN;
 use super::read::{Problem, Raw, Rejected};
 use super::sink::Spool;
 use crate::engine::model::RuleSet;

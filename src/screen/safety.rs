@@ -3,7 +3,8 @@
 //! Which answers these are follows from the pack's urgent flags, not from names in code.
 
 use crate::engine::answers::Answer;
-use crate::engine::evaluate::{compute_scores, holds, questions_read};
+use crate::engine::condition::{holds, questions_read};
+use crate::engine::evaluate::compute_scores;
 use crate::engine::model::{RuleSet, Severity};
 
 /// What a row that could not be assessed says about urgent flags.

@@ -105,7 +105,7 @@ fn to_json(question: &Question, given: &[&str]) -> Option<Value> {
 pub fn strings(question: &Question, answer: &Answer) -> Vec<String> {
     match (&question.kind, answer) {
         (_, Answer::Bool(b)) => vec![b.to_string()],
-        (_, Answer::Number(x)) => vec![crate::report::render::number(*x)],
+        (_, Answer::Number(x)) => vec![crate::util::number::number(*x)],
         (kind, Answer::Choice(i)) => vec![kind.options()[*i].value.clone()],
         (kind, Answer::Multi(bits)) => kind
             .options()

@@ -364,7 +364,7 @@ fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
             let urgent_here = a.flags.iter().any(|&f| {
                 let flag = &ruleset.flags[f];
                 let mut reads = vec![false; ruleset.questions.len()];
-                crate::engine::evaluate::questions_read(ruleset, &flag.when, &mut reads);
+                crate::engine::condition::questions_read(ruleset, &flag.when, &mut reads);
                 flag.severity == Severity::Urgent && reads[i]
             });
             if urgent_here {
@@ -456,7 +456,7 @@ fn download_now(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
     let answers = form::answers(ruleset, &posted).answers;
     let lang = language(ruleset, &posted);
     let (content_type, name, text) = if posted.one("what") == Some("answers") {
-        ("application/yaml", "crossroads-answers.yaml", crate::util::store::document(ruleset, &answers))
+        ("application/yaml", "crossroads-answers.yaml", crate::engine::answers::document(ruleset, &answers))
     } else {
         let a = crate::engine::evaluate::evaluate(ruleset, &answers);
         let report = crate::report::for_person(ruleset, &a, &answers, Some(&lang));

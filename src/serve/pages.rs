@@ -5,10 +5,10 @@ use maud::{Markup, html};
 
 use super::form::{field, strings};
 use super::store::Kept;
-use crate::ask::intake::describe;
 use crate::engine::answers::{Answer, Answers};
 use crate::engine::model::{Kind, Question, RuleSet};
 use crate::report::Report;
+use crate::report::describe;
 use crate::report::render::html::{body, page};
 use crate::util::i18n::{self, Web, fill};
 
@@ -150,7 +150,7 @@ fn input(q: &Question, current: &[String], lang: Option<&str>, ui: &i18n::Ui) ->
             html! { @for o in options { (choice("checkbox", o.value.clone(), o.label.get(lang).into())) } }
         }
         Kind::Number { min, max } => html! {
-            input type="number" name=(name) id=(name) value=[current.first()] min=[min.map(crate::report::render::number)] max=[max.map(crate::report::render::number)] step="any";
+            input type="number" name=(name) id=(name) value=[current.first()] min=[min.map(crate::util::number::number)] max=[max.map(crate::util::number::number)] step="any";
         },
         Kind::Text => {
             html! { textarea name=(name) rows="4" maxlength="2000" { (current.first().map(String::as_str).unwrap_or("")) } }

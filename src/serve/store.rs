@@ -201,7 +201,7 @@ fn migrate(conn: &Connection) -> Result<(), String> {
 
 /// The answers as the JSON object an answers file's `answers` holds.
 fn document(ruleset: &RuleSet, answers: &Answers) -> String {
-    let map: Map<String, Value> = crate::util::store::answer_values(ruleset, answers)
+    let map: Map<String, Value> = crate::engine::answers::answer_values(ruleset, answers)
         .into_iter()
         .map(|(id, v)| (id.to_string(), v))
         .collect();

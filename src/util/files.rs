@@ -1,7 +1,8 @@
-//! Opening the files a user names: regular files only, never blocking on a FIFO, never past a size.
+//! Files: opening those a user names (regular files only, never blocking on a FIFO, never past a
+//! size), and writing private ones whole (answers are health data).
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
@@ -67,6 +68,25 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// Writes `contents` to `path`, readable and writable by the owner only, replacing any file
+/// there only when `replace` is true. Either the whole file is written or nothing changes.
+pub fn write_private(path: &Path, contents: &str, replace: bool) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // tempfile creates the file with mode 0600 on Unix, before anything is written to it.
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(contents.as_bytes())?;
+    file.as_file().sync_all()?;
+    if replace {
+        file.persist(path).map_err(|e| e.error)?;
+    } else {
+        file.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +116,25 @@ mod tests {
         std::fs::write(&path, b"ok\nbad \xff\n").unwrap();
         let err = read_text(&path, 1024, "a pack file").unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn writes_owner_only_and_never_clobbers_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.yaml");
+        write_private(&path, "first\n", false).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "group and others have no access: {mode:o}");
+        }
+        let err = write_private(&path, "second\n", false).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first\n");
+        write_private(&path, "third\n", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "third\n");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
     }
 }

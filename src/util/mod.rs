@@ -1,10 +1,10 @@
 //! Small helpers any module may use, and that use nothing of the tool's own: diagnostics, files
-//! written privately, text made inert, the tool's own words in each language, answers files and
-//! YAML.
+//! (written privately), numbers as people write them, text made inert, the tool's own words in
+//! each language, and YAML.
 
 pub mod diag;
 pub mod files;
 pub mod i18n;
+pub mod number;
 pub mod sanitize;
-pub mod store;
 pub mod yaml;

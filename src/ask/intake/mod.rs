@@ -7,8 +7,8 @@ pub mod terminal;
 
 use crate::engine::answers::{Answer, Answers};
 use crate::engine::evaluate::evaluate;
-use crate::engine::model::{Kind, Question, RuleSet};
-use crate::report::{self, Report};
+use crate::engine::model::{Question, RuleSet};
+use crate::report::{self, Report, describe};
 use crate::util::i18n::Ui;
 
 /// One question to ask, with where it stands among the questions shown.
@@ -211,30 +211,5 @@ pub(crate) fn parse_yes_no(s: &str) -> Result<bool, ()> {
         "y" | "yes" | "o" | "oui" => Ok(true),
         "n" | "no" | "non" => Ok(false),
         _ => Err(()),
-    }
-}
-
-/// An answer as the person would say it, in their language.
-pub fn describe(question: &Question, answer: Option<&Answer>, ui: &Ui, lang: Option<&str>) -> String {
-    let Some(answer) = answer else { return ui.no_answer.to_string() };
-    match (&question.kind, answer) {
-        (_, Answer::Bool(true)) => ui.yes.to_string(),
-        (_, Answer::Bool(false)) => ui.no.to_string(),
-        (Kind::Scale { labels, .. }, Answer::Number(x)) => match labels.iter().find(|(p, _)| *p as f64 == *x)
-        {
-            Some((_, label)) => format!("{x} ({})", label.get(lang)),
-            None => x.to_string(),
-        },
-        (_, Answer::Number(x)) => x.to_string(),
-        (kind, Answer::Choice(i)) => kind.options()[*i].label.get(lang).to_string(),
-        (kind, Answer::Multi(bits)) => kind
-            .options()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| bits & (1 << i) != 0)
-            .map(|(_, o)| o.label.get(lang))
-            .collect::<Vec<_>>()
-            .join("; "),
-        (_, Answer::Text(t)) => t.clone(),
     }
 }

@@ -3,10 +3,11 @@
 
 use std::io::{BufRead, Write};
 
-use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, describe, parse_yes_no, review_line};
+use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, parse_yes_no, review_line};
 use crate::engine::answers::Answer;
 use crate::engine::model::Kind;
 use crate::report::Report;
+use crate::report::describe;
 use crate::report::render::render_support;
 use crate::util::i18n::{Ui, fill};
 

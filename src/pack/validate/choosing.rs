@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::{Scope, Validator};
-use crate::choose::roster::Field;
+use crate::engine::model::Field;
 use crate::engine::model::{Compare, Criterion, Kind, Matching, Reads, Text};
 use crate::pack::schema::{RawCompare, RawCriterion, RawFile, RawMatching};
 use crate::util::diag::{Code, Diagnostic, FileId, did_you_mean};

@@ -2,10 +2,11 @@
 
 use std::io::{self, Write};
 
-use super::{flag_rules_out, join_names, number};
+use super::{flag_rules_out, join_names};
 use crate::engine::model::Severity;
 use crate::report::Report;
 use crate::util::i18n::{self, fill};
+use crate::util::number::number;
 
 /// A text with its source in italics after it.
 pub(crate) fn cite(text: &str, source: &Option<String>) -> String {

@@ -47,17 +47,6 @@ pub(crate) fn title(r: &Report) -> String {
     }
 }
 
-/// A number as people write it: no trailing `.0`, and powers of ten for the very large.
-pub(crate) fn number(x: f64) -> String {
-    if x.is_finite() && x.abs() >= 1e15 {
-        format!("{x:e}")
-    } else if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
-}
-
 /// The reasons that argue for a modality, strongest first: they added to it at least as much
 /// as they took from any other, and at least half what they gave the one they favour most. A
 /// rule that mostly counts against coaching, or mostly for direct teaching, is evidence about

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::util::store::write_private;
+use crate::util::files::write_private;
 
 /// A ledger holds a few numbers per report; this is thousands of reports.
 const MAX_LEDGER_BYTES: u64 = 64 << 20;
