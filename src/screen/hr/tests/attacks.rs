@@ -11,11 +11,11 @@
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use super::privacy::Mechanism;
-use super::{Grouping, Hr, Table};
 use crate::engine::answers::{Answer, Answers};
 use crate::engine::evaluate::Assessment;
 use crate::engine::model::RuleSet;
+use crate::screen::hr::privacy::Mechanism;
+use crate::screen::hr::{Grouping, Hr, Table};
 
 const TRIALS: usize = 3000;
 const EPSILON: f64 = 1.0;
@@ -104,7 +104,7 @@ fn report(ruleset: &RuleSet, people: &[Person], by: By, mechanism: Mechanism) ->
         };
         hr.add(group, &answers, &assessment(ruleset, p));
     }
-    hr.release(mechanism, EPSILON, super::super::MIN_GROUP)
+    hr.release(mechanism, EPSILON, crate::screen::MIN_GROUP)
 }
 
 /// The mixed category's count in a section (the last category), if the section is shown:
@@ -226,7 +226,7 @@ fn group_names_come_from_hr_never_from_what_people_typed() {
         let p = random_person(&mut rng, &ruleset);
         hr.add(Some(typed[i % typed.len()]), &answers, &assessment(&ruleset, &p));
     }
-    let table = hr.release(Mechanism::Off, EPSILON, super::super::MIN_GROUP);
+    let table = hr.release(Mechanism::Off, EPSILON, crate::screen::MIN_GROUP);
     let names: Vec<&str> = table.sections.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["north", "south", "Other or not given", "All the groups shown"]);
     // Matching ignores case and spaces: "SOUTH " is south; the rest are other.
