@@ -3,6 +3,7 @@
 //! row. Good rows go to the coach (one line each) or to HR (counts only).
 
 pub mod array;
+pub mod cells;
 pub mod coach;
 pub mod columns;
 pub mod decode;
@@ -10,6 +11,7 @@ pub mod emit;
 pub mod hr;
 pub mod layout;
 pub mod mapping;
+mod open;
 pub mod read;
 pub mod records;
 pub mod rejects;
@@ -18,16 +20,15 @@ pub mod sink;
 mod stderr;
 
 use std::io::{self, BufRead, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use self::columns::Mapping;
 use self::emit::Unmatched;
 use self::layout::Preset;
 use self::mapping::Explicit;
+use self::open::{extension, first_byte, open_csv, open_input, sniff_kind};
 use self::read::{Outcome, Row};
-use self::records::{Damage, MAX_ROW_BYTES, Record, Records};
 use crate::engine::evaluate::evaluate;
 use crate::engine::model::RuleSet;
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
@@ -237,37 +238,6 @@ struct Tally {
     urgent_assessed: u64,
 }
 
-/// The input's name as shown, its size if known, and its bytes.
-type Source = (String, Option<u64>, Box<dyn Read>);
-
-fn open_input(input: &Input) -> Result<Source, Failure> {
-    match input {
-        Input::Stdin => Ok(("<stdin>".into(), None, Box::new(io::stdin()))),
-        Input::File(path) => {
-            let cannot = |why: String| {
-                Failure::Message(format!("cannot read the responses `{}`: {why}", path.display()))
-            };
-            // A device or a pipe could be endless; standard input (`-`) is there for streams.
-            let (mut file, meta) = crate::util::files::open_regular(path).map_err(|e| match e.kind() {
-                io::ErrorKind::Other => cannot(format!("{e} (to read a stream, pass `-` and pipe it in)")),
-                _ => cannot(e.to_string()),
-            })?;
-            // A store that `serve` keeps: read as the JSON Lines of its submissions.
-            let mut magic = [0u8; 16];
-            let is_store = file.read_exact(&mut magic).is_ok() && magic == crate::serve::store::MAGIC;
-            if is_store {
-                let Some(lines) = crate::serve::store::Submissions::open(path).map_err(cannot)? else {
-                    return Err(cannot("the store holds no submission yet".into()));
-                };
-                // Read a page of rows at a time: the size of the lines is not known beforehand.
-                return Ok((path.display().to_string(), None, Box::new(lines)));
-            }
-            io::Seek::rewind(&mut file).map_err(|e| cannot(e.to_string()))?;
-            Ok((path.display().to_string(), Some(meta.len()), Box::new(file)))
-        }
-    }
-}
-
 fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut Io) -> Result<i32, Failure> {
     sink::on_signal_clean_up();
     let (name, size, input) = open_input(&config.input)?;
@@ -375,117 +345,6 @@ struct Opened<'a> {
     /// For HR: the hash of the bytes read, complete once every row is read.
     hash: Option<hr::release::InputHash>,
     grouping: hr::Grouping,
-}
-
-/// A CSV export opened: header rows read, columns mapped.
-struct OpenCsv<'r> {
-    records: Records<Box<dyn BufRead + 'r>>,
-    mapping: Mapping,
-    group_question: Option<usize>,
-    errors: Vec<Diagnostic>,
-    notes: Vec<String>,
-    /// The header rows as they came, for the rejects file.
-    header_raw: Vec<Vec<u8>>,
-    delimiter: u8,
-    held: Option<Record>,
-}
-
-fn open_csv<'r>(
-    config: &ScreenConfig,
-    ruleset: &RuleSet,
-    explicit: Option<&Explicit>,
-    reader: Box<dyn BufRead + 'r>,
-    name: &str,
-) -> Result<OpenCsv<'r>, Failure> {
-    let mut records = Records::new(reader);
-    let Some(first) = records.next_record()? else {
-        return Err(Failure::Message(format!("{name} is empty: there is no header and no row")));
-    };
-    header_whole(name, &first)?;
-    let text = |r: &Record| -> Vec<String> {
-        r.cells.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect()
-    };
-    let mut rows = vec![text(&first)];
-    let mut header_raw = vec![first.raw];
-    let preset =
-        config.preset.or(explicit.and_then(|e| e.preset)).unwrap_or_else(|| Preset::detect(&rows[0]));
-    let mut held = None;
-    for _ in 0..preset.header_rows() {
-        let Some(next) = records.next_record()? else { break };
-        if is_header_row(preset, &rows[0], &text(&next)) {
-            header_whole(name, &next)?;
-            rows.push(text(&next));
-            header_raw.push(next.raw);
-        } else {
-            held = Some(next);
-            break;
-        }
-    }
-    // Qualtrics' third row, `{"ImportId": ...}`, says nothing a person reads.
-    rows.retain(|r| !r.iter().any(|c| c.starts_with("{\"ImportId\"")));
-    let columns = layout::columns(preset, &rows);
-    records.set_width(columns.len());
-    let inferred = columns::infer(
-        ruleset,
-        &columns,
-        preset,
-        explicit,
-        config.group_by.as_deref(),
-        config.key.as_deref(),
-    );
-    let mut errors = inferred.errors;
-    for e in &mut errors {
-        e.message = format!("{name}: {}", e.message);
-    }
-    Ok(OpenCsv {
-        delimiter: records.delimiter(),
-        records,
-        mapping: inferred.mapping,
-        group_question: inferred.group_question,
-        errors,
-        notes: inferred.notes,
-        header_raw,
-        held,
-    })
-}
-
-/// A header row past a limit, or broken, cannot name the columns: an error of the file, said
-/// once, rather than every row blamed for columns that were cut away.
-fn header_whole(name: &str, header: &Record) -> Result<(), Failure> {
-    let what = match header.damage {
-        None => return Ok(()),
-        Some(Damage::TooLong) => format!(
-            "is longer than {} MiB (or spans more than {} lines), the most a row may be",
-            MAX_ROW_BYTES >> 20,
-            records::MAX_ROW_LINES
-        ),
-        Some(Damage::Quotes) => "has a quoted cell that is not closed where the row should end".to_string(),
-    };
-    Err(Failure::Usage(format!(
-        "{name}:{}: the header row {what}, so its columns cannot be told; no row was read. \
-         Export the survey again (or give the columns shorter names), then screen it",
-        header.line
-    )))
-}
-
-/// Whether a row after the first is still header: a tool's rows of texts or import ids, not a
-/// response. Checked, not assumed, so that an export whose extra header rows were deleted
-/// loses no one.
-fn is_header_row(preset: Preset, first: &[String], row: &[String]) -> bool {
-    let under =
-        |name: &str| first.iter().position(|h| h == name).and_then(|i| row.get(i)).map(String::as_str);
-    match preset {
-        Preset::Qualtrics => {
-            row.iter().any(|c| c.starts_with("{\"ImportId\""))
-                || matches!(under("ResponseId").or(under("ResponseID")), Some("Response ID" | "ResponseID"))
-                || under("StartDate") == Some("Start Date")
-        }
-        Preset::SurveyMonkey => {
-            under("Respondent ID").is_some_and(str::is_empty)
-                && under("Collector ID").is_some_and(str::is_empty)
-        }
-        _ => false,
-    }
 }
 
 fn finish_run(
@@ -600,35 +459,4 @@ fn finish_run(
     }
     stderr::summarise(io.stderr, config, name, &tally, shown, &rows)?;
     Ok(if tally.rejected > 0 { EXIT_INVALID } else { EXIT_OK })
-}
-
-fn extension(path: &Path) -> Option<String> {
-    path.extension().and_then(|e| e.to_str()).map(str::to_lowercase)
-}
-
-fn sniff_kind(reader: &mut Box<dyn BufRead + '_>) -> io::Result<InputKind> {
-    let first = first_byte(reader)?;
-    Ok(if matches!(first, Some(b'{' | b'[')) { InputKind::Jsonl } else { InputKind::Csv })
-}
-
-/// The first byte that is not whitespace, looked at without being read; whitespace before it
-/// is consumed.
-fn first_byte(reader: &mut Box<dyn BufRead + '_>) -> io::Result<Option<u8>> {
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(None);
-        }
-        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => {
-                let b = buffer[i];
-                reader.consume(i);
-                return Ok(Some(b));
-            }
-            None => {
-                let n = buffer.len();
-                reader.consume(n);
-            }
-        }
-    }
 }

@@ -1,0 +1,262 @@
+//! How a cell's text becomes an answer: an option by its value or its label in any of the
+//! pack's languages, yes and no as the survey tools spell them, a number, or the choices of a
+//! multiple-choice cell split by the labels it may hold.
+
+use std::collections::HashMap;
+
+use super::columns::{all_texts, fold};
+use crate::engine::answers::Answer;
+use crate::engine::model::{Kind, Question};
+
+/// Spellings of yes and no that the survey tools write (Typeform `1`/`0`, LimeSurvey `Y`/`N`,
+/// spreadsheets `TRUE`/`FALSE`), in the languages of the exports people send.
+const YES: &[&str] = &["yes", "y", "true", "1", "oui", "o", "vrai", "ja", "sí", "si"];
+const NO: &[&str] = &["no", "n", "false", "0", "non", "faux", "nein"];
+
+/// How one column's cells become answers, prepared once for the whole file.
+#[derive(Debug)]
+pub enum CellParser {
+    YesNo(HashMap<String, bool>),
+    Scale {
+        min: i64,
+        max: i64,
+        labels: HashMap<String, i64>,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+        mapped: HashMap<String, f64>,
+    },
+    Single(HashMap<String, usize>),
+    /// Option texts, longest first, so that a label with a separator in it still matches.
+    Multiple(Vec<(String, usize)>),
+    /// A column per choice: which texts tick it.
+    Tick {
+        option: usize,
+        ticked: Vec<String>,
+    },
+    Text,
+}
+
+fn option_texts(question: &Question) -> Vec<(String, usize)> {
+    let mut texts = Vec::new();
+    for (i, o) in question.kind.options().iter().enumerate() {
+        texts.push((fold(&o.value), i));
+        texts.extend(all_texts(&o.label).map(|t| (fold(t), i)));
+    }
+    texts
+}
+
+fn key(text: &str) -> String {
+    fold(text).to_lowercase()
+}
+
+impl CellParser {
+    /// The parser of a column; `values` are the mapping file's, which come first.
+    pub fn new(question: &Question, choice: Option<usize>, values: &[(String, Answer)]) -> CellParser {
+        if let Some(option) = choice {
+            let mut ticked: Vec<String> = YES.iter().map(|s| s.to_string()).collect();
+            ticked.extend(
+                option_texts(question)
+                    .into_iter()
+                    .filter(|(_, i)| *i == option)
+                    .map(|(t, _)| t.to_lowercase()),
+            );
+            ticked.extend(
+                values
+                    .iter()
+                    .filter(|(_, a)| matches!(a, Answer::Bool(true) | Answer::Multi(_)))
+                    .map(|(t, _)| key(t)),
+            );
+            return CellParser::Tick { option, ticked };
+        }
+        match &question.kind {
+            Kind::YesNo => {
+                let mut map: HashMap<String, bool> = YES.iter().map(|s| (s.to_string(), true)).collect();
+                map.extend(NO.iter().map(|s| (s.to_string(), false)));
+                map.extend(values.iter().filter_map(|(t, a)| match a {
+                    Answer::Bool(b) => Some((key(t), *b)),
+                    _ => None,
+                }));
+                CellParser::YesNo(map)
+            }
+            Kind::Scale { min, max, labels } => {
+                let mut map: HashMap<String, i64> =
+                    labels.iter().flat_map(|(p, l)| all_texts(l).map(move |t| (key(t), *p))).collect();
+                map.extend(values.iter().filter_map(|(t, a)| match a {
+                    Answer::Number(x) => Some((key(t), *x as i64)),
+                    _ => None,
+                }));
+                CellParser::Scale { min: *min, max: *max, labels: map }
+            }
+            Kind::Number { min, max } => CellParser::Number {
+                min: *min,
+                max: *max,
+                mapped: values
+                    .iter()
+                    .filter_map(|(t, a)| match a {
+                        Answer::Number(x) => Some((key(t), *x)),
+                        _ => None,
+                    })
+                    .collect(),
+            },
+            Kind::Single { .. } => {
+                let mut map = HashMap::new();
+                for (t, a) in values {
+                    if let Answer::Choice(i) = a {
+                        map.insert(key(t), *i);
+                    }
+                }
+                for (text, i) in option_texts(question) {
+                    map.entry(text.to_lowercase()).or_insert(i);
+                }
+                CellParser::Single(map)
+            }
+            Kind::Multiple { .. } => {
+                let mut texts = option_texts(question);
+                for (t, a) in values {
+                    if let Answer::Multi(bits) = a
+                        && bits.count_ones() == 1
+                    {
+                        texts.push((fold(t), bits.trailing_zeros() as usize));
+                    }
+                }
+                texts.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+                CellParser::Multiple(texts)
+            }
+            Kind::Text => CellParser::Text,
+        }
+    }
+
+    /// A cell as an answer: `Ok(None)` for an empty cell (or an unticked choice).
+    pub fn parse(&self, cell: &str) -> Result<Option<Answer>, CellError> {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        let wrong = |what: &'static str| CellError { what, part: cell.to_string() };
+        match self {
+            CellParser::YesNo(map) => match map.get(&key(cell)) {
+                Some(b) => Ok(Some(Answer::Bool(*b))),
+                None => Err(wrong("not yes or no")),
+            },
+            CellParser::Scale { min, max, labels } => {
+                let point = cell.parse::<i64>().ok().or_else(|| labels.get(&key(cell)).copied());
+                match point {
+                    Some(p) if (*min..=*max).contains(&p) => Ok(Some(Answer::Number(p as f64))),
+                    Some(_) => Err(wrong("outside the scale")),
+                    None => Err(wrong("not a point of the scale")),
+                }
+            }
+            CellParser::Number { min, max, mapped } => {
+                let parsed = mapped.get(&key(cell)).copied().map(Ok).unwrap_or_else(|| {
+                    let text = if cell.contains('.') { cell.to_string() } else { cell.replace(',', ".") };
+                    text.parse::<f64>()
+                });
+                match parsed {
+                    Ok(x) if x.is_finite() && min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m) => {
+                        Ok(Some(Answer::Number(x)))
+                    }
+                    Ok(_) => Err(wrong("out of range")),
+                    Err(_) => Err(wrong("not a number")),
+                }
+            }
+            CellParser::Single(map) => match map.get(&key(cell)) {
+                Some(&i) => Ok(Some(Answer::Choice(i))),
+                None => Err(wrong("not one of the options")),
+            },
+            CellParser::Multiple(texts) => split_choices(cell, texts)
+                .map(|bits| Some(Answer::Multi(bits)))
+                .map_err(|part| CellError { what: "not one of the options", part }),
+            CellParser::Tick { option, ticked } => {
+                let k = key(cell);
+                if ticked.contains(&k) {
+                    Ok(Some(Answer::Multi(1 << option)))
+                } else if NO.contains(&k.as_str()) {
+                    Ok(None)
+                } else {
+                    Err(wrong("not a tick for this choice"))
+                }
+            }
+            CellParser::Text => Ok(Some(Answer::Text(cell.to_string()))),
+        }
+    }
+}
+
+/// What is wrong with a cell, kept apart from the cell's text: an HR audience is told the
+/// kind of problem only, never the value (it may be someone's health answer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellError {
+    pub what: &'static str,
+    pub part: String,
+}
+
+fn is_separator(c: char) -> bool {
+    c == ',' || c == ';' || c.is_whitespace()
+}
+
+/// Splits "Label A, Label, with comma;Label C;" into options by matching the known texts at
+/// each position, longest first; returns the part that matches none.
+fn split_choices(cell: &str, texts: &[(String, usize)]) -> Result<u64, String> {
+    let mut bits = 0u64;
+    let mut rest = cell;
+    loop {
+        rest = rest.trim_start_matches(is_separator);
+        if rest.is_empty() {
+            return Ok(bits);
+        }
+        let matched = texts.iter().find(|(text, _)| {
+            rest.get(..text.len()).is_some_and(|head| head.eq_ignore_ascii_case(text))
+                && rest[text.len()..].chars().next().is_none_or(is_separator)
+        });
+        match matched {
+            Some((text, i)) => {
+                bits |= 1 << i;
+                rest = &rest[text.len()..];
+            }
+            None => return Err(rest.split([',', ';']).next().unwrap_or(rest).trim().to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::Text;
+
+    #[test]
+    fn splits_choices_by_known_labels_longest_first() {
+        let texts = vec![("Red, white".to_string(), 0), ("Red".to_string(), 1), ("Blue".to_string(), 2)];
+        let mut sorted = texts.clone();
+        sorted.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+        assert_eq!(split_choices("Red, white, Blue", &sorted), Ok(0b101));
+        assert_eq!(split_choices("Red;Blue;", &sorted), Ok(0b110));
+        assert_eq!(split_choices("red", &sorted), Ok(0b010));
+        assert_eq!(split_choices("Redish, Blue", &sorted), Err("Redish".to_string()));
+        assert_eq!(split_choices("Green", &sorted), Err("Green".to_string()));
+    }
+
+    #[test]
+    fn a_column_per_choice_ticks_its_choice() {
+        use crate::engine::model::Choice;
+        let choice = |v: &str, l: &str| Choice { value: v.into(), label: Text::plain(l), score: None };
+        let question = Question {
+            id: "resources".into(),
+            kind: Kind::Multiple { options: vec![choice("books", "Books"), choice("peers", "Peers")] },
+            text: Text::plain("Pick any"),
+            help: None,
+            help_on_paper: None,
+            required: false,
+            fixed: false,
+            show_if: None,
+        };
+        let parser = CellParser::new(&question, Some(1), &[("X".into(), Answer::Bool(true))]);
+        for ticked in ["Y", "Yes", "1", "Peers", "peers", "X"] {
+            assert_eq!(parser.parse(ticked), Ok(Some(Answer::Multi(0b10))), "{ticked}");
+        }
+        for unticked in ["", "N", "0", "No"] {
+            assert_eq!(parser.parse(unticked), Ok(None), "{unticked}");
+        }
+        assert!(parser.parse("Books").is_err(), "another choice's label is not a tick for this one");
+    }
+}
