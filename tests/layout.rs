@@ -199,3 +199,19 @@ fn the_layers_point_one_way_and_the_core_uses_no_surface() {
     // The test can fail: the core's own graph has edges, and a surface is not among them.
     assert!(edges["engine::evaluate"].contains("engine::model"));
 }
+
+#[test]
+fn the_core_does_no_io_reads_no_clock_and_touches_no_terminal() {
+    let mut found = Vec::new();
+    for (module, file) in modules().iter().filter(|(m, _)| under(m, "engine")) {
+        let code = code(file);
+        for forbidden in
+            ["std::fs", "std::io", "std::time", "std::env", "std::process", "std::net", "std::thread"]
+        {
+            if code.contains(forbidden) {
+                found.push(format!("{module}: {forbidden}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "the pure core must stay pure: {found:?}");
+}
