@@ -47,6 +47,9 @@ CREATE TABLE revisions (
 /// a newer one refused.
 const SCHEMA_VERSION: i64 = 2;
 
+/// How long a connection waits for another that holds the file (a write in progress).
+const BUSY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Rows read from the store at a time by [`Submissions`]: memory stays flat whatever its size.
 const PAGE: i64 = 64;
 
@@ -98,6 +101,9 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| format!("cannot open {shown}: {e}"))?;
+        // Another process (`screen`, a second server) may hold the file for a moment: wait for it
+        // rather than fail a person's submission.
+        conn.busy_timeout(BUSY).map_err(|e| format!("cannot open {shown}: {e}"))?;
         // FULL: a submission acknowledged is on disk, whatever happens to the process after.
         conn.execute_batch("PRAGMA synchronous = FULL;")
             .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
@@ -232,6 +238,8 @@ impl Submissions {
         let shown = path.display();
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|e| format!("cannot open {shown}: {e}"))?;
+        // A server writing a submission holds the file for a moment: wait rather than fail.
+        conn.busy_timeout(BUSY).map_err(|e| format!("cannot open {shown}: {e}"))?;
         let version = schema_version(&conn).map_err(|e| format!("{shown}: {e}"))?;
         let any: bool = conn
             .query_row("SELECT EXISTS (SELECT 1 FROM submissions)", [], |r| r.get(0))
