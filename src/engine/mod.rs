@@ -6,4 +6,5 @@ pub mod answers;
 pub mod condition;
 pub mod evaluate;
 pub mod model;
+pub mod safety;
 pub mod whatif;

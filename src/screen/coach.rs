@@ -8,11 +8,11 @@ use serde::Serialize;
 
 use super::Format;
 use super::read::{Problem, Rejected};
-use super::safety::Urgency;
 use super::sink::Spool;
 use crate::engine::answers::Answers;
 use crate::engine::evaluate::Assessment;
 use crate::engine::model::{RuleSet, Severity};
+use crate::engine::safety::Urgency;
 use crate::report::{self, Report};
 use crate::util::sanitize;
 

@@ -15,7 +15,6 @@ mod open;
 pub mod read;
 pub mod records;
 pub mod rejects;
-pub mod safety;
 pub mod sink;
 mod stderr;
 

@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use super::read::{Rejected, Row};
-use super::safety::Urgency;
 use super::{Audience, Rows, SHOWN_REJECTS, ScreenConfig, Tally};
 use crate::engine::model::RuleSet;
+use crate::engine::safety::Urgency;
 use crate::util::sanitize;
 
 pub(super) fn summarise(

@@ -43,9 +43,15 @@ pub struct Read {
     /// and its answer is left out.
     pub problems: Vec<(usize, String)>,
     /// Every value of a question answered more than once (a field posted twice): safety
-    /// before validity judges each of them, though none is taken as the answer.
+    /// before validity judges each of them, though none is taken as the answer. Each distinct
+    /// value once, and at most [`MAX_ALTERNATIVES`] of them a question.
     pub alternatives: Vec<(usize, Answer)>,
 }
+
+/// The most distinct values of one question judged for urgency. A person's browser posts one;
+/// a hostile client posting thousands cannot make the server judge thousands (a choice has at
+/// most 64 options, so every option of any question is still judged).
+pub const MAX_ALTERNATIVES: usize = 64;
 
 pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
     let mut values = vec![None; ruleset.questions.len()];
@@ -56,9 +62,16 @@ pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
         let given: Vec<&str> = given.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
         if given.len() > 1 && !matches!(q.kind, Kind::Multiple { .. }) {
             // Which value is meant cannot be told: neither is taken, and the person is asked.
-            alternatives.extend(
-                given.iter().filter_map(|v| from_value(q, &to_json(q, &[v])?).ok().flatten()).map(|a| (i, a)),
-            );
+            let mut distinct: Vec<Answer> = Vec::new();
+            for answer in given.iter().filter_map(|v| from_value(q, &to_json(q, &[v])?).ok().flatten()) {
+                if distinct.len() == MAX_ALTERNATIVES {
+                    break;
+                }
+                if !distinct.contains(&answer) {
+                    distinct.push(answer);
+                }
+            }
+            alternatives.extend(distinct.into_iter().map(|a| (i, a)));
             problems.push((i, twice(q)));
             continue;
         }
@@ -115,5 +128,29 @@ pub fn strings(question: &Question, answer: &Answer) -> Vec<String> {
             .map(|(_, o)| o.value.clone())
             .collect(),
         (_, Answer::Text(t)) => vec![t.clone()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::diag::Sources;
+
+    #[test]
+    fn a_field_posted_thousands_of_times_is_judged_on_each_distinct_value_once() {
+        let ruleset = crate::pack::load_embedded(&mut Sources::default()).unwrap();
+        let (yes_no, scale) = (
+            ruleset.questions.iter().position(|q| matches!(q.kind, Kind::YesNo)).unwrap(),
+            ruleset.questions.iter().position(|q| matches!(q.kind, Kind::Scale { .. })).unwrap(),
+        );
+        let mut body = String::new();
+        for i in 0..20_000 {
+            body.push_str(&format!("{}={}&", field(&ruleset.questions[yes_no]), i % 2 == 0));
+            body.push_str(&format!("{}={}&", field(&ruleset.questions[scale]), 1 + i % 3));
+        }
+        let read = answers(&ruleset, &Posted::parse(body.as_bytes()));
+        let of = |q: usize| read.alternatives.iter().filter(|(i, _)| *i == q).count();
+        assert_eq!((of(yes_no), of(scale)), (2, 3), "each distinct value once");
+        assert!(read.problems.iter().any(|(q, _)| *q == yes_no) && read.answers.values[yes_no].is_none());
     }
 }

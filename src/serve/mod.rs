@@ -25,6 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::engine::answers::{Answers, missing_required};
 use crate::engine::model::{RuleSet, Severity};
+use crate::engine::safety::{Partial, Safety, Urgency};
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, prepare};
 use crate::util::diag::Sources;
 use crate::util::i18n;
@@ -397,14 +398,18 @@ fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
 }
 
 /// The answers with the first of a twice-answered question's values that raises an urgent
-/// flag, and that question; `None` when no value given twice raises one.
+/// flag, and that question; `None` when no value given twice raises one. Only questions an
+/// urgent flag reads are judged, each distinct value once (`form::MAX_ALTERNATIVES`).
 fn urgent_alternative(ruleset: &RuleSet, read: &form::Read) -> Option<(Answers, usize)> {
-    read.alternatives.iter().find_map(|(q, alternative)| {
+    let safety = Safety::new(ruleset);
+    let unreadable = vec![false; ruleset.questions.len()];
+    read.alternatives.iter().filter(|(q, _)| safety.reads(*q)).find_map(|pair| {
+        let alternatives = std::slice::from_ref(pair);
+        let partial = Partial { values: &read.answers.values, unreadable: &unreadable, alternatives };
+        let Urgency::Raised(_) = safety.judge(ruleset, &partial) else { return None };
         let mut values = read.answers.values.clone();
-        values[*q] = Some(alternative.clone());
-        let answers = Answers::settle(ruleset, values, None);
-        let a = crate::engine::evaluate::evaluate(ruleset, &answers);
-        a.flags.iter().any(|&f| ruleset.flags[f].severity == Severity::Urgent).then_some((answers, *q))
+        values[pair.0] = Some(pair.1.clone());
+        Some((Answers::settle(ruleset, values, None), pair.0))
     })
 }
 

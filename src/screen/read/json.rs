@@ -12,9 +12,9 @@ use serde_json::Value;
 use super::{Outcome, Problem, Raw, Row, conclude, shown_key};
 use crate::engine::answers::{self, Answer};
 use crate::engine::model::RuleSet;
+use crate::engine::safety::{self, Safety, Urgency};
 use crate::screen::layout::{self, ERROR_COLUMN};
 use crate::screen::records::{MAX_ROW_BYTES, read_line};
-use crate::screen::safety::{self, Safety, Urgency};
 use crate::serve::store::EARLIER;
 use crate::util::diag::did_you_mean;
 

@@ -10,9 +10,9 @@ use super::columns::{Mapping, Role};
 use super::emit::Unmatched;
 use super::layout::{self, KeyColumn, Partial};
 use super::records::{Damage, MAX_ROW_BYTES, Records};
-use super::safety::{self, Safety, Urgency};
 use crate::engine::answers::{self, Answer, Answers};
 use crate::engine::model::{Kind, RuleSet};
+use crate::engine::safety::{self, Safety, Urgency};
 use crate::util::sanitize;
 
 mod json;

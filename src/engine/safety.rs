@@ -1,5 +1,6 @@
-//! Safety before validity: the answers that can raise an urgent flag are judged for every row,
-//! whatever else is wrong with it, so that a bad cell elsewhere never hides a person in danger.
+//! Safety before validity: the answers that can raise an urgent flag are judged for every row of
+//! an export and every form posted, whatever else is wrong with it, so that a bad cell or a field
+//! given twice never hides a person in danger.
 //! Which answers these are follows from the pack's urgent flags, not from names in code.
 
 use crate::engine::answers::Answer;
