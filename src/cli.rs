@@ -139,8 +139,8 @@ enum Command {
         /// Any other value is counted in "Other or not given".
         #[arg(long, value_name = "NAMES", value_delimiter = ',')]
         groups: Vec<String>,
-        /// With --audience hr: the privacy budget of this report (differential privacy; from
-        /// 0.1 to 2; smaller is more private and noisier).
+        /// With --audience hr: the privacy budget of this report (differential privacy): one of
+        /// 0.1, 0.25, 0.5, 1 (the default) or 2; smaller is more private and noisier.
         #[arg(long, value_name = "EPSILON")]
         epsilon: Option<f64>,
         /// With --audience hr (required): the file that keeps every release, owner-only, so that

@@ -217,6 +217,10 @@ fn hr_gets_the_same_report_from_the_same_file_and_every_new_report_is_counted() 
 fn hr_states_the_budget_and_the_noise_in_every_format() {
     let work = tempfile::tempdir().unwrap();
     let (_, markdown, _) = hr_run(work.path(), &["--format", "markdown", "--epsilon", "0.5"]);
+    for level in ["0.1", "0.25", "1.0", "2"] {
+        let (code, _, stderr) = hr_run(work.path(), &["--epsilon", level]);
+        assert_eq!(code, 0, "--epsilon {level} is a level: {stderr}");
+    }
     assert!(markdown.contains("ε = 0.5 for this report"), "{markdown}");
     assert!(markdown.contains("Each count is within ±9 of the true count 9 times in 10"), "{markdown}");
     // The guarantee as it is: e^ε / (1 + e^ε) = 62.2% at ε = 0.5, said rounded up; the
@@ -230,10 +234,11 @@ fn hr_states_the_budget_and_the_noise_in_every_format() {
     let (_, jsonl, _) = hr_run(work.path(), &["--format", "jsonl", "--epsilon", "0.5"]);
     let line: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
     assert_eq!((line["epsilon"].as_f64(), line["within"]["count"].as_u64()), (Some(0.5), Some(9)));
-    for bad in ["0.01", "3", "NaN", "-1", "inf"] {
+    // A few levels, not a dial: a budget nudged from another is refused, not drawn again.
+    for bad in ["0.01", "3", "NaN", "-1", "inf", "0.999", "0.998", "1.0001", "0.3"] {
         let (code, _, stderr) = hr_run(work.path(), &[&format!("--epsilon={bad}")]);
         assert_eq!(code, 2, "--epsilon {bad}: {stderr}");
-        assert!(stderr.contains("from 0.1 (most private, noisiest) to 2"), "{stderr}");
+        assert!(stderr.contains("one of the levels 0.1, 0.25, 0.5, 1, 2"), "{stderr}");
     }
 }
 

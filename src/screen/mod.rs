@@ -81,7 +81,7 @@ pub struct ScreenConfig {
 
 /// Smaller groups could let a reader recognise someone.
 pub const MIN_GROUP: usize = 5;
-pub use self::hr::privacy::{EPSILON_CEILING, EPSILON_DEFAULT, EPSILON_FLOOR};
+pub use self::hr::privacy::{EPSILON_DEFAULT, EPSILON_LEVELS};
 /// Rejected rows shown in full on standard error; the rest are counted (and all go to
 /// --rejects). Urgent ones are always shown to a coach.
 const SHOWN_REJECTS: u64 = 20;
@@ -142,10 +142,14 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
         }
     }
     if let Some(e) = config.epsilon
-        && !(EPSILON_FLOOR..=EPSILON_CEILING).contains(&e)
+        && !EPSILON_LEVELS.contains(&e)
     {
+        let levels: Vec<String> = EPSILON_LEVELS.iter().map(f64::to_string).collect();
         return Some(format!(
-            "--epsilon {e}: the privacy budget of one report is from {EPSILON_FLOOR} (most private, noisiest) to {EPSILON_CEILING}; the default is {EPSILON_DEFAULT}"
+            "--epsilon {e}: the privacy budget of one report is one of the levels {} ({} is the most private and noisiest; the default is {EPSILON_DEFAULT}). \
+             A few levels, not a dial: a budget a little apart from another would buy fresh noise on the same counts",
+            levels.join(", "),
+            levels[0]
         ));
     }
     if config.audience == Audience::Hr && config.ledger.is_none() {

@@ -13,10 +13,11 @@ use opendp::measures::MaxDivergence;
 use opendp::metrics::L1Distance;
 
 pub const EPSILON_DEFAULT: f64 = 1.0;
-/// Below this the noise (a scale of 20) would drown most counts of a real cohort.
-pub const EPSILON_FLOOR: f64 = 0.1;
-/// Above this a yes/no fact about someone could be guessed right more than 88 times in 100.
-pub const EPSILON_CEILING: f64 = 2.0;
+/// The budgets one report may spend: a choice of a few levels, not a dial, so that nudging ε
+/// (0.999, 0.998, ...) cannot buy a fresh draw of the same counts. From 0.1 (below it the
+/// noise, a scale of 20, would drown most counts of a real cohort) to 2 (above it a yes/no fact
+/// about someone could be guessed right more than 88 times in 100).
+pub const EPSILON_LEVELS: [f64; 5] = [0.1, 0.25, 0.5, 1.0, 2.0];
 /// One recommendation cell and one readiness cell per person.
 pub const SENSITIVITY: i64 = 2;
 /// "9 times in 10", the confidence of every accuracy the report states.
