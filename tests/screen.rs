@@ -202,15 +202,103 @@ fn hr_gets_the_same_report_from_the_same_file_and_every_new_report_is_counted() 
         }
         None => assert!(first.contains("Not shown") && first.contains("product"), "{csv}\n{first}"),
     }
-    // Another question of the same file is another release, and the budget adds up.
+    // Another question of the same responses is another release, and the budget adds up.
     let (_, _, stderr) = hr_run(work.path(), &["--group-by", "career_stage"]);
     assert!(stderr.contains("privacy: a new release"), "{stderr}");
-    assert!(stderr.contains("2 different reports on this same file have spent ε = 2 in all"), "{stderr}");
-    // A changed file is a new release too.
+    assert!(
+        stderr.contains("2 different reports on these same responses have spent ε = 2 in all"),
+        "{stderr}"
+    );
+    // One more person counted is a new release too; a row that is not counted changes nothing.
     let input = common::fixture("tests/screen/hr-cohort/responses.csv");
-    std::fs::write(work.path().join("more.csv"), input + "p999,sales" + &",".repeat(30) + "\n").unwrap();
-    let out = crossroads(&["screen", "more.csv", "--audience", "hr", "--ledger", "ledger.json"], work.path());
-    assert!(text(&out.stderr).contains("privacy: a new release"), "{}", text(&out.stderr));
+    let last = input.lines().last().unwrap().replacen("p0", "p9", 1);
+    let screen = |name: &str, contents: String| {
+        std::fs::write(work.path().join(name), contents).unwrap();
+        let out = crossroads(&["screen", name, "--audience", "hr", "--ledger", "ledger.json"], work.path());
+        text(&out.stderr)
+    };
+    let plain = screen("again.csv", input.clone());
+    assert!(plain.contains("privacy: a new release"), "{plain}");
+    let rejected = screen("rejected.csv", input.clone() + "p999,sales" + &",".repeat(30) + "\n");
+    assert!(rejected.contains("the same counts as before"), "{rejected}");
+    let more = screen("more.csv", format!("{input}{last}\n"));
+    assert!(more.contains("privacy: a new release"), "{more}");
+}
+
+/// The same responses written another way (attack (f) of issue 22: byte-different copies) and
+/// the same groups named in another order (h) are the same question: the stored release comes
+/// back and nothing more is spent. Before releases were kept by what they count, each of these
+/// was a fresh draw.
+#[test]
+fn the_same_responses_however_written_and_the_same_groups_in_any_order_give_the_stored_release() {
+    let work = tempfile::tempdir().unwrap();
+    let input = common::fixture("tests/screen/hr-cohort/responses.csv");
+    let records: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(input.as_bytes()).records().map(Result::unwrap).collect();
+    let header = csv::Reader::from_reader(input.as_bytes()).headers().unwrap().clone();
+    let write = |quote: csv::QuoteStyle,
+                 terminator: csv::Terminator,
+                 rows: &mut dyn Iterator<Item = &csv::StringRecord>,
+                 extra: bool| {
+        let mut w =
+            csv::WriterBuilder::new().quote_style(quote).terminator(terminator).from_writer(Vec::new());
+        let mut head = header.clone();
+        if extra {
+            head.push_field("notes");
+        }
+        w.write_record(&head).unwrap();
+        for (i, r) in rows.enumerate() {
+            let mut r = r.clone();
+            if extra {
+                r.push_field(&format!("a note {i}"));
+            }
+            w.write_record(&r).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    };
+    let plain = || write(csv::QuoteStyle::Necessary, csv::Terminator::Any(b'\n'), &mut records.iter(), false);
+    let copies = [
+        (
+            "shuffled",
+            write(csv::QuoteStyle::Necessary, csv::Terminator::Any(b'\n'), &mut records.iter().rev(), false),
+        ),
+        ("crlf", write(csv::QuoteStyle::Necessary, csv::Terminator::CRLF, &mut records.iter(), false)),
+        ("quoted", write(csv::QuoteStyle::Always, csv::Terminator::Any(b'\n'), &mut records.iter(), false)),
+        ("bom", format!("\u{feff}{}", plain())),
+        ("blank", format!("{}\n", plain())),
+        (
+            "extra-column",
+            write(csv::QuoteStyle::Necessary, csv::Terminator::Any(b'\n'), &mut records.iter(), true),
+        ),
+    ];
+    let groups = |g: &str| vec!["--group-by".to_string(), "department".into(), "--groups".into(), g.into()];
+    let run = |name: &str, contents: &str, g: &str| {
+        std::fs::write(work.path().join(name), contents).unwrap();
+        let mut args: Vec<String> =
+            ["screen", name, "--audience", "hr", "--ledger", "ledger.json", "--format", "csv"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        args.extend(groups(g));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = crossroads(&args, work.path());
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        (text(&out.stdout), text(&out.stderr))
+    };
+    let (first, stderr) = run("original.csv", &input, "product,sales,engineering,legal");
+    assert!(stderr.contains("privacy: a new release"), "{stderr}");
+    for (name, copy) in &copies {
+        let (again, stderr) = run(&format!("{name}.csv"), copy, "product,sales,engineering,legal");
+        assert_eq!(&again, &first, "{name}: the stored counts");
+        assert!(stderr.contains("the same counts as before, no new budget spent"), "{name}: {stderr}");
+    }
+    for order in ["legal,engineering,sales,product", "Sales, Product ,Engineering,LEGAL"] {
+        let (again, stderr) = run("original.csv", &input, order);
+        assert!(stderr.contains("the same counts as before, no new budget spent"), "{order}: {stderr}");
+        assert_eq!(again.lines().count(), first.lines().count(), "{order}");
+    }
+    let ledger = std::fs::read_to_string(work.path().join("ledger.json")).unwrap();
+    assert_eq!(ledger.matches("\"counts\"").count(), 1, "one release in all: {ledger}");
 }
 
 #[test]

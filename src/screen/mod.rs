@@ -18,7 +18,7 @@ pub mod rejects;
 pub mod sink;
 mod stderr;
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -244,14 +244,6 @@ struct Tally {
 fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut Io) -> Result<i32, Failure> {
     sink::on_signal_clean_up();
     let (name, size, input) = open_input(&config.input)?;
-    // HR releases are kept by the input's bytes: the same file, the same counts.
-    let (input, input_hash): (Box<dyn Read>, _) = match config.audience {
-        Audience::Hr => {
-            let (reader, hash) = hr::release::Hashing::new(input);
-            (Box::new(reader), Some(hash))
-        }
-        Audience::Coach => (input, None),
-    };
     let named = config.encoding.as_deref().and_then(decode::by_label);
     let known = match (config.kind, &config.input) {
         (Some(kind), _) => Some(kind),
@@ -334,19 +326,17 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
                 hr::release::grouping(config, ruleset, csv.group_question).map_err(Failure::Usage)?;
             let header = Some((csv.header_raw, csv.delimiter));
             let rows = Rows::Csv(Box::new(read::CsvRows::new(ruleset, csv.records, csv.mapping, csv.held)));
-            let input = Opened { name: &name, size, hash: input_hash, grouping };
+            let input = Opened { name: &name, size, grouping };
             return finish_run(config, ruleset, io, input, rows, header);
         }
     };
-    finish_run(config, ruleset, io, Opened { name: &name, size, hash: input_hash, grouping }, rows, None)
+    finish_run(config, ruleset, io, Opened { name: &name, size, grouping }, rows, None)
 }
 
 /// What is known of the input once its rows can be read.
 struct Opened<'a> {
     name: &'a str,
     size: Option<u64>,
-    /// For HR: the hash of the bytes read, complete once every row is read.
-    hash: Option<hr::release::InputHash>,
     grouping: hr::Grouping,
 }
 
@@ -424,11 +414,9 @@ fn finish_run(
 
     // The release is recorded in the ledger before anything is written, so that a report
     // that reached anyone can always be given again, the same.
-    let table = match (&input.hash, coach.is_none()) {
-        (Some(hash), true) => {
-            Some(hr::release::release(&hr, config, &hash.hex(), io.stderr).map_err(Failure::Message)?)
-        }
-        _ => None,
+    let table = match coach.is_none() {
+        true => Some(hr::release::release(&hr, config, io.stderr).map_err(Failure::Message)?),
+        false => None,
     };
     let render = |out: &mut dyn Write| -> io::Result<()> {
         match (coach, &table) {

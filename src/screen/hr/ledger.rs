@@ -1,7 +1,8 @@
 //! The HR ledger (`--ledger FILE`): every noisy release, kept owner-only by whoever runs HR
-//! reports, so that the same query on the same file always gives the same counts. Without
-//! it, running a report again would draw new noise each time, and the average of many runs
-//! would be the true counts. It also counts the budget (ε) spent on each input file.
+//! reports, so that the same question of the same responses always gives the same counts,
+//! however the file holding them was written. Without it, running a report again would draw
+//! new noise each time, and the average of many runs would be the true counts. It also counts
+//! the budget (ε) spent on the same responses.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Read;
@@ -13,7 +14,9 @@ use crate::util::files::write_private;
 
 /// A ledger holds a few numbers per report; this is thousands of reports.
 const MAX_LEDGER_BYTES: u64 = 64 << 20;
-const VERSION: u32 = 1;
+/// Version 2 keys a release by what it counts; version 1 keyed it by the file's bytes, and its
+/// releases are kept but can no longer be matched.
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -25,13 +28,26 @@ struct Document {
 #[derive(Serialize, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct Entry {
-    /// SHA-256 of the input file's bytes.
+    /// What the release counts: the people's answers and their groups (version 1: the SHA-256
+    /// of the input file's bytes).
     input: String,
-    /// SHA-256 of everything else that decides the true counts and the noise: the pack, the
-    /// mapping, the grouping, ε.
+    /// The responses alone, however grouped (absent in version 1).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    responses: String,
+    /// The question asked: the pack, the grouping, ε.
     query: String,
     epsilon: f64,
     counts: Vec<i64>,
+}
+
+/// The keys of one release.
+pub struct Keys {
+    /// What it counts: the people's answers and their groups.
+    pub content: String,
+    /// The responses alone, however grouped.
+    pub responses: String,
+    /// The question asked of them.
+    pub query: String,
 }
 
 /// What the ledger gave for one report.
@@ -40,19 +56,17 @@ pub struct Released {
     pub epsilon: f64,
     /// Drawn now (and spent now), rather than found from an earlier run.
     pub new: bool,
-    /// ε spent on this input file by every release in the ledger, this one included.
+    /// ε spent on the same responses by every release in the ledger, this one included.
     pub file_epsilon: f64,
     pub file_releases: usize,
     pub warnings: Vec<String>,
 }
 
-/// The release for `(input, query)`: the one in the ledger, or one drawn by `draw` and
-/// recorded before it is returned. The ledger is locked meanwhile, so two runs at once
-/// cannot both draw.
+/// The release for these keys: the one in the ledger, or one drawn by `draw` and recorded
+/// before it is returned. The ledger is locked meanwhile, so two runs at once cannot both draw.
 pub fn release(
     path: &Path,
-    input: &str,
-    query: &str,
+    keys: &Keys,
     cells: usize,
     draw: impl FnOnce() -> Result<(Vec<i64>, f64), String>,
 ) -> Result<Released, String> {
@@ -85,13 +99,22 @@ pub fn release(
             format!("ledger {name} is not a crossroads ledger ({e}); give the ledger this tool wrote, or a new path")
         })?
     };
-    if doc.crossroads_ledger != VERSION {
-        return Err(format!(
-            "ledger {name} has version {}; this tool reads version {VERSION}",
-            doc.crossroads_ledger
-        ));
+    match doc.crossroads_ledger {
+        VERSION => {}
+        1 => {
+            warnings.push(format!(
+                "ledger {name} was written by an earlier crossroads, which kept each release by the bytes of its file: \
+                 its releases are kept, but none can be given again; releases are now kept by the responses they count"
+            ));
+            doc.crossroads_ledger = VERSION;
+        }
+        other => {
+            return Err(format!(
+                "ledger {name} has version {other}; this tool reads versions 1 and {VERSION}"
+            ));
+        }
     }
-    let found = doc.releases.iter().find(|e| e.input == input && e.query == query).cloned();
+    let found = doc.releases.iter().find(|e| e.input == keys.content && e.query == keys.query).cloned();
     let (entry, new) = match found {
         Some(entry) if entry.counts.len() == cells => (entry, false),
         Some(entry) => {
@@ -102,7 +125,13 @@ pub fn release(
         }
         None => {
             let (counts, epsilon) = draw()?;
-            let entry = Entry { input: input.into(), query: query.into(), epsilon, counts };
+            let entry = Entry {
+                input: keys.content.clone(),
+                responses: keys.responses.clone(),
+                query: keys.query.clone(),
+                epsilon,
+                counts,
+            };
             doc.releases.push(entry.clone());
             let json = to_text(&doc).map_err(|e| e.to_string())?;
             write_private(path, &json, true)
@@ -110,7 +139,7 @@ pub fn release(
             (entry, true)
         }
     };
-    let same_file = doc.releases.iter().filter(|e| e.input == input);
+    let same_file = doc.releases.iter().filter(|e| e.responses == keys.responses);
     let file_epsilon = same_file.clone().map(|e| e.epsilon).sum();
     Ok(Released {
         counts: entry.counts,
@@ -192,18 +221,23 @@ mod tests {
         move || Ok((counts, 1.0))
     }
 
+    fn keys(content: &str, query: &str) -> Keys {
+        Keys { content: content.into(), responses: format!("r-{content}"), query: query.into() }
+    }
+
     #[test]
     fn the_same_query_gets_the_same_release_and_others_spend_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.json");
-        let first = release(&path, "in", "q1", 2, draw(vec![3, 4])).unwrap();
+        let first = release(&path, &keys("in", "q1"), 2, draw(vec![3, 4])).unwrap();
         assert!(first.new);
-        let again = release(&path, "in", "q1", 2, || panic!("no new draw for a known release")).unwrap();
+        let again =
+            release(&path, &keys("in", "q1"), 2, || panic!("no new draw for a known release")).unwrap();
         assert_eq!((again.counts, again.new), (vec![3, 4], false));
-        let other = release(&path, "in", "q2", 2, draw(vec![5, 6])).unwrap();
+        let other = release(&path, &keys("in", "q2"), 2, draw(vec![5, 6])).unwrap();
         assert!(other.new);
         assert_eq!((other.file_epsilon, other.file_releases), (2.0, 2));
-        let elsewhere = release(&path, "in2", "q1", 2, draw(vec![7, 8])).unwrap();
+        let elsewhere = release(&path, &keys("in2", "q1"), 2, draw(vec![7, 8])).unwrap();
         assert_eq!(elsewhere.file_epsilon, 1.0);
         #[cfg(unix)]
         {
@@ -217,7 +251,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("notes.txt");
         fs::write(&path, "my notes\n").unwrap();
-        let err = release(&path, "in", "q", 1, draw(vec![1])).err().unwrap();
+        let err = release(&path, &keys("in", "q"), 1, draw(vec![1])).err().unwrap();
         assert!(err.contains("not a crossroads ledger"), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "my notes\n");
     }
@@ -230,11 +264,11 @@ mod tests {
         fs::write(&target, "").unwrap();
         let link = dir.path().join("link.json");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        assert!(release(&link, "in", "q", 1, draw(vec![1])).is_err());
+        assert!(release(&link, &keys("in", "q"), 1, draw(vec![1])).is_err());
         let fifo = dir.path().join("fifo");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        let err = release(&fifo, "in", "q", 1, draw(vec![1])).err().unwrap();
+        let err = release(&fifo, &keys("in", "q"), 1, draw(vec![1])).err().unwrap();
         assert!(err.contains("not a regular file"), "{err}");
     }
 }

@@ -69,6 +69,8 @@ pub struct Hr<'r> {
     band_cells: usize,
     /// Per group: categories, then bands.
     cells: Vec<Vec<i64>>,
+    /// What the counts are made of, whatever file it came in: the key of a release.
+    content: release::Content,
 }
 
 /// The bands of the pack's readiness score, if it has one.
@@ -77,6 +79,7 @@ fn readiness_bands(ruleset: &RuleSet) -> &[Band] {
 }
 
 /// Group names are matched without regard to case or surrounding spaces.
+/// A group's name as it is matched: without regard to case or the spaces around it.
 fn fold(name: &str) -> String {
     name.trim().to_lowercase()
 }
@@ -103,7 +106,16 @@ impl<'r> Hr<'r> {
             _ => HashMap::new(),
         };
         let cells = vec![vec![0; categories + band_cells]; grouping.names(ruleset, None).len()];
-        Hr { ruleset, grouping, lookup, category_of, categories, band_cells, cells }
+        Hr {
+            ruleset,
+            grouping,
+            lookup,
+            category_of,
+            categories,
+            band_cells,
+            cells,
+            content: Default::default(),
+        }
     }
 
     /// The category a result is counted in. Anything about health, and anyone who did not
@@ -135,6 +147,7 @@ impl<'r> Hr<'r> {
 
     pub fn add(&mut self, group: Option<&str>, answers: &Answers, a: &Assessment) {
         let g = self.group(group, answers);
+        self.content.add(self.ruleset, answers, g);
         let category = self.category(answers, a);
         let band = a.bands.get(self.ruleset.readiness.unwrap_or(usize::MAX)).copied().flatten();
         self.count(g, category, band);
@@ -197,6 +210,10 @@ impl<'r> Hr<'r> {
 
     pub fn ruleset(&self) -> &'r RuleSet {
         self.ruleset
+    }
+
+    pub fn content(&self) -> &release::Content {
+        &self.content
     }
 
     pub fn grouping(&self) -> &Grouping {

@@ -1,16 +1,14 @@
 //! From a run's settings to an HR release: which grouping is allowed, the keys that name the
-//! release in the ledger (the input's bytes, and everything else that decides the counts),
-//! and the noisy table.
+//! release in the ledger (what it counts, and the question asked of it, never the bytes of a
+//! file), and the noisy table.
 
-use std::cell::RefCell;
-use std::io::{self, Read, Write};
-use std::rc::Rc;
+use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
 use super::privacy::{self, Mechanism};
 use super::{Grouping, Hr, Table, ledger};
-use crate::engine::model::RuleSet;
+use crate::engine::model::{Answers, RuleSet};
 use crate::screen::ScreenConfig;
 
 /// The grouping a run asked for, or why it may not have it. `question` is the pack's grouping
@@ -42,6 +40,7 @@ pub fn grouping(
         ));
     }
     let mut declared: Vec<String> = Vec::new();
+    // In one order whatever order HR named them in: the same groups are the same question.
     for name in &config.groups {
         let name = name.trim();
         if name.is_empty() {
@@ -52,6 +51,7 @@ pub fn grouping(
         }
         declared.push(name.to_string());
     }
+    declared.sort_by_key(|d| (d.to_lowercase(), d.clone()));
     Ok(Grouping::Column { column: column.clone(), declared })
 }
 
@@ -60,64 +60,81 @@ fn hex(digest: impl AsRef<[u8]>) -> String {
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Names everything but the input's bytes that decides the counts and their noise: the same
-/// key over the same bytes is the same question, and gets the same answer.
-fn query_key(config: &ScreenConfig, hr: &Hr, mapping: Option<&[u8]>, epsilon: f64) -> String {
+/// The question asked of the responses, as normalised: the pack, the grouping (its groups as a
+/// set, already sorted by `grouping`) and ε. How the responses were written (a mapping, a
+/// preset, an encoding, the columns ignored) is not in it: that changes the counts only through
+/// the answers, which the content key holds.
+fn query_key(hr: &Hr, epsilon: f64) -> String {
+    let grouping = match hr.grouping() {
+        Grouping::None => "none".to_string(),
+        Grouping::Column { column, declared } => {
+            // As the groups are matched: `Sales` and ` sales` are one group.
+            let names: Vec<String> = declared.iter().map(|d| super::fold(d)).collect();
+            format!("column {column:?} groups {names:?}")
+        }
+        Grouping::Question(q) => format!("question {:?}", hr.ruleset().questions[*q].id),
+    };
     let text = format!(
-        "crossroads hr release 1\npack {}\nmapping {}\nkind {:?}\npreset {:?}\nencoding {:?}\nkey {:?}\ngrouping {:?}\nepsilon {}\n",
+        "crossroads hr release 2\npack {}\ngrouping {grouping}\nepsilon {}\n",
         hr.ruleset().hash,
-        mapping.map(|m| hex(Sha256::digest(m))).unwrap_or_default(),
-        config.kind,
-        config.preset,
-        config.encoding,
-        config.key,
-        hr.grouping(),
-        epsilon.to_bits(),
+        epsilon.to_bits()
     );
     hex(Sha256::digest(text.as_bytes()))
 }
 
-/// Reads through, hashing every byte, so that the ledger can know the file again.
-pub struct Hashing<R> {
-    inner: R,
-    hasher: Rc<RefCell<Sha256>>,
+/// What a release counts, whatever file it came in: each person's answers (in the pack's order,
+/// without the respondent's key) and the group they are counted in, added up as digests, so
+/// that the order of the rows, their encoding and the columns ignored do not matter.
+#[derive(Default, Clone)]
+pub struct Content {
+    people: u64,
+    /// The sum of each person's digest with their group: the key of a release.
+    grouped: [u128; 2],
+    /// The same without the group: the same responses, however they are grouped.
+    answers: [u128; 2],
 }
 
-impl<R: Read> Hashing<R> {
-    pub fn new(inner: R) -> (Self, InputHash) {
-        let hasher = Rc::new(RefCell::new(Sha256::new()));
-        (Hashing { inner, hasher: hasher.clone() }, InputHash(hasher))
+impl Content {
+    pub fn add(&mut self, ruleset: &RuleSet, answers: &Answers, group: usize) {
+        let values = crate::engine::answers::answer_values(ruleset, answers);
+        // Serializing strings, numbers and lists into a Vec cannot fail.
+        let document = serde_json::to_vec(&values).unwrap_or_default();
+        let plain = Sha256::digest(&document);
+        let grouped = Sha256::new().chain_update(&document).chain_update(group.to_le_bytes()).finalize();
+        self.people += 1;
+        for (sum, digest) in [(&mut self.answers, plain), (&mut self.grouped, grouped)] {
+            let (low, high) = digest.split_at(16);
+            sum[0] = sum[0].wrapping_add(u128::from_le_bytes(low.try_into().unwrap_or_default()));
+            sum[1] = sum[1].wrapping_add(u128::from_le_bytes(high.try_into().unwrap_or_default()));
+        }
     }
-}
 
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.borrow_mut().update(&buf[..n]);
-        Ok(n)
+    fn key(&self, what: &str, sum: &[u128; 2]) -> String {
+        let text =
+            format!("crossroads hr content 2\n{what}\n{}\n{:032x}{:032x}\n", self.people, sum[0], sum[1]);
+        hex(Sha256::digest(text.as_bytes()))
     }
-}
 
-/// The hash of what a [`Hashing`] reader has read so far.
-pub struct InputHash(Rc<RefCell<Sha256>>);
+    /// The key of what is counted: the people's answers and their groups.
+    pub fn grouped_key(&self) -> String {
+        self.key("grouped", &self.grouped)
+    }
 
-impl InputHash {
-    pub fn hex(&self) -> String {
-        hex(self.0.borrow().clone().finalize())
+    /// The key of the responses alone, for the ε spent on them under any grouping.
+    pub fn answers_key(&self) -> String {
+        self.key("answers", &self.answers)
     }
 }
 
 /// The noisy table: the ledger's release for this input and query, or a new one drawn now.
-pub fn release(hr: &Hr, config: &ScreenConfig, input: &str, err: &mut dyn Write) -> Result<Table, String> {
+pub fn release(hr: &Hr, config: &ScreenConfig, err: &mut dyn Write) -> Result<Table, String> {
     let ledger_path = config.ledger.as_deref().ok_or("an HR report needs --ledger")?;
     let epsilon = config.epsilon.unwrap_or(privacy::EPSILON_DEFAULT);
-    let mapping = match &config.mapping {
-        Some(path) => Some(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?),
-        None => None,
-    };
-    let query = query_key(config, hr, mapping.as_deref(), epsilon);
+    let query = query_key(hr, epsilon);
     let cells = hr.flat();
-    let released = ledger::release(ledger_path, input, &query, cells.len(), || {
+    let content = hr.content();
+    let keys = ledger::Keys { content: content.grouped_key(), responses: content.answers_key(), query };
+    let released = ledger::release(ledger_path, &keys, cells.len(), || {
         privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon)
     })?;
     let say = |err: &mut dyn Write, line: String| writeln!(err, "{line}").map_err(|e| e.to_string());
@@ -132,7 +149,7 @@ pub fn release(hr: &Hr, config: &ScreenConfig, input: &str, err: &mut dyn Write)
             format!("privacy: a new release, ε = {spent}, recorded in {ledger}")
         } else {
             format!(
-                "privacy: this file and this report are in {ledger}: the same counts as before, no new budget spent"
+                "privacy: these responses and this report are in {ledger}: the same counts as before, no new budget spent"
             )
         },
     )?;
@@ -140,7 +157,7 @@ pub fn release(hr: &Hr, config: &ScreenConfig, input: &str, err: &mut dyn Write)
         say(
             err,
             format!(
-                "privacy: {} different reports on this same file have spent ε = {} in all",
+                "privacy: {} different reports on these same responses have spent ε = {} in all",
                 released.file_releases,
                 (released.file_epsilon * 1000.0).round() / 1000.0
             ),
