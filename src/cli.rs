@@ -144,7 +144,7 @@ enum Command {
         #[arg(long, value_name = "EPSILON")]
         epsilon: Option<f64>,
         /// With --audience hr (required): the file that keeps every release, owner-only, so that
-        /// the same file always gives the same report; created on first use.
+        /// the same responses always give the same report; created on first use.
         #[arg(long, value_name = "FILE")]
         ledger: Option<PathBuf>,
         /// With --audience hr: groups smaller than this are not shown (at least 5).
