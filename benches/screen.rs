@@ -72,6 +72,7 @@ fn screen_file(path: &Path) -> i32 {
         group_by: None,
         groups: Vec::new(),
         epsilon: None,
+        budget: None,
         ledger: None,
         min_group: screen::MIN_GROUP,
         lang: None,

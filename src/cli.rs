@@ -143,6 +143,11 @@ enum Command {
         /// 0.1, 0.25, 0.5, 1 (the default) or 2; smaller is more private and noisier.
         #[arg(long, value_name = "EPSILON")]
         epsilon: Option<f64>,
+        /// With --audience hr: the most ε any one person may have spent on them by all the
+        /// reports of the ledger together (from 0.1 to 10; 3 when a ledger is made). Set when
+        /// the ledger is made; it may be lowered later, never raised.
+        #[arg(long, value_name = "EPSILON")]
+        budget: Option<f64>,
         /// With --audience hr (required): the file that keeps every release, owner-only, so that
         /// the same responses always give the same report; created on first use.
         #[arg(long, value_name = "FILE")]
@@ -443,6 +448,7 @@ where
             group_by,
             groups,
             epsilon,
+            budget,
             ledger,
             min_group,
             lang,
@@ -483,6 +489,7 @@ where
                 group_by,
                 groups,
                 epsilon,
+                budget,
                 ledger,
                 min_group,
                 lang,

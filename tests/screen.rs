@@ -221,8 +221,14 @@ fn hr_gets_the_same_report_from_the_same_file_and_every_new_report_is_counted() 
     assert!(plain.contains("privacy: a new release"), "{plain}");
     let rejected = screen("rejected.csv", input.clone() + "p999,sales" + &",".repeat(30) + "\n");
     assert!(rejected.contains("the same counts as before"), "{rejected}");
-    let more = screen("more.csv", format!("{input}{last}\n"));
-    assert!(more.contains("privacy: a new release"), "{more}");
+    // One more person counted is a new release, charged to everyone it counts: a fourth report
+    // of ε = 1 on these people would pass the ledger's cap of 3, and is refused.
+    std::fs::write(work.path().join("more.csv"), format!("{input}{last}\n")).unwrap();
+    let out = crossroads(&["screen", "more.csv", "--audience", "hr", "--ledger", "ledger.json"], work.path());
+    let more = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{more}");
+    assert!(more.contains("past its cap of 3 a person; nothing was released"), "{more}");
+    assert!(out.stdout.is_empty(), "no report");
 }
 
 /// The same responses written another way (attack (f) of issue 22: byte-different copies) and
@@ -306,7 +312,8 @@ fn hr_states_the_budget_and_the_noise_in_every_format() {
     let work = tempfile::tempdir().unwrap();
     let (_, markdown, _) = hr_run(work.path(), &["--format", "markdown", "--epsilon", "0.5"]);
     for level in ["0.1", "0.25", "1.0", "2"] {
-        let (code, _, stderr) = hr_run(work.path(), &["--epsilon", level]);
+        let fresh = tempfile::tempdir().unwrap();
+        let (code, _, stderr) = hr_run(fresh.path(), &["--epsilon", level]);
         assert_eq!(code, 0, "--epsilon {level} is a level: {stderr}");
     }
     assert!(markdown.contains("ε = 0.5 for this report"), "{markdown}");
@@ -608,4 +615,34 @@ fn a_header_over_the_row_limit_is_one_error_of_the_file_and_no_row_is_blamed() {
     assert!(stderr.contains("no row was read"), "{stderr}");
     assert!(!stderr.contains("rejected"), "no row is blamed: {stderr}");
     assert!(out.stdout.is_empty());
+}
+
+/// Attack (i) of issue 22: one cohort asked many ways (groupings padded with a group that holds
+/// no one, each a new question) is charged to every person each time; once the cap is spent
+/// every further report is refused, so an analyst gets at most cap / ε releases of these
+/// people, however many variants they try.
+#[test]
+fn many_groupings_of_one_cohort_are_refused_once_the_cap_is_spent() {
+    let work = tempfile::tempdir().unwrap();
+    let (mut released, mut refused) = (0, 0);
+    for i in 0..8 {
+        let groups = format!("product,sales,engineering,legal,nobody{i}");
+        let (code, out, stderr) = hr_run(work.path(), &["--group-by", "department", "--groups", &groups]);
+        match code {
+            0 => released += 1,
+            2 => {
+                refused += 1;
+                assert!(stderr.contains("past its cap of 3 a person; nothing was released"), "{stderr}");
+                assert!(out.is_empty(), "no report when refused");
+            }
+            _ => panic!("{stderr}"),
+        }
+    }
+    assert_eq!((released, refused), (3, 5), "three reports of ε = 1 under a cap of 3");
+    let (code, _, stderr) = hr_run(work.path(), &["--epsilon", "0.1", "--group-by", "career_stage"]);
+    assert_eq!(code, 2, "nothing is left for anyone: {stderr}");
+    // The cap cannot be raised to make room.
+    let (code, _, stderr) = hr_run(work.path(), &["--budget", "10", "--group-by", "career_stage"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("can be lowered, never raised"), "{stderr}");
 }

@@ -74,6 +74,8 @@ pub struct ScreenConfig {
     /// With `group_by` a column: its groups' names, as HR gave them.
     pub groups: Vec<String>,
     pub epsilon: Option<f64>,
+    /// The most ε a ledger lets be spent on any one person, in all.
+    pub budget: Option<f64>,
     pub ledger: Option<PathBuf>,
     pub min_group: usize,
     pub lang: Option<String>,
@@ -81,6 +83,7 @@ pub struct ScreenConfig {
 
 /// Smaller groups could let a reader recognise someone.
 pub const MIN_GROUP: usize = 5;
+pub use self::hr::ledger::{BUDGET_CEILING, BUDGET_DEFAULT, BUDGET_FLOOR};
 pub use self::hr::privacy::{EPSILON_DEFAULT, EPSILON_LEVELS};
 /// Rejected rows shown in full on standard error; the rest are counted (and all go to
 /// --rejects). Urgent ones are always shown to a coach.
@@ -135,6 +138,7 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
             ("--group-by", config.group_by.is_some()),
             ("--groups", !config.groups.is_empty()),
             ("--epsilon", config.epsilon.is_some()),
+            ("--budget", config.budget.is_some()),
             ("--ledger", config.ledger.is_some()),
         ];
         if let Some((flag, _)) = hr_only.iter().find(|(_, given)| *given) {
@@ -150,6 +154,13 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
              A few levels, not a dial: a budget a little apart from another would buy fresh noise on the same counts",
             levels.join(", "),
             levels[0]
+        ));
+    }
+    if let Some(b) = config.budget
+        && !(BUDGET_FLOOR..=BUDGET_CEILING).contains(&b)
+    {
+        return Some(format!(
+            "--budget {b}: the most ε spent on any one person by every report together is from {BUDGET_FLOOR} to {BUDGET_CEILING}; a new ledger takes {BUDGET_DEFAULT}"
         ));
     }
     if config.audience == Audience::Hr && config.ledger.is_none() {
@@ -415,7 +426,10 @@ fn finish_run(
     // The release is recorded in the ledger before anything is written, so that a report
     // that reached anyone can always be given again, the same.
     let table = match coach.is_none() {
-        true => Some(hr::release::release(&hr, config, io.stderr).map_err(Failure::Message)?),
+        true => Some(hr::release::release(&hr, config, io.stderr).map_err(|refusal| match refusal {
+            hr::ledger::Refusal::Budget(message) => Failure::Usage(message),
+            hr::ledger::Refusal::Other(message) => Failure::Message(message),
+        })?),
         false => None,
     };
     let render = |out: &mut dyn Write| -> io::Result<()> {

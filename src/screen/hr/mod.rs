@@ -197,7 +197,7 @@ impl<'r> Hr<'r> {
             let name = crate::util::i18n::ui(lang).all_shown.to_string();
             sections.push(Section { name, respondents, cells });
         }
-        Table { categories: k, bands: b, sections, hidden, epsilon, total }
+        Table { categories: k, bands: b, sections, hidden, epsilon, spent: None, total }
     }
 
     /// Releases the cells through the mechanism and builds the table: for tests, which call
@@ -276,6 +276,9 @@ pub struct Table {
     /// Groups not shown (their names are HR's own, or the pack's).
     pub hidden: Vec<String>,
     pub epsilon: f64,
+    /// The most ε spent on anyone counted, by every release of the ledger, and the ledger's
+    /// cap a person (set once the release is known).
+    pub spent: Option<(f64, f64)>,
     /// The last section is the total over the groups shown.
     pub total: bool,
 }

@@ -87,7 +87,11 @@ fn query_key(hr: &Hr, epsilon: f64) -> String {
 /// that the order of the rows, their encoding and the columns ignored do not matter.
 #[derive(Default, Clone)]
 pub struct Content {
-    people: u64,
+    count: u64,
+    /// Who each person counted is, before the ledger's salt: their respondent key where the
+    /// export has one, else their answers (two people with the same answers and no key are
+    /// one to the budget, which charges them together: the safe side).
+    people: Vec<[u8; 32]>,
     /// The sum of each person's digest with their group: the key of a release.
     grouped: [u128; 2],
     /// The same without the group: the same responses, however they are grouped.
@@ -101,7 +105,12 @@ impl Content {
         let document = serde_json::to_vec(&values).unwrap_or_default();
         let plain = Sha256::digest(&document);
         let grouped = Sha256::new().chain_update(&document).chain_update(group.to_le_bytes()).finalize();
-        self.people += 1;
+        let who = match answers.respondent.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            Some(key) => Sha256::new().chain_update(b"key\0").chain_update(key.to_lowercase()).finalize(),
+            None => Sha256::new().chain_update(b"answers\0").chain_update(&document).finalize(),
+        };
+        self.people.push(who.into());
+        self.count += 1;
         for (sum, digest) in [(&mut self.answers, plain), (&mut self.grouped, grouped)] {
             let (low, high) = digest.split_at(16);
             sum[0] = sum[0].wrapping_add(u128::from_le_bytes(low.try_into().unwrap_or_default()));
@@ -111,7 +120,7 @@ impl Content {
 
     fn key(&self, what: &str, sum: &[u128; 2]) -> String {
         let text =
-            format!("crossroads hr content 2\n{what}\n{}\n{:032x}{:032x}\n", self.people, sum[0], sum[1]);
+            format!("crossroads hr content 2\n{what}\n{}\n{:032x}{:032x}\n", self.count, sum[0], sum[1]);
         hex(Sha256::digest(text.as_bytes()))
     }
 
@@ -124,20 +133,33 @@ impl Content {
     pub fn answers_key(&self) -> String {
         self.key("answers", &self.answers)
     }
+
+    /// Who was counted, before the ledger's salt.
+    pub fn people(&self) -> &[[u8; 32]] {
+        &self.people
+    }
 }
 
 /// The noisy table: the ledger's release for this input and query, or a new one drawn now.
-pub fn release(hr: &Hr, config: &ScreenConfig, err: &mut dyn Write) -> Result<Table, String> {
-    let ledger_path = config.ledger.as_deref().ok_or("an HR report needs --ledger")?;
+pub fn release(hr: &Hr, config: &ScreenConfig, err: &mut dyn Write) -> Result<Table, ledger::Refusal> {
+    let other = |e: String| ledger::Refusal::Other(e);
+    let ledger_path = config.ledger.as_deref().ok_or_else(|| other("an HR report needs --ledger".into()))?;
     let epsilon = config.epsilon.unwrap_or(privacy::EPSILON_DEFAULT);
     let query = query_key(hr, epsilon);
     let cells = hr.flat();
     let content = hr.content();
     let keys = ledger::Keys { content: content.grouped_key(), responses: content.answers_key(), query };
-    let released = ledger::release(ledger_path, &keys, cells.len(), || {
+    let asked = ledger::Asked {
+        keys: &keys,
+        people: content.people(),
+        budget: config.budget,
+        epsilon,
+        cells: cells.len(),
+    };
+    let released = ledger::release(ledger_path, &asked, || {
         privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon)
     })?;
-    let say = |err: &mut dyn Write, line: String| writeln!(err, "{line}").map_err(|e| e.to_string());
+    let say = |err: &mut dyn Write, line: String| writeln!(err, "{line}").map_err(|e| other(e.to_string()));
     for w in &released.warnings {
         say(err, format!("warning: {w}"))?;
     }
@@ -159,9 +181,24 @@ pub fn release(hr: &Hr, config: &ScreenConfig, err: &mut dyn Write) -> Result<Ta
             format!(
                 "privacy: {} different reports on these same responses have spent ε = {} in all",
                 released.file_releases,
-                (released.file_epsilon * 1000.0).round() / 1000.0
+                round(released.file_epsilon)
             ),
         )?;
     }
-    Ok(hr.table(&released.counts, spent, config.min_group, config.lang.as_deref()))
+    say(
+        err,
+        format!(
+            "privacy: the most ε spent on anyone counted here, by every report of {ledger} together: {} of the cap of {} a person",
+            round(released.most_spent),
+            round(released.cap)
+        ),
+    )?;
+    let mut table = hr.table(&released.counts, spent, config.min_group, config.lang.as_deref());
+    table.spent = Some((released.most_spent, released.cap));
+    Ok(table)
+}
+
+/// ε as a person reads it: at most three decimals.
+pub fn round(epsilon: f64) -> f64 {
+    (epsilon * 1000.0).round() / 1000.0
 }

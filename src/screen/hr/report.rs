@@ -46,6 +46,29 @@ fn guess_percent(epsilon: f64) -> String {
 }
 
 impl<'a, 'r> HrReport<'a, 'r> {
+    /// What the noise guarantees: this report's ε and what it allows, how close the counts
+    /// are, and what every report of the ledger together has spent on anyone counted here.
+    fn note(&self, ui: &crate::util::i18n::Ui) -> String {
+        let a = self.accuracy;
+        let mut note = fill(
+            ui.noise_note,
+            &[
+                ("epsilon", &epsilon_text(self.table.epsilon)),
+                ("guess", &guess_percent(self.table.epsilon)),
+                ("cell", &a.cell.to_string()),
+                ("size", &a.size.to_string()),
+            ],
+        );
+        if let Some((most, cap)) = self.table.spent {
+            note.push(' ');
+            note.push_str(&fill(
+                ui.spent_note,
+                &[("most", &epsilon_text(most)), ("cap", &epsilon_text(cap)), ("guess", &guess_percent(cap))],
+            ));
+        }
+        note
+    }
+
     pub fn new(hr: &'a Hr<'r>, table: &'a Table, min_group: usize, lang: Option<&'a str>) -> Self {
         HrReport { hr, table, accuracy: table.accuracy(), min_group, lang }
     }
@@ -97,15 +120,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
         let a = self.accuracy;
         writeln!(out, "# {}{}{}\n", r.meta.name.get(self.lang), ui.colon, ui.hr_title)?;
         writeln!(out, "{}\n", fill(ui.hr_intro, &[("n", &self.min_group.to_string())]))?;
-        let note = fill(
-            ui.noise_note,
-            &[
-                ("epsilon", &epsilon_text(self.table.epsilon)),
-                ("guess", &guess_percent(self.table.epsilon)),
-                ("cell", &a.cell.to_string()),
-                ("size", &a.size.to_string()),
-            ],
-        );
+        let note = self.note(ui);
         writeln!(out, "{note}\n")?;
         let readiness = r.readiness.map(|i| r.scores[i].name.get(self.lang).to_string());
         for s in &self.table.sections {
@@ -149,15 +164,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
         let a = self.accuracy;
         let title = format!("{}{}{}", r.meta.name.get(self.lang), ui.colon, ui.hr_title);
         let min = self.min_group.to_string();
-        let note = fill(
-            ui.noise_note,
-            &[
-                ("epsilon", &epsilon_text(self.table.epsilon)),
-                ("guess", &guess_percent(self.table.epsilon)),
-                ("cell", &a.cell.to_string()),
-                ("size", &a.size.to_string()),
-            ],
-        );
+        let note = self.note(ui);
         let readiness = r.readiness.map(|i| r.scores[i].name.get(self.lang).to_string());
         let sections: Vec<_> = self.table.sections.iter().map(|s| (s, self.rows(s))).collect();
         // One scale for the whole page, so that groups compare.
