@@ -241,6 +241,12 @@ enum Command {
         #[arg(long)]
         accessible: bool,
     },
+    /// HR's privacy ledger: what it has spent, by release, and how many people are at or near
+    /// its cap (never anything about one person).
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerAction,
+    },
     /// Print a shell completion script.
     #[command(after_help = help::COMPLETIONS)]
     Completions {
@@ -249,6 +255,16 @@ enum Command {
     },
     /// Print the manual page (roff), for `man -l -` or to install as crossroads.1.
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerAction {
+    /// Print what the ledger has spent: its cap, each release's ε and how many people it
+    /// counted, and how many people are at, near or below the cap. Exit 1 if it cannot be read.
+    Show {
+        /// The ledger, as given to `screen --ledger`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -510,21 +526,11 @@ where
         Command::Rules { action: RulesAction::Fmt { dir, check } } => {
             crate::authoring::fmt::run(&dir, check, io)
         }
-        Command::Completions { shell } => {
-            // Into memory first: clap_complete panics on a failed write (a closed pipe).
-            let mut script = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "crossroads",
-                &mut script,
-            );
-            run::written(io.stdout.write_all(&script), "the completion script", io)
+        Command::Ledger { action: LedgerAction::Show { file } } => {
+            crate::screen::hr::ledger::show_command(&file, io)
         }
-        Command::Man => {
-            let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-            run::written(page.render(io.stdout), "the manual page", io)
-        }
+        Command::Completions { shell } => help::completions(shell, io),
+        Command::Man => help::manual(io),
         Command::Rules { action: RulesAction::Schema { of } } => {
             let of = match of {
                 SchemaKind::Pack => commands::SchemaOf::Pack,

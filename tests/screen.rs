@@ -645,4 +645,15 @@ fn many_groupings_of_one_cohort_are_refused_once_the_cap_is_spent() {
     let (code, _, stderr) = hr_run(work.path(), &["--budget", "10", "--group-by", "career_stage"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("can be lowered, never raised"), "{stderr}");
+    // What was spent, for whoever keeps the ledger: by release and in counts of people only.
+    let out = crossroads(&["ledger", "show", "ledger.json"], work.path());
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        shown.contains("a cap of ε = 3 a person") && shown.contains("3 releases, ε = 3 in all"),
+        "{shown}"
+    );
+    assert!(shown.contains("60 people counted:") && shown.contains("60 at the cap"), "{shown}");
+    let hashes = regex::Regex::new("[0-9a-f]{16,}").unwrap();
+    assert!(!hashes.is_match(&shown), "no one's hash is shown: {shown}");
 }

@@ -1,4 +1,22 @@
-//! The examples and exit codes shown after each command's `--help`.
+//! The examples and exit codes shown after each command's `--help`, and what else is made from
+//! the same definitions as `--help`: shell completions and the manual page.
+
+use super::Cli;
+use crate::run::{self, Io};
+
+/// `crossroads completions SHELL`.
+pub fn completions(shell: clap_complete::Shell, io: &mut Io) -> i32 {
+    // Into memory first: clap_complete panics on a failed write (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "crossroads", &mut script);
+    run::written(io.stdout.write_all(&script), "the completion script", io)
+}
+
+/// `crossroads man`.
+pub fn manual(io: &mut Io) -> i32 {
+    let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+    run::written(page.render(io.stdout), "the manual page", io)
+}
 
 pub const EVALUATE: &str = "\
 Examples:

@@ -60,6 +60,9 @@ struct Entry {
     /// The question asked: the pack, the grouping, ε.
     query: String,
     epsilon: f64,
+    /// How many people the release counted and charged (absent before the budget per person).
+    #[serde(default)]
+    people: usize,
     counts: Vec<i64>,
 }
 
@@ -240,6 +243,7 @@ pub fn release(
                 responses: keys.responses.clone(),
                 query: keys.query.clone(),
                 epsilon,
+                people: people.len(),
                 counts,
             };
             doc.releases.push(entry.clone());
@@ -263,6 +267,49 @@ pub fn release(
         cap,
         warnings,
     })
+}
+
+/// `crossroads ledger show FILE`: [`show`] on standard output, or why not, exit 1.
+pub fn show_command(path: &Path, io: &mut crate::run::Io) -> i32 {
+    match show(path, io.stdout) {
+        Ok(()) => crate::run::EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: {e}");
+            crate::run::EXIT_INVALID
+        }
+    }
+}
+
+/// What a ledger has spent, for whoever keeps it: its cap, each release's ε and how many it
+/// counted, and how many people are at, near or below the cap. Nothing about any one person.
+pub fn show(path: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
+    let name = path.display();
+    let text = crate::util::files::read_text(path, MAX_LEDGER_BYTES, "a ledger")
+        .map_err(|e| format!("ledger {name}: {e}"))?;
+    let doc: Document =
+        serde_json::from_str(&text).map_err(|e| format!("ledger {name} is not a crossroads ledger ({e})"))?;
+    let write =
+        |out: &mut dyn std::io::Write, line: String| writeln!(out, "{line}").map_err(|e| e.to_string());
+    let cap = doc.cap.unwrap_or(BUDGET_DEFAULT);
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    write(
+        out,
+        format!("ledger {name}: version {}, a cap of ε = {} a person", doc.crossroads_ledger, round(cap)),
+    )?;
+    let total: f64 = doc.releases.iter().map(|e| e.epsilon).sum();
+    write(out, format!("{} releases, ε = {} in all:", doc.releases.len(), round(total)))?;
+    for (i, e) in doc.releases.iter().enumerate() {
+        let people = if e.people > 0 { format!("{} people", e.people) } else { "people not recorded".into() };
+        write(out, format!("  {:>4}. ε = {}, {people}", i + 1, round(e.epsilon)))?;
+    }
+    let smallest = crate::screen::EPSILON_LEVELS[0];
+    let at = doc.spent.values().filter(|&&s| s + smallest > cap + SLACK).count();
+    let near = doc.spent.values().filter(|&&s| s + smallest <= cap + SLACK && s + 1.0 > cap + SLACK).count();
+    let below = doc.spent.len() - at - near;
+    write(out, format!("{} people counted:", doc.spent.len()))?;
+    write(out, format!("  {at} at the cap (no further report can count them, not even at ε = {smallest})"))?;
+    write(out, format!("  {near} near it (a report at ε = 1 would take them past it)"))?;
+    write(out, format!("  {below} below it"))
 }
 
 /// A person as the ledger knows them: a salted hash of who they are, 96 bits.
