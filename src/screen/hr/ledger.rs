@@ -231,7 +231,7 @@ pub fn release(
                      by earlier reports of ledger {name}, past its cap of {cap} a person; nothing was released. \
                      Reports already made can be given again, the same; a smaller --epsilon may still fit",
                     people.len(),
-                    (most * 1000.0).round() / 1000.0
+                    round(most)
                 )));
             }
             let (counts, epsilon) = draw()?;
@@ -291,7 +291,6 @@ pub fn show(path: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
     let write =
         |out: &mut dyn std::io::Write, line: String| writeln!(out, "{line}").map_err(|e| e.to_string());
     let cap = doc.cap.unwrap_or(BUDGET_DEFAULT);
-    let round = |x: f64| (x * 1000.0).round() / 1000.0;
     write(
         out,
         format!("ledger {name}: version {}, a cap of ε = {} a person", doc.crossroads_ledger, round(cap)),
@@ -310,6 +309,11 @@ pub fn show(path: &Path, out: &mut dyn std::io::Write) -> Result<(), String> {
     write(out, format!("  {at} at the cap (no further report can count them, not even at ε = {smallest})"))?;
     write(out, format!("  {near} near it (a report at ε = 1 would take them past it)"))?;
     write(out, format!("  {below} below it"))
+}
+
+/// ε as a person reads it: at most three decimals.
+pub fn round(epsilon: f64) -> f64 {
+    (epsilon * 1000.0).round() / 1000.0
 }
 
 /// A person as the ledger knows them: a salted hash of who they are, 96 bits.

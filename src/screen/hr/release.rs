@@ -6,8 +6,9 @@ use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
+use super::ledger::{self, round};
 use super::privacy::{self, Mechanism};
-use super::{Grouping, Hr, Table, ledger};
+use super::{Grouping, Hr, Table};
 use crate::engine::model::{Answers, RuleSet};
 use crate::screen::ScreenConfig;
 
@@ -196,9 +197,4 @@ pub fn release(hr: &Hr, config: &ScreenConfig, err: &mut dyn Write) -> Result<Ta
     let mut table = hr.table(&released.counts, spent, config.min_group, config.lang.as_deref());
     table.spent = Some((released.most_spent, released.cap));
     Ok(table)
-}
-
-/// ε as a person reads it: at most three decimals.
-pub fn round(epsilon: f64) -> f64 {
-    (epsilon * 1000.0).round() / 1000.0
 }
