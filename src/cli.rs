@@ -149,7 +149,9 @@ enum Command {
         #[arg(long, value_name = "EPSILON")]
         budget: Option<f64>,
         /// With --audience hr (required): the file that keeps every release, owner-only, so that
-        /// the same responses always give the same report; created on first use.
+        /// the same responses always give the same report; created on first use. One ledger
+        /// for a person: another ledger, or an old copy of this one, is refused for people it
+        /// has counted (the state folder records which ledger counted whom).
         #[arg(long, value_name = "FILE")]
         ledger: Option<PathBuf>,
         /// With --audience hr: groups smaller than this are not shown (at least 5).

@@ -231,6 +231,39 @@ fn hr_gets_the_same_report_from_the_same_file_and_every_new_report_is_counted() 
     assert!(out.stdout.is_empty(), "no report");
 }
 
+/// A fresh ledger for people an earlier ledger counted, deleted or not, or a ledger put back
+/// from a copy taken before its last release, would reset their budget: each is refused.
+#[test]
+fn a_fresh_ledger_or_an_old_copy_is_refused_for_people_already_counted() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("r.csv"), common::fixture("tests/screen/hr-cohort/responses.csv"))
+        .unwrap();
+    let hr = |ledger: &str, more: &[&str]| {
+        let mut args = vec!["screen", "r.csv", "--audience", "hr", "--ledger", ledger];
+        args.extend(more);
+        let out = crossroads(&args, work.path());
+        (out.status.code(), text(&out.stderr), out.stdout.is_empty())
+    };
+    assert_eq!(hr("first.json", &[]).0, Some(0));
+    std::fs::copy(work.path().join("first.json"), work.path().join("copy.json")).unwrap();
+    assert_eq!(hr("first.json", &["--epsilon", "0.5"]).0, Some(0));
+    let (code, stderr, empty) = hr("fresh.json", &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("counted before through another ledger") && stderr.contains("first.json"),
+        "{stderr}"
+    );
+    assert!(empty, "no report");
+    assert!(!work.path().join("fresh.json").exists(), "a ledger made only to refuse is not left behind");
+    let (code, stderr, _) = hr("copy.json", &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("is an earlier copy of the ledger"), "{stderr}");
+    std::fs::remove_file(work.path().join("first.json")).unwrap();
+    let (code, stderr, _) = hr("fresh.json", &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no longer there: deleting a ledger resets nothing"), "{stderr}");
+}
+
 /// The same responses written another way (attack (f) of issue 22: byte-different copies) and
 /// the same groups named in another order (h) are the same question: the stored release comes
 /// back and nothing more is spent. Before releases were kept by what they count, each of these

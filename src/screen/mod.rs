@@ -145,16 +145,8 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
             return Some(format!("{flag} goes with --audience hr"));
         }
     }
-    if let Some(e) = config.epsilon
-        && !EPSILON_LEVELS.contains(&e)
-    {
-        let levels: Vec<String> = EPSILON_LEVELS.iter().map(f64::to_string).collect();
-        return Some(format!(
-            "--epsilon {e}: the privacy budget of one report is one of the levels {} ({} is the most private and noisiest; the default is {EPSILON_DEFAULT}). \
-             A few levels, not a dial: a budget a little apart from another would buy fresh noise on the same counts",
-            levels.join(", "),
-            levels[0]
-        ));
+    if let Some(Err(e)) = config.epsilon.map(hr::privacy::level) {
+        return Some(e);
     }
     if let Some(b) = config.budget
         && !(BUDGET_FLOOR..=BUDGET_CEILING).contains(&b)

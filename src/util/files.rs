@@ -1,9 +1,10 @@
 //! Files: opening those a user names (regular files only, never blocking on a FIFO, never past a
-//! size), and writing private ones whole (answers are health data).
+//! size), writing private ones whole (answers are health data), and holding one locked while it
+//! is read and replaced.
 
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 /// Opens `path` for reading if it is a regular file. The open does not block: a FIFO
@@ -85,6 +86,63 @@ pub fn write_private(path: &Path, contents: &str, replace: bool) -> io::Result<(
         file.persist_noclobber(path).map_err(|e| e.error)?;
     }
     Ok(())
+}
+
+/// A private file of the tool's (a ledger, a registry) open and locked, so that two runs take
+/// turns with it; unlocked when dropped.
+pub struct Locked(File);
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+impl Locked {
+    /// The file opened (created owner-only if absent) and locked. A run that held the lock may
+    /// have replaced the file meanwhile; then the lock is on the old one, so open again.
+    pub fn open(path: &Path) -> io::Result<Locked> {
+        for _ in 0..100 {
+            if let Ok(meta) = std::fs::symlink_metadata(path)
+                && !meta.is_file()
+            {
+                return Err(io::Error::other("not a regular file"));
+            }
+            // O_NOFOLLOW: a symlink planted at the path after the check is refused too.
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(path)?;
+            file.lock()?;
+            let locked = Locked(file);
+            let (open, now) = (locked.0.metadata()?, std::fs::symlink_metadata(path)?);
+            if open.dev() == now.dev() && open.ino() == now.ino() {
+                return Ok(locked);
+            }
+        }
+        Err(io::Error::other("the file keeps changing under the lock"))
+    }
+
+    /// The file at `path` locked, and its text, at most `limit` bytes. `what` names it in
+    /// messages.
+    pub fn read(path: &Path, what: &str, limit: u64) -> Result<(Locked, String), String> {
+        let name = path.display();
+        let locked = Locked::open(path).map_err(|e| format!("{what} {name}: {e}"))?;
+        let mut text = String::new();
+        (&locked.0).take(limit + 1).read_to_string(&mut text).map_err(|e| format!("{what} {name}: {e}"))?;
+        if text.len() as u64 > limit {
+            return Err(format!("{what} {name} is over {} MiB: it is not one this tool wrote", limit >> 20));
+        }
+        Ok((locked, text))
+    }
+
+    pub fn file(&self) -> &File {
+        &self.0
+    }
 }
 
 #[cfg(test)]

@@ -87,11 +87,14 @@ pub fn snapshot_beside(dir: &Path) -> insta::Settings {
     settings
 }
 
-/// Runs the binary in `dir` with no colour and no standard input.
+/// Runs the binary in `dir` with no colour and no standard input. Its state folder (where HR's
+/// ledgers' registry is kept) is `dir/.state`: runs in one folder share it, as one user's do,
+/// and no test sees another's or the user's own.
 pub fn crossroads(args: &[&str], dir: &Path) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
         .args(args)
         .current_dir(dir)
+        .env("XDG_STATE_HOME", dir.join(".state"))
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::null())
         .output()

@@ -4,8 +4,10 @@
 //! (therapy, urgent or clinical flags) are counted only in one category that also holds
 //! everyone who did not consent, and that category is noised like every other.
 
+pub mod accountant;
 pub mod ledger;
 pub mod privacy;
+pub mod registry;
 pub mod release;
 pub mod report;
 
@@ -78,7 +80,6 @@ fn readiness_bands(ruleset: &RuleSet) -> &[Band] {
     ruleset.readiness.map_or(&[][..], |r| &ruleset.scores[r].bands)
 }
 
-/// Group names are matched without regard to case or surrounding spaces.
 /// A group's name as it is matched: without regard to case or the spaces around it.
 fn fold(name: &str) -> String {
     name.trim().to_lowercase()
@@ -305,4 +306,5 @@ impl Table {
 #[cfg(test)]
 mod tests {
     mod attacks;
+    mod repeated;
 }

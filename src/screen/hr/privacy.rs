@@ -18,6 +18,20 @@ pub const EPSILON_DEFAULT: f64 = 1.0;
 /// noise, a scale of 20, would drown most counts of a real cohort) to 2 (above it a yes/no fact
 /// about someone could be guessed right more than 88 times in 100).
 pub const EPSILON_LEVELS: [f64; 5] = [0.1, 0.25, 0.5, 1.0, 2.0];
+/// `epsilon` if it is one of the levels, or why not.
+pub fn level(epsilon: f64) -> Result<f64, String> {
+    if EPSILON_LEVELS.contains(&epsilon) {
+        return Ok(epsilon);
+    }
+    let levels: Vec<String> = EPSILON_LEVELS.iter().map(f64::to_string).collect();
+    Err(format!(
+        "--epsilon {epsilon}: the privacy budget of one report is one of the levels {} ({} is the most private and noisiest; the default is {EPSILON_DEFAULT}). \
+         A few levels, not a dial: a budget a little apart from another would buy fresh noise on the same counts",
+        levels.join(", "),
+        levels[0]
+    ))
+}
+
 /// One recommendation cell and one readiness cell per person.
 pub const SENSITIVITY: i64 = 2;
 /// "9 times in 10", the confidence of every accuracy the report states.

@@ -40,9 +40,14 @@ pub fn grouping(
              the values found in the file are not used, since a department of one would appear only if its one person answered"
         ));
     }
+    Ok(Grouping::Column { column: column.clone(), declared: declared(&config.groups)? })
+}
+
+/// The groups HR named, checked, in one order whatever order HR named them in: the same groups
+/// are the same question.
+pub fn declared(groups: &[String]) -> Result<Vec<String>, String> {
     let mut declared: Vec<String> = Vec::new();
-    // In one order whatever order HR named them in: the same groups are the same question.
-    for name in &config.groups {
+    for name in groups {
         let name = name.trim();
         if name.is_empty() {
             return Err("--groups has an empty name; separate names with single commas".into());
@@ -53,7 +58,7 @@ pub fn grouping(
         declared.push(name.to_string());
     }
     declared.sort_by_key(|d| (d.to_lowercase(), d.clone()));
-    Ok(Grouping::Column { column: column.clone(), declared })
+    Ok(declared)
 }
 
 /// SHA-256 in hex.
@@ -141,23 +146,31 @@ impl Content {
     }
 }
 
+/// The keys of a release of `hr` at `epsilon`: what it counts and what is asked of it.
+pub fn keys(hr: &Hr, epsilon: f64) -> ledger::Keys {
+    let content = hr.content();
+    ledger::Keys {
+        content: content.grouped_key(),
+        responses: content.answers_key(),
+        query: query_key(hr, epsilon),
+    }
+}
+
 /// The noisy table: the ledger's release for this input and query, or a new one drawn now.
 pub fn release(hr: &Hr, config: &ScreenConfig, err: &mut dyn Write) -> Result<Table, ledger::Refusal> {
     let other = |e: String| ledger::Refusal::Other(e);
     let ledger_path = config.ledger.as_deref().ok_or_else(|| other("an HR report needs --ledger".into()))?;
     let epsilon = config.epsilon.unwrap_or(privacy::EPSILON_DEFAULT);
-    let query = query_key(hr, epsilon);
     let cells = hr.flat();
-    let content = hr.content();
-    let keys = ledger::Keys { content: content.grouped_key(), responses: content.answers_key(), query };
+    let keys = keys(hr, epsilon);
     let asked = ledger::Asked {
         keys: &keys,
-        people: content.people(),
+        people: hr.content().people(),
         budget: config.budget,
         epsilon,
         cells: cells.len(),
     };
-    let released = ledger::release(ledger_path, &asked, || {
+    let released = ledger::release(ledger_path, super::registry::location().as_deref(), &asked, || {
         privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon)
     })?;
     let say = |err: &mut dyn Write, line: String| writeln!(err, "{line}").map_err(|e| other(e.to_string()));

@@ -17,29 +17,29 @@ use crate::engine::model::RuleSet;
 use crate::screen::hr::privacy::Mechanism;
 use crate::screen::hr::{Grouping, Hr, Table};
 
-const TRIALS: usize = 3000;
-const EPSILON: f64 = 1.0;
+pub(super) const TRIALS: usize = 3000;
+pub(super) const EPSILON: f64 = 1.0;
 
-fn pack() -> RuleSet {
+pub(super) fn pack() -> RuleSet {
     crate::pack::load::load_embedded(&mut crate::util::diag::Sources::default())
         .expect("the built-in pack loads")
 }
 
 /// One respondent as HR's counts see them.
 #[derive(Clone, Copy)]
-struct Person {
-    group: usize,
-    site: usize,
+pub(super) struct Person {
+    pub(super) group: usize,
+    pub(super) site: usize,
     /// A health (confidential) result, or a named one.
-    health: bool,
-    named: usize,
-    band: usize,
+    pub(super) health: bool,
+    pub(super) named: usize,
+    pub(super) band: usize,
 }
 
-const DEPARTMENTS: [&str; 4] = ["legal", "engineering", "sales", "product"];
-const SITES: [&str; 2] = ["north", "south"];
+pub(super) const DEPARTMENTS: [&str; 4] = ["legal", "engineering", "sales", "product"];
+pub(super) const SITES: [&str; 2] = ["north", "south"];
 
-fn random_person(rng: &mut StdRng, ruleset: &RuleSet) -> Person {
+pub(super) fn random_person(rng: &mut StdRng, ruleset: &RuleSet) -> Person {
     let named: Vec<usize> =
         (0..ruleset.modalities.len()).filter(|&m| !ruleset.modalities[m].confidential).collect();
     Person {
@@ -52,7 +52,7 @@ fn random_person(rng: &mut StdRng, ruleset: &RuleSet) -> Person {
     }
 }
 
-fn assessment(ruleset: &RuleSet, p: &Person) -> Assessment {
+pub(super) fn assessment(ruleset: &RuleSet, p: &Person) -> Assessment {
     let therapy = ruleset.modalities.iter().position(|m| m.confidential).expect("a confidential modality");
     let mut bands = vec![None; ruleset.scores.len()];
     bands[ruleset.readiness.expect("a readiness score")] = Some(p.band);
@@ -73,7 +73,7 @@ fn assessment(ruleset: &RuleSet, p: &Person) -> Assessment {
 }
 
 /// Everyone agreed to be counted by kind: attack (e)'s worst case, and the others' too.
-fn consenting(ruleset: &RuleSet) -> Answers {
+pub(super) fn consenting(ruleset: &RuleSet) -> Answers {
     let mut values = vec![None; ruleset.questions.len()];
     if let Some(q) = ruleset.aggregates.consent {
         values[q] = Some(Answer::Bool(true));
@@ -109,7 +109,7 @@ fn report(ruleset: &RuleSet, people: &[Person], by: By, mechanism: Mechanism) ->
 
 /// The mixed category's count in a section (the last category), if the section is shown:
 /// noise can push any group, or a whole small cohort, under the minimum.
-fn mixed(table: &Table, section: usize) -> Option<i64> {
+pub(super) fn mixed(table: &Table, section: usize) -> Option<i64> {
     table.sections.get(section).map(|s| s.cells[table.categories - 1])
 }
 
@@ -153,7 +153,7 @@ fn assert_bounded(name: &str, epsilon: f64, attack: impl Fn(&mut StdRng, bool, M
     );
 }
 
-fn cohort(rng: &mut StdRng, ruleset: &RuleSet, n: usize) -> Vec<Person> {
+pub(super) fn cohort(rng: &mut StdRng, ruleset: &RuleSet, n: usize) -> Vec<Person> {
     (0..n).map(|_| random_person(rng, ruleset)).collect()
 }
 
