@@ -84,6 +84,10 @@ enum Command {
         /// worth; 0 turns the limit off (behind a proxy that limits, or for a benchmark).
         #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=10_000))]
         rate_limit: u32,
+        /// The server sits behind a TLS proxy (see the README): its cookies are marked
+        /// `Secure`, sent over HTTPS only.
+        #[arg(long)]
+        behind_tls: bool,
     },
     /// Assess every row of a survey export: one line per respondent for a coach, or counts
     /// only for an HR team.
@@ -249,6 +253,11 @@ enum Command {
         #[command(subcommand)]
         action: LedgerAction,
     },
+    /// The accounts of `serve`'s organisation pages (coach, hr, admin), kept in its store.
+    Accounts {
+        #[command(subcommand)]
+        action: AccountsAction,
+    },
     /// Print a shell completion script.
     #[command(after_help = help::COMPLETIONS)]
     Completions {
@@ -266,6 +275,37 @@ enum LedgerAction {
     Show {
         /// The ledger, as given to `screen --ledger`.
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsAction {
+    /// Make an account, or give one a new password and role (ending its sessions). The
+    /// password is asked for without an echo, or read from standard input.
+    Add {
+        /// The account's name: letters, digits, `.`, `-`, `_` or `@` (an e-mail address will do).
+        name: String,
+        /// What the account sees: `coach` (individuals), `hr` (private counts only) or `admin`
+        /// (accounts and the audit trail).
+        #[arg(long, value_parser = ["coach", "hr", "admin"])]
+        role: String,
+        /// The store `serve --store` keeps.
+        #[arg(long, value_name = "FILE")]
+        store: PathBuf,
+        /// Read the password from standard input's first line rather than asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove an account and end its sessions.
+    Remove {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        store: PathBuf,
+    },
+    /// List the accounts: name, role, since when.
+    List {
+        #[arg(long, value_name = "FILE")]
+        store: PathBuf,
     },
 }
 
@@ -445,9 +485,12 @@ where
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
             run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
         }
-        Command::Serve { pack, listen, store, rate_limit } => {
+        Command::Serve { pack, listen, store, rate_limit, behind_tls } => {
             let rules = pack.choice();
-            crate::serve::serve(&crate::serve::ServeConfig { rules, listen, store, rate_limit }, io)
+            crate::serve::serve(
+                &crate::serve::ServeConfig { rules, listen, store, rate_limit, behind_tls },
+                io,
+            )
         }
         Command::Screen {
             responses,
@@ -531,6 +574,17 @@ where
         Command::Ledger { action: LedgerAction::Show { file } } => {
             crate::screen::hr::ledger::show_command(&file, io)
         }
+        Command::Accounts { action } => match action {
+            AccountsAction::Add { name, role, store, password_stdin } => {
+                let role =
+                    crate::serve::accounts::Role::parse(&role).unwrap_or(crate::serve::accounts::Role::Coach);
+                crate::serve::accounts::add_command(&store, &name, role, password_stdin, io)
+            }
+            AccountsAction::Remove { name, store } => {
+                crate::serve::accounts::remove_command(&store, &name, io)
+            }
+            AccountsAction::List { store } => crate::serve::accounts::list_command(&store, io),
+        },
         Command::Completions { shell } => help::completions(shell, io),
         Command::Man => help::manual(io),
         Command::Rules { action: RulesAction::Schema { of } } => {

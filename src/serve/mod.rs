@@ -2,9 +2,12 @@
 //! as `ask` and `screen` (answers checked against the pack, `evaluate`, the report). Nothing
 //! about coaching is here: the pages are built from the pack.
 
+pub mod accounts;
 mod api;
+pub mod audit;
 pub mod form;
 mod pages;
+mod staff;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -40,6 +43,8 @@ pub struct ServeConfig {
     /// Requests a second per client address, after a burst of [`BURST_SECONDS`] times as
     /// many; 0 turns the limit off.
     pub rate_limit: u32,
+    /// The server sits behind a TLS proxy: cookies are sent only over HTTPS.
+    pub behind_tls: bool,
 }
 
 /// The largest request body accepted: a whole intake with long free texts fits many times over.
@@ -58,6 +63,9 @@ pub struct App {
     pub store: Option<Store>,
     /// Requests a second per client address (0: no limit).
     pub rate_limit: u32,
+    pub behind_tls: bool,
+    /// Failed logins per client address.
+    pub addresses: accounts::Addresses,
 }
 
 pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
@@ -84,7 +92,13 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
             return EXIT_INVALID;
         }
     };
-    let app = Arc::new(App { ruleset, store, rate_limit: config.rate_limit });
+    let app = Arc::new(App {
+        ruleset,
+        store,
+        rate_limit: config.rate_limit,
+        behind_tls: config.behind_tls,
+        addresses: accounts::Addresses::default(),
+    });
     // Several threads answer requests; the work of each runs on the blocking pool (`off_thread`),
     // so that one client's heavy requests cannot hold the threads that answer everyone else.
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
@@ -181,6 +195,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/download", post(download))
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(api::routes())
+        .merge(staff::routes())
         .with_state(app);
     if rate > 0 {
         // Per client address (tower_governor); its memory of clients is swept every minute by
@@ -241,7 +256,7 @@ fn negotiate(ruleset: &RuleSet, headers: &HeaderMap) -> String {
         .unwrap_or(default)
 }
 
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -250,7 +265,7 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
-fn html(markup: Markup) -> Response {
+pub(crate) fn html(markup: Markup) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup.into_string()).into_response()
 }
 
@@ -269,7 +284,7 @@ async fn start(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
 }
 
 /// A posted form from this site: its CSRF field matches the cookie; else nothing is done.
-fn checked(headers: &HeaderMap, body: &[u8]) -> Result<Posted, Box<Response>> {
+pub(crate) fn checked(headers: &HeaderMap, body: &[u8]) -> Result<Posted, Box<Response>> {
     let posted = Posted::parse(body);
     match (cookie(headers, "csrf"), posted.one("csrf")) {
         (Some(a), Some(b)) if a.len() == 32 && a == b => Ok(posted),

@@ -43,9 +43,47 @@ CREATE TABLE revisions (
     PRIMARY KEY (submission_id, revision)
 );";
 
+/// The third: the organisation's accounts and their sessions (a session's token is kept only as
+/// its digest), who marked whom contacted, the audit trail (appended only: a trigger refuses
+/// any change to a row), and HR's privacy ledger, where the `hr` role cannot reach it.
+const SCHEMA_3: &str = "
+CREATE TABLE accounts (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('coach', 'hr', 'admin')),
+    password TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+    digest TEXT PRIMARY KEY,
+    account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE contacted (
+    submission_id TEXT PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
+    account TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    account TEXT,
+    address TEXT,
+    action TEXT NOT NULL,
+    subject TEXT
+);
+CREATE TRIGGER audit_appended_only BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is appended only'); END;
+CREATE TABLE hr_ledger (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    text TEXT NOT NULL
+);";
+
 /// The schema this build writes (SQLite's `user_version`); an older store is migrated on open,
 /// a newer one refused.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// How long a connection waits for another that holds the file (a write in progress).
 const BUSY: std::time::Duration = std::time::Duration::from_secs(5);
@@ -105,21 +143,24 @@ impl Store {
         // rather than fail a person's submission.
         conn.busy_timeout(BUSY).map_err(|e| format!("cannot open {shown}: {e}"))?;
         // FULL: a submission acknowledged is on disk, whatever happens to the process after.
-        conn.execute_batch("PRAGMA synchronous = FULL;")
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
         migrate(&conn).map_err(|e| format!("{shown}: {e}"))?;
         Ok(Store { conn: Mutex::new(conn) })
+    }
+
+    /// The connection, for one piece of work; the store serves one at a time.
+    pub fn connection(&self) -> Result<std::sync::MutexGuard<'_, Connection>, String> {
+        self.conn.lock().map_err(|_| "the store is unavailable".to_string())
     }
 
     /// Keeps a submission, in one transaction. The same form token again with the same
     /// answers keeps nothing new; with changed answers, they become the latest revision and the
     /// ones they replace are kept beside them.
     pub fn insert(&self, token: &str, ruleset: &RuleSet, answers: &Answers) -> Result<Kept, String> {
-        let mut conn = self.conn.lock().map_err(|_| "the store is unavailable".to_string())?;
+        let mut conn = self.connection()?;
         let tx = conn.transaction().map_err(|e| e.to_string())?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = now();
         let document = document(ruleset, answers);
         let existing: Option<(String, String, i64, i64, String)> = tx
             .query_row(
@@ -171,6 +212,106 @@ impl Store {
     }
 }
 
+/// One submission as the staff's pages see it.
+pub struct Row {
+    pub id: String,
+    pub submitted_at: i64,
+    /// When its latest answers were submitted.
+    pub revised_at: i64,
+    pub answers: Answers,
+    /// The answers each earlier revision held, oldest first.
+    pub earlier: Vec<Answers>,
+    /// Who marked the person contacted, and when.
+    pub contacted: Option<(String, i64)>,
+}
+
+/// The answers a store keeps (a JSON object by question id) as the pack reads them: a value the
+/// pack no longer accepts is left unanswered.
+pub fn answers_of(ruleset: &RuleSet, json: &str) -> Answers {
+    let map: Map<String, Value> = serde_json::from_str(json).unwrap_or_default();
+    let values = ruleset
+        .questions
+        .iter()
+        .map(|q| map.get(&q.id).and_then(|v| crate::engine::answers::from_value(q, v).ok().flatten()))
+        .collect();
+    Answers::settle(ruleset, values, None)
+}
+
+impl Store {
+    /// Every submission, in the order first kept, with its earlier revisions; `only` keeps one.
+    pub fn rows(&self, ruleset: &RuleSet, only: Option<&str>) -> Result<Vec<Row>, String> {
+        let conn = self.connection()?;
+        let failed = |e: rusqlite::Error| e.to_string();
+        let mut statement = conn
+            .prepare(
+                "SELECT s.id, s.submitted_at, COALESCE(s.revised_at, s.submitted_at), s.answers, c.account, c.at \
+                 FROM submissions s LEFT JOIN contacted c ON c.submission_id = s.id \
+                 WHERE ?1 IS NULL OR s.id = ?1 ORDER BY s.rowid",
+            )
+            .map_err(failed)?;
+        let mut rows = statement
+            .query_map([only], |r| {
+                let contacted: Option<String> = r.get(4)?;
+                Ok(Row {
+                    id: r.get(0)?,
+                    submitted_at: r.get(1)?,
+                    revised_at: r.get(2)?,
+                    answers: answers_of(ruleset, &r.get::<_, String>(3)?),
+                    earlier: Vec::new(),
+                    contacted: contacted.map(|by| (by, r.get(5).unwrap_or(0))),
+                })
+            })
+            .map_err(failed)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
+        let mut earlier = conn
+            .prepare("SELECT answers FROM revisions WHERE submission_id = ?1 ORDER BY revision")
+            .map_err(failed)?;
+        for row in &mut rows {
+            row.earlier = earlier
+                .query_map([&row.id], |r| r.get::<_, String>(0))
+                .map_err(failed)?
+                .map(|a| a.map(|a| answers_of(ruleset, &a)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(failed)?;
+        }
+        Ok(rows)
+    }
+
+    /// Marks a submission's person contacted by `account`; false if there is no such submission.
+    pub fn contacted(&self, id: &str, account: &str) -> Result<bool, String> {
+        let conn = self.connection()?;
+        let exists = conn
+            .query_row("SELECT 1 FROM submissions WHERE id = ?1", [id], |_| Ok(()))
+            .optional()
+            .map_err(|e| e.to_string())?
+            .is_some();
+        if exists {
+            conn.execute(
+                "INSERT INTO contacted (submission_id, account, at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(submission_id) DO NOTHING",
+                params![id, account, now()],
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        Ok(exists)
+    }
+}
+
+/// Seconds since 1970, as the store keeps every time.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Seconds since 1970 as a UTC date and time.
+pub fn when(seconds: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| seconds.to_string())
+}
+
 /// The store's schema version, refused when newer than this build knows: what it would
 /// write or read could be wrong.
 fn schema_version(conn: &Connection) -> Result<i64, String> {
@@ -197,6 +338,9 @@ fn migrate(conn: &Connection) -> Result<(), String> {
     }
     if version < 2 {
         steps.push_str(SCHEMA_2);
+    }
+    if version < 3 {
+        steps.push_str(SCHEMA_3);
     }
     steps.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
     conn.execute_batch(&steps).map_err(|e| {
@@ -318,6 +462,13 @@ mod tests {
         let mut text = String::new();
         Submissions::open(path).unwrap().unwrap().read_to_string(&mut text).unwrap();
         text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
+    #[test]
+    fn dates_are_shown_in_utc() {
+        assert_eq!(when(0), "1970-01-01 00:00 UTC");
+        assert_eq!(when(1_796_212_800), "2026-12-02 12:00 UTC");
+        assert_eq!(when(951_782_400), "2000-02-29 00:00 UTC");
     }
 
     #[test]

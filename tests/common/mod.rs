@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: the default pack, rendering, and case folders.
 #![allow(dead_code)]
 
+pub mod intake;
 pub mod process;
 
 use std::path::{Path, PathBuf};

@@ -37,11 +37,25 @@ button.quiet{background:#fff;color:var(--accent)}:focus-visible{outline:3px soli
 @media print{main{max-width:none;padding:0}body{font-size:10pt}h2{break-after:avoid}figure,.support,li{break-inside:avoid}\
 .bar,.band,.marker,.support{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
 
+/// What the pages with forms (`serve`'s) add: the staff's tables, their bar and their alerts.
+const FORMS_STYLE: &str = "\
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
+nav.staff{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid var(--line);margin-bottom:1rem}\
+nav.staff p{margin:0}.table{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\
+th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid var(--line)}\
+tr.urgent td{background:#fdecec}.urgent,.problem{color:#a40e26;font-weight:600}\
+input[type=text],input[type=password],select{font:inherit;padding:.4rem;border:1px solid var(--soft);border-radius:.3rem;max-width:100%}";
+
+/// The style of a page: with forms, the staff's too.
+fn style(forms: bool) -> String {
+    if forms { format!("{STYLE}{FORMS_STYLE}") } else { STYLE.to_string() }
+}
+
 /// The Content-Security-Policy of a page: nothing loads, nothing runs, only its own style
 /// applies; and its forms, if it has any (`serve`'s pages), post only to where it came from.
 pub fn content_security_policy(forms: bool) -> String {
     use base64::Engine;
-    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(style(forms).as_bytes()));
     let action = if forms { "'self'" } else { "'none'" };
     format!(
         "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action {action}"
@@ -69,7 +83,7 @@ pub fn page(lang: &str, title: &str, content: Markup, forms: bool) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta http-equiv="Content-Security-Policy" content=(content_security_policy(forms));
                 title { (title) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(style(forms))) }
             }
             body { main { (content) } }
         }

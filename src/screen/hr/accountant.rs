@@ -237,8 +237,8 @@ impl Book {
                     let most = spent_on(doc);
                     return Err(Refusal::Budget(format!(
                         "refused: this report would spend ε = {epsilon} on {over} of the {} people it counts, who have had up to ε = {} spent on them \
-                         by earlier reports of ledger {name}, past its cap of {cap} a person; nothing was released. \
-                         Reports already made can be given again, the same; a smaller --epsilon may still fit",
+                         by earlier reports recorded in {name}, past its cap of {cap} a person; nothing was released. \
+                         Reports already made can be given again, the same; a smaller ε may still fit",
                         people.len(),
                         round(most)
                     )));

@@ -157,7 +157,13 @@ impl<'a, 'r> HrReport<'a, 'r> {
     /// The Markdown report's content as a printable page: a bar per category and band, each
     /// group's bars to one scale so that groups compare, every count "about N" as it is noisy.
     fn html(&self, out: &mut dyn Write) -> io::Result<()> {
-        use crate::report::render::html::{Bar, bar_chart, write_page};
+        let (title, content) = self.html_content();
+        crate::report::render::html::write_page(i18n::ui(self.lang).lang, &title, content, out)
+    }
+
+    /// The page's title and content, for a page of its own or inside another (`serve`'s HR view).
+    pub fn html_content(&self) -> (String, maud::Markup) {
+        use crate::report::render::html::{Bar, bar_chart};
         use maud::html;
         let ui = i18n::ui(self.lang);
         let r = self.hr.ruleset();
@@ -204,7 +210,7 @@ impl<'a, 'r> HrReport<'a, 'r> {
                 p { (fill(ui.hidden_groups, &[("groups", &self.table.hidden.join(", ")), ("n", &min)])) }
             }
         };
-        write_page(ui.lang, &title, content, out)
+        (title, content)
     }
 
     fn csv(&self, out: &mut dyn Write) -> io::Result<()> {

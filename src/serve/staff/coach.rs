@@ -1,0 +1,262 @@
+//! The coach's inbox (`/coach`): every submission, urgent ones first until a coach marks the
+//! person contacted, each opening the person's report; and the same list as CSV.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use maud::html;
+
+use super::{Visit, as_role, bar, html_page, log, posted, see_other, unavailable};
+use crate::engine::evaluate::evaluate;
+use crate::engine::model::RuleSet;
+use crate::serve::App;
+use crate::serve::accounts::Role;
+use crate::serve::store::{Row, when};
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/coach", get(inbox))
+        .route("/coach/inbox.csv", get(download))
+        .route("/coach/submission/{id}", get(one))
+        .route("/coach/submission/{id}/contacted", post(contacted))
+}
+
+/// A submission as the inbox lists it.
+struct Entry {
+    id: String,
+    at: i64,
+    /// Any revision of it raised an urgent flag.
+    urgent: bool,
+    recommendation: String,
+    readiness: String,
+    contacted: Option<(String, i64)>,
+}
+
+impl Entry {
+    fn of(ruleset: &RuleSet, row: Row) -> Entry {
+        let a = evaluate(ruleset, &row.answers);
+        let urgent = a.urgent || row.earlier.iter().any(|e| evaluate(ruleset, e).urgent);
+        let report = crate::report::build(ruleset, &a, &row.answers, None);
+        let recommendation = if report.urgent {
+            "Support first".to_string()
+        } else {
+            report.recommendation.primary_name.clone().unwrap_or_else(|| "None yet".into())
+        };
+        let readiness = report.readiness.and_then(|r| r.band_label).unwrap_or_default();
+        Entry { id: row.id, at: row.revised_at, urgent, recommendation, readiness, contacted: row.contacted }
+    }
+
+    /// Waiting for a call: urgent and nobody has marked them contacted.
+    fn waiting(&self) -> bool {
+        self.urgent && self.contacted.is_none()
+    }
+}
+
+/// The filters a coach may set: since a date, and one outcome.
+#[derive(serde::Deserialize, Default)]
+pub struct Filter {
+    since: Option<String>,
+    outcome: Option<String>,
+}
+
+/// The entries, waiting ones first, then newest first, after the filter.
+fn entries(app: &App, store: &crate::serve::store::Store, filter: &Filter) -> Result<Vec<Entry>, String> {
+    let rows = store.rows(&app.ruleset, None)?;
+    let mut list: Vec<Entry> = rows.into_iter().map(|row| Entry::of(&app.ruleset, row)).collect();
+    let since = filter.since.as_deref().filter(|s| !s.is_empty());
+    list.retain(|e| since.is_none_or(|s| when(e.at).as_str() >= s));
+    if let Some(outcome) = filter.outcome.as_deref().filter(|o| !o.is_empty()) {
+        list.retain(|e| e.recommendation == outcome || (outcome == "urgent" && e.urgent));
+    }
+    list.sort_by_key(|e| (!e.waiting(), std::cmp::Reverse(e.at)));
+    Ok(list)
+}
+
+async fn inbox(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(filter): Query<Filter>,
+) -> Response {
+    as_role(app, headers, address, Role::Coach, move |app, _, visit, store| {
+        let list = match entries(app, store, &filter) {
+            Ok(l) => l,
+            Err(e) => return unavailable(&e),
+        };
+        if let Err(r) = log(store, &visit, "opened the inbox", &format!("{} submissions", list.len())) {
+            return *r;
+        }
+        let waiting = list.iter().filter(|e| e.waiting()).count();
+        let outcomes: std::collections::BTreeSet<&str> = list.iter().map(|e| e.recommendation.as_str()).collect();
+        html_page(
+            "Inbox",
+            html! {
+                (bar(&visit))
+                h1 { "Inbox" }
+                @if waiting > 0 {
+                    p.urgent role="alert" { (waiting) " urgent: reach them first. They stay at the top until a coach marks them contacted." }
+                }
+                form method="get" action="/coach" {
+                    label for="since" { "Since (YYYY-MM-DD)" } " "
+                    input #since type="text" name="since" value=(filter.since.clone().unwrap_or_default()) pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}";
+                    " " label for="outcome" { "Outcome" } " "
+                    select #outcome name="outcome" {
+                        option value="" { "Any" }
+                        option value="urgent" { "Urgent" }
+                        @for o in &outcomes { option value=(o) { (o) } }
+                    }
+                    " " button type="submit" { "Show" }
+                    " " a href="/coach/inbox.csv" { "Download as CSV" }
+                }
+                @if list.is_empty() { p { "No submissions yet." } } @else {
+                    div.table { table {
+                        thead { tr { th scope="col" { "Submitted" } th scope="col" { "Urgent" } th scope="col" { "Recommendation" } th scope="col" { "Readiness" } th scope="col" { "Contacted" } th scope="col" { "Report" } } }
+                        tbody {
+                            @for e in &list {
+                                tr.urgent[e.waiting()] {
+                                    td { (when(e.at)) }
+                                    td { @if e.urgent { strong { "Urgent" } } }
+                                    td { (e.recommendation) }
+                                    td { (e.readiness) }
+                                    td { @if let Some((by, at)) = &e.contacted { (by) ", " (when(*at)) } }
+                                    td { a href={ "/coach/submission/" (e.id) } { "Open" span.visually-hidden { " the report submitted " (when(e.at)) } } }
+                                }
+                            }
+                        }
+                    } }
+                }
+            },
+        )
+    })
+    .await
+}
+
+async fn one(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    as_role(app, headers, address, Role::Coach, move |app, _, visit, store| {
+        let row = match store.rows(&app.ruleset, Some(&id)) {
+            Ok(mut rows) => rows.pop(),
+            Err(e) => return unavailable(&e),
+        };
+        let Some(row) = row else {
+            return (
+                StatusCode::NOT_FOUND,
+                html_page("Not found", html! { h1 { "No such submission" } a href="/coach" { "The inbox" } }),
+            )
+                .into_response();
+        };
+        if let Err(r) = log(store, &visit, "opened a report", &row.id) {
+            return *r;
+        }
+        page_of(app, &visit, row)
+    })
+    .await
+}
+
+fn page_of(app: &App, visit: &Visit, row: Row) -> Response {
+    let ruleset = &app.ruleset;
+    let a = evaluate(ruleset, &row.answers);
+    let earlier_urgent = row.earlier.iter().any(|e| evaluate(ruleset, e).urgent);
+    let report = crate::report::build(ruleset, &a, &row.answers, None);
+    html_page(
+        "A person's report",
+        html! {
+            (bar(visit))
+            p { a href="/coach" { "The inbox" } }
+            h1 { "Submitted " (when(row.revised_at)) }
+            @if earlier_urgent && !a.urgent {
+                p.urgent role="alert" { "An earlier version of these answers raised an urgent flag; the person changed them since. Reach them first." }
+            }
+            @match &row.contacted {
+                Some((by, at)) => p { "Marked contacted by " (by) ", " (when(*at)) "." },
+                None => form method="post" action={ "/coach/submission/" (row.id) "/contacted" } {
+                    input type="hidden" name="csrf" value=(visit.csrf);
+                    button type="submit" { "Mark contacted" }
+                },
+            }
+            (crate::report::render::html::body(&report))
+        },
+    )
+}
+
+async fn contacted(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    as_role(app, headers, address, Role::Coach, move |_, headers, visit, store| {
+        if let Err(r) = posted(headers, &body) {
+            return *r;
+        }
+        match store.contacted(&id, &visit.account.name) {
+            Ok(true) => match log(store, &visit, "marked contacted", &id) {
+                Ok(()) => see_other(&format!("/coach/submission/{id}")),
+                Err(r) => *r,
+            },
+            Ok(false) => StatusCode::NOT_FOUND.into_response(),
+            Err(e) => unavailable(&e),
+        }
+    })
+    .await
+}
+
+async fn download(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    as_role(app, headers, address, Role::Coach, move |app, _, visit, store| {
+        let list = match entries(app, store, &Filter::default()) {
+            Ok(l) => l,
+            Err(e) => return unavailable(&e),
+        };
+        if let Err(r) = log(store, &visit, "downloaded the inbox", &format!("{} submissions", list.len())) {
+            return *r;
+        }
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let cell = |t: &str| crate::util::sanitize::spreadsheet(t).into_owned();
+        let _ = out.write_record([
+            "id",
+            "submitted",
+            "urgent",
+            "recommendation",
+            "readiness",
+            "contacted_by",
+            "contacted_at",
+        ]);
+        for e in &list {
+            let (by, at) = e.contacted.clone().map_or((String::new(), String::new()), |(b, a)| (b, when(a)));
+            let _ = out.write_record([
+                e.id.clone(),
+                when(e.at),
+                e.urgent.to_string(),
+                cell(&e.recommendation),
+                cell(&e.readiness),
+                cell(&by),
+                at,
+            ]);
+        }
+        let bytes = out.into_inner().unwrap_or_default();
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"crossroads-inbox.csv\""),
+            ],
+            bytes,
+        )
+            .into_response()
+    })
+    .await
+}

@@ -1,0 +1,168 @@
+//! HR's view (`/hr`): the counts of `screen --audience hr` over the store's submissions,
+//! released through the privacy accountant on per-person budgets, with the ledger kept in the
+//! store where the `hr` role cannot reach it. HR chooses a grouping the pack allows and a level
+//! of ε; the same question of the same submissions always gives the stored release.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::html;
+use rusqlite::OptionalExtension;
+
+use super::{Visit, as_role, bar, html_page, log, posted, unavailable, visit};
+use crate::engine::evaluate::evaluate;
+use crate::screen::hr::accountant::{Asked, Book, Refusal};
+use crate::screen::hr::privacy::{self, Mechanism};
+use crate::screen::hr::report::HrReport;
+use crate::screen::hr::{Grouping, Hr, release};
+use crate::screen::{EPSILON_DEFAULT, EPSILON_LEVELS, MIN_GROUP};
+use crate::serve::App;
+use crate::serve::accounts::Role;
+use crate::serve::store::Store;
+
+/// How the ledger is named in messages: it has no path HR could use.
+const LEDGER: &str = "this server's ledger";
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new().route("/hr", get(form).post(report))
+}
+
+fn choices(app: &App, visit: &Visit, problem: Option<&str>) -> maud::Markup {
+    let ruleset = &app.ruleset;
+    html! {
+        (bar(visit))
+        h1 { "Counts for HR" }
+        p { "How many people each kind of support fits, and how ready they are: counts only, with noise that keeps any one person's answers private however many reports are asked for. Groups under " (MIN_GROUP) " are not shown." }
+        @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
+        form method="post" action="/hr" {
+            input type="hidden" name="csrf" value=(visit.csrf);
+            p {
+                label for="group" { "Group by" } br;
+                select #group name="group" {
+                    option value="" { "Nothing: everyone together" }
+                    @for &q in &ruleset.aggregates.grouping {
+                        option value=(ruleset.questions[q].id) { (ruleset.questions[q].text.default) }
+                    }
+                }
+            }
+            p {
+                label for="epsilon" { "Privacy of this report (ε: smaller is more private and noisier)" } br;
+                select #epsilon name="epsilon" {
+                    @for level in EPSILON_LEVELS {
+                        option value=(level) selected[level == EPSILON_DEFAULT] { (level) }
+                    }
+                }
+            }
+            p { button type="submit" { "Show the counts" } }
+        }
+    }
+}
+
+async fn form(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    match visit(&app, &headers, address, Role::Hr) {
+        Ok((visit, _)) => html_page("Counts for HR", choices(&app, &visit, None)),
+        Err(r) => *r,
+    }
+}
+
+async fn report(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    as_role(app, headers, address, Role::Hr, move |app, headers, visit, store| {
+        let form = match posted(headers, &body) {
+            Ok(f) => f,
+            Err(r) => return *r,
+        };
+        let ruleset = &app.ruleset;
+        let group = form.one("group").unwrap_or_default();
+        let grouping = match ruleset.aggregates.grouping.iter().find(|&&q| ruleset.questions[q].id == group) {
+            Some(&q) => Grouping::Question(q),
+            None if group.is_empty() => Grouping::None,
+            None => return refused(app, &visit, &format!("{group:?} is not a grouping this pack allows")),
+        };
+        let epsilon = match form
+            .one("epsilon")
+            .unwrap_or_default()
+            .parse::<f64>()
+            .map_err(|e| e.to_string())
+            .and_then(privacy::level)
+        {
+            Ok(e) => e,
+            Err(e) => return refused(app, &visit, &e),
+        };
+        let rows = match store.rows(ruleset, None) {
+            Ok(r) => r,
+            Err(e) => return unavailable(&e),
+        };
+        let mut hr = Hr::new(ruleset, grouping);
+        for row in &rows {
+            hr.add(None, &row.answers, &evaluate(ruleset, &row.answers));
+        }
+        let subject = format!("grouping {group:?}, ε = {epsilon}, {} submissions", rows.len());
+        let given = match give(store, &hr, epsilon) {
+            Ok(given) => given,
+            Err(Refusal::Budget(message)) => {
+                if let Err(r) = log(store, &visit, "HR release refused", &subject) {
+                    return *r;
+                }
+                return refused(app, &visit, &message);
+            }
+            Err(Refusal::Other(e)) => return unavailable(&e),
+        };
+        let action = if given.new { "HR release" } else { "HR release given again" };
+        if let Err(r) = log(store, &visit, action, &subject) {
+            return *r;
+        }
+        let mut table = hr.table(&given.counts, given.epsilon, MIN_GROUP, None);
+        table.spent = Some((given.most_spent, given.cap));
+        let (title, content) = HrReport::new(&hr, &table, MIN_GROUP, None).html_content();
+        html_page(&title, html! { (bar(&visit)) p { a href="/hr" { "Another report" } } (content) })
+    })
+    .await
+}
+
+fn refused(app: &App, visit: &Visit, message: &str) -> Response {
+    (StatusCode::CONFLICT, html_page("Counts for HR", choices(app, visit, Some(message)))).into_response()
+}
+
+/// The release through the store's ledger, in one transaction: two servers, or two HR readers
+/// at once, cannot both draw.
+fn give(store: &Store, hr: &Hr, epsilon: f64) -> Result<crate::screen::hr::accountant::Released, Refusal> {
+    let mut conn = store.connection()?;
+    let failed = |e: rusqlite::Error| Refusal::Other(e.to_string());
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
+    let text: Option<String> = tx
+        .query_row("SELECT text FROM hr_ledger WHERE id = 1", [], |r| r.get(0))
+        .optional()
+        .map_err(failed)?;
+    let mut book = Book::read(text.as_deref().unwrap_or(""), LEDGER)?;
+    let cells = hr.flat();
+    let keys = release::keys(hr, epsilon);
+    let asked =
+        Asked { keys: &keys, people: hr.content().people(), budget: None, epsilon, cells: cells.len() };
+    let given =
+        book.give(&asked, LEDGER, || privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon))?;
+    if book.changed() {
+        let text = book.to_text().map_err(|e| Refusal::Other(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO hr_ledger (id, text) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET text = ?1",
+            [text],
+        )
+        .map_err(failed)?;
+    }
+    tx.commit().map_err(failed)?;
+    Ok(given)
+}

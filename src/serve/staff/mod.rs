@@ -1,0 +1,246 @@
+//! The organisation's pages, behind a login: the coach's inbox (`coach.rs`), HR's private
+//! counts (`hr.rs`) and the admin's accounts and audit trail (`admin.rs`). Every page checks the
+//! session and the role on the server, and every look at a person's answers is logged.
+
+mod admin;
+mod coach;
+mod hr;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+
+use super::accounts::{self, Account, Login, Role};
+use super::store::Store;
+use super::{App, audit, cookie, off_thread, random_id};
+use crate::report::render::html::page;
+
+/// Every route of the organisation's pages. The role each needs is checked in its handler.
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .merge(coach::routes())
+        .merge(hr::routes())
+        .merge(admin::routes())
+}
+
+/// A request from a signed-in account.
+pub struct Visit {
+    pub account: Account,
+    pub address: String,
+    /// The CSRF token every form of the page carries (the cookie's, double-submitted).
+    pub csrf: String,
+}
+
+/// What a request to a staff page asks of the app: a store, a session, the role.
+pub fn visit<'a>(
+    app: &'a App,
+    headers: &HeaderMap,
+    address: SocketAddr,
+    role: Role,
+) -> Result<(Visit, &'a Store), Box<Response>> {
+    let Some(store) = &app.store else {
+        return Err(Box::new(no_store()));
+    };
+    let account = match cookie(headers, "session").map(|token| accounts::session(store, token)) {
+        Some(Ok(Some(account))) => account,
+        Some(Err(e)) => return Err(Box::new(unavailable(&e))),
+        _ => return Err(Box::new(see_other("/login"))),
+    };
+    if account.role != role {
+        let text = format!(
+            "This page is for the {} role; your account, {}, is {}.",
+            role.as_str(),
+            account.name,
+            account.role.as_str()
+        );
+        let body = html! { h1 { "Not for your account" } p { (text) } p { a href=(account.role.home()) { "Your pages" } } };
+        return Err(Box::new(
+            (StatusCode::FORBIDDEN, html_page("Not for your account", body)).into_response(),
+        ));
+    }
+    let csrf = cookie(headers, "csrf").filter(|c| c.len() == 32).unwrap_or_default().to_string();
+    Ok((Visit { account, address: address.ip().to_string(), csrf }, store))
+}
+
+/// A staff page's work, on the blocking pool, done only for a signed-in account of `role`.
+pub async fn as_role(
+    app: Arc<App>,
+    headers: HeaderMap,
+    address: SocketAddr,
+    role: Role,
+    work: impl FnOnce(&App, &HeaderMap, Visit, &Store) -> Response + Send + 'static,
+) -> Response {
+    off_thread(move || match visit(&app, &headers, address, role) {
+        Ok((visit, store)) => work(&app, &headers, visit, store),
+        Err(r) => *r,
+    })
+    .await
+}
+
+/// A posted staff form: the CSRF field must match the cookie.
+pub fn posted(headers: &HeaderMap, body: &[u8]) -> Result<super::form::Posted, Box<Response>> {
+    super::checked(headers, body)
+}
+
+fn no_store() -> Response {
+    (StatusCode::NOT_FOUND, "this server keeps no store: it has no accounts\n").into_response()
+}
+
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+pub fn unavailable(e: &str) -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, format!("the store is unavailable: {e}\n")).into_response()
+}
+
+pub fn html_page(title: &str, content: Markup) -> Response {
+    super::html(page("en", title, content, true))
+}
+
+/// The bar on every signed-in page: who is signed in, and the way out.
+pub fn bar(visit: &Visit) -> Markup {
+    html! {
+        nav.staff aria-label="Account" {
+            p { "Signed in as " strong { (visit.account.name) } " (" (visit.account.role.as_str()) ")" }
+            form method="post" action="/logout" {
+                input type="hidden" name="csrf" value=(visit.csrf);
+                button.quiet type="submit" { "Sign out" }
+            }
+        }
+    }
+}
+
+/// Records what an account did; what cannot be recorded is not done.
+pub fn log(store: &Store, visit: &Visit, action: &str, subject: &str) -> Result<(), Box<Response>> {
+    audit::record(store, &visit.account.name, &visit.address, action, subject)
+        .map_err(|e| Box::new(unavailable(&e)))
+}
+
+fn login_form(csrf: &str, problem: Option<&str>) -> Markup {
+    html! {
+        h1 { "Sign in" }
+        p { "For coaches, HR and administrators of this service. The intake itself needs no account." }
+        @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
+        form method="post" action="/login" {
+            input type="hidden" name="csrf" value=(csrf);
+            p { label for="name" { "Account" } br; input #name type="text" name="name" autocomplete="username" required; }
+            p { label for="password" { "Password" } br; input #password type="password" name="password" autocomplete="current-password" required; }
+            p { button type="submit" { "Sign in" } }
+        }
+    }
+}
+
+async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if app.store.is_none() {
+        return no_store();
+    }
+    let csrf = cookie(&headers, "csrf").filter(|c| c.len() == 32).map_or_else(random_id, str::to_string);
+    let mut response = html_page("Sign in", login_form(&csrf, None));
+    set_cookie(&mut response, &format!("csrf={csrf}; Path=/; HttpOnly; SameSite=Strict"), app.behind_tls);
+    response
+}
+
+fn set_cookie(response: &mut Response, cookie: &str, secure: bool) {
+    let cookie = if secure { format!("{cookie}; Secure") } else { cookie.to_string() };
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+async fn login(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    off_thread(move || login_now(&app, &headers, address, &body)).await
+}
+
+fn login_now(app: &App, headers: &HeaderMap, address: SocketAddr, body: &[u8]) -> Response {
+    let Some(store) = &app.store else { return StatusCode::NOT_FOUND.into_response() };
+    let form = match posted(headers, body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let (name, password) = (form.one("name").unwrap_or_default(), form.one("password").unwrap_or_default());
+    let csrf = form.one("csrf").unwrap_or_default();
+    let ip = address.ip();
+    let shown = ip.to_string();
+    let refuse = |status: StatusCode, problem: String| {
+        (status, html_page("Sign in", login_form(csrf, Some(&problem)))).into_response()
+    };
+    if let Some(wait) = app.addresses.waiting(ip) {
+        let _ = audit::record(store, name, &shown, "login refused: too many failures from this address", "");
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many failed sign-ins from this address. Try again in {wait} seconds."),
+        );
+    }
+    match accounts::login(store, name, password) {
+        Ok(Login::In(account, token)) => {
+            app.addresses.succeeded(ip);
+            if let Err(e) = audit::record(store, &account.name, &shown, "login", "") {
+                let _ = accounts::logout(store, &token);
+                return unavailable(&e);
+            }
+            let mut response = see_other(account.role.home());
+            let max_age = accounts::SESSION_SECONDS;
+            set_cookie(
+                &mut response,
+                &format!("session={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}"),
+                app.behind_tls,
+            );
+            response
+        }
+        Ok(Login::Wrong) => {
+            app.addresses.failed(ip);
+            let _ = audit::record(store, name, &shown, "login failed", "");
+            refuse(StatusCode::UNAUTHORIZED, "Wrong account or password.".into())
+        }
+        Ok(Login::Wait(wait)) => {
+            let _ =
+                audit::record(store, name, &shown, "login refused: too many failures for this account", "");
+            refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many failed sign-ins for this account. Try again in {wait} seconds."),
+            )
+        }
+        Err(e) => unavailable(&e),
+    }
+}
+
+async fn logout(
+    State(app): State<Arc<App>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    off_thread(move || {
+        let Some(store) = &app.store else { return StatusCode::NOT_FOUND.into_response() };
+        if let Err(r) = posted(&headers, &body) {
+            return *r;
+        }
+        if let Some(token) = cookie(&headers, "session") {
+            if let Ok(Some(account)) = accounts::session(store, token) {
+                let _ = audit::record(store, &account.name, &address.ip().to_string(), "logout", "");
+            }
+            if let Err(e) = accounts::logout(store, token) {
+                return unavailable(&e);
+            }
+        }
+        let mut response = see_other("/login");
+        set_cookie(&mut response, "session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", app.behind_tls);
+        response
+    })
+    .await
+}

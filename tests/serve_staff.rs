@@ -1,0 +1,308 @@
+//! `serve`'s organisation pages as the real binary over HTTP: every route with every role and
+//! none, the coach's inbox, HR's counts through the store's ledger, logins slowed and refused,
+//! sessions that end, and the audit trail that holds each of these.
+
+mod common;
+
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::intake::{ME, Person, fields, persona};
+use common::process::{Killed, Reply, request, serve};
+use crossroads::diag::Sources;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A server with a store and one account of each role.
+fn server(dir: &Path) -> (Killed, SocketAddr, std::path::PathBuf) {
+    let store = dir.join("store.sqlite");
+    let (child, at) = serve(&["--store", store.to_str().unwrap(), "--rate-limit", "0"], dir);
+    for (name, role) in [("ana", "coach"), ("hal", "hr"), ("ada", "admin")] {
+        let out = accounts(
+            &["add", name, "--role", role, "--store", store.to_str().unwrap(), "--password-stdin"],
+            PASSWORD,
+            dir,
+        );
+        assert!(out.status.success(), "{}", common::text(&out.stderr));
+    }
+    (child, at, store)
+}
+
+fn accounts(args: &[&str], stdin: &str, dir: &Path) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossroads"))
+        .arg("accounts")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{stdin}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A browser at the staff pages: its cookies and the CSRF token its forms carry.
+struct Browser {
+    server: SocketAddr,
+    from: IpAddr,
+    csrf: String,
+    session: Option<String>,
+}
+
+fn cookie_of(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, v)| v.split(';').next()?.strip_prefix(&format!("{name}=")).map(str::to_string))
+}
+
+impl Browser {
+    fn new(server: SocketAddr, from: IpAddr) -> Browser {
+        let page = request(from, server, "GET", "/login", &[], b"");
+        assert_eq!(page.status, 200, "{}", page.body);
+        Browser { server, from, csrf: cookie_of(&page, "csrf").expect("a CSRF cookie"), session: None }
+    }
+
+    fn cookies(&self) -> String {
+        match &self.session {
+            Some(s) => format!("csrf={}; session={s}", self.csrf),
+            None => format!("csrf={}", self.csrf),
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(self.from, self.server, "GET", path, &[("Cookie", &self.cookies())], b"")
+    }
+
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(all).finish();
+        let cookies = self.cookies();
+        let headers = [("Cookie", cookies.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+        request(self.from, self.server, "POST", path, &headers, body.as_bytes())
+    }
+
+    fn login(&mut self, name: &str, password: &str) -> Reply {
+        let reply = self.post("/login", &[("name", name), ("password", password)]);
+        if let Some(session) = cookie_of(&reply, "session") {
+            self.session = Some(session);
+        }
+        reply
+    }
+
+    fn signed_in(server: SocketAddr, name: &str) -> Browser {
+        let mut browser = Browser::new(server, ME);
+        let reply = browser.login(name, PASSWORD);
+        assert_eq!(reply.status, 303, "{name} signs in: {}", reply.body);
+        let cookie = reply.header("set-cookie").unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        browser
+    }
+}
+
+/// Two submissions: a calm one, then an urgent one. Their ids, from the inbox's links.
+fn submit_two(at: SocketAddr) {
+    let ruleset = common::default_pack(&mut Sources::default());
+    let calm = persona(&ruleset, "wants-tactics");
+    let first = Person::arrive(at).post(&fields(&ruleset, &calm, &[]), "submit");
+    assert_eq!(first.status, 200);
+    let urgent = Person::arrive(at).post(&fields(&ruleset, &calm, &[("self_harm", &["true"])]), "submit");
+    assert_eq!(urgent.status, 200);
+}
+
+fn submission_ids(inbox: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"href="/coach/submission/([0-9a-f]{32})""#).unwrap();
+    re.captures_iter(inbox).map(|c| c[1].to_string()).collect()
+}
+
+/// A form's fields, by name.
+type Fields<'a> = Vec<(&'a str, &'a str)>;
+
+#[test]
+fn every_route_answers_every_role_as_the_matrix_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, _) = server(dir.path());
+    submit_two(at);
+    let coach = Browser::signed_in(at, "ana");
+    let id = submission_ids(&coach.get("/coach").body)[0].clone();
+    let report = format!("/coach/submission/{id}");
+    let contacted = format!("/coach/submission/{id}/contacted");
+    let routes: Vec<(&str, &str, Fields)> = vec![
+        ("GET", "/coach", vec![]),
+        ("GET", "/coach/inbox.csv", vec![]),
+        ("GET", &report, vec![]),
+        ("POST", &contacted, vec![]),
+        ("GET", "/hr", vec![]),
+        ("POST", "/hr", vec![("group", ""), ("epsilon", "1")]),
+        ("GET", "/admin", vec![]),
+    ];
+    let nobody = Browser::new(at, ME);
+    let browsers = [
+        ("nobody", nobody),
+        ("coach", coach),
+        ("hr", Browser::signed_in(at, "hal")),
+        ("admin", Browser::signed_in(at, "ada")),
+    ];
+    let mut seen = Vec::new();
+    for (method, path, fields) in &routes {
+        for (role, browser) in &browsers {
+            let reply = if *method == "GET" { browser.get(path) } else { browser.post(path, fields) };
+            seen.push(format!("{method} {path} as {role}: {}", reply.status));
+            if *role == "nobody" {
+                assert_eq!(reply.header("location"), Some("/login"), "{method} {path}");
+            }
+        }
+    }
+    let owner = |path: &str| {
+        ["coach", "hr", "admin"].into_iter().find(|r| path.starts_with(&format!("/{r}"))).unwrap()
+    };
+    let mut expected = Vec::new();
+    for (method, path, _) in &routes {
+        for (role, _) in &browsers {
+            let status = match *role {
+                "nobody" => 303,
+                r if r == owner(path) && path.ends_with("/contacted") => 303,
+                r if r == owner(path) => 200,
+                _ => 403,
+            };
+            expected.push(format!("{method} {path} as {role}: {status}"));
+        }
+    }
+    assert_eq!(seen, expected);
+    // The intake stays open to anyone with the link.
+    assert_eq!(request(ME, at, "GET", "/", &[], b"").status, 200);
+    // A staff form without its CSRF token does nothing.
+    let hr = &browsers[2].1;
+    let cookies = hr.cookies();
+    let forged = request(
+        ME,
+        at,
+        "POST",
+        "/hr",
+        &[("Cookie", &cookies), ("Content-Type", "application/x-www-form-urlencoded")],
+        b"group=&epsilon=1",
+    );
+    assert_eq!(forged.status, 403);
+}
+
+#[test]
+fn a_coach_sees_the_urgent_submission_first_opens_it_and_marks_them_contacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, _) = server(dir.path());
+    submit_two(at);
+    let coach = Browser::signed_in(at, "ana");
+    let inbox = coach.get("/coach").body;
+    assert!(inbox.contains("1 urgent: reach them first"), "{inbox}");
+    // The urgent one was submitted last, and is listed first.
+    let ids = submission_ids(&inbox);
+    assert_eq!(ids.len(), 2, "{inbox}");
+    let first_row = &inbox[inbox.find("<tbody>").unwrap()..inbox.find(&ids[0]).unwrap()];
+    assert!(first_row.contains("Urgent"), "{first_row}");
+    let report = coach.get(&format!("/coach/submission/{}", ids[0]));
+    assert!(report.body.contains("Please reach out for support now"), "{}", report.body);
+    assert_eq!(coach.post(&format!("/coach/submission/{}/contacted", ids[0]), &[]).status, 303);
+    let inbox = coach.get("/coach").body;
+    assert!(!inbox.contains("reach them first"), "marked contacted: {inbox}");
+    assert!(inbox.contains("ana, "), "who marked them: {inbox}");
+    let csv = coach.get("/coach/inbox.csv");
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
+    // Every look is in the trail, which the admin sees.
+    let trail = Browser::signed_in(at, "ada").get("/admin").body;
+    for action in ["login", "opened the inbox", "opened a report", "marked contacted", "downloaded the inbox"]
+    {
+        assert!(trail.contains(&format!("<td>{action}</td>")), "{action}: {trail}");
+    }
+    assert!(trail.contains(&ids[0]), "{trail}");
+}
+
+#[test]
+fn hr_sees_counts_only_and_asking_again_in_any_way_buys_no_fresh_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, store) = server(dir.path());
+    submit_two(at);
+    let hr = Browser::signed_in(at, "hal");
+    let first = hr.post("/hr", &[("group", ""), ("epsilon", "1")]);
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("about") && first.body.contains("ε = 1"), "{}", first.body);
+    // Nothing of a person: no submission's id, no answer's text.
+    let coach = Browser::signed_in(at, "ana");
+    for id in submission_ids(&coach.get("/coach").body) {
+        assert!(!first.body.contains(&id), "an id in HR's page");
+    }
+    assert!(!first.body.contains("self_harm") && !first.body.contains("/coach"), "{}", first.body);
+    // Asked again: the same page, nothing spent.
+    let again = hr.post("/hr", &[("group", ""), ("epsilon", "1")]);
+    assert_eq!(again.body, first.body);
+    // A nudged ε is refused; a new level is charged; past the cap of 3, refused.
+    let nudged = hr.post("/hr", &[("group", ""), ("epsilon", "0.999")]);
+    assert_eq!(nudged.status, 409);
+    assert!(nudged.body.contains("one of the levels"), "{}", nudged.body);
+    assert_eq!(hr.post("/hr", &[("group", ""), ("epsilon", "2")]).status, 200);
+    let over = hr.post("/hr", &[("group", "career_stage"), ("epsilon", "0.5")]);
+    assert_eq!(over.status, 409, "{}", over.body);
+    assert!(over.body.contains("past its cap of 3 a person"), "{}", over.body);
+    // The ledger is in the store, which HR never holds; every release is in the trail.
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    let ledger: String = conn.query_row("SELECT text FROM hr_ledger", [], |r| r.get(0)).unwrap();
+    assert_eq!(ledger.matches("\"counts\"").count(), 2, "{ledger}");
+    let actions: Vec<String> = conn
+        .prepare("SELECT action FROM audit WHERE action LIKE 'HR%' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(actions, ["HR release", "HR release given again", "HR release", "HR release refused"]);
+}
+
+#[test]
+fn wrong_passwords_slow_then_block_and_a_session_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, store) = server(dir.path());
+    let from = |n: u8| IpAddr::V4(Ipv4Addr::new(127, 0, 0, n));
+    // One account, three wrong passwords from three addresses: then even the right one, from
+    // a fourth, waits. The account is slowed, not only the guesser.
+    for n in 2..5 {
+        assert_eq!(Browser::new(at, from(n)).login("ana", "not it at all").status, 401);
+    }
+    let refused = Browser::new(at, from(5)).login("ana", PASSWORD);
+    assert_eq!(refused.status, 429);
+    assert!(
+        refused.body.contains("Try again in") && refused.body.contains("this account"),
+        "{}",
+        refused.body
+    );
+    // One address trying many names is slowed as one account would be.
+    let mut guesser = Browser::new(at, from(6));
+    for name in ["a1", "a2", "a3"] {
+        assert_eq!(guesser.login(name, "guess guess guess").status, 401);
+    }
+    let refused = guesser.login("hal", PASSWORD);
+    assert_eq!(refused.status, 429);
+    assert!(refused.body.contains("this address"), "{}", refused.body);
+    // A session past its time sends its browser back to sign in.
+    let hr = Browser::signed_in(at, "hal");
+    assert_eq!(hr.get("/hr").status, 200);
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.execute("UPDATE sessions SET expires_at = 0", []).unwrap();
+    let expired = hr.get("/hr");
+    assert_eq!((expired.status, expired.header("location")), (303, Some("/login")));
+    // Signing out ends the session at once.
+    let hr = Browser::signed_in(at, "hal");
+    assert_eq!(hr.post("/logout", &[]).status, 303);
+    assert_eq!(hr.get("/hr").status, 303);
+    let failures: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action LIKE 'login failed' OR action LIKE 'login refused%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failures, 8, "every failed or refused sign-in is in the trail");
+}
