@@ -88,6 +88,10 @@ enum Command {
         /// `Secure`, sent over HTTPS only.
         #[arg(long)]
         behind_tls: bool,
+        /// Delete submissions (and the audit trail's lines about them) last changed more than
+        /// this many days ago: when the server starts, then every hour.
+        #[arg(long, value_name = "DAYS", requires = "store", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+        retain_days: Option<u32>,
     },
     /// Assess every row of a survey export: one line per respondent for a coach, or counts
     /// only for an HR team.
@@ -485,12 +489,11 @@ where
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
             run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
         }
-        Command::Serve { pack, listen, store, rate_limit, behind_tls } => {
+        Command::Serve { pack, listen, store, rate_limit, behind_tls, retain_days } => {
             let rules = pack.choice();
-            crate::serve::serve(
-                &crate::serve::ServeConfig { rules, listen, store, rate_limit, behind_tls },
-                io,
-            )
+            let config =
+                crate::serve::ServeConfig { rules, listen, store, rate_limit, behind_tls, retain_days };
+            crate::serve::serve(&config, io)
         }
         Command::Screen {
             responses,

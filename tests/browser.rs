@@ -8,6 +8,7 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use common::intake::{Person, fields};
 use common::process::start;
 use crossroads::answers::Answer;
 use crossroads::diag::Sources;
@@ -314,4 +315,114 @@ fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
     let out = common::crossroads(&["screen", store.to_str().unwrap()], dir.path());
     let stderr = common::text(&out.stderr);
     assert!(stderr.contains("1 assessed, 0 rejected"), "{stderr}");
+}
+
+/// The organisation's pages in Chromium: a coach signs in, sees the urgent submission first,
+/// opens it and marks the person contacted; HR signs in and sees counts only; the admin sees
+/// the trail of all of it. Every page passes axe-core.
+#[test]
+fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
+    if !browser_present() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("responses.sqlite");
+    let (_server, line) = start(
+        env!("CARGO_BIN_EXE_crossroads"),
+        &["serve", "--listen", "127.0.0.1:0", "--store", store.to_str().unwrap(), "--rate-limit", "0"],
+        dir.path(),
+        "serving the intake on",
+        false,
+    );
+    let base = line.split("on ").nth(1).unwrap().split(' ').next().unwrap().trim_end_matches('/').to_string();
+    let password = "correct horse battery staple";
+    for (name, role) in [("ana", "coach"), ("hal", "hr"), ("ada", "admin")] {
+        common::add_account(dir.path(), &store, name, role, password);
+    }
+    let server: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+    let ruleset = common::default_pack(&mut Sources::default());
+    let calm = persona(&ruleset, "wants-tactics");
+    for changes in [&[][..], &[("self_harm", &["true"][..])][..]] {
+        let page = Person::arrive(server).post(&fields(&ruleset, &calm, changes), "submit");
+        assert_eq!(page.status, 200);
+    }
+    let (_driver, line) =
+        start("chromedriver", &["--port=0"], dir.path(), "started successfully on port", true);
+    let port: u16 = line.rsplit(' ').next().unwrap().trim_end_matches('.').parse().unwrap();
+    let profile = dir.path().join("profile");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())],
+        }),
+    );
+    runtime.block_on(async {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session in Chromium");
+        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+        let s = Session { client, base, shots, axe: axe_source() };
+        let sign_in = |name: &'static str| {
+            let s = &s;
+            async move {
+                s.client.goto(&format!("{}/login", s.base)).await.unwrap();
+                s.client.find(Locator::Css("#name")).await.unwrap().send_keys(name).await.unwrap();
+                s.client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
+                s.go("button[type='submit']").await;
+            }
+        };
+        s.client.goto(&format!("{}/login", s.base)).await.unwrap();
+        s.shot("login").await;
+        s.assert_accessible("the sign-in page").await;
+        s.client.goto(&format!("{}/erase", s.base)).await.unwrap();
+        s.shot("erase").await;
+        s.assert_accessible("the page to delete one's answers").await;
+
+        // The coach: the urgent submission first, opened, marked contacted.
+        sign_in("ana").await;
+        let inbox = s.source().await;
+        assert!(inbox.contains("1 urgent: reach them first"), "{inbox}");
+        let first = s.client.find(Locator::Css("tbody tr")).await.unwrap().text().await.unwrap();
+        assert!(first.contains("Urgent") && first.contains("Support first"), "{first}");
+        s.shot("inbox").await;
+        s.assert_accessible("the inbox").await;
+        s.go("tbody tr:first-child a").await;
+        assert!(s.source().await.contains("Please reach out for support now"));
+        s.shot("coach-report").await;
+        s.assert_accessible("a report in the inbox").await;
+        s.go("form[action$='/contacted'] button").await;
+        assert!(s.source().await.contains("Marked contacted by ana"));
+        s.go("nav.staff button").await;
+
+        // HR: counts only.
+        sign_in("hal").await;
+        s.assert_accessible("HR's choices").await;
+        s.go("form[action='/hr'] button").await;
+        let counts = s.source().await;
+        assert!(counts.contains("Counts only") && !counts.contains("/coach/"), "{counts}");
+        s.shot("hr-counts").await;
+        s.assert_accessible("HR's counts").await;
+        s.client.goto(&format!("{}/coach", s.base)).await.unwrap();
+        assert!(s.source().await.contains("Not for your account"), "HR cannot open the inbox");
+        s.client.goto(&format!("{}/hr", s.base)).await.unwrap();
+        s.go("nav.staff button").await;
+
+        // The admin: the trail of all of it.
+        sign_in("ada").await;
+        let trail = s.source().await;
+        for action in ["marked contacted", "opened a report", "HR release", "logout"] {
+            assert!(trail.contains(action), "{action}: {trail}");
+        }
+        s.shot("admin").await;
+        s.assert_accessible("the audit trail").await;
+        s.client.close().await.unwrap();
+    });
 }

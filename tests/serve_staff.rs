@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use common::intake::{ME, Person, fields, persona};
 use common::process::{Killed, Reply, request, serve};
@@ -20,28 +18,9 @@ fn server(dir: &Path) -> (Killed, SocketAddr, std::path::PathBuf) {
     let store = dir.join("store.sqlite");
     let (child, at) = serve(&["--store", store.to_str().unwrap(), "--rate-limit", "0"], dir);
     for (name, role) in [("ana", "coach"), ("hal", "hr"), ("ada", "admin")] {
-        let out = accounts(
-            &["add", name, "--role", role, "--store", store.to_str().unwrap(), "--password-stdin"],
-            PASSWORD,
-            dir,
-        );
-        assert!(out.status.success(), "{}", common::text(&out.stderr));
+        common::add_account(dir, &store, name, role, PASSWORD);
     }
     (child, at, store)
-}
-
-fn accounts(args: &[&str], stdin: &str, dir: &Path) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crossroads"))
-        .arg("accounts")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{stdin}\n").as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 /// A browser at the staff pages: its cookies and the CSRF token its forms carry.
@@ -132,14 +111,18 @@ fn every_route_answers_every_role_as_the_matrix_says() {
     let id = submission_ids(&coach.get("/coach").body)[0].clone();
     let report = format!("/coach/submission/{id}");
     let contacted = format!("/coach/submission/{id}/contacted");
-    let routes: Vec<(&str, &str, Fields)> = vec![
-        ("GET", "/coach", vec![]),
-        ("GET", "/coach/inbox.csv", vec![]),
-        ("GET", &report, vec![]),
-        ("POST", &contacted, vec![]),
-        ("GET", "/hr", vec![]),
-        ("POST", "/hr", vec![("group", ""), ("epsilon", "1")]),
-        ("GET", "/admin", vec![]),
+    // Each route, and what its own role gets: a page, or a redirection after a form; an id
+    // that is no submission's is not found.
+    let nobody_id = "0".repeat(32);
+    let routes: Vec<(&str, &str, Fields, u16)> = vec![
+        ("GET", "/coach", vec![], 200),
+        ("GET", "/coach/inbox.csv", vec![], 200),
+        ("GET", &report, vec![], 200),
+        ("POST", &contacted, vec![], 303),
+        ("GET", "/hr", vec![], 200),
+        ("POST", "/hr", vec![("group", ""), ("epsilon", "1")], 200),
+        ("GET", "/admin", vec![], 200),
+        ("POST", "/admin/erase", vec![("id", &nobody_id)], 404),
     ];
     let nobody = Browser::new(at, ME);
     let browsers = [
@@ -149,7 +132,7 @@ fn every_route_answers_every_role_as_the_matrix_says() {
         ("admin", Browser::signed_in(at, "ada")),
     ];
     let mut seen = Vec::new();
-    for (method, path, fields) in &routes {
+    for (method, path, fields, _) in &routes {
         for (role, browser) in &browsers {
             let reply = if *method == "GET" { browser.get(path) } else { browser.post(path, fields) };
             seen.push(format!("{method} {path} as {role}: {}", reply.status));
@@ -162,12 +145,11 @@ fn every_route_answers_every_role_as_the_matrix_says() {
         ["coach", "hr", "admin"].into_iter().find(|r| path.starts_with(&format!("/{r}"))).unwrap()
     };
     let mut expected = Vec::new();
-    for (method, path, _) in &routes {
+    for (method, path, _, owned) in &routes {
         for (role, _) in &browsers {
             let status = match *role {
                 "nobody" => 303,
-                r if r == owner(path) && path.ends_with("/contacted") => 303,
-                r if r == owner(path) => 200,
+                r if r == owner(path) => *owned,
                 _ => 403,
             };
             expected.push(format!("{method} {path} as {role}: {status}"));
@@ -305,4 +287,85 @@ fn wrong_passwords_slow_then_block_and_a_session_ends() {
         )
         .unwrap();
     assert_eq!(failures, 8, "every failed or refused sign-in is in the trail");
+}
+
+fn receipt(page: &str) -> String {
+    let re = regex::Regex::new(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){4}").unwrap();
+    re.find(page).expect("a receipt code on the report").as_str().to_string()
+}
+
+fn screened(store: &Path, dir: &Path) -> String {
+    let out = common::crossroads(&["screen", store.to_str().unwrap()], dir);
+    common::text(&out.stderr)
+}
+
+#[test]
+fn a_person_deletes_their_answers_with_the_receipt_code_and_an_admin_deletes_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, store) = server(dir.path());
+    let ruleset = common::default_pack(&mut Sources::default());
+    let calm = persona(&ruleset, "wants-tactics");
+    let person = Person::arrive(at);
+    let mine =
+        person.post(&fields(&ruleset, &calm, &[("goal", &["a goal only the first person wrote"])]), "submit");
+    let code = receipt(&mine.body);
+    let other = Person::arrive(at).post(&fields(&ruleset, &calm, &[]), "submit");
+    assert_eq!(other.status, 200);
+    assert!(screened(&store, dir.path()).contains("2 assessed"));
+    // The code as a person might type it: small letters, spaces for dashes.
+    let typed = code.to_lowercase().replace('-', " ");
+    let page = request(ME, at, "GET", "/erase", &[], b"");
+    assert_eq!(page.status, 200);
+    let cookie = cookie_of(&page, "csrf").unwrap();
+    let erase = |code: &str| {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("csrf", cookie.as_str()), ("lang", "en"), ("code", code)])
+            .finish();
+        let cookies = format!("csrf={cookie}");
+        let headers = [("Cookie", cookies.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+        request(ME, at, "POST", "/erase", &headers, body.as_bytes())
+    };
+    let done = erase(&typed);
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Your answers were deleted"), "{}", done.body);
+    assert!(screened(&store, dir.path()).contains("1 assessed"));
+    let bytes = std::fs::read(&store).unwrap();
+    let needle = b"a goal only the first person wrote";
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle), "deleted from the file, not hidden");
+    assert_eq!(erase(&code).status, 404, "once");
+    // The admin deletes the other by its id.
+    let coach = Browser::signed_in(at, "ana");
+    let id = submission_ids(&coach.get("/coach").body).pop().unwrap();
+    let admin = Browser::signed_in(at, "ada");
+    assert_eq!(admin.post("/admin/erase", &[("id", &id)]).status, 303);
+    assert_eq!(admin.post("/admin/erase", &[("id", &id)]).status, 404);
+    assert!(coach.get("/coach").body.contains("No submissions yet"));
+    let trail = admin.get("/admin").body;
+    assert!(
+        trail.contains("submission deleted by the person") && trail.contains("submission deleted by admin"),
+        "{trail}"
+    );
+}
+
+#[test]
+fn retention_deletes_what_is_past_its_days_when_the_server_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = {
+        let (_server, at, store) = server(dir.path());
+        submit_two(at);
+        store
+    };
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.execute("UPDATE submissions SET submitted_at = submitted_at - 31 * 86400 WHERE rowid = 1", [])
+        .unwrap();
+    let store_arg = store.to_str().unwrap();
+    let (_server, line) = common::process::start(
+        env!("CARGO_BIN_EXE_crossroads"),
+        &["serve", "--listen", "127.0.0.1:0", "--store", store_arg, "--retain-days", "30"],
+        dir.path(),
+        "retention:",
+        false,
+    );
+    assert!(line.contains("1 submissions older than 30 days deleted"), "{line}");
+    assert!(screened(&store, dir.path()).contains("1 assessed (1 urgent"), "the newer, urgent one stays");
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 mod api;
 pub mod audit;
+mod erase;
 pub mod form;
 mod pages;
 mod staff;
@@ -45,6 +46,8 @@ pub struct ServeConfig {
     pub rate_limit: u32,
     /// The server sits behind a TLS proxy: cookies are sent only over HTTPS.
     pub behind_tls: bool,
+    /// Submissions last changed longer ago than this many days are deleted.
+    pub retain_days: Option<u32>,
 }
 
 /// The largest request body accepted: a whole intake with long free texts fits many times over.
@@ -144,6 +147,10 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
             let _ = writeln!(io.stderr, "no --store: nothing a person submits is kept");
         }
     }
+    if let (Some(days), Some(store)) = (config.retain_days, &app.store) {
+        erase::retain(store, days, io.stderr);
+        runtime.spawn(erase::retain_forever(app.clone(), days));
+    }
     let served = runtime.block_on(async {
         axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(stopped())
@@ -196,6 +203,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .merge(api::routes())
         .merge(staff::routes())
+        .merge(erase::routes())
         .with_state(app);
     if rate > 0 {
         // Per client address (tower_governor); its memory of clients is swept every minute by
@@ -234,7 +242,7 @@ pub(crate) fn random_id() -> String {
 }
 
 /// The pack language the browser prefers (Accept-Language), else the pack's default.
-fn negotiate(ruleset: &RuleSet, headers: &HeaderMap) -> String {
+pub(crate) fn negotiate(ruleset: &RuleSet, headers: &HeaderMap) -> String {
     let default = ruleset.meta.languages[0].clone();
     let Some(accept) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
         return default;
@@ -304,7 +312,7 @@ fn expired(posted: &Posted) -> Markup {
 }
 
 /// The language of a posted page: a switch asked for, else the one carried, if the pack has it.
-fn language(ruleset: &RuleSet, posted: &Posted) -> String {
+pub(crate) fn language(ruleset: &RuleSet, posted: &Posted) -> String {
     let asked = posted.one("switch").or(posted.one("lang"));
     asked
         .and_then(|l| ruleset.meta.languages.iter().find(|x| *x == l).cloned())

@@ -239,11 +239,12 @@ pub fn report(
     carried: &Carried,
     answers: &Answers,
     report: &Report,
-    kept: Option<&Kept>,
+    kept: Option<&(Kept, String)>,
 ) -> Markup {
     let web = i18n::web(Some(carried.lang));
+    let receipt = kept.map(|(_, code)| fill(web.receipt, &[("code", code)]));
     let kept = match kept {
-        Some(Kept::Revised(..)) => web.revised,
+        Some((Kept::Revised(..), _)) => web.revised,
         Some(_) => web.saved,
         None => web.not_kept,
     };
@@ -252,9 +253,31 @@ pub fn report(
         form method="post" action="/download" {
             (hidden(carried, ruleset, answers, None))
             p { (kept) }
+            @if let Some(receipt) = &receipt { p.receipt { (receipt) } }
             button type="submit" name="what" value="report" { (web.download_report) }
             button.quiet type="submit" name="what" value="answers" { (web.download_answers) }
         }
     };
     page(carried.lang, &crate::report::render::title(report), content, true)
+}
+
+/// The page where a person deletes their answers with their receipt code; `said` is the
+/// outcome of a code given.
+pub fn erase(lang: &str, csrf: &str, said: Option<&str>) -> Markup {
+    let web = i18n::web(Some(lang));
+    let content = html! {
+        h1 { (web.erase_title) }
+        @if let Some(said) = said { p role="alert" { (said) } }
+        p { (web.erase_intro) }
+        form method="post" action="/erase" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="lang" value=(lang);
+            p {
+                label for="code" { (web.erase_code) } br;
+                input #code type="text" name="code" autocomplete="off" spellcheck="false" required;
+            }
+            button type="submit" { (web.erase_button) }
+        }
+    };
+    page(lang, web.erase_title, content, true)
 }

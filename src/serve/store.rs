@@ -81,9 +81,15 @@ CREATE TABLE hr_ledger (
     text TEXT NOT NULL
 );";
 
+/// The fourth: the digest of the receipt code a person was given with their report, with
+/// which they can delete their submission.
+const SCHEMA_4: &str = "
+ALTER TABLE submissions ADD COLUMN receipt TEXT;
+CREATE UNIQUE INDEX submissions_receipt ON submissions(receipt);";
+
 /// The schema this build writes (SQLite's `user_version`); an older store is migrated on open,
 /// a newer one refused.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// How long a connection waits for another that holds the file (a write in progress).
 const BUSY: std::time::Duration = std::time::Duration::from_secs(5);
@@ -143,7 +149,8 @@ impl Store {
         // rather than fail a person's submission.
         conn.busy_timeout(BUSY).map_err(|e| format!("cannot open {shown}: {e}"))?;
         // FULL: a submission acknowledged is on disk, whatever happens to the process after.
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        // secure_delete: what is deleted is overwritten in the file, not only unlinked.
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
             .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
         migrate(&conn).map_err(|e| format!("{shown}: {e}"))?;
         Ok(Store { conn: Mutex::new(conn) })
@@ -157,7 +164,15 @@ impl Store {
     /// Keeps a submission, in one transaction. The same form token again with the same
     /// answers keeps nothing new; with changed answers, they become the latest revision and the
     /// ones they replace are kept beside them.
-    pub fn insert(&self, token: &str, ruleset: &RuleSet, answers: &Answers) -> Result<Kept, String> {
+    ///
+    /// Each time, the submission gets a new receipt code (returned; only its digest is kept),
+    /// with which the person can delete it: the code on the latest page replaces any before.
+    pub fn insert(
+        &self,
+        token: &str,
+        ruleset: &RuleSet,
+        answers: &Answers,
+    ) -> Result<(Kept, String), String> {
         let mut conn = self.connection()?;
         let tx = conn.transaction().map_err(|e| e.to_string())?;
         let now = now();
@@ -207,8 +222,55 @@ impl Store {
                 Kept::New(id)
             }
         };
+        let receipt = receipt_code();
+        tx.execute("UPDATE submissions SET receipt = ?2 WHERE id = ?1", params![kept.id(), digest(&receipt)])
+            .map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())?;
-        Ok(kept)
+        Ok((kept, receipt))
+    }
+
+    /// Deletes the submission whose receipt code this is, with its revisions and whether it
+    /// was contacted; its id, or none if no submission has this code.
+    pub fn erase_by_receipt(&self, code: &str) -> Result<Option<String>, String> {
+        let mut conn = self.connection()?;
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        let id: Option<String> = tx
+            .query_row("SELECT id FROM submissions WHERE receipt = ?1", [digest(&normalise(code))], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| e.to_string())?;
+        if let Some(id) = &id {
+            erase(&tx, id).map_err(|e| e.to_string())?;
+        }
+        tx.commit().map_err(|e| e.to_string())?;
+        Ok(id)
+    }
+
+    /// Deletes one submission by its id; false if there is none.
+    pub fn erase(&self, id: &str) -> Result<bool, String> {
+        let mut conn = self.connection()?;
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        let found = erase(&tx, id).map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())?;
+        Ok(found)
+    }
+
+    /// Deletes every submission last changed before `cutoff` (seconds since 1970), and the
+    /// audit trail's lines about them; how many.
+    pub fn expire(&self, cutoff: i64) -> Result<usize, String> {
+        let mut conn = self.connection()?;
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        let ids: Vec<String> = tx
+            .prepare("SELECT id FROM submissions WHERE COALESCE(revised_at, submitted_at) < ?1")
+            .and_then(|mut s| s.query_map([cutoff], |r| r.get(0))?.collect())
+            .map_err(|e| e.to_string())?;
+        for id in &ids {
+            erase(&tx, id).map_err(|e| e.to_string())?;
+            tx.execute("DELETE FROM audit WHERE subject = ?1", [id]).map_err(|e| e.to_string())?;
+        }
+        tx.commit().map_err(|e| e.to_string())?;
+        Ok(ids.len())
     }
 }
 
@@ -298,6 +360,48 @@ impl Store {
     }
 }
 
+/// Deletes a submission and everything kept of it; false if there was none.
+fn erase(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<bool> {
+    tx.execute("DELETE FROM revisions WHERE submission_id = ?1", [id])?;
+    tx.execute("DELETE FROM contacted WHERE submission_id = ?1", [id])?;
+    Ok(tx.execute("DELETE FROM submissions WHERE id = ?1", [id])? > 0)
+}
+
+/// Crockford's base32: no I, L, O or U, so that a code read aloud or copied by hand survives.
+const CODE_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A receipt code: 20 characters of base32 (100 bits) in groups of four.
+fn receipt_code() -> String {
+    let bytes: [u8; 20] = rand::random();
+    let chars: Vec<char> = bytes.iter().map(|b| CODE_ALPHABET[(b & 31) as usize] as char).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// A code as typed, as it was given: capitals, no spaces or dashes, O read as 0 and I or L as 1.
+fn normalise(code: &str) -> String {
+    let plain: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    plain
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn digest(code: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(code.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Seconds since 1970, as the store keeps every time.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
@@ -341,6 +445,9 @@ fn migrate(conn: &Connection) -> Result<(), String> {
     }
     if version < 3 {
         steps.push_str(SCHEMA_3);
+    }
+    if version < 4 {
+        steps.push_str(SCHEMA_4);
     }
     steps.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
     conn.execute_batch(&steps).map_err(|e| {
@@ -465,6 +572,14 @@ mod tests {
     }
 
     #[test]
+    fn a_receipt_code_survives_being_typed_by_hand() {
+        let code = receipt_code();
+        assert_eq!(code.len(), 24, "{code}");
+        assert_eq!(normalise(&code.to_lowercase().replace('-', " ")), code);
+        assert_eq!(normalise("o1l i"), "0111");
+    }
+
+    #[test]
     fn dates_are_shown_in_utc() {
         assert_eq!(when(0), "1970-01-01 00:00 UTC");
         assert_eq!(when(1_796_212_800), "2026-12-02 12:00 UTC");
@@ -495,8 +610,8 @@ mod tests {
             .position(|q| matches!(q.kind, crate::engine::model::Kind::Single { .. }));
         answers.values[single.unwrap()] = Some(crate::engine::answers::Answer::Choice(0));
         // The old row's token, with other answers: a revision of it.
-        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap(), Kept::Revised("a1".into(), 2));
-        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap(), Kept::Same("a1".into()));
+        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap().0, Kept::Revised("a1".into(), 2));
+        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap().0, Kept::Same("a1".into()));
         let kept = lines(&path);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0][EARLIER], serde_json::json!([{"an_old_answer": 1}]));
@@ -519,7 +634,7 @@ mod tests {
         let answers = Answers::settle(&ruleset, vec![None; ruleset.questions.len()], None);
         let n = PAGE as usize * 3 + 5;
         let ids: Vec<String> = (0..n)
-            .map(|i| store.insert(&format!("token{i}"), &ruleset, &answers).unwrap().id().to_string())
+            .map(|i| store.insert(&format!("token{i}"), &ruleset, &answers).unwrap().0.id().to_string())
             .collect();
         let read: Vec<String> = lines(&path).iter().map(|l| l["id"].as_str().unwrap().to_string()).collect();
         assert_eq!(read, ids);

@@ -495,6 +495,14 @@ pub struct Web {
     pub fix_this: &'static str,
     pub missing: &'static str,
     pub expired: &'static str,
+    /// `{code}`: the receipt code given with the report.
+    pub receipt: &'static str,
+    pub erase_title: &'static str,
+    pub erase_intro: &'static str,
+    pub erase_code: &'static str,
+    pub erase_button: &'static str,
+    pub erased: &'static str,
+    pub erase_unknown: &'static str,
 }
 
 const WEB_EN: Web = Web {
@@ -522,6 +530,13 @@ const WEB_EN: Web = Web {
     fix_this: "Please answer this question: {problem}",
     missing: "Please answer this question to carry on.",
     expired: "This page has expired or was not sent from this site. Please start again.",
+    receipt: "Your receipt code is {code}. Keep it: with it you can delete what you sent, whenever you wish, on the page \"Delete my answers\" (/erase) of this site. It replaces any code you were given before.",
+    erase_title: "Delete my answers",
+    erase_intro: "Give the receipt code you were shown with your report. Your answers, and every earlier version of them, are deleted from this server at once; nobody can see them afterwards. This cannot be undone.",
+    erase_code: "Receipt code",
+    erase_button: "Delete my answers",
+    erased: "Your answers were deleted from this server.",
+    erase_unknown: "No answers on this server have this receipt code. Check the code (letters and digits; dashes and spaces do not matter), or they may have been deleted already.",
 };
 
 const WEB_FR: Web = Web {
@@ -549,6 +564,13 @@ const WEB_FR: Web = Web {
     fix_this: "Merci de répondre à cette question : {problem}",
     missing: "Merci de répondre à cette question pour continuer.",
     expired: "Cette page a expiré ou n'a pas été envoyée depuis ce site. Merci de recommencer.",
+    receipt: "Votre code de reçu est {code}. Gardez-le : avec lui, vous pouvez supprimer ce que vous avez envoyé, quand vous le souhaitez, sur la page « Supprimer mes réponses » (/erase) de ce site. Il remplace tout code reçu avant.",
+    erase_title: "Supprimer mes réponses",
+    erase_intro: "Donnez le code de reçu affiché avec votre rapport. Vos réponses, et toutes leurs versions précédentes, sont aussitôt supprimées de ce serveur ; personne ne peut plus les voir. C'est définitif.",
+    erase_code: "Code de reçu",
+    erase_button: "Supprimer mes réponses",
+    erased: "Vos réponses ont été supprimées de ce serveur.",
+    erase_unknown: "Aucune réponse de ce serveur n'a ce code de reçu. Vérifiez le code (lettres et chiffres ; tirets et espaces ne comptent pas), ou elles ont peut-être déjà été supprimées.",
 };
 
 /// The web intake's words for `lang`, or English.

@@ -112,3 +112,29 @@ pub fn fixture(relative: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// `crossroads accounts add NAME --role ROLE --store STORE --password-stdin` in `dir`, the
+/// password given on standard input; panics if it fails.
+pub fn add_account(dir: &Path, store: &Path, name: &str, role: &str, password: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
+        .args([
+            "accounts",
+            "add",
+            name,
+            "--role",
+            role,
+            "--store",
+            store.to_str().unwrap(),
+            "--password-stdin",
+        ])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "accounts add {name}: {}", text(&out.stderr));
+}

@@ -115,12 +115,12 @@ async fn inbox(
                     " " a href="/coach/inbox.csv" { "Download as CSV" }
                 }
                 @if list.is_empty() { p { "No submissions yet." } } @else {
-                    div.table { table {
+                    div.table tabindex="0" role="region" aria-label="Submissions" { table {
                         thead { tr { th scope="col" { "Submitted" } th scope="col" { "Urgent" } th scope="col" { "Recommendation" } th scope="col" { "Readiness" } th scope="col" { "Contacted" } th scope="col" { "Report" } } }
                         tbody {
                             @for e in &list {
                                 tr.urgent[e.waiting()] {
-                                    td { (when(e.at)) }
+                                    td { time { (when(e.at)) } }
                                     td { @if e.urgent { strong { "Urgent" } } }
                                     td { (e.recommendation) }
                                     td { (e.readiness) }
