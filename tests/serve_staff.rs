@@ -194,6 +194,7 @@ fn a_coach_sees_the_urgent_submission_first_opens_it_and_marks_them_contacted() 
     let csv = coach.get("/coach/inbox.csv");
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
+    assert!(csv.body.starts_with("id,submitted,respondent,urgent,"), "{}", csv.body);
     // Every look is in the trail, which the admin sees.
     let trail = Browser::signed_in(at, "ada").get("/admin").body;
     for action in ["login", "opened the inbox", "opened a report", "marked contacted", "downloaded the inbox"]

@@ -46,10 +46,10 @@ pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
     let flag_at = |id: &str| find_id(files, |f| f.flags.iter().map(|x| &x.id).collect(), id);
     let modality_at = |id: &str| find_id(files, |f| f.modalities.iter().map(|x| &x.id).collect(), id);
 
-    let used = used_questions(r);
+    let used = crate::engine::condition::questions_used(r);
     for (i, q) in r.questions.iter().enumerate() {
         // Free text is asked for the people who read the answers; rules seldom read it.
-        if !used.contains(&i) && !matches!(q.kind, Kind::Text) {
+        if !used[i] && !matches!(q.kind, Kind::Text) {
             out.push(warning_at(
                 Code::UnusedQuestion,
                 format!(
@@ -102,36 +102,6 @@ pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-fn collect(condition: &Condition, used: &mut HashSet<usize>) {
-    match condition {
-        Condition::All(items) | Condition::Any(items) => items.iter().for_each(|c| collect(c, used)),
-        Condition::Not(inner) => collect(inner, used),
-        Condition::Test(Target::Question(q), _) => {
-            used.insert(*q);
-        }
-        Condition::Test(Target::Score(_), _) => {}
-    }
-}
-
-fn used_questions(r: &RuleSet) -> HashSet<usize> {
-    let mut used = HashSet::new();
-    r.rules.iter().for_each(|x| collect(&x.when, &mut used));
-    r.flags.iter().for_each(|x| collect(&x.when, &mut used));
-    r.line_conditions.iter().for_each(|c| collect(c, &mut used));
-    r.questions.iter().filter_map(|q| q.show_if.as_ref()).for_each(|c| collect(c, &mut used));
-    r.scores.iter().flat_map(|s| &s.parts).for_each(|p| {
-        used.insert(p.question);
-    });
-    used.extend(r.aggregates.consent);
-    for c in r.matching.iter().flat_map(|m| &m.criteria) {
-        c.when.iter().for_each(|w| collect(w, &mut used));
-        if let crate::engine::model::Reads::Answer { question, .. } = c.reads {
-            used.insert(question);
-        }
-    }
-    used
 }
 
 /// Whether the tests that must all hold (the top `all`, flattened) can never hold together:

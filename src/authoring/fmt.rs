@@ -55,6 +55,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "help_on_paper",
             "required",
             "fixed",
+            "respondent",
             "min",
             "max",
             "labels",

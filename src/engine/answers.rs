@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::engine::condition::holds;
-use crate::engine::model::{Choice, Kind, Question, RuleSet};
+use crate::engine::model::{Choice, Identity, Kind, Question, RuleSet};
 use crate::util::diag::{Code, Diagnostic, FileId, Sources, did_you_mean};
 use crate::util::yaml::{self, Entries, InOrder, Spanned, range_of};
 
@@ -216,6 +216,22 @@ pub fn missing_required(ruleset: &RuleSet, answers: &Answers) -> Vec<usize> {
         .collect()
 }
 
+/// Who the answers say the person is, from the pack's respondent questions: an e-mail address
+/// before a code before a name, trimmed; none if none is answered.
+pub fn identity(ruleset: &RuleSet, values: &[Option<Answer>]) -> Option<String> {
+    let mut given: Vec<(Identity, &str)> = ruleset
+        .questions
+        .iter()
+        .zip(values)
+        .filter_map(|(q, v)| match (q.identifies, v) {
+            (Some(identity), Some(Answer::Text(t))) if !t.trim().is_empty() => Some((identity, t.trim())),
+            _ => None,
+        })
+        .collect();
+    given.sort_by_key(|(identity, _)| *identity);
+    given.first().map(|(_, text)| text.to_string())
+}
+
 impl Answers {
     /// Answers from typed values (one slot per question), with the answers that `show_if`
     /// hides dropped and listed in `ignored`. Required questions are not checked here.
@@ -230,6 +246,7 @@ impl Answers {
                 ignored.push(index);
             }
         }
+        let respondent = respondent.or_else(|| identity(ruleset, &values));
         Answers { respondent, values, ignored }
     }
 

@@ -62,6 +62,27 @@ pub fn first_failure<'c>(
 }
 
 /// Marks every question that `condition` reads, directly or through a score.
+/// Every question something of the pack reads: a rule, a flag, a line's `when`, a `show_if`, a
+/// score, the consent to be counted, a matching criterion. A score's parts are read by the
+/// score, whether or not a condition tests it.
+pub fn questions_used(r: &RuleSet) -> Vec<bool> {
+    let mut used = vec![false; r.questions.len()];
+    let conditions = r.rules.iter().map(|x| &x.when).chain(r.flags.iter().map(|x| &x.when));
+    let conditions = conditions
+        .chain(&r.line_conditions)
+        .chain(r.questions.iter().filter_map(|q| q.show_if.as_ref()))
+        .chain(r.matching.iter().flat_map(|m| &m.criteria).flat_map(|c| &c.when));
+    conditions.for_each(|c| questions_read(r, c, &mut used));
+    r.scores.iter().flat_map(|s| &s.parts).for_each(|p| used[p.question] = true);
+    r.aggregates.consent.iter().for_each(|&q| used[q] = true);
+    for c in r.matching.iter().flat_map(|m| &m.criteria) {
+        if let crate::engine::model::Reads::Answer { question, .. } = c.reads {
+            used[question] = true;
+        }
+    }
+    used
+}
+
 pub fn questions_read(ruleset: &RuleSet, condition: &Condition, reads: &mut [bool]) {
     match condition {
         Condition::All(items) | Condition::Any(items) => {

@@ -89,6 +89,18 @@ pub struct Question {
     /// Never proposed for change in "what would change it".
     pub fixed: bool,
     pub show_if: Option<Condition>,
+    /// Who the person is (a name, an e-mail address, a code), for the people who read the
+    /// answers: never read by a rule, and the respondent's key when nothing else gives one.
+    pub identifies: Option<Identity>,
+}
+
+/// What a respondent question asks for, in the order a key is taken from them: the most
+/// particular first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Identity {
+    Email,
+    Code,
+    Name,
 }
 
 /// What a test reads: a question's answer or a score.

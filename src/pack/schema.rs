@@ -119,6 +119,16 @@ pub enum RawKind {
     Text,
 }
 
+/// What a respondent question asks for.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "Respondent")]
+pub enum RawIdentity {
+    Name,
+    Email,
+    Code,
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Question")]
@@ -144,6 +154,11 @@ pub struct RawQuestion {
     /// answering it otherwise ("what would change it").
     #[serde(default)]
     pub fixed: bool,
+    /// Who the person is (`name`, `email` or `code`): a free-text question for the people who
+    /// read the answers, never read by a rule, and the respondent's key when there is no other.
+    #[serde(default)]
+    #[schemars(with = "Option<RawIdentity>")]
+    pub respondent: Option<S<RawIdentity>>,
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     pub min: Option<S<f64>>,

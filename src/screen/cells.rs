@@ -249,6 +249,7 @@ mod tests {
             required: false,
             fixed: false,
             show_if: None,
+            identifies: None,
         };
         let parser = CellParser::new(&question, Some(1), &[("X".into(), Answer::Bool(true))]);
         for ticked in ["Y", "Yes", "1", "Peers", "peers", "X"] {

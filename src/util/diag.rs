@@ -62,6 +62,7 @@ codes! {
     UrgentWithoutSupport => "urgent-without-support", "an urgent flag that names no support resource";
     BadWeight => "bad-weight", "a weight, bound, point or score that is not a finite number within ±1,000,000,000";
     ValueOutOfRange => "value-out-of-range", "a condition compares with a value its question or score can never take";
+    BadRespondent => "bad-respondent", "a respondent question (`respondent: name | email | code`) that is not free text, or that a rule, score, flag, show_if or matching criterion reads";
     BadGrouping => "bad-grouping", "`aggregates.grouping` names a question that is not a single choice, or one that an urgent or confidential flag, or a rule for a confidential modality, reads";
     BadCompare => "bad-compare", "`pack.compare` that leaves out or repeats a modality, or names a label that is not free text";
     BadCriterion => "bad-criterion", "a `matching` criterion that reads neither `answer` nor `has`, weighs a coach's gender or age the person did not ask about, or has neither `must` nor `weight`";

@@ -173,6 +173,22 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
             );
         }
     }
+    // Who a person is stays with the people who read the answers: nothing may weigh it.
+    let used = crate::engine::condition::questions_used(&ruleset);
+    for (file, raw) in files {
+        for q in raw.questions.iter().filter(|q| q.respondent.is_some()) {
+            if ruleset.question(&q.id.value).is_some_and(|i| used[i]) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::BadRespondent,
+                        format!("question `{}` names the respondent, and something in the pack reads it", q.id.value),
+                    )
+                    .at(*file, range_of(&q.id), "a respondent question")
+                    .note("who a person is must not change what is recommended to them: no rule, score, flag, show_if or matching criterion may read it"),
+                );
+            }
+        }
+    }
     // Tests are checked against the finished rule set, with the same checker as answers files.
     let tests = test_cases(&ruleset, files, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {

@@ -23,10 +23,30 @@ impl Validator<'_> {
                     required: q.required.unwrap_or(true),
                     fixed: q.fixed,
                     show_if,
+                    identifies: q.respondent.as_ref().map(|r| self.identity(*file, q, r)),
                 });
             }
         }
         out
+    }
+
+    /// A respondent question's identity; it must be free text.
+    fn identity(&mut self, file: FileId, q: &RawQuestion, raw: &Spanned<RawIdentity>) -> Identity {
+        if q.kind.value != RawKind::Text {
+            self.push(
+                Diagnostic::error(
+                    Code::BadRespondent,
+                    format!("question `{}` names the respondent but is not free text", q.id.value),
+                )
+                .at(file, range_of(raw), "a respondent question")
+                .note("a name, an e-mail address or a code is typed: give it `kind: text`"),
+            );
+        }
+        match raw.value {
+            RawIdentity::Name => Identity::Name,
+            RawIdentity::Email => Identity::Email,
+            RawIdentity::Code => Identity::Code,
+        }
     }
 
     pub(super) fn kind(&mut self, file: FileId, q: &RawQuestion) -> Kind {

@@ -31,6 +31,8 @@ pub fn routes() -> Router<Arc<App>> {
 struct Entry {
     id: String,
     at: i64,
+    /// Who the answers say the person is (the pack's respondent questions), if anyone.
+    who: Option<String>,
     /// Any revision of it raised an urgent flag.
     urgent: bool,
     recommendation: String,
@@ -49,7 +51,16 @@ impl Entry {
             report.recommendation.primary_name.clone().unwrap_or_else(|| "None yet".into())
         };
         let readiness = report.readiness.and_then(|r| r.band_label).unwrap_or_default();
-        Entry { id: row.id, at: row.revised_at, urgent, recommendation, readiness, contacted: row.contacted }
+        let who = row.answers.respondent.clone();
+        Entry {
+            id: row.id,
+            at: row.revised_at,
+            who,
+            urgent,
+            recommendation,
+            readiness,
+            contacted: row.contacted,
+        }
     }
 
     /// Waiting for a call: urgent and nobody has marked them contacted.
@@ -116,11 +127,12 @@ async fn inbox(
                 }
                 @if list.is_empty() { p { "No submissions yet." } } @else {
                     div.table tabindex="0" role="region" aria-label="Submissions" { table {
-                        thead { tr { th scope="col" { "Submitted" } th scope="col" { "Urgent" } th scope="col" { "Recommendation" } th scope="col" { "Readiness" } th scope="col" { "Contacted" } th scope="col" { "Report" } } }
+                        thead { tr { th scope="col" { "Submitted" } th scope="col" { "Who" } th scope="col" { "Urgent" } th scope="col" { "Recommendation" } th scope="col" { "Readiness" } th scope="col" { "Contacted" } th scope="col" { "Report" } } }
                         tbody {
                             @for e in &list {
                                 tr.urgent[e.waiting()] {
                                     td { time { (when(e.at)) } }
+                                    td { (e.who.as_deref().unwrap_or("Not given")) }
                                     td { @if e.urgent { strong { "Urgent" } } }
                                     td { (e.recommendation) }
                                     td { (e.readiness) }
@@ -173,7 +185,7 @@ fn page_of(app: &App, visit: &Visit, row: Row) -> Response {
         html! {
             (bar(visit))
             p { a href="/coach" { "The inbox" } }
-            h1 { "Submitted " (when(row.revised_at)) }
+            h1 { "Submitted " (when(row.revised_at)) @if let Some(who) = &row.answers.respondent { " by " (who) } }
             @if earlier_urgent && !a.urgent {
                 p.urgent role="alert" { "An earlier version of these answers raised an urgent flag; the person changed them since. Reach them first." }
             }
@@ -225,28 +237,37 @@ async fn download(
         if let Err(r) = log(store, &visit, "downloaded the inbox", &format!("{} submissions", list.len())) {
             return *r;
         }
-        let mut out = csv::Writer::from_writer(Vec::new());
         let cell = |t: &str| crate::util::sanitize::spreadsheet(t).into_owned();
-        let _ = out.write_record([
+        let header = [
             "id",
             "submitted",
+            "respondent",
             "urgent",
             "recommendation",
             "readiness",
             "contacted_by",
             "contacted_at",
-        ]);
+        ];
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut written = out.write_record(header);
         for e in &list {
             let (by, at) = e.contacted.clone().map_or((String::new(), String::new()), |(b, a)| (b, when(a)));
-            let _ = out.write_record([
-                e.id.clone(),
-                when(e.at),
-                e.urgent.to_string(),
-                cell(&e.recommendation),
-                cell(&e.readiness),
-                cell(&by),
-                at,
-            ]);
+            written = written.and_then(|()| {
+                out.write_record([
+                    e.id.clone(),
+                    when(e.at),
+                    cell(e.who.as_deref().unwrap_or_default()),
+                    e.urgent.to_string(),
+                    cell(&e.recommendation),
+                    cell(&e.readiness),
+                    cell(&by),
+                    at,
+                ])
+            });
+        }
+        if let Err(e) = written {
+            return (StatusCode::INTERNAL_SERVER_ERROR, format!("the CSV could not be written: {e}\n"))
+                .into_response();
         }
         let bytes = out.into_inner().unwrap_or_default();
         (
