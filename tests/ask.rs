@@ -106,6 +106,8 @@ fn prompt_for(kind: &Kind) -> &'static str {
 
 /// What Amara (tests/cases/ready-senior-leader) types, question by question.
 const AMARA: &[(&str, &str)] = &[
+    ("your_name", ""),
+    ("your_email", ""),
     ("help_with", "4"),
     ("career_stage", "3"),
     ("mastered_basics", "5"),
@@ -143,10 +145,11 @@ fn ruleset() -> RuleSet {
     common::default_pack(&mut Sources::default())
 }
 
-/// `ask --accessible` in `dir`, with Amara's first three answers typed in.
+/// `ask --accessible` in `dir`, with Amara's first five answers typed in (her name and e-mail
+/// address skipped, then three answers).
 fn amara_started(dir: &Path, ruleset: &RuleSet) -> Transcript {
     let mut t = Transcript::new(spawn(dir, &["ask", "--accessible"]));
-    type_answers(&mut t, ruleset, &AMARA[..3]);
+    type_answers(&mut t, ruleset, &AMARA[..5]);
     t.expect(prompt_for(&Kind::YesNo));
     t
 }
@@ -188,7 +191,7 @@ fn a_whole_intake_typed_in_gives_the_report_that_evaluate_gives() {
     t.expect("Press Enter to keep your answer: 5 (I have mastered them)");
     t.expect("Type the number of your answer: ");
     t.type_line("");
-    type_answers(&mut t, &ruleset, &AMARA[3..]);
+    type_answers(&mut t, &ruleset, &AMARA[5..]);
     t.expect("Your answers. Choose one to change it, or carry on to your report.");
     let (code, transcript) = accept_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
@@ -236,8 +239,10 @@ fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
 
     let mut t =
         Transcript::new(spawn(dir.path(), &["ask", "--accessible", "--resume", "crossroads-progress.yaml"]));
-    t.expect("Question 4 of 38");
-    type_answers(&mut t, &ruleset, &AMARA[3..]);
+    // What was skipped before the last answer (the name and e-mail address) was passed over:
+    // the intake carries on where it stopped.
+    t.expect("Question 6 of 40");
+    type_answers(&mut t, &ruleset, &AMARA[5..]);
     let (code, transcript) = accept_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
     let answers = read_answers(&ruleset, &dir.path().join("crossroads-answers.yaml"));
@@ -259,7 +264,7 @@ fn support_is_shown_at_once_and_the_person_may_stop_there_with_the_support_last(
     let ruleset = ruleset();
     let dir = tempfile::tempdir().unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
-    let mut crisis: Vec<(&str, &str)> = AMARA[..26].to_vec();
+    let mut crisis: Vec<(&str, &str)> = AMARA[..28].to_vec();
     crisis.push(("self_harm", "y"));
     type_answers(&mut t, &ruleset, &crisis);
     t.expect("Please reach out for support now");
@@ -319,11 +324,12 @@ fn an_opening_screen_says_what_this_is_and_nothing_is_saved_before_an_answer() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
     t.expect("It is a screen, not a diagnosis.");
-    t.expect("38 questions, about 13 minutes.");
+    t.expect("40 questions, about 14 minutes.");
     t.expect("crossroads-progress.yaml, a file only you can read");
     t.expect("Ctrl-C stops");
-    t.expect("Question 1 of 38");
-    t.expect(prompt_for(&Kind::Single { options: Vec::new() }));
+    t.expect("Question 1 of 40");
+    t.expect("Your name");
+    t.expect(prompt_for(&Kind::Text));
     t.session.send_control('c').unwrap();
     let (code, transcript) = t.finish();
     assert_eq!(code, 130, "{transcript}");

@@ -161,9 +161,9 @@ fn the_questionnaire_is_a_document_to_send_or_print() {
             );
         }
         let only_if = if lang == "fr" {
-            "vous avez répondu « Oui » à la question 18"
+            "vous avez répondu « Oui » à la question 20"
         } else {
-            "you answered &quot;Yes&quot; to question 18"
+            "you answered &quot;Yes&quot; to question 20"
         };
         let only_if =
             if format == "markdown" { only_if.replace("&quot;", "\"") } else { only_if.to_string() };

@@ -245,6 +245,13 @@ fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
         s.shot("start").await;
         s.assert_accessible("start").await;
         s.go("button[name='go'][value='next']").await;
+        assert_eq!(s.asks().await.as_deref(), Some("your_name"));
+        s.shot("your-name").await;
+        s.assert_accessible("the name, optional").await;
+        // The name and the e-mail address are optional: Next goes on without them.
+        s.go("button[name='go'][value='next']").await;
+        s.go("button[name='go'][value='next']").await;
+        assert_eq!(s.asks().await.as_deref(), Some("help_with"));
         // Next without an answer: the error is announced, and the page stays accessible.
         s.go("button[name='go'][value='next']").await;
         assert!(s.source().await.contains(r#"role="alert""#));
@@ -253,7 +260,7 @@ fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
         s.answer(&ruleset, "help_with", Some(&Answer::Choice(0))).await;
         s.go("button[name='go'][value='next']").await;
         s.go("button[name='go'][value='back']").await;
-        assert_eq!(s.asks().await.as_deref(), Some("help_with"), "back to the first question");
+        assert_eq!(s.asks().await.as_deref(), Some("help_with"), "back to the question before");
         let checked = s.client.find(Locator::Css("input[name='a.help_with']:checked")).await.unwrap();
         assert_eq!(checked.attr("value").await.unwrap().as_deref(), Some("technical"), "the answer was kept");
         // Changed on the way back: the persona's own answer this time.

@@ -148,8 +148,8 @@ fn asks_in_order_skipping_hidden_questions_numbered_as_in_the_pack() {
     let expected: Vec<&str> =
         ruleset.questions.iter().map(|q| q.id.as_str()).filter(|id| !hidden.contains(id)).collect();
     assert_eq!(asked, expected, "every shown question, in the pack's order, once");
-    assert_eq!(script.log[0], "ask help_with 1/38");
-    assert!(script.log.contains(&"ask anything_else 37/38".to_string()), "{:?}", script.log);
+    assert_eq!(script.log[0], "ask your_name 1/40");
+    assert!(script.log.contains(&"ask anything_else 39/40".to_string()), "{:?}", script.log);
     assert_eq!(script.log.last().unwrap(), "review");
     assert_eq!(saves.len(), expected.len(), "saved after every answer");
     assert_eq!(value(&ruleset, intake.answers(), "goal"), None);
@@ -161,8 +161,8 @@ fn the_count_stays_the_same_when_an_answer_shows_a_question() {
     let mut script = Script::new(&ruleset, "ready-senior-leader"); // goal_specific: true
     let (_, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert!(script.log.contains(&"ask goal_specific 18/38".to_string()), "{:?}", script.log);
-    assert!(script.log.contains(&"ask goal 19/38".to_string()), "{:?}", script.log);
+    assert!(script.log.contains(&"ask goal_specific 20/40".to_string()), "{:?}", script.log);
+    assert!(script.log.contains(&"ask goal 21/40".to_string()), "{:?}", script.log);
 }
 
 #[test]
@@ -174,13 +174,13 @@ fn back_returns_to_the_previous_question_with_its_answer_filled_in() {
     let (intake, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
     assert_eq!(
-        &script.log[..5],
+        &script.log[2..7],
         [
-            "ask help_with 1/38",
-            "ask career_stage 2/38",
-            "ask mastered_basics 3/38",
-            "ask career_stage 2/38 [Choice(2)]",
-            "ask mastered_basics 3/38",
+            "ask help_with 3/40",
+            "ask career_stage 4/40",
+            "ask mastered_basics 5/40",
+            "ask career_stage 4/40 [Choice(2)]",
+            "ask mastered_basics 5/40",
         ]
     );
     assert_eq!(value(&ruleset, intake.answers(), "career_stage"), Some(&Answer::Choice(1)));
@@ -190,10 +190,10 @@ fn back_returns_to_the_previous_question_with_its_answer_filled_in() {
 fn back_on_the_first_question_asks_it_again() {
     let ruleset = ruleset();
     let mut script = Script::new(&ruleset, "ready-senior-leader");
-    script.events.push_back(("help_with", Event::Back));
+    script.events.push_back(("your_name", Event::Back));
     let (_, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert_eq!(&script.log[..2], ["ask help_with 1/38", "ask help_with 1/38"]);
+    assert_eq!(&script.log[..2], ["ask your_name 1/40", "ask your_name 1/40"]);
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn the_review_changes_an_answer_and_comes_back() {
     let (intake, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
     let tail: Vec<&str> = script.log.iter().rev().take(3).map(String::as_str).collect();
-    assert_eq!(tail, ["review", "ask budget 21/38 [Choice(1)]", "review"]);
+    assert_eq!(tail, ["review", "ask budget 23/40 [Choice(1)]", "review"]);
     let none = ruleset.questions[ruleset.question("budget").unwrap()]
         .kind
         .options()
@@ -243,10 +243,10 @@ fn changing_an_answer_that_hides_a_question_drops_its_answer_and_showing_it_asks
         after_review,
         [
             "review",
-            "ask goal_specific 18/38 [Bool(true)]",
+            "ask goal_specific 20/40 [Bool(true)]",
             "review",
-            "ask goal_specific 18/38 [Bool(false)]",
-            "ask goal 19/38",
+            "ask goal_specific 20/40 [Bool(false)]",
+            "ask goal 21/40",
             "review"
         ],
         "the goal is asked again, empty, once it is shown again"
@@ -309,7 +309,7 @@ fn resuming_asks_only_what_is_left() {
     let mut second = Script::new(&ruleset, "ready-senior-leader");
     let (intake, outcome, _) = run(&ruleset, &mut second, saves.last().unwrap().clone());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert_eq!(second.log[0], "ask openness 15/38");
+    assert_eq!(second.log[0], "ask openness 17/40");
     assert!(!second.asked().contains(&"help_with"));
     let expected = answers::read(
         &ruleset,

@@ -38,8 +38,10 @@ impl Page {
 
     /// The question the page asks: its field's name.
     fn asks(&self) -> Option<String> {
-        let re = regex::Regex::new(r#"(?:type="(?:radio|checkbox|number)" |<textarea )name="a\.([a-z_]+)""#)
-            .unwrap();
+        let re = regex::Regex::new(
+            r#"(?:type="(?:radio|checkbox|number|text|email)" |<textarea )name="a\.([a-z_]+)""#,
+        )
+        .unwrap();
         re.captures(&self.body).map(|c| c[1].to_string())
     }
 }
@@ -272,7 +274,11 @@ async fn an_urgent_answer_shows_the_support_next_and_the_person_may_stop_there()
 async fn a_missing_or_wrong_answer_is_said_on_its_own_page_and_announced() {
     let mut b = Browser::new(app(None));
     let start = b.get("/").await;
-    let first = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    // The name and the e-mail address are optional: Next without them goes on.
+    let name = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    assert_eq!(name.asks().as_deref(), Some("your_name"));
+    let email = b.submit(&name, "/intake", &[("go", "next".into())]).await;
+    let first = b.submit(&email, "/intake", &[("go", "next".into())]).await;
     let again = b.submit(&first, "/intake", &[("go", "next".into())]).await;
     assert!(
         again.body.contains(r#"role="alert""#) && again.body.contains("aria-invalid=\"true\""),
@@ -291,7 +297,9 @@ async fn french_from_the_browser_and_from_the_switch_keeping_the_answers() {
     b.accept_language = "fr-FR,fr;q=0.9,en;q=0.5";
     let start = b.get("/").await;
     assert!(start.body.contains(r#"<html lang="fr">"#) && start.body.contains("Commencer"));
-    let first = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    let name = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    let email = b.submit(&name, "/intake", &[("go", "next".into())]).await;
+    let first = b.submit(&email, "/intake", &[("go", "next".into())]).await;
     let second =
         b.submit(&first, "/intake", &[("a.help_with", "learn_role".into()), ("go", "next".into())]).await;
     let english = b.submit(&second, "/intake", &[("switch", "en".into())]).await;

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::form::{field, strings};
 use super::store::Kept;
 use crate::engine::answers::{Answer, Answers};
-use crate::engine::model::{Kind, Question, RuleSet};
+use crate::engine::model::{Identity, Kind, Question, RuleSet};
 use crate::report::Report;
 use crate::report::describe;
 use crate::report::render::html::{body, page};
@@ -110,7 +110,7 @@ pub fn question(
             (switch(web, ruleset))
             p.progress { (progress) }
             fieldset aria-describedby=[(!described.is_empty()).then_some(described)] aria-invalid=[error.as_ref().map(|_| "true")] {
-                legend {
+                legend #question {
                     (q.text.get(lang))
                     " " span.help { "(" (if q.required { web.required } else { web.optional }) ")" }
                 }
@@ -150,10 +150,19 @@ fn input(q: &Question, current: &[String], lang: Option<&str>, ui: &i18n::Ui) ->
             html! { @for o in options { (choice("checkbox", o.value.clone(), o.label.get(lang).into())) } }
         }
         Kind::Number { min, max } => html! {
-            input type="number" name=(name) id=(name) value=[current.first()] min=[min.map(crate::util::number::number)] max=[max.map(crate::util::number::number)] step="any";
+            input type="number" name=(name) id=(name) aria-labelledby="question" value=[current.first()] min=[min.map(crate::util::number::number)] max=[max.map(crate::util::number::number)] step="any";
         },
+        // Who the person is: one line, and the browser may offer what it knows.
+        Kind::Text if q.identifies.is_some() => {
+            let (kind, autocomplete) = match q.identifies {
+                Some(Identity::Email) => ("email", "email"),
+                Some(Identity::Name) => ("text", "name"),
+                _ => ("text", "off"),
+            };
+            html! { input type=(kind) name=(name) id=(name) aria-labelledby="question" autocomplete=(autocomplete) maxlength="200" value=[current.first()]; }
+        }
         Kind::Text => {
-            html! { textarea name=(name) rows="4" maxlength="2000" { (current.first().map(String::as_str).unwrap_or("")) } }
+            html! { textarea name=(name) aria-labelledby="question" rows="4" maxlength="2000" { (current.first().map(String::as_str).unwrap_or("")) } }
         }
     }
 }

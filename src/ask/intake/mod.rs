@@ -81,11 +81,19 @@ pub struct Intake<'r> {
 }
 
 impl<'r> Intake<'r> {
-    /// Starts from `answers` (empty, or resumed); the questions they answer count as seen.
+    /// Starts from `answers` (empty, or resumed); the questions they answer, and the optional
+    /// ones before the last answer, count as seen.
     pub fn new(ruleset: &'r RuleSet, answers: Answers, lang: Option<String>) -> Self {
         let mut answers = Answers::settle(ruleset, answers.values, answers.respondent);
         answers.ignored.clear();
-        let seen = answers.values.iter().map(Option::is_some).collect();
+        // Questions are asked in order: an optional one before the last answer was passed over,
+        // so resuming does not ask it again (nor walk back through everything after it).
+        let last = answers.values.iter().rposition(Option::is_some);
+        let seen = (0..ruleset.questions.len())
+            .map(|i| {
+                answers.values[i].is_some() || last.is_some_and(|l| i < l && !ruleset.questions[i].required)
+            })
+            .collect();
         let urgent_shown = evaluate(ruleset, &answers).urgent;
         Intake { ruleset, lang, answers, seen, urgent_shown }
     }
