@@ -44,7 +44,7 @@ nav.staff{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:
 nav.staff p{margin:0}.table{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\
 th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid var(--line)}\
 tr.urgent td{background:#fdecec}time{white-space:nowrap}.urgent,.problem{color:#a40e26;font-weight:600}\
-input[type=text],input[type=email],input[type=password],select{font:inherit;padding:.4rem;border:1px solid var(--soft);border-radius:.3rem;max-width:100%}";
+input[type=text],input[type=email],input[type=password],select{font:inherit;padding:.4rem;border:1px solid var(--soft);border-radius:.3rem;max-width:100%}fieldset input[type=text],fieldset input[type=email]{width:100%}";
 
 /// The style of a page: with forms, the staff's too.
 fn style(forms: bool) -> String {
