@@ -191,15 +191,21 @@ pub fn login(store: &Store, name: &str, password: &str) -> Result<Login, String>
         && PasswordHash::new(stored)
             .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
     let (Some((role, _, failures, _)), true) = (&found, right) else {
-        if let Some((_, _, failures, _)) = &found {
-            let failures = failures + 1;
-            store
-                .connection()?
-                .execute(
-                    "UPDATE accounts SET failures = ?2, locked_until = ?3 WHERE name = ?1",
-                    params![name, failures, at + wait_after(failures)],
+        if found.is_some() {
+            // Counted in the store, so that two guesses at once are two failures.
+            let conn = store.connection()?;
+            let failures: i64 = conn
+                .query_row(
+                    "UPDATE accounts SET failures = failures + 1 WHERE name = ?1 RETURNING failures",
+                    [name],
+                    |r| r.get(0),
                 )
                 .map_err(|e| e.to_string())?;
+            conn.execute(
+                "UPDATE accounts SET locked_until = ?2 WHERE name = ?1",
+                params![name, at + wait_after(failures)],
+            )
+            .map_err(|e| e.to_string())?;
         }
         return Ok(Login::Wrong);
     };

@@ -15,7 +15,7 @@ use axum::routing::get;
 use maud::html;
 use rusqlite::OptionalExtension;
 
-use super::{Visit, as_role, bar, html_page, log, posted, unavailable, visit};
+use super::{Visit, as_role, bar, html_page, log, posted, unavailable};
 use crate::engine::evaluate::evaluate;
 use crate::screen::hr::accountant::{Asked, Book, Refusal};
 use crate::screen::hr::privacy::{self, Mechanism};
@@ -69,10 +69,10 @@ async fn form(
     ConnectInfo(address): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    match visit(&app, &headers, address, Role::Hr) {
-        Ok((visit, _)) => html_page("Counts for HR", choices(&app, &visit, None)),
-        Err(r) => *r,
-    }
+    as_role(app, headers, address, Role::Hr, |app, _, visit, _| {
+        html_page("Counts for HR", choices(app, &visit, None))
+    })
+    .await
 }
 
 async fn report(

@@ -41,7 +41,7 @@ pub struct Visit {
 }
 
 /// What a request to a staff page asks of the app: a store, a session, the role.
-pub fn visit<'a>(
+fn visit<'a>(
     app: &'a App,
     headers: &HeaderMap,
     address: SocketAddr,
