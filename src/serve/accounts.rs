@@ -13,7 +13,6 @@ use std::sync::Mutex;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::store::{Store, now};
 
@@ -80,7 +79,7 @@ pub enum Login {
 }
 
 fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::util::hex::sha256_hex(token.as_bytes())
 }
 
 /// How long to wait after `failures` failures in a row.

@@ -9,12 +9,12 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::store::{Store, now};
-use super::{App, audit, checked, cookie, html, negotiate, off_thread, pages, random_id};
+use super::{App, audit, checked, html, negotiate, off_thread, pages, with_csrf};
 use crate::util::i18n;
 
 /// How often retention runs while the server is up.
@@ -29,13 +29,8 @@ async fn form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
         return (StatusCode::NOT_FOUND, "this server keeps nothing: there is nothing to delete\n")
             .into_response();
     }
-    let csrf = cookie(&headers, "csrf").filter(|c| c.len() == 32).map_or_else(random_id, str::to_string);
     let lang = negotiate(&app.ruleset, &headers);
-    let mut response = html(pages::erase(&lang, &csrf, None));
-    if let Ok(value) = HeaderValue::from_str(&format!("csrf={csrf}; Path=/; HttpOnly; SameSite=Strict")) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    with_csrf(&app, &headers, |csrf| html(pages::erase(&lang, csrf, None)))
 }
 
 async fn erase(

@@ -238,7 +238,7 @@ pub fn router(app: Arc<App>) -> Router {
 /// 128 random bits in hex: ids and tokens nobody can guess.
 pub(crate) fn random_id() -> String {
     let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::util::hex::hex(&bytes)
 }
 
 /// The pack language the browser prefers (Accept-Language), else the pack's default.
@@ -277,18 +277,31 @@ pub(crate) fn html(markup: Markup) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup.into_string()).into_response()
 }
 
+/// Sets a cookie on `response`; `Secure` (HTTPS only) when the server sits behind TLS.
+pub(crate) fn set_cookie(response: &mut Response, cookie: &str, secure: bool) {
+    let cookie = if secure { format!("{cookie}; Secure") } else { cookie.to_string() };
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// A page whose forms carry the CSRF token, with the cookie they must match: the browser's
+/// own, or a new one.
+pub(crate) fn with_csrf(app: &App, headers: &HeaderMap, page: impl FnOnce(&str) -> Response) -> Response {
+    let csrf = cookie(headers, "csrf").filter(|c| c.len() == 32).map_or_else(random_id, str::to_string);
+    let mut response = page(&csrf);
+    set_cookie(&mut response, &format!("csrf={csrf}; Path=/; HttpOnly; SameSite=Strict"), app.behind_tls);
+    response
+}
+
 /// The first page: a fresh submission token, and the CSRF cookie that every form must match.
 async fn start(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let csrf = cookie(&headers, "csrf").filter(|c| c.len() == 32).map_or_else(random_id, str::to_string);
-    let token = random_id();
-    let lang = negotiate(&app.ruleset, &headers);
-    let carried = Carried { csrf: &csrf, token: &token, lang: &lang };
-    let mut response = html(pages::start(&app.ruleset, &carried, app.store.is_some()));
-    let set = format!("csrf={csrf}; Path=/; HttpOnly; SameSite=Strict");
-    if let Ok(value) = HeaderValue::from_str(&set) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    with_csrf(&app, &headers, |csrf| {
+        let token = random_id();
+        let lang = negotiate(&app.ruleset, &headers);
+        let carried = Carried { csrf, token: &token, lang: &lang };
+        html(pages::start(&app.ruleset, &carried, app.store.is_some()))
+    })
 }
 
 /// A posted form from this site: its CSRF field matches the cookie; else nothing is done.

@@ -398,8 +398,7 @@ fn normalise(code: &str) -> String {
 }
 
 fn digest(code: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(code.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::util::hex::sha256_hex(code.as_bytes())
 }
 
 /// Seconds since 1970, as the store keeps every time.

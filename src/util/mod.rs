@@ -4,6 +4,7 @@
 
 pub mod diag;
 pub mod files;
+pub mod hex;
 pub mod i18n;
 pub mod number;
 pub mod sanitize;

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::util::hex::hex;
+
 /// Version 2 keys a release by what it counts; version 1 keyed it by the file's bytes, and its
 /// releases are kept but can no longer be matched.
 const VERSION: u32 = 2;
@@ -156,7 +158,7 @@ impl Book {
         }
         if doc.salt.is_empty() {
             let bytes: [u8; 32] = rand::random();
-            doc.salt = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            doc.salt = hex(&bytes);
         }
         Ok(Book { doc, changed: false, warnings })
     }
@@ -170,7 +172,7 @@ impl Book {
     pub fn id(&self) -> String {
         let digest =
             Sha256::new().chain_update(b"ledger id\0").chain_update(self.doc.salt.as_bytes()).finalize();
-        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+        hex(&digest[..8])
     }
 
     /// How many releases the book holds.
@@ -334,5 +336,5 @@ pub fn round(epsilon: f64) -> f64 {
 /// A person as a ledger or the registry knows them: a salted hash of who they are, 96 bits.
 pub(super) fn person(salt: &str, who: &[u8; 32]) -> String {
     let digest = Sha256::new().chain_update(salt.as_bytes()).chain_update(who).finalize();
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+    hex(&digest[..12])
 }

@@ -88,7 +88,7 @@ impl Registry {
             let bytes: [u8; 32] = rand::random();
             Document {
                 crossroads_ledgers: VERSION,
-                salt: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+                salt: crate::util::hex::hex(&bytes),
                 ..Document::default()
             }
         } else {

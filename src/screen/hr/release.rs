@@ -6,11 +6,13 @@ use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
+use super::accountant;
 use super::ledger::{self, round};
 use super::privacy::{self, Mechanism};
 use super::{Grouping, Hr, Table};
 use crate::engine::model::{Answers, RuleSet};
 use crate::screen::ScreenConfig;
+use crate::util::hex::sha256_hex;
 
 /// The grouping a run asked for, or why it may not have it. `question` is the pack's grouping
 /// question that `--group-by` named, if it named one.
@@ -61,11 +63,6 @@ pub fn declared(groups: &[String]) -> Result<Vec<String>, String> {
     Ok(declared)
 }
 
-/// SHA-256 in hex.
-fn hex(digest: impl AsRef<[u8]>) -> String {
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The question asked of the responses, as normalised: the pack, the grouping (its groups as a
 /// set, already sorted by `grouping`) and ε. How the responses were written (a mapping, a
 /// preset, an encoding, the columns ignored) is not in it: that changes the counts only through
@@ -85,7 +82,7 @@ fn query_key(hr: &Hr, epsilon: f64) -> String {
         hr.ruleset().hash,
         epsilon.to_bits()
     );
-    hex(Sha256::digest(text.as_bytes()))
+    sha256_hex(text.as_bytes())
 }
 
 /// What a release counts, whatever file it came in: each person's answers (in the pack's order,
@@ -127,7 +124,7 @@ impl Content {
     fn key(&self, what: &str, sum: &[u128; 2]) -> String {
         let text =
             format!("crossroads hr content 2\n{what}\n{}\n{:032x}{:032x}\n", self.count, sum[0], sum[1]);
-        hex(Sha256::digest(text.as_bytes()))
+        sha256_hex(text.as_bytes())
     }
 
     /// The key of what is counted: the people's answers and their groups.
@@ -154,6 +151,23 @@ pub fn keys(hr: &Hr, epsilon: f64) -> ledger::Keys {
         responses: content.answers_key(),
         query: query_key(hr, epsilon),
     }
+}
+
+/// The release of `hr` at `epsilon` from `book`: the one it holds for these responses and this
+/// question, or one drawn now and recorded in it, unless that would take anyone past the cap.
+/// `name` names the book's ledger in messages.
+pub fn give(
+    book: &mut accountant::Book,
+    hr: &Hr,
+    epsilon: f64,
+    budget: Option<f64>,
+    name: &str,
+) -> Result<ledger::Released, ledger::Refusal> {
+    let cells = hr.flat();
+    let keys = keys(hr, epsilon);
+    let asked =
+        ledger::Asked { keys: &keys, people: hr.content().people(), budget, epsilon, cells: cells.len() };
+    book.give(&asked, name, || privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon))
 }
 
 /// The noisy table: the ledger's release for this input and query, or a new one drawn now.

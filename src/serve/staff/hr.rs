@@ -17,8 +17,8 @@ use rusqlite::OptionalExtension;
 
 use super::{Visit, as_role, bar, html_page, log, posted, unavailable};
 use crate::engine::evaluate::evaluate;
-use crate::screen::hr::accountant::{Asked, Book, Refusal};
-use crate::screen::hr::privacy::{self, Mechanism};
+use crate::screen::hr::accountant::{Book, Refusal};
+use crate::screen::hr::privacy;
 use crate::screen::hr::report::HrReport;
 use crate::screen::hr::{Grouping, Hr, release};
 use crate::screen::{EPSILON_DEFAULT, EPSILON_LEVELS, MIN_GROUP};
@@ -149,12 +149,7 @@ fn give(store: &Store, hr: &Hr, epsilon: f64) -> Result<crate::screen::hr::accou
         .optional()
         .map_err(failed)?;
     let mut book = Book::read(text.as_deref().unwrap_or(""), LEDGER)?;
-    let cells = hr.flat();
-    let keys = release::keys(hr, epsilon);
-    let asked =
-        Asked { keys: &keys, people: hr.content().people(), budget: None, epsilon, cells: cells.len() };
-    let given =
-        book.give(&asked, LEDGER, || privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon))?;
+    let given = release::give(&mut book, hr, epsilon, None, LEDGER)?;
     if book.changed() {
         let text = book.to_text().map_err(|e| Refusal::Other(e.to_string()))?;
         tx.execute(

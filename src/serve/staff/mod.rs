@@ -12,14 +12,14 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 
 use super::accounts::{self, Account, Login, Role};
 use super::store::Store;
-use super::{App, audit, cookie, off_thread, random_id};
+use super::{App, audit, cookie, off_thread, set_cookie, with_csrf};
 use crate::report::render::html::page;
 
 /// Every route of the organisation's pages. The role each needs is checked in its handler.
@@ -144,17 +144,7 @@ async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
     if app.store.is_none() {
         return no_store();
     }
-    let csrf = cookie(&headers, "csrf").filter(|c| c.len() == 32).map_or_else(random_id, str::to_string);
-    let mut response = html_page("Sign in", login_form(&csrf, None));
-    set_cookie(&mut response, &format!("csrf={csrf}; Path=/; HttpOnly; SameSite=Strict"), app.behind_tls);
-    response
-}
-
-fn set_cookie(response: &mut Response, cookie: &str, secure: bool) {
-    let cookie = if secure { format!("{cookie}; Secure") } else { cookie.to_string() };
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    with_csrf(&app, &headers, |csrf| html_page("Sign in", login_form(csrf, None)))
 }
 
 async fn login(

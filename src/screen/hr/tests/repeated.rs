@@ -16,7 +16,7 @@ use super::attacks::{
 };
 use crate::engine::model::RuleSet;
 use crate::screen::MIN_GROUP;
-use crate::screen::hr::accountant::{Asked, Book};
+use crate::screen::hr::accountant::Book;
 use crate::screen::hr::privacy::{self, Mechanism};
 use crate::screen::hr::{Grouping, Hr, Table, release};
 
@@ -53,19 +53,7 @@ impl Tool {
             return Some(hr.release(Mechanism::DiscreteLaplace, epsilon, MIN_GROUP));
         }
         let epsilon = privacy::level(epsilon).ok()?;
-        let cells = hr.flat();
-        let keys = release::keys(hr, epsilon);
-        let asked = Asked {
-            keys: &keys,
-            people: hr.content().people(),
-            budget: Some(CAP),
-            epsilon,
-            cells: cells.len(),
-        };
-        let given = self
-            .book
-            .give(&asked, "test", || privacy::release(Mechanism::DiscreteLaplace, &cells, epsilon))
-            .ok()?;
+        let given = release::give(&mut self.book, hr, epsilon, Some(CAP), "test").ok()?;
         Some(hr.table(&given.counts, given.epsilon, MIN_GROUP, None))
     }
 }
