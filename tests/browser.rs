@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::intake::{Person, fields};
-use common::process::start;
+use common::process::{Killed, start};
 use crossroads::answers::Answer;
 use crossroads::diag::Sources;
 use crossroads::{Answers, RuleSet};
@@ -188,6 +188,43 @@ fn browser_present() -> bool {
     false
 }
 
+/// `crossroads serve` on a free port with `args`, started in `dir`, and the address it serves.
+fn serve_at(dir: &Path, args: &[&str]) -> (Killed, String) {
+    let mut all = vec!["serve", "--listen", "127.0.0.1:0"];
+    all.extend_from_slice(args);
+    let (server, line) = start(env!("CARGO_BIN_EXE_crossroads"), &all, dir, "serving the intake on", false);
+    let base = line.split("on ").nth(1).unwrap().split(' ').next().unwrap().trim_end_matches('/').to_string();
+    (server, base)
+}
+
+/// Headless Chromium through chromedriver, both started in `dir`: a session on `base` in a
+/// window of `window` ("width,height"), saving downloads into `downloads` if given. The driver
+/// lives as long as the process returned.
+async fn chromium(dir: &Path, base: String, window: &str, downloads: Option<&Path>) -> (Killed, Session) {
+    let (driver, line) = start("chromedriver", &["--port=0"], dir, "started successfully on port", true);
+    let port: u16 = line.rsplit(' ').next().unwrap().trim_end_matches('.').parse().unwrap();
+    let profile = dir.join("profile");
+    let mut options = json!({
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", format!("--window-size={window}"),
+                 format!("--user-data-dir={}", profile.display())],
+    });
+    if let Some(downloads) = downloads {
+        options["prefs"] = json!({"download.default_directory": downloads.to_str().unwrap(), "download.prompt_for_download": false});
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session in Chromium");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    (driver, Session { client, base, shots, axe: axe_source() })
+}
+
 /// A file that runs: present, a regular file (or a link to one) with an execute bit, and not
 /// empty (a binary hidden by bind-mounting `/dev/null` over it is none of these).
 fn runnable(path: &Path) -> bool {
@@ -205,38 +242,9 @@ fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
     let store = dir.path().join("responses.sqlite");
     let downloads = dir.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
-    let (_server, line) = start(
-        env!("CARGO_BIN_EXE_crossroads"),
-        &["serve", "--listen", "127.0.0.1:0", "--store", store.to_str().unwrap()],
-        dir.path(),
-        "serving the intake on",
-        false,
-    );
-    let base = line.split("on ").nth(1).unwrap().split(' ').next().unwrap().trim_end_matches('/').to_string();
-    let (_driver, line) =
-        start("chromedriver", &["--port=0"], dir.path(), "started successfully on port", true);
-    let port: u16 = line.rsplit(' ').next().unwrap().trim_end_matches('.').parse().unwrap();
-    let profile = dir.path().join("profile");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--window-size=420,900",
-                     format!("--user-data-dir={}", profile.display())],
-            "prefs": {"download.default_directory": downloads.to_str().unwrap(), "download.prompt_for_download": false},
-        }),
-    );
+    let (_server, base) = serve_at(dir.path(), &["--store", store.to_str().unwrap()]);
     runtime.block_on(async {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session in Chromium");
-        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
-        let s = Session { client, base, shots, axe: axe_source() };
+        let (_driver, s) = chromium(dir.path(), base, "420,900", Some(&downloads)).await;
         let ruleset = common::default_pack(&mut Sources::default());
 
         // 1. The whole intake, with a change on the way back, then the report.
@@ -335,14 +343,7 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("responses.sqlite");
-    let (_server, line) = start(
-        env!("CARGO_BIN_EXE_crossroads"),
-        &["serve", "--listen", "127.0.0.1:0", "--store", store.to_str().unwrap(), "--rate-limit", "0"],
-        dir.path(),
-        "serving the intake on",
-        false,
-    );
-    let base = line.split("on ").nth(1).unwrap().split(' ').next().unwrap().trim_end_matches('/').to_string();
+    let (_server, base) = serve_at(dir.path(), &["--store", store.to_str().unwrap(), "--rate-limit", "0"]);
     let password = "correct horse battery staple";
     for (name, role) in [("ana", "coach"), ("hal", "hr"), ("ada", "admin")] {
         common::add_account(dir.path(), &store, name, role, password);
@@ -354,29 +355,8 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
         let page = Person::arrive(server).post(&fields(&ruleset, &calm, changes), "submit");
         assert_eq!(page.status, 200);
     }
-    let (_driver, line) =
-        start("chromedriver", &["--port=0"], dir.path(), "started successfully on port", true);
-    let port: u16 = line.rsplit(' ').next().unwrap().trim_end_matches('.').parse().unwrap();
-    let profile = dir.path().join("profile");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--window-size=1280,900",
-                     format!("--user-data-dir={}", profile.display())],
-        }),
-    );
     runtime.block_on(async {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session in Chromium");
-        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
-        let s = Session { client, base, shots, axe: axe_source() };
+        let (_driver, s) = chromium(dir.path(), base, "1280,900", None).await;
         let sign_in = |name: &'static str| {
             let s = &s;
             async move {

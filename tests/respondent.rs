@@ -47,6 +47,7 @@ fn a_pack_that_reads_who_the_person_is_is_refused() {
 /// markup.
 #[test]
 fn the_inbox_says_who_submitted() {
+    use common::intake::Person;
     use common::process::{request, serve};
     let work = tempfile::tempdir().unwrap();
     let pack = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/respondent");
@@ -56,53 +57,21 @@ fn the_inbox_says_who_submitted() {
         work.path(),
     );
     common::add_account(work.path(), &store, "ana", "coach", "correct horse battery staple");
-    let me = common::intake::ME;
-    let token_field = regex::Regex::new(r#"name="token" value="([0-9a-f]{32})""#).unwrap();
     for (name, email) in [("Ana Diaz", "ana@example.org"), ("<b>Bo</b>", "")] {
-        let first = request(me, at, "GET", "/", &[], b"");
-        let csrf = first
-            .header("set-cookie")
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .trim_start_matches("csrf=")
-            .to_string();
-        let token = token_field.captures(&first.body).unwrap()[1].to_string();
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("csrf", csrf.as_str()),
-                ("token", &token),
-                ("lang", "en"),
-                ("at", "review"),
-                ("a.wants", "false"),
-                ("a.level", "3"),
-                ("a.pick", "a"),
-                ("a.name", name),
-                ("a.email", email),
-                ("go", "submit"),
-            ])
-            .finish();
-        let cookie = format!("csrf={csrf}");
-        let headers = [("Cookie", cookie.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
-        let page = request(me, at, "POST", "/intake", &headers, body.as_bytes());
+        let answers = [("wants", "false"), ("level", "3"), ("pick", "a"), ("name", name), ("email", email)];
+        let fields: Vec<(String, String)> =
+            answers.iter().map(|(q, v)| (format!("a.{q}"), v.to_string())).collect();
+        let page = Person::arrive(at).post(&fields, "submit");
         assert!(page.body.contains("were kept"), "{}", page.body);
     }
-    let login = request(me, at, "GET", "/login", &[], b"");
-    let csrf = login
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("csrf=")
-        .to_string();
+    let me = common::intake::ME;
+    let csrf = request(me, at, "GET", "/login", &[], b"").cookie("csrf").unwrap();
     let body = format!("csrf={csrf}&name=ana&password=correct+horse+battery+staple");
     let cookie = format!("csrf={csrf}");
     let headers = [("Cookie", cookie.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
-    let signed = request(me, at, "POST", "/login", &headers, body.as_bytes());
-    let session = signed.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
-    let inbox = request(me, at, "GET", "/coach", &[("Cookie", &format!("{cookie}; {session}"))], b"").body;
+    let session = request(me, at, "POST", "/login", &headers, body.as_bytes()).cookie("session").unwrap();
+    let inbox =
+        request(me, at, "GET", "/coach", &[("Cookie", &format!("{cookie}; session={session}"))], b"").body;
     assert!(inbox.contains("<td>ana@example.org</td>"), "the e-mail address first: {inbox}");
     assert!(inbox.contains("<td>&lt;b&gt;Bo&lt;/b&gt;</td>") && !inbox.contains("<b>Bo"), "{inbox}");
 }

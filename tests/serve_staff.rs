@@ -31,19 +31,11 @@ struct Browser {
     session: Option<String>,
 }
 
-fn cookie_of(reply: &Reply, name: &str) -> Option<String> {
-    reply
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-        .find_map(|(_, v)| v.split(';').next()?.strip_prefix(&format!("{name}=")).map(str::to_string))
-}
-
 impl Browser {
     fn new(server: SocketAddr, from: IpAddr) -> Browser {
         let page = request(from, server, "GET", "/login", &[], b"");
         assert_eq!(page.status, 200, "{}", page.body);
-        Browser { server, from, csrf: cookie_of(&page, "csrf").expect("a CSRF cookie"), session: None }
+        Browser { server, from, csrf: page.cookie("csrf").expect("a CSRF cookie"), session: None }
     }
 
     fn cookies(&self) -> String {
@@ -68,7 +60,7 @@ impl Browser {
 
     fn login(&mut self, name: &str, password: &str) -> Reply {
         let reply = self.post("/login", &[("name", name), ("password", password)]);
-        if let Some(session) = cookie_of(&reply, "session") {
+        if let Some(session) = reply.cookie("session") {
             self.session = Some(session);
         }
         reply
@@ -317,7 +309,7 @@ fn a_person_deletes_their_answers_with_the_receipt_code_and_an_admin_deletes_by_
     let typed = code.to_lowercase().replace('-', " ");
     let page = request(ME, at, "GET", "/erase", &[], b"");
     assert_eq!(page.status, 200);
-    let cookie = cookie_of(&page, "csrf").unwrap();
+    let cookie = page.cookie("csrf").unwrap();
     let erase = |code: &str| {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs([("csrf", cookie.as_str()), ("lang", "en"), ("code", code)])
