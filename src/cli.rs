@@ -13,6 +13,7 @@ use crate::screen::layout::Preset;
 use crate::screen::{self, Audience, Format as ScreenFormat, InputKind, ScreenConfig};
 
 mod help;
+mod serve;
 
 /// Which kind of support fits a person now (coaching, mentoring, advising, therapy,
 /// peer coaching, a peer group, manager-as-coach, self-coaching or direct teaching),
@@ -70,29 +71,7 @@ enum Command {
     },
     /// Serve the intake as web pages (and a JSON API) for people to fill in a browser.
     #[command(after_help = help::SERVE)]
-    Serve {
-        #[command(flatten)]
-        pack: PackArgs,
-        /// The address and port to listen on; loopback unless told otherwise.
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// Keep every submitted response in this SQLite file (owner-only), which
-        /// `crossroads screen` reads. Without it, nothing is kept.
-        #[arg(long, value_name = "FILE")]
-        store: Option<PathBuf>,
-        /// Requests a second each client address may send, after a burst of six seconds'
-        /// worth; 0 turns the limit off (behind a proxy that limits, or for a benchmark).
-        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=10_000))]
-        rate_limit: u32,
-        /// The server sits behind a TLS proxy (see the README): its cookies are marked
-        /// `Secure`, sent over HTTPS only.
-        #[arg(long)]
-        behind_tls: bool,
-        /// Delete submissions (and the audit trail's lines about them) last changed more than
-        /// this many days ago: when the server starts, then every hour.
-        #[arg(long, value_name = "DAYS", requires = "store", value_parser = clap::value_parser!(u32).range(1..=36_500))]
-        retain_days: Option<u32>,
-    },
+    Serve(serve::ServeArgs),
     /// Assess every row of a survey export: one line per respondent for a coach, or counts
     /// only for an HR team.
     #[command(after_help = help::SCREEN)]
@@ -489,12 +468,7 @@ where
             let answers = if answers.as_os_str() == "-" { Input::Stdin } else { Input::File(answers) };
             run::evaluate(&EvaluateConfig { answers, rules, format: format.into(), lang }, io)
         }
-        Command::Serve { pack, listen, store, rate_limit, behind_tls, retain_days } => {
-            let rules = pack.choice();
-            let config =
-                crate::serve::ServeConfig { rules, listen, store, rate_limit, behind_tls, retain_days };
-            crate::serve::serve(&config, io)
-        }
+        Command::Serve(args) => crate::serve::serve(&args.config(), io),
         Command::Screen {
             responses,
             pack,

@@ -98,13 +98,7 @@ fn ruleset() -> RuleSet {
 }
 
 fn app(store: Option<&std::path::Path>) -> Arc<App> {
-    Arc::new(App {
-        ruleset: ruleset(),
-        store: store.map(|p| Store::open(p).unwrap()),
-        rate_limit: 10,
-        behind_tls: false,
-        addresses: Default::default(),
-    })
+    Arc::new(App::new(ruleset(), store.map(|p| Store::open(p).unwrap())))
 }
 
 /// What a person would post for a question, from a persona's answers.
@@ -443,13 +437,7 @@ async fn the_openapi_description_lists_every_route_and_every_route_it_lists_answ
 
 #[tokio::test]
 async fn with_the_rate_limit_off_a_burst_past_sixty_is_served() {
-    let app = Arc::new(App {
-        ruleset: ruleset(),
-        store: None,
-        rate_limit: 0,
-        behind_tls: false,
-        addresses: Default::default(),
-    });
+    let app = Arc::new(App { rate_limit: 0, ..App::new(ruleset(), None) });
     let mut b = Browser::new(app);
     for _ in 0..200 {
         assert_eq!(b.get("/healthz").await.status, StatusCode::OK);

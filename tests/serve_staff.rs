@@ -8,73 +8,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 
 use common::intake::{ME, Person, fields, persona};
-use common::process::{Killed, Reply, request, serve};
+use common::process::request;
+use common::staff::{Browser, PASSWORD, server};
 use crossroads::diag::Sources;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A server with a store and one account of each role.
-fn server(dir: &Path) -> (Killed, SocketAddr, std::path::PathBuf) {
-    let store = dir.join("store.sqlite");
-    let (child, at) = serve(&["--store", store.to_str().unwrap(), "--rate-limit", "0"], dir);
-    for (name, role) in [("ana", "coach"), ("hal", "hr"), ("ada", "admin")] {
-        common::add_account(dir, &store, name, role, PASSWORD);
-    }
-    (child, at, store)
-}
-
-/// A browser at the staff pages: its cookies and the CSRF token its forms carry.
-struct Browser {
-    server: SocketAddr,
-    from: IpAddr,
-    csrf: String,
-    session: Option<String>,
-}
-
-impl Browser {
-    fn new(server: SocketAddr, from: IpAddr) -> Browser {
-        let page = request(from, server, "GET", "/login", &[], b"");
-        assert_eq!(page.status, 200, "{}", page.body);
-        Browser { server, from, csrf: page.cookie("csrf").expect("a CSRF cookie"), session: None }
-    }
-
-    fn cookies(&self) -> String {
-        match &self.session {
-            Some(s) => format!("csrf={}; session={s}", self.csrf),
-            None => format!("csrf={}", self.csrf),
-        }
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        request(self.from, self.server, "GET", path, &[("Cookie", &self.cookies())], b"")
-    }
-
-    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let mut all = vec![("csrf", self.csrf.as_str())];
-        all.extend_from_slice(fields);
-        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(all).finish();
-        let cookies = self.cookies();
-        let headers = [("Cookie", cookies.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
-        request(self.from, self.server, "POST", path, &headers, body.as_bytes())
-    }
-
-    fn login(&mut self, name: &str, password: &str) -> Reply {
-        let reply = self.post("/login", &[("name", name), ("password", password)]);
-        if let Some(session) = reply.cookie("session") {
-            self.session = Some(session);
-        }
-        reply
-    }
-
-    fn signed_in(server: SocketAddr, name: &str) -> Browser {
-        let mut browser = Browser::new(server, ME);
-        let reply = browser.login(name, PASSWORD);
-        assert_eq!(reply.status, 303, "{name} signs in: {}", reply.body);
-        let cookie = reply.header("set-cookie").unwrap();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-        browser
-    }
-}
 
 /// Two submissions: a calm one, then an urgent one. Their ids, from the inbox's links.
 fn submit_two(at: SocketAddr) {
@@ -280,6 +216,30 @@ fn wrong_passwords_slow_then_block_and_a_session_ends() {
         )
         .unwrap();
     assert_eq!(failures, 8, "every failed or refused sign-in is in the trail");
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit_and_is_named_in_the_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 9));
+    let (_server, at, _) = common::staff::server_with(dir.path(), &["--trusted-proxy", "127.0.0.9"]);
+    // One client behind the proxy guesses names until it is refused…
+    let mut guesser = Browser::behind_proxy(at, proxy, "203.0.113.5");
+    for name in ["a1", "a2", "a3"] {
+        assert_eq!(guesser.login(name, "guess guess guess").status, 401);
+    }
+    assert_eq!(guesser.login("hal", PASSWORD).status, 429);
+    // …and another behind the same proxy signs in at once.
+    let mut colleague = Browser::behind_proxy(at, proxy, "198.51.100.20");
+    assert_eq!(colleague.login("ana", PASSWORD).status, 303);
+    // Anyone else who writes the header is not believed: they are where they connect from.
+    let mut forger = Browser::behind_proxy(at, IpAddr::V4(Ipv4Addr::new(127, 0, 0, 10)), "198.51.100.20");
+    assert_eq!(forger.login("ada", PASSWORD).status, 303);
+    let trail = Browser::signed_in(at, "ada").get("/admin").body;
+    for shown in ["<td>203.0.113.5</td>", "<td>198.51.100.20</td>", "<td>127.0.0.10</td>"] {
+        assert!(trail.contains(shown), "{shown}: {trail}");
+    }
+    assert!(!trail.contains("<td>127.0.0.9</td>"), "the proxy is never taken for a client: {trail}");
 }
 
 fn receipt(page: &str) -> String {

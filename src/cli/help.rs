@@ -34,11 +34,13 @@ Examples:
   crossroads serve                                   # http://127.0.0.1:8080/, nothing kept
   crossroads serve --store responses.sqlite          # keep submissions for the coach
   crossroads screen responses.sqlite                 # then read them as an export
+  crossroads serve --store responses.sqlite --behind-tls --trusted-proxy 127.0.0.1 \\
+    --public-url https://coach.example.org --notify-webhook https://hooks.example.org/…
 
 Exit codes:
   0  stopped (Ctrl-C or SIGTERM), requests in flight finished
   1  the pack is invalid, the store cannot be opened, or the address cannot be listened on
-  2  usage error";
+  2  usage error, or a notification URL or address that cannot be used";
 
 pub const TOP: &str = "\
 Examples:

@@ -2,19 +2,19 @@
 //! (`/erase`), and `--retain-days` deletes every submission past its time. Deleted means gone
 //! from the store (SQLite's `secure_delete` overwrites it), not hidden.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::store::{Store, now};
 use super::{App, audit, checked, html, negotiate, off_thread, pages, with_csrf};
+use crate::serve::client::Client;
 use crate::util::i18n;
 
 /// How often retention runs while the server is up.
@@ -35,7 +35,7 @@ async fn form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
 
 async fn erase(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -50,13 +50,8 @@ async fn erase(
         let csrf = posted.one("csrf").unwrap_or_default();
         match store.erase_by_receipt(posted.one("code").unwrap_or_default()) {
             Ok(Some(id)) => {
-                let _ = audit::record(
-                    store,
-                    "",
-                    &address.ip().to_string(),
-                    "submission deleted by the person",
-                    &id,
-                );
+                let _ =
+                    audit::record(store, "", &address.to_string(), "submission deleted by the person", &id);
                 html(pages::erase(&lang, csrf, Some(web.erased)))
             }
             Ok(None) => (StatusCode::NOT_FOUND, html(pages::erase(&lang, csrf, Some(web.erase_unknown))))

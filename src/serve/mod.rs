@@ -5,8 +5,10 @@
 pub mod accounts;
 mod api;
 pub mod audit;
+pub mod client;
 mod erase;
 pub mod form;
+pub mod notify;
 mod pages;
 mod staff;
 pub mod store;
@@ -48,6 +50,14 @@ pub struct ServeConfig {
     pub behind_tls: bool,
     /// Submissions last changed longer ago than this many days are deleted.
     pub retain_days: Option<u32>,
+    /// Where word of an urgent submission goes, beside the inbox's address.
+    pub notify_webhook: Option<String>,
+    pub notify_mail: Option<notify::Mail>,
+    /// The address people reach this server at (`https://coach.example.org`); the
+    /// notifications' link to the inbox is under it. Else the address it listens on.
+    pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (their own address is not the client's).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The largest request body accepted: a whole intake with long free texts fits many times over.
@@ -69,6 +79,24 @@ pub struct App {
     pub behind_tls: bool,
     /// Failed logins per client address.
     pub addresses: accounts::Addresses,
+    /// Sends word of urgent submissions, when the server was told where.
+    pub notifier: Option<notify::Notifier>,
+    pub proxies: client::Proxies,
+}
+
+impl App {
+    /// An app with the default limits, no notifications and no trusted proxy.
+    pub fn new(ruleset: RuleSet, store: Option<Store>) -> App {
+        App {
+            ruleset,
+            store,
+            rate_limit: 10,
+            behind_tls: false,
+            addresses: accounts::Addresses::default(),
+            notifier: None,
+            proxies: client::Proxies::default(),
+        }
+    }
 }
 
 pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
@@ -88,20 +116,6 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let store = match config.store.as_deref().map(Store::open).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "error: {e}");
-            return EXIT_INVALID;
-        }
-    };
-    let app = Arc::new(App {
-        ruleset,
-        store,
-        rate_limit: config.rate_limit,
-        behind_tls: config.behind_tls,
-        addresses: accounts::Addresses::default(),
-    });
     // Several threads answer requests; the work of each runs on the blocking pool (`off_thread`),
     // so that one client's heavy requests cannot hold the threads that answer everyone else.
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
@@ -125,6 +139,40 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
         }
     };
     let bound = listener.local_addr().map_or(addr, |a| a);
+    let public = config.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
+    let channels = notify::Channels {
+        webhook: config.notify_webhook.clone(),
+        mail: config.notify_mail.clone(),
+        inbox: format!("{}/coach", public.trim_end_matches('/')),
+    };
+    let notifier = match notify::Notifier::new(channels) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if notifier.is_some() && config.store.is_none() {
+        let _ = writeln!(
+            io.stderr,
+            "error: notifications need --store: their outbox is kept with the submissions"
+        );
+        return EXIT_USAGE;
+    }
+    let store = match config.store.as_deref().map(Store::open).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let app = Arc::new(App {
+        rate_limit: config.rate_limit,
+        behind_tls: config.behind_tls,
+        notifier,
+        proxies: client::Proxies::new(config.trusted_proxies.clone()),
+        ..App::new(ruleset, store)
+    });
     let _ = writeln!(
         io.stderr,
         "serving the intake on http://{bound}/ (Ctrl-C or SIGTERM stops, finishing requests in flight)"
@@ -146,6 +194,11 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
         None => {
             let _ = writeln!(io.stderr, "no --store: nothing a person submits is kept");
         }
+    }
+    if let Some(notifier) = &app.notifier {
+        let _ =
+            writeln!(io.stderr, "urgent submissions are notified to {}", notifier.described().join(" and "));
+        runtime.spawn(notify::run(app.clone()));
     }
     if let (Some(days), Some(store)) = (config.retain_days, &app.store) {
         erase::retain(store, days, io.stderr);
@@ -196,6 +249,7 @@ pub fn router(app: Arc<App>) -> Router {
         (header::CACHE_CONTROL, "no-store"),
     ];
     let rate = app.rate_limit;
+    let app_proxies = app.proxies.clone();
     let mut router = Router::new()
         .route("/", get(start))
         .route("/intake", post(intake))
@@ -209,6 +263,7 @@ pub fn router(app: Arc<App>) -> Router {
         // Per client address (tower_governor); its memory of clients is swept every minute by
         // a thread that ends with the limiter.
         let config = tower_governor::governor::GovernorConfigBuilder::default()
+            .key_extractor(app_proxies)
             .period((Duration::from_secs(1) / rate).max(Duration::from_nanos(1)))
             .burst_size(rate.saturating_mul(BURST_SECONDS))
             .finish()
@@ -464,9 +519,19 @@ fn submit(
     if let Some(&i) = missing_required(ruleset, answers).first() {
         return html(pages::question(ruleset, carried, answers, i, Some(Problem::Missing)));
     }
+    let a = crate::engine::evaluate::evaluate(ruleset, answers);
+    let notify = match (&app.notifier, a.urgent) {
+        (Some(n), true) => n.channels(),
+        _ => Vec::new(),
+    };
     let kept = match &app.store {
-        Some(store) => match store.insert(carried.token, ruleset, answers) {
-            Ok(kept) => Some(kept),
+        Some(store) => match store.insert(carried.token, ruleset, answers, &notify) {
+            Ok(kept) => {
+                if let (Some(n), false) = (&app.notifier, notify.is_empty()) {
+                    n.wake.notify_one();
+                }
+                Some(kept)
+            }
             // Never acknowledge what was not kept: the person is told, and may try again.
             Err(_) => {
                 return (
@@ -478,7 +543,6 @@ fn submit(
         },
         None => None,
     };
-    let a = crate::engine::evaluate::evaluate(ruleset, answers);
     let report = crate::report::for_person(ruleset, &a, answers, Some(carried.lang));
     html(pages::report(ruleset, carried, answers, &report, kept.as_ref()))
 }

@@ -3,6 +3,7 @@
 
 pub mod intake;
 pub mod process;
+pub mod staff;
 
 use std::path::{Path, PathBuf};
 

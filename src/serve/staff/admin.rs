@@ -1,12 +1,12 @@
-//! The admin's page (`/admin`): the accounts and the audit trail. Accounts are made on the
-//! command line (`crossroads accounts`), where a password can be typed without an echo.
+//! The admin's page (`/admin`): the accounts, the notifications not yet delivered, and the
+//! audit trail. Accounts are made on the command line (`crossroads accounts`), where a password
+//! can be typed without an echo.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -16,8 +16,9 @@ use maud::html;
 
 use super::{as_role, bar, html_page, log, posted, see_other, unavailable};
 use crate::serve::accounts::{self, Role};
+use crate::serve::client::Client;
 use crate::serve::store::when;
-use crate::serve::{App, audit};
+use crate::serve::{App, audit, notify};
 
 /// Lines of the trail shown, newest first.
 const SHOWN: i64 = 500;
@@ -30,7 +31,7 @@ pub fn routes() -> Router<Arc<App>> {
 /// receipt code asks the admin.
 async fn erase(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -63,19 +64,17 @@ async fn erase(
     .await
 }
 
-async fn page(
-    State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
-    as_role(app, headers, address, Role::Admin, move |_, _, visit, store| {
+async fn page(State(app): State<Arc<App>>, Client(address): Client, headers: HeaderMap) -> Response {
+    as_role(app, headers, address, Role::Admin, move |app, _, visit, store| {
         if let Err(r) = log(store, &visit, "opened the audit trail", "") {
             return *r;
         }
-        let (list, trail) = match (accounts::list(store), audit::latest(store, SHOWN)) {
-            (Ok(l), Ok(t)) => (l, t),
-            (Err(e), _) | (_, Err(e)) => return unavailable(&e),
-        };
+        let (list, trail, (pending, delivered)) =
+            match (accounts::list(store), audit::latest(store, SHOWN), notify::status(store)) {
+                (Ok(l), Ok(t), Ok(n)) => (l, t, n),
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return unavailable(&e),
+            };
+        let channels = app.notifier.as_ref().map(|n| n.described().join(" and "));
         html_page(
             "Administration",
             html! {
@@ -86,6 +85,22 @@ async fn page(
                 table {
                     thead { tr { th scope="col" { "Account" } th scope="col" { "Role" } th scope="col" { "Since" } } }
                     tbody { @for (name, role, at) in &list { tr { td { (name) } td { (role) } td { time { (when(*at)) } } } } }
+                }
+                h2 { "Urgent notifications" }
+                @match &channels {
+                    Some(to) => p { "Word of each urgent submission (no answer, no name) goes to " (to) ". " (delivered) " delivered." },
+                    None => p { "None are sent: urgent submissions wait in the inbox for someone to look. Start the server with " code { "--notify-webhook" } " or " code { "--notify-smtp" } " (see the README)." },
+                }
+                @if !pending.is_empty() {
+                    p.urgent role="alert" { (pending.len()) " not delivered yet: retried with a growing wait until the receiver accepts them." }
+                    div.table tabindex="0" role="region" aria-label="Notifications not delivered" { table {
+                        thead { tr { th scope="col" { "Queued" } th scope="col" { "Channel" } th scope="col" { "Attempts" } th scope="col" { "Last error" } th scope="col" { "Next attempt" } } }
+                        tbody {
+                            @for n in &pending {
+                                tr { td { time { (when(n.created_at)) } } td { (n.channel) } td { (n.attempts) } td { (n.last_error.as_deref().unwrap_or("")) } td { time { (when(n.next_at)) } } }
+                            }
+                        }
+                    } }
                 }
                 h2 { "Delete a submission" }
                 p { "For a person who asks and has lost their receipt code: the id is the last part of the address of their report in the inbox. Deleted from the store at once, with every earlier version; this cannot be undone." }

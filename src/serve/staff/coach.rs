@@ -1,12 +1,11 @@
 //! The coach's inbox (`/coach`): every submission, urgent ones first until a coach marks the
 //! person contacted, each opening the person's report; and the same list as CSV.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,6 +16,7 @@ use crate::engine::evaluate::evaluate;
 use crate::engine::model::RuleSet;
 use crate::serve::App;
 use crate::serve::accounts::Role;
+use crate::serve::client::Client;
 use crate::serve::store::{Row, when};
 
 pub fn routes() -> Router<Arc<App>> {
@@ -91,7 +91,7 @@ fn entries(app: &App, store: &crate::serve::store::Store, filter: &Filter) -> Re
 
 async fn inbox(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     Query(filter): Query<Filter>,
 ) -> Response {
@@ -151,7 +151,7 @@ async fn inbox(
 
 async fn one(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
@@ -203,7 +203,7 @@ fn page_of(app: &App, visit: &Visit, row: Row) -> Response {
 
 async fn contacted(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -224,11 +224,7 @@ async fn contacted(
     .await
 }
 
-async fn download(
-    State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
+async fn download(State(app): State<Arc<App>>, Client(address): Client, headers: HeaderMap) -> Response {
     as_role(app, headers, address, Role::Coach, move |app, _, visit, store| {
         let list = match entries(app, store, &Filter::default()) {
             Ok(l) => l,

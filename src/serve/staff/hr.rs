@@ -3,12 +3,11 @@
 //! store where the `hr` role cannot reach it. HR chooses a grouping the pack allows and a level
 //! of ε; the same question of the same submissions always gives the stored release.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,6 +23,7 @@ use crate::screen::hr::{Grouping, Hr, release};
 use crate::screen::{EPSILON_DEFAULT, EPSILON_LEVELS, MIN_GROUP};
 use crate::serve::App;
 use crate::serve::accounts::Role;
+use crate::serve::client::Client;
 use crate::serve::store::Store;
 
 /// How the ledger is named in messages: it has no path HR could use.
@@ -64,11 +64,7 @@ fn choices(app: &App, visit: &Visit, problem: Option<&str>) -> maud::Markup {
     }
 }
 
-async fn form(
-    State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
+async fn form(State(app): State<Arc<App>>, Client(address): Client, headers: HeaderMap) -> Response {
     as_role(app, headers, address, Role::Hr, |app, _, visit, _| {
         html_page("Counts for HR", choices(app, &visit, None))
     })
@@ -77,7 +73,7 @@ async fn form(
 
 async fn report(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {

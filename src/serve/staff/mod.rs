@@ -6,12 +6,12 @@ mod admin;
 mod coach;
 mod hr;
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use super::accounts::{self, Account, Login, Role};
 use super::store::Store;
 use super::{App, audit, cookie, off_thread, set_cookie, with_csrf};
 use crate::report::render::html::page;
+use crate::serve::client::Client;
 
 /// Every route of the organisation's pages. The role each needs is checked in its handler.
 pub fn routes() -> Router<Arc<App>> {
@@ -44,7 +45,7 @@ pub struct Visit {
 fn visit<'a>(
     app: &'a App,
     headers: &HeaderMap,
-    address: SocketAddr,
+    address: IpAddr,
     role: Role,
 ) -> Result<(Visit, &'a Store), Box<Response>> {
     let Some(store) = &app.store else {
@@ -68,14 +69,14 @@ fn visit<'a>(
         ));
     }
     let csrf = cookie(headers, "csrf").filter(|c| c.len() == 32).unwrap_or_default().to_string();
-    Ok((Visit { account, address: address.ip().to_string(), csrf }, store))
+    Ok((Visit { account, address: address.to_string(), csrf }, store))
 }
 
 /// A staff page's work, on the blocking pool, done only for a signed-in account of `role`.
 pub async fn as_role(
     app: Arc<App>,
     headers: HeaderMap,
-    address: SocketAddr,
+    address: IpAddr,
     role: Role,
     work: impl FnOnce(&App, &HeaderMap, Visit, &Store) -> Response + Send + 'static,
 ) -> Response {
@@ -149,14 +150,14 @@ async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
 
 async fn login(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     off_thread(move || login_now(&app, &headers, address, &body)).await
 }
 
-fn login_now(app: &App, headers: &HeaderMap, address: SocketAddr, body: &[u8]) -> Response {
+fn login_now(app: &App, headers: &HeaderMap, address: IpAddr, body: &[u8]) -> Response {
     let Some(store) = &app.store else { return StatusCode::NOT_FOUND.into_response() };
     let form = match posted(headers, body) {
         Ok(f) => f,
@@ -164,7 +165,7 @@ fn login_now(app: &App, headers: &HeaderMap, address: SocketAddr, body: &[u8]) -
     };
     let (name, password) = (form.one("name").unwrap_or_default(), form.one("password").unwrap_or_default());
     let csrf = form.one("csrf").unwrap_or_default();
-    let ip = address.ip();
+    let ip = address;
     let shown = ip.to_string();
     let refuse = |status: StatusCode, problem: String| {
         (status, html_page("Sign in", login_form(csrf, Some(&problem)))).into_response()
@@ -211,7 +212,7 @@ fn login_now(app: &App, headers: &HeaderMap, address: SocketAddr, body: &[u8]) -
 
 async fn logout(
     State(app): State<Arc<App>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -222,7 +223,7 @@ async fn logout(
         }
         if let Some(token) = cookie(&headers, "session") {
             if let Ok(Some(account)) = accounts::session(store, token) {
-                let _ = audit::record(store, &account.name, &address.ip().to_string(), "logout", "");
+                let _ = audit::record(store, &account.name, &address.to_string(), "logout", "");
             }
             if let Err(e) = accounts::logout(store, token) {
                 return unavailable(&e);

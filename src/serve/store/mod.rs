@@ -2,7 +2,7 @@
 //! transaction a submission. A form submitted again with changed answers becomes the
 //! submission's latest revision, the earlier ones kept beside it, so that the store always ends
 //! with what the person last confirmed and an urgent answer in any revision still reaches the
-//! coach. `screen FILE.sqlite` reads it, a page of rows at a time.
+//! coach. `screen FILE.sqlite` reads it (`lines.rs`).
 //!
 //! The tables are plain SQL (text and integers, the answers as a JSON document), so that a
 //! PostgreSQL store for several instances is the same tables behind this type; only SQLite
@@ -16,6 +16,9 @@ use serde_json::{Map, Value};
 
 use crate::engine::answers::Answers;
 use crate::engine::model::RuleSet;
+
+mod lines;
+pub use lines::{EARLIER, Submissions};
 
 /// The first schema: one row a form token, its first answers only.
 const SCHEMA_1: &str = "
@@ -87,15 +90,28 @@ const SCHEMA_4: &str = "
 ALTER TABLE submissions ADD COLUMN receipt TEXT;
 CREATE UNIQUE INDEX submissions_receipt ON submissions(receipt);";
 
+/// The fifth: the outbox of word sent about urgent submissions (`notify.rs`), one a submission
+/// and channel, deleted with the submission.
+const SCHEMA_5: &str = "
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    submission_id TEXT NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    last_error TEXT,
+    UNIQUE (submission_id, channel)
+);";
+
 /// The schema this build writes (SQLite's `user_version`); an older store is migrated on open,
 /// a newer one refused.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// How long a connection waits for another that holds the file (a write in progress).
 const BUSY: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Rows read from the store at a time by [`Submissions`]: memory stays flat whatever its size.
-const PAGE: i64 = 64;
 
 /// What became of a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,11 +183,14 @@ impl Store {
     ///
     /// Each time, the submission gets a new receipt code (returned; only its digest is kept),
     /// with which the person can delete it: the code on the latest page replaces any before.
+    /// `notify`: the channels an urgent submission's word goes to, queued with it (once a
+    /// submission and channel, whatever its revisions).
     pub fn insert(
         &self,
         token: &str,
         ruleset: &RuleSet,
         answers: &Answers,
+        notify: &[&str],
     ) -> Result<(Kept, String), String> {
         let mut conn = self.connection()?;
         let tx = conn.transaction().map_err(|e| e.to_string())?;
@@ -225,6 +244,7 @@ impl Store {
         let receipt = receipt_code();
         tx.execute("UPDATE submissions SET receipt = ?2 WHERE id = ?1", params![kept.id(), digest(&receipt)])
             .map_err(|e| e.to_string())?;
+        queue(&tx, kept.id(), notify).map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())?;
         Ok((kept, receipt))
     }
@@ -360,10 +380,25 @@ impl Store {
     }
 }
 
+/// Queues word of an urgent submission (`notify.rs`) on each of `channels`, in the transaction
+/// that keeps it; a submission already notified on a channel is not notified again.
+fn queue(tx: &rusqlite::Transaction, submission: &str, channels: &[&str]) -> rusqlite::Result<()> {
+    let at = now();
+    for channel in channels {
+        tx.execute(
+            "INSERT INTO notifications (submission_id, channel, key, created_at, next_at) \
+             VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (submission_id, channel) DO NOTHING",
+            params![submission, channel, super::random_id(), at],
+        )?;
+    }
+    Ok(())
+}
+
 /// Deletes a submission and everything kept of it; false if there was none.
 fn erase(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<bool> {
     tx.execute("DELETE FROM revisions WHERE submission_id = ?1", [id])?;
     tx.execute("DELETE FROM contacted WHERE submission_id = ?1", [id])?;
+    tx.execute("DELETE FROM notifications WHERE submission_id = ?1", [id])?;
     Ok(tx.execute("DELETE FROM submissions WHERE id = ?1", [id])? > 0)
 }
 
@@ -448,6 +483,9 @@ fn migrate(conn: &Connection) -> Result<(), String> {
     if version < 4 {
         steps.push_str(SCHEMA_4);
     }
+    if version < 5 {
+        steps.push_str(SCHEMA_5);
+    }
     steps.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
     conn.execute_batch(&steps).map_err(|e| {
         let _ = conn.execute_batch("ROLLBACK;");
@@ -464,103 +502,11 @@ fn document(ruleset: &RuleSet, answers: &Answers) -> String {
     Value::Object(map).to_string()
 }
 
-/// Every submission of a store as a line of JSON Lines (`{"id": …, "answers": {…}}`, with
-/// `"earlier_answers": [{…}, …]` when it was revised), in the order they were first submitted:
-/// what `screen` reads a store as. Read a page of rows at a time, so memory does not grow with
-/// the store.
-pub struct Submissions {
-    conn: Connection,
-    /// The last row read (SQLite's rowid: the order submissions were first kept in).
-    after: i64,
-    /// The store has revisions (schema 2 on); an older one has one answer set a row.
-    revised: bool,
-    buffer: Vec<u8>,
-    at: usize,
-    done: bool,
-}
-
-/// The key of a store's line that holds the answers its latest revision replaced.
-pub const EARLIER: &str = "earlier_answers";
-
-impl Submissions {
-    /// Opens the store at `path` read-only; `None` when it holds no submission yet.
-    pub fn open(path: &Path) -> Result<Option<Submissions>, String> {
-        let shown = path.display();
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| format!("cannot open {shown}: {e}"))?;
-        // A server writing a submission holds the file for a moment: wait rather than fail.
-        conn.busy_timeout(BUSY).map_err(|e| format!("cannot open {shown}: {e}"))?;
-        let version = schema_version(&conn).map_err(|e| format!("{shown}: {e}"))?;
-        let any: bool = conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM submissions)", [], |r| r.get(0))
-            .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
-        let revised = version >= 2;
-        let submissions =
-            Submissions { conn, after: i64::MIN, revised, buffer: Vec::new(), at: 0, done: false };
-        Ok(any.then_some(submissions))
-    }
-
-    /// The next page of rows into the buffer; false when there are none left.
-    fn fill(&mut self) -> Result<bool, rusqlite::Error> {
-        let sql = if self.revised {
-            "SELECT rowid, id, answers, revision FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
-        } else {
-            "SELECT rowid, id, answers, 1 FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
-        };
-        let mut statement = self.conn.prepare_cached(sql)?;
-        let mut rows = statement.query(params![self.after, PAGE])?;
-        self.buffer.clear();
-        self.at = 0;
-        while let Some(row) = rows.next()? {
-            let (rowid, id, answers, revision): (i64, String, String, i64) =
-                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-            self.after = rowid;
-            let mut line = serde_json::json!({ "id": id, "answers": as_json(answers) });
-            if revision > 1 {
-                let mut earlier = self.conn.prepare_cached(
-                    "SELECT answers FROM revisions WHERE submission_id = ?1 ORDER BY revision",
-                )?;
-                let before: Vec<Value> = earlier
-                    .query_map([&id], |r| r.get::<_, String>(0))?
-                    .map(|a| a.map(as_json))
-                    .collect::<Result<_, _>>()?;
-                line[EARLIER] = Value::Array(before);
-            }
-            // Serializing a JSON value into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut self.buffer, &line);
-            self.buffer.push(b'\n');
-        }
-        Ok(!self.buffer.is_empty())
-    }
-}
-
-/// A row's answers that are not JSON stay a row, reported by the reader, never dropped.
-fn as_json(answers: String) -> Value {
-    serde_json::from_str(&answers).unwrap_or(Value::String(answers))
-}
-
-impl std::io::Read for Submissions {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.at == self.buffer.len() {
-            if self.done {
-                return Ok(0);
-            }
-            if !self.fill().map_err(std::io::Error::other)? {
-                self.done = true;
-                return Ok(0);
-            }
-        }
-        let n = out.len().min(self.buffer.len() - self.at);
-        out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::Read;
 
+    use super::lines::PAGE;
     use super::*;
     use crate::util::diag::Sources;
 
@@ -609,8 +555,8 @@ mod tests {
             .position(|q| matches!(q.kind, crate::engine::model::Kind::Single { .. }));
         answers.values[single.unwrap()] = Some(crate::engine::answers::Answer::Choice(0));
         // The old row's token, with other answers: a revision of it.
-        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap().0, Kept::Revised("a1".into(), 2));
-        assert_eq!(store.insert("t1", &ruleset, &answers).unwrap().0, Kept::Same("a1".into()));
+        assert_eq!(store.insert("t1", &ruleset, &answers, &[]).unwrap().0, Kept::Revised("a1".into(), 2));
+        assert_eq!(store.insert("t1", &ruleset, &answers, &[]).unwrap().0, Kept::Same("a1".into()));
         let kept = lines(&path);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0][EARLIER], serde_json::json!([{"an_old_answer": 1}]));
@@ -633,7 +579,7 @@ mod tests {
         let answers = Answers::settle(&ruleset, vec![None; ruleset.questions.len()], None);
         let n = PAGE as usize * 3 + 5;
         let ids: Vec<String> = (0..n)
-            .map(|i| store.insert(&format!("token{i}"), &ruleset, &answers).unwrap().0.id().to_string())
+            .map(|i| store.insert(&format!("token{i}"), &ruleset, &answers, &[]).unwrap().0.id().to_string())
             .collect();
         let read: Vec<String> = lines(&path).iter().map(|l| l["id"].as_str().unwrap().to_string()).collect();
         assert_eq!(read, ids);
