@@ -133,6 +133,35 @@ fn a_coach_sees_the_urgent_submission_first_opens_it_and_marks_them_contacted() 
 }
 
 #[test]
+fn the_inbox_is_paged_with_the_urgent_first_and_its_filters_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, _) = server(dir.path());
+    let ruleset = common::default_pack(&mut Sources::default());
+    let calm = persona(&ruleset, "wants-tactics");
+    // The urgent one first, so the oldest: it is still at the top of the first page.
+    let urgent = Person::arrive(at).post(&fields(&ruleset, &calm, &[("self_harm", &["true"])]), "submit");
+    assert_eq!(urgent.status, 200);
+    for _ in 0..54 {
+        assert_eq!(Person::arrive(at).post(&fields(&ruleset, &calm, &[]), "submit").status, 200);
+    }
+    let coach = Browser::signed_in(at, "ana");
+    let first = coach.get("/coach").body;
+    assert!(first.contains("Page 1 of 2 (55 submissions)"), "{first}");
+    let ids = submission_ids(&first);
+    assert_eq!(ids.len(), 50);
+    let first_row = &first[first.find("<tbody>").unwrap()..first.find(&ids[0]).unwrap()];
+    assert!(first_row.contains("Urgent"), "{first_row}");
+    let second = coach.get("/coach?page=2").body;
+    let later = submission_ids(&second);
+    assert_eq!(later.len(), 5);
+    assert!(later.iter().all(|id| !ids.contains(id)), "no submission on two pages");
+    // Past the last page: the last page. A filter travels with the page links.
+    assert_eq!(submission_ids(&coach.get("/coach?page=99").body), later);
+    let filtered = coach.get("/coach?since=2000-01-01&outcome=").body;
+    assert!(filtered.contains("href=\"/coach?since=2000-01-01&amp;page=2\""), "{filtered}");
+}
+
+#[test]
 fn hr_sees_counts_only_and_asking_again_in_any_way_buys_no_fresh_noise() {
     let dir = tempfile::tempdir().unwrap();
     let (_server, at, store) = server(dir.path());
@@ -170,6 +199,85 @@ fn hr_sees_counts_only_and_asking_again_in_any_way_buys_no_fresh_noise() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(actions, ["HR release", "HR release given again", "HR release", "HR release refused"]);
+}
+
+/// The ε of every release HR was given that drew fresh noise, from the audit trail.
+fn drawn(store: &Path) -> Vec<f64> {
+    let conn = rusqlite::Connection::open(store).unwrap();
+    let subjects: Vec<String> = conn
+        .prepare("SELECT subject FROM audit WHERE action = 'HR release' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    subjects
+        .iter()
+        .map(|s| s.split("ε = ").nth(1).unwrap().split(',').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn hr_attacks_through_the_server_get_the_stored_release_or_a_refusal_never_fresh_noise() {
+    // The accountant's attacks (f)-(i), as HR can try them through `/hr`: the same question
+    // written another way, a nudged ε, every grouping at every level, and the cohort changed
+    // under the same question.
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, store) = server(dir.path());
+    let ruleset = common::default_pack(&mut Sources::default());
+    let calm = persona(&ruleset, "wants-tactics");
+    let stages = ["early", "mid", "senior", "early", "mid", "senior", "early", "mid"];
+    for stage in stages {
+        let reply =
+            Person::arrive(at).post(&fields(&ruleset, &calm, &[("career_stage", &[stage])]), "submit");
+        assert_eq!(reply.status, 200);
+    }
+    let hr = Browser::signed_in(at, "hal");
+    let first = hr.post("/hr", &[("group", ""), ("epsilon", "1")]);
+    assert_eq!(first.status, 200, "{}", first.body);
+    let counted: String = rusqlite::Connection::open(&store)
+        .unwrap()
+        .query_row("SELECT subject FROM audit WHERE action = 'HR release'", [], |r| r.get(0))
+        .unwrap();
+    assert!(counted.ends_with(&format!("{} submissions", stages.len())), "{counted}");
+    // (f) The same question, written another way: the stored page, or a refusal.
+    for epsilon in ["1.0", "1e0", "01", "1.000000000000000001"] {
+        let again = hr.post("/hr", &[("group", ""), ("epsilon", epsilon)]);
+        assert_eq!((again.status, &again.body), (200, &first.body), "ε written {epsilon:?}");
+    }
+    for (group, epsilon) in
+        [("CAREER_STAGE", "1"), ("career_stage ", "1"), ("", " 1"), ("", "NaN"), ("", "inf")]
+    {
+        let reply = hr.post("/hr", &[("group", group), ("epsilon", epsilon)]);
+        assert_eq!(reply.status, 409, "{group:?} at {epsilon:?}: {}", reply.body);
+    }
+    // (g) A nudged ε: each refused, none drawn.
+    for epsilon in ["0.999", "0.998", "1.001", "1.5", "0.3", "3"] {
+        assert_eq!(hr.post("/hr", &[("group", ""), ("epsilon", epsilon)]).status, 409, "ε {epsilon}");
+    }
+    // (i) Every grouping at every level, each twice: fresh noise only until the cap.
+    let mut groups = vec![""];
+    groups.extend(ruleset.aggregates.grouping.iter().map(|&q| ruleset.questions[q].id.as_str()));
+    for group in &groups {
+        for level in ["2", "1", "0.5", "0.25", "0.1"] {
+            hr.post("/hr", &[("group", group), ("epsilon", level)]);
+            hr.post("/hr", &[("group", group), ("epsilon", level)]);
+        }
+    }
+    let spent: f64 = drawn(&store).iter().sum();
+    assert!(spent <= 3.0 + 1e-9, "at most the cap of 3 a person was drawn: {:?}", drawn(&store));
+    // (h) The cohort changed under the same question (a newcomer, an answer revised): a new
+    // release would spend again on everyone already counted, so it is refused.
+    let before = drawn(&store).len();
+    let newcomer = Person::arrive(at).post(&fields(&ruleset, &calm, &[("career_stage", &["mid"])]), "submit");
+    assert_eq!(newcomer.status, 200);
+    for group in &groups {
+        for level in ["2", "1", "0.5", "0.25", "0.1"] {
+            let reply = hr.post("/hr", &[("group", group), ("epsilon", level)]);
+            assert_eq!(reply.status, 409, "{group:?} at {level} over a changed cohort: {}", reply.body);
+        }
+    }
+    assert_eq!(drawn(&store).len(), before, "nothing more was drawn");
 }
 
 #[test]

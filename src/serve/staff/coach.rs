@@ -69,12 +69,18 @@ impl Entry {
     }
 }
 
-/// The filters a coach may set: since a date, and one outcome.
+/// The filters a coach may set: since a date, and one outcome; and the page of the list.
 #[derive(serde::Deserialize, Default)]
 pub struct Filter {
     since: Option<String>,
     outcome: Option<String>,
+    /// From 1.
+    page: Option<usize>,
 }
+
+/// Submissions a page of the inbox lists: a screenful of rows to scan, and a page that stays
+/// light however many there are.
+const PER_PAGE: usize = 50;
 
 /// The entries, waiting ones first, then newest first, after the filter.
 fn entries(app: &App, store: &crate::serve::store::Store, filter: &Filter) -> Result<Vec<Entry>, String> {
@@ -105,6 +111,20 @@ async fn inbox(
         }
         let waiting = list.iter().filter(|e| e.waiting()).count();
         let outcomes: std::collections::BTreeSet<&str> = list.iter().map(|e| e.recommendation.as_str()).collect();
+        let pages = list.len().div_ceil(PER_PAGE).max(1);
+        let page = filter.page.unwrap_or(1).clamp(1, pages);
+        let shown = &list[(page - 1) * PER_PAGE..(page * PER_PAGE).min(list.len())];
+        // The other pages keep the filters.
+        let link = |to: usize| {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            for (key, value) in [("since", &filter.since), ("outcome", &filter.outcome)] {
+                if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                    query.append_pair(key, v);
+                }
+            }
+            query.append_pair("page", &to.to_string());
+            format!("/coach?{}", query.finish())
+        };
         html_page(
             "Inbox",
             html! {
@@ -129,7 +149,7 @@ async fn inbox(
                     div.table tabindex="0" role="region" aria-label="Submissions" { table {
                         thead { tr { th scope="col" { "Submitted" } th scope="col" { "Who" } th scope="col" { "Urgent" } th scope="col" { "Recommendation" } th scope="col" { "Readiness" } th scope="col" { "Contacted" } th scope="col" { "Report" } } }
                         tbody {
-                            @for e in &list {
+                            @for e in shown {
                                 tr.urgent[e.waiting()] {
                                     td { time { (when(e.at)) } }
                                     td { (e.who.as_deref().unwrap_or("Not given")) }
@@ -142,6 +162,15 @@ async fn inbox(
                             }
                         }
                     } }
+                    @if pages > 1 {
+                        nav aria-label="Pages of the inbox" {
+                            p {
+                                "Page " (page) " of " (pages) " (" (list.len()) " submissions). "
+                                @if page > 1 { a href=(link(page - 1)) { "Newer" } " " }
+                                @if page < pages { a href=(link(page + 1)) { "Older" } }
+                            }
+                        }
+                    }
                 }
             },
         )
