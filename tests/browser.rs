@@ -410,6 +410,30 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
         }
         s.shot("admin").await;
         s.assert_accessible("the audit trail").await;
+
+        // In French, from the switch on the bar: every page after it.
+        s.go("nav.staff a[href^='/language']").await;
+        let page = s.source().await;
+        assert!(page.contains("Journal d'audit") && page.contains("lang=\"fr\""), "{page}");
+        s.shot("admin-fr").await;
+        s.assert_accessible("the admin's page in French").await;
+        s.go("nav.staff button").await;
+        assert!(s.source().await.contains("Se connecter"));
+        s.assert_accessible("the sign-in page in French").await;
+        sign_in("ana").await;
+        assert!(s.source().await.contains("Boîte de réception"));
+        s.shot("inbox-fr").await;
+        s.assert_accessible("the inbox in French").await;
+        s.go("tbody tr:first-child a").await;
+        let report = s.source().await;
+        assert!(report.contains("Envoyé le") && report.contains("lang=\"fr\""), "{report}");
+        s.assert_accessible("a report in the inbox, in French").await;
+        s.go("nav.staff button").await;
+        sign_in("hal").await;
+        s.go("form[action='/hr'] button").await;
+        assert!(s.source().await.contains("Un autre rapport"));
+        s.shot("hr-counts-fr").await;
+        s.assert_accessible("HR's counts in French").await;
         s.client.close().await.unwrap();
     });
 }

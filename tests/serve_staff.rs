@@ -281,6 +281,61 @@ fn hr_attacks_through_the_server_get_the_stored_release_or_a_refusal_never_fresh
 }
 
 #[test]
+fn the_staff_pages_speak_french_to_a_french_browser_and_after_the_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, at, _) = server(dir.path());
+    submit_two(at);
+    let french = |name: &str| {
+        let mut browser = Browser::new(at, ME);
+        browser.extra.push(("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5".into()));
+        assert_eq!(browser.login(name, PASSWORD).status, 303);
+        browser
+    };
+    let login = request(ME, at, "GET", "/login", &[("Accept-Language", "fr")], b"").body;
+    assert!(login.contains("<html lang=\"fr\"") && login.contains("Se connecter"), "{login}");
+    let coach = french("ana");
+    let inbox = coach.get("/coach").body;
+    for said in [
+        "<html lang=\"fr\"",
+        "Boîte de réception",
+        "1 urgent(s) : contactez-les d'abord",
+        "Soutien d'abord",
+        "Se déconnecter",
+    ] {
+        assert!(inbox.contains(said), "{said}: {inbox}");
+    }
+    let id = submission_ids(&inbox)[0].clone();
+    let report = coach.get(&format!("/coach/submission/{id}")).body;
+    assert!(report.contains("Marquer comme contacté") && report.contains("Envoyé le"), "{report}");
+    let hr = french("hal");
+    assert!(hr.get("/hr").body.contains("Décomptes pour les RH"));
+    let counts = hr.post("/hr", &[("group", ""), ("epsilon", "1")]);
+    assert_eq!(counts.status, 200);
+    assert!(
+        counts.body.contains("<html lang=\"fr\"") && counts.body.contains("Un autre rapport"),
+        "{}",
+        counts.body
+    );
+    assert!(hr.post("/hr", &[("group", ""), ("epsilon", "0.7")]).body.contains("l'un des niveaux"));
+    let admin = french("ada");
+    let page = admin.get("/admin").body;
+    assert!(page.contains("Journal d'audit") && page.contains("Aucune n'est envoyée"), "{page}");
+    // An English browser switches to French: a cookie, then every page in French.
+    let mut english = Browser::new(at, ME);
+    english.login("ana", PASSWORD);
+    assert!(english.get("/coach").body.contains("<html lang=\"en\""));
+    let switched = english.get("/language?to=fr");
+    assert_eq!((switched.status, switched.header("location")), (303, Some("/coach")));
+    let lang = switched.cookie("lang").expect("the language remembered");
+    assert_eq!(lang, "fr");
+    let cookies = format!("{}; lang={lang}", english.cookies());
+    let page = request(ME, at, "GET", "/coach", &[("Cookie", &cookies)], b"").body;
+    assert!(page.contains("<html lang=\"fr\"") && page.contains("href=\"/language?to=en\""), "{page}");
+    // A language the pack does not speak is not taken.
+    assert_eq!(english.get("/language?to=de").cookie("lang"), None);
+}
+
+#[test]
 fn wrong_passwords_slow_then_block_and_a_session_ends() {
     let dir = tempfile::tempdir().unwrap();
     let (_server, at, store) = server(dir.path());

@@ -196,8 +196,11 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
         }
     }
     if let Some(notifier) = &app.notifier {
-        let _ =
-            writeln!(io.stderr, "urgent submissions are notified to {}", notifier.described().join(" and "));
+        let _ = writeln!(
+            io.stderr,
+            "urgent submissions are notified to {}",
+            notifier.described(i18n::staff(None)).join(" and ")
+        );
         runtime.spawn(notify::run(app.clone()));
     }
     if let (Some(days), Some(store)) = (config.retain_days, &app.store) {

@@ -15,6 +15,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::App;
 use super::store::{Store, now};
+use crate::util::i18n::{Staff, fill};
 
 /// How long one attempt may take, connection to reply.
 const ATTEMPT: Duration = Duration::from_secs(10);
@@ -118,17 +119,17 @@ impl Notifier {
         out
     }
 
-    /// The channels in words, for the admin.
-    pub fn described(&self) -> Vec<String> {
+    /// The channels in `t`'s words, for the admin.
+    pub fn described(&self, t: &Staff) -> Vec<String> {
         let mut out = Vec::new();
         if let Some((url, _)) = &self.webhook {
             // The path of a webhook's URL is often its secret: the host only.
             let host = url.parse::<ureq::http::Uri>().ok().and_then(|u| u.host().map(str::to_string));
-            out.push(format!("a webhook at {}", host.unwrap_or_default()));
+            out.push(fill(t.webhook_at, &[("host", &host.unwrap_or_default())]));
         }
         if let Some((_, _, to)) = &self.mail {
             let to: Vec<String> = to.iter().map(ToString::to_string).collect();
-            out.push(format!("e-mail to {}", to.join(", ")));
+            out.push(fill(t.email_to, &[("to", &to.join(", "))]));
         }
         out
     }
@@ -361,7 +362,8 @@ mod tests {
             inbox: "https://coach.example.org/coach".into(),
         };
         let notifier = Notifier::new(channels).unwrap().unwrap();
-        assert_eq!(notifier.described(), vec!["a webhook at hooks.example.org".to_string()]);
+        let t = crate::util::i18n::staff(None);
+        assert_eq!(notifier.described(t), vec!["a webhook at hooks.example.org".to_string()]);
         assert!(notifier.text().ends_with("https://coach.example.org/coach"));
     }
 }

@@ -32,8 +32,9 @@ pub struct Browser {
     pub from: IpAddr,
     pub csrf: String,
     pub session: Option<String>,
-    /// What a proxy in front says this browser's address is (`X-Forwarded-For`).
-    pub forwarded_for: Option<String>,
+    /// Headers sent with every request: what a proxy in front says this browser's address is
+    /// (`X-Forwarded-For`), the languages it prefers.
+    pub extra: Vec<(&'static str, String)>,
 }
 
 impl Browser {
@@ -41,19 +42,17 @@ impl Browser {
         let page = request(from, server, "GET", "/login", &[], b"");
         assert_eq!(page.status, 200, "{}", page.body);
         let csrf = page.cookie("csrf").expect("a CSRF cookie");
-        Browser { server, from, csrf, session: None, forwarded_for: None }
+        Browser { server, from, csrf, session: None, extra: Vec::new() }
     }
 
     /// A browser behind a proxy at `from`, which says it forwards for `client`.
     pub fn behind_proxy(server: SocketAddr, from: IpAddr, client: &str) -> Browser {
-        Browser { forwarded_for: Some(client.to_string()), ..Browser::new(server, from) }
+        Browser { extra: vec![("X-Forwarded-For", client.to_string())], ..Browser::new(server, from) }
     }
 
     fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
         let mut all = headers.to_vec();
-        if let Some(client) = &self.forwarded_for {
-            all.push(("X-Forwarded-For", client));
-        }
+        all.extend(self.extra.iter().map(|(k, v)| (*k, v.as_str())));
         request(self.from, self.server, method, path, &all, body)
     }
 

@@ -19,6 +19,7 @@ use crate::serve::accounts::{self, Role};
 use crate::serve::client::Client;
 use crate::serve::store::when;
 use crate::serve::{App, audit, notify};
+use crate::util::i18n::fill;
 
 /// Lines of the trail shown, newest first.
 const SHOWN: i64 = 500;
@@ -49,11 +50,12 @@ async fn erase(
             Ok(false) => (
                 StatusCode::NOT_FOUND,
                 html_page(
-                    "Not found",
+                    visit.t,
+                    visit.t.not_found,
                     html! {
-                        h1 { "No such submission" }
-                        p { "No submission has the id " code { (id) } "." }
-                        p { a href="/admin" { "Administration" } }
+                        h1 { (visit.t.no_such_submission) }
+                        p { (fill(visit.t.no_submission_with_id, &[("id", &id)])) }
+                        p { a href="/admin" { (visit.t.administration) } }
                     },
                 ),
             )
@@ -74,27 +76,29 @@ async fn page(State(app): State<Arc<App>>, Client(address): Client, headers: Hea
                 (Ok(l), Ok(t), Ok(n)) => (l, t, n),
                 (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return unavailable(&e),
             };
-        let channels = app.notifier.as_ref().map(|n| n.described().join(" and "));
+        let t = visit.t;
+        let channels = app.notifier.as_ref().map(|n| n.described(t).join(t.and));
         html_page(
-            "Administration",
+            t,
+            t.administration,
             html! {
                 (bar(&visit))
-                h1 { "Administration" }
-                h2 { "Accounts" }
-                p { "Made, changed and removed with " code { "crossroads accounts" } " on the server." }
+                h1 { (t.administration) }
+                h2 { (t.accounts) }
+                p { (t.accounts_intro) " " code { "crossroads accounts" } "." }
                 table {
-                    thead { tr { th scope="col" { "Account" } th scope="col" { "Role" } th scope="col" { "Since" } } }
+                    thead { tr { th scope="col" { (t.account) } th scope="col" { (t.role) } th scope="col" { (t.account_since) } } }
                     tbody { @for (name, role, at) in &list { tr { td { (name) } td { (role) } td { time { (when(*at)) } } } } }
                 }
-                h2 { "Urgent notifications" }
+                h2 { (t.notifications) }
                 @match &channels {
-                    Some(to) => p { "Word of each urgent submission (no answer, no name) goes to " (to) ". " (delivered) " delivered." },
-                    None => p { "None are sent: urgent submissions wait in the inbox for someone to look. Start the server with " code { "--notify-webhook" } " or " code { "--notify-smtp" } " (see the README)." },
+                    Some(to) => p { (fill(t.notified_to, &[("to", to), ("n", &delivered.to_string())])) },
+                    None => p { (t.notify_none) },
                 }
                 @if !pending.is_empty() {
-                    p.urgent role="alert" { (pending.len()) " not delivered yet: retried with a growing wait until the receiver accepts them." }
-                    div.table tabindex="0" role="region" aria-label="Notifications not delivered" { table {
-                        thead { tr { th scope="col" { "Queued" } th scope="col" { "Channel" } th scope="col" { "Attempts" } th scope="col" { "Last error" } th scope="col" { "Next attempt" } } }
+                    p.urgent role="alert" { (fill(t.undelivered, &[("n", &pending.len().to_string())])) }
+                    div.table tabindex="0" role="region" aria-label=(t.notifications) { table {
+                        thead { tr { th scope="col" { (t.queued) } th scope="col" { (t.channel) } th scope="col" { (t.attempts) } th scope="col" { (t.last_error) } th scope="col" { (t.next_attempt) } } }
                         tbody {
                             @for n in &pending {
                                 tr { td { time { (when(n.created_at)) } } td { (n.channel) } td { (n.attempts) } td { (n.last_error.as_deref().unwrap_or("")) } td { time { (when(n.next_at)) } } }
@@ -102,17 +106,17 @@ async fn page(State(app): State<Arc<App>>, Client(address): Client, headers: Hea
                         }
                     } }
                 }
-                h2 { "Delete a submission" }
-                p { "For a person who asks and has lost their receipt code: the id is the last part of the address of their report in the inbox. Deleted from the store at once, with every earlier version; this cannot be undone." }
+                h2 { (t.delete_submission) }
+                p { (t.delete_intro) }
                 form method="post" action="/admin/erase" {
                     input type="hidden" name="csrf" value=(visit.csrf);
-                    p { label for="id" { "Submission id" } br; input #id type="text" name="id" required pattern="[0-9a-f]{32}" autocomplete="off"; }
-                    button type="submit" { "Delete it" }
+                    p { label for="id" { (t.submission_id) } br; input #id type="text" name="id" required pattern="[0-9a-f]{32}" autocomplete="off"; }
+                    button type="submit" { (t.delete_it) }
                 }
-                h2 { "Audit trail" }
-                p { "The latest " (SHOWN) " lines, newest first. The trail is appended only." }
-                div.table tabindex="0" role="region" aria-label="The audit trail" { table {
-                    thead { tr { th scope="col" { "When" } th scope="col" { "Account" } th scope="col" { "From" } th scope="col" { "What" } th scope="col" { "Of" } } }
+                h2 { (t.audit_trail) }
+                p { (fill(t.audit_intro, &[("n", &SHOWN.to_string())])) }
+                div.table tabindex="0" role="region" aria-label=(t.audit_trail) { table {
+                    thead { tr { th scope="col" { (t.when) } th scope="col" { (t.account) } th scope="col" { (t.from) } th scope="col" { (t.what) } th scope="col" { (t.of) } } }
                     tbody {
                         @for line in &trail {
                             tr { td { time { (when(line.at)) } } td { (line.account) } td { (line.address) } td { (line.action) } td { (line.subject) } }

@@ -18,6 +18,7 @@ use crate::serve::App;
 use crate::serve::accounts::Role;
 use crate::serve::client::Client;
 use crate::serve::store::{Row, when};
+use crate::util::i18n::{Staff, fill};
 
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -35,20 +36,27 @@ struct Entry {
     who: Option<String>,
     /// Any revision of it raised an urgent flag.
     urgent: bool,
+    /// What the filter goes by, the same in every language: `support` (support first),
+    /// `none`, or the recommended modality's id.
+    outcome: String,
+    /// The outcome in the page's language.
     recommendation: String,
     readiness: String,
     contacted: Option<(String, i64)>,
 }
 
 impl Entry {
-    fn of(ruleset: &RuleSet, row: Row) -> Entry {
+    fn of(ruleset: &RuleSet, row: Row, t: &Staff) -> Entry {
         let a = evaluate(ruleset, &row.answers);
         let urgent = a.urgent || row.earlier.iter().any(|e| evaluate(ruleset, e).urgent);
-        let report = crate::report::build(ruleset, &a, &row.answers, None);
-        let recommendation = if report.urgent {
-            "Support first".to_string()
-        } else {
-            report.recommendation.primary_name.clone().unwrap_or_else(|| "None yet".into())
+        let report = crate::report::build(ruleset, &a, &row.answers, Some(t.lang));
+        let (outcome, recommendation) = match (report.urgent, a.primary) {
+            (true, _) => ("support".to_string(), t.support_first.to_string()),
+            (false, Some(m)) => (
+                ruleset.modalities[m].id.clone(),
+                report.recommendation.primary_name.clone().unwrap_or_default(),
+            ),
+            (false, None) => ("none".to_string(), t.none_yet.to_string()),
         };
         let readiness = report.readiness.and_then(|r| r.band_label).unwrap_or_default();
         let who = row.answers.respondent.clone();
@@ -57,6 +65,7 @@ impl Entry {
             at: row.revised_at,
             who,
             urgent,
+            outcome,
             recommendation,
             readiness,
             contacted: row.contacted,
@@ -82,17 +91,28 @@ pub struct Filter {
 /// light however many there are.
 const PER_PAGE: usize = 50;
 
+/// Every outcome in the store, as the filter offers them: its id, and its words.
+type Outcomes = Vec<(String, String)>;
+
 /// The entries, waiting ones first, then newest first, after the filter.
-fn entries(app: &App, store: &crate::serve::store::Store, filter: &Filter) -> Result<Vec<Entry>, String> {
+fn entries(
+    app: &App,
+    store: &crate::serve::store::Store,
+    filter: &Filter,
+    t: &Staff,
+) -> Result<(Vec<Entry>, Outcomes), String> {
     let rows = store.rows(&app.ruleset, None)?;
-    let mut list: Vec<Entry> = rows.into_iter().map(|row| Entry::of(&app.ruleset, row)).collect();
+    let mut list: Vec<Entry> = rows.into_iter().map(|row| Entry::of(&app.ruleset, row, t)).collect();
+    // Every outcome there is, for the filter's choices, before the filter narrows the list.
+    let outcomes: std::collections::BTreeMap<String, String> =
+        list.iter().map(|e| (e.outcome.clone(), e.recommendation.clone())).collect();
     let since = filter.since.as_deref().filter(|s| !s.is_empty());
     list.retain(|e| since.is_none_or(|s| when(e.at).as_str() >= s));
     if let Some(outcome) = filter.outcome.as_deref().filter(|o| !o.is_empty()) {
-        list.retain(|e| e.recommendation == outcome || (outcome == "urgent" && e.urgent));
+        list.retain(|e| e.outcome == outcome || (outcome == "urgent" && e.urgent));
     }
     list.sort_by_key(|e| (!e.waiting(), std::cmp::Reverse(e.at)));
-    Ok(list)
+    Ok((list, outcomes.into_iter().collect()))
 }
 
 async fn inbox(
@@ -102,7 +122,8 @@ async fn inbox(
     Query(filter): Query<Filter>,
 ) -> Response {
     as_role(app, headers, address, Role::Coach, move |app, _, visit, store| {
-        let list = match entries(app, store, &filter) {
+        let t = visit.t;
+        let (list, outcomes) = match entries(app, store, &filter, t) {
             Ok(l) => l,
             Err(e) => return unavailable(&e),
         };
@@ -110,7 +131,7 @@ async fn inbox(
             return *r;
         }
         let waiting = list.iter().filter(|e| e.waiting()).count();
-        let outcomes: std::collections::BTreeSet<&str> = list.iter().map(|e| e.recommendation.as_str()).collect();
+        let chosen = filter.outcome.as_deref().unwrap_or_default();
         let pages = list.len().div_ceil(PER_PAGE).max(1);
         let page = filter.page.unwrap_or(1).clamp(1, pages);
         let shown = &list[(page - 1) * PER_PAGE..(page * PER_PAGE).min(list.len())];
@@ -126,48 +147,49 @@ async fn inbox(
             format!("/coach?{}", query.finish())
         };
         html_page(
-            "Inbox",
+            t,
+            t.inbox,
             html! {
                 (bar(&visit))
-                h1 { "Inbox" }
+                h1 { (t.inbox) }
                 @if waiting > 0 {
-                    p.urgent role="alert" { (waiting) " urgent: reach them first. They stay at the top until a coach marks them contacted." }
+                    p.urgent role="alert" { (fill(t.waiting, &[("n", &waiting.to_string())])) }
                 }
                 form method="get" action="/coach" {
-                    label for="since" { "Since (YYYY-MM-DD)" } " "
+                    label for="since" { (t.since) } " "
                     input #since type="text" name="since" value=(filter.since.clone().unwrap_or_default()) pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}";
-                    " " label for="outcome" { "Outcome" } " "
+                    " " label for="outcome" { (t.outcome) } " "
                     select #outcome name="outcome" {
-                        option value="" { "Any" }
-                        option value="urgent" { "Urgent" }
-                        @for o in &outcomes { option value=(o) { (o) } }
+                        option value="" { (t.any) }
+                        option value="urgent" selected[chosen == "urgent"] { (t.urgent) }
+                        @for (id, label) in &outcomes { option value=(id) selected[chosen == id] { (label) } }
                     }
-                    " " button type="submit" { "Show" }
-                    " " a href="/coach/inbox.csv" { "Download as CSV" }
+                    " " button type="submit" { (t.show) }
+                    " " a href="/coach/inbox.csv" { (t.download_csv) }
                 }
-                @if list.is_empty() { p { "No submissions yet." } } @else {
-                    div.table tabindex="0" role="region" aria-label="Submissions" { table {
-                        thead { tr { th scope="col" { "Submitted" } th scope="col" { "Who" } th scope="col" { "Urgent" } th scope="col" { "Recommendation" } th scope="col" { "Readiness" } th scope="col" { "Contacted" } th scope="col" { "Report" } } }
+                @if list.is_empty() { p { (t.no_submissions) } } @else {
+                    div.table tabindex="0" role="region" aria-label=(t.submissions) { table {
+                        thead { tr { th scope="col" { (t.submitted) } th scope="col" { (t.who) } th scope="col" { (t.urgent) } th scope="col" { (t.recommendation) } th scope="col" { (t.readiness) } th scope="col" { (t.contacted) } th scope="col" { (t.report) } } }
                         tbody {
                             @for e in shown {
                                 tr.urgent[e.waiting()] {
                                     td { time { (when(e.at)) } }
-                                    td { (e.who.as_deref().unwrap_or("Not given")) }
-                                    td { @if e.urgent { strong { "Urgent" } } }
+                                    td { (e.who.as_deref().unwrap_or(t.not_given)) }
+                                    td { @if e.urgent { strong { (t.urgent) } } }
                                     td { (e.recommendation) }
                                     td { (e.readiness) }
                                     td { @if let Some((by, at)) = &e.contacted { (by) ", " (when(*at)) } }
-                                    td { a href={ "/coach/submission/" (e.id) } { "Open" span.visually-hidden { " the report submitted " (when(e.at)) } } }
+                                    td { a href={ "/coach/submission/" (e.id) } { (t.open) span.visually-hidden { (fill(t.open_which, &[("when", &when(e.at))])) } } }
                                 }
                             }
                         }
                     } }
                     @if pages > 1 {
-                        nav aria-label="Pages of the inbox" {
+                        nav aria-label=(t.pages_of_inbox) {
                             p {
-                                "Page " (page) " of " (pages) " (" (list.len()) " submissions). "
-                                @if page > 1 { a href=(link(page - 1)) { "Newer" } " " }
-                                @if page < pages { a href=(link(page + 1)) { "Older" } }
+                                (fill(t.page_of, &[("page", &page.to_string()), ("pages", &pages.to_string()), ("n", &list.len().to_string())])) " "
+                                @if page > 1 { a href=(link(page - 1)) { (t.newer) } " " }
+                                @if page < pages { a href=(link(page + 1)) { (t.older) } }
                             }
                         }
                     }
@@ -190,11 +212,9 @@ async fn one(
             Err(e) => return unavailable(&e),
         };
         let Some(row) = row else {
-            return (
-                StatusCode::NOT_FOUND,
-                html_page("Not found", html! { h1 { "No such submission" } a href="/coach" { "The inbox" } }),
-            )
-                .into_response();
+            let t = visit.t;
+            let page = html! { h1 { (t.no_such_submission) } a href="/coach" { (t.the_inbox) } };
+            return (StatusCode::NOT_FOUND, html_page(t, t.not_found, page)).into_response();
         };
         if let Err(r) = log(store, &visit, "opened a report", &row.id) {
             return *r;
@@ -208,21 +228,26 @@ fn page_of(app: &App, visit: &Visit, row: Row) -> Response {
     let ruleset = &app.ruleset;
     let a = evaluate(ruleset, &row.answers);
     let earlier_urgent = row.earlier.iter().any(|e| evaluate(ruleset, e).urgent);
-    let report = crate::report::build(ruleset, &a, &row.answers, None);
+    let t = visit.t;
+    let report = crate::report::build(ruleset, &a, &row.answers, Some(t.lang));
     html_page(
-        "A person's report",
+        t,
+        t.persons_report,
         html! {
             (bar(visit))
-            p { a href="/coach" { "The inbox" } }
-            h1 { "Submitted " (when(row.revised_at)) @if let Some(who) = &row.answers.respondent { " by " (who) } }
+            p { a href="/coach" { (t.the_inbox) } }
+            h1 {
+                (fill(t.submitted_at, &[("when", &when(row.revised_at))]))
+                @if let Some(who) = &row.answers.respondent { (fill(t.submitted_by, &[("who", who)])) }
+            }
             @if earlier_urgent && !a.urgent {
-                p.urgent role="alert" { "An earlier version of these answers raised an urgent flag; the person changed them since. Reach them first." }
+                p.urgent role="alert" { (t.earlier_urgent) }
             }
             @match &row.contacted {
-                Some((by, at)) => p { "Marked contacted by " (by) ", " (when(*at)) "." },
+                Some((by, at)) => p { (fill(t.marked_contacted, &[("by", by), ("when", &when(*at))])) },
                 None => form method="post" action={ "/coach/submission/" (row.id) "/contacted" } {
                     input type="hidden" name="csrf" value=(visit.csrf);
-                    button type="submit" { "Mark contacted" }
+                    button type="submit" { (t.mark_contacted) }
                 },
             }
             (crate::report::render::html::body(&report))
@@ -255,7 +280,8 @@ async fn contacted(
 
 async fn download(State(app): State<Arc<App>>, Client(address): Client, headers: HeaderMap) -> Response {
     as_role(app, headers, address, Role::Coach, move |app, _, visit, store| {
-        let list = match entries(app, store, &Filter::default()) {
+        // The CSV is for programs and spreadsheets: English, whatever the page's language.
+        let (list, _) = match entries(app, store, &Filter::default(), crate::util::i18n::staff(None)) {
             Ok(l) => l,
             Err(e) => return unavailable(&e),
         };

@@ -25,6 +25,7 @@ use crate::serve::App;
 use crate::serve::accounts::Role;
 use crate::serve::client::Client;
 use crate::serve::store::Store;
+use crate::util::i18n::fill;
 
 /// How the ledger is named in messages: it has no path HR could use.
 const LEDGER: &str = "this server's ledger";
@@ -35,38 +36,39 @@ pub fn routes() -> Router<Arc<App>> {
 
 fn choices(app: &App, visit: &Visit, problem: Option<&str>) -> maud::Markup {
     let ruleset = &app.ruleset;
+    let t = visit.t;
     html! {
         (bar(visit))
-        h1 { "Counts for HR" }
-        p { "How many people each kind of support fits, and how ready they are: counts only, with noise that keeps any one person's answers private however many reports are asked for. Groups under " (MIN_GROUP) " are not shown." }
+        h1 { (t.hr_title) }
+        p { (fill(t.hr_intro, &[("min", &MIN_GROUP.to_string())])) }
         @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
         form method="post" action="/hr" {
             input type="hidden" name="csrf" value=(visit.csrf);
             p {
-                label for="group" { "Group by" } br;
+                label for="group" { (t.group_by) } br;
                 select #group name="group" {
-                    option value="" { "Nothing: everyone together" }
+                    option value="" { (t.group_nothing) }
                     @for &q in &ruleset.aggregates.grouping {
-                        option value=(ruleset.questions[q].id) { (ruleset.questions[q].text.default) }
+                        option value=(ruleset.questions[q].id) { (ruleset.questions[q].text.get(Some(t.lang))) }
                     }
                 }
             }
             p {
-                label for="epsilon" { "Privacy of this report (ε: smaller is more private and noisier)" } br;
+                label for="epsilon" { (t.epsilon_label) } br;
                 select #epsilon name="epsilon" {
                     @for level in EPSILON_LEVELS {
                         option value=(level) selected[level == EPSILON_DEFAULT] { (level) }
                     }
                 }
             }
-            p { button type="submit" { "Show the counts" } }
+            p { button type="submit" { (t.show_counts) } }
         }
     }
 }
 
 async fn form(State(app): State<Arc<App>>, Client(address): Client, headers: HeaderMap) -> Response {
     as_role(app, headers, address, Role::Hr, |app, _, visit, _| {
-        html_page("Counts for HR", choices(app, &visit, None))
+        html_page(visit.t, visit.t.hr_title, choices(app, &visit, None))
     })
     .await
 }
@@ -87,17 +89,20 @@ async fn report(
         let grouping = match ruleset.aggregates.grouping.iter().find(|&&q| ruleset.questions[q].id == group) {
             Some(&q) => Grouping::Question(q),
             None if group.is_empty() => Grouping::None,
-            None => return refused(app, &visit, &format!("{group:?} is not a grouping this pack allows")),
+            None => {
+                return refused(
+                    app,
+                    &visit,
+                    &fill(visit.t.not_a_grouping, &[("group", &format!("{group:?}"))]),
+                );
+            }
         };
-        let epsilon = match form
-            .one("epsilon")
-            .unwrap_or_default()
-            .parse::<f64>()
-            .map_err(|e| e.to_string())
-            .and_then(privacy::level)
-        {
-            Ok(e) => e,
-            Err(e) => return refused(app, &visit, &e),
+        let epsilon = match form.one("epsilon").unwrap_or_default().parse::<f64>().ok().map(privacy::level) {
+            Some(Ok(e)) => e,
+            _ => {
+                let levels: Vec<String> = EPSILON_LEVELS.iter().map(f64::to_string).collect();
+                return refused(app, &visit, &fill(visit.t.not_a_level, &[("levels", &levels.join(", "))]));
+            }
         };
         let rows = match store.rows(ruleset, None) {
             Ok(r) => r,
@@ -124,14 +129,16 @@ async fn report(
         }
         let mut table = hr.table(&given.counts, given.epsilon, MIN_GROUP, None);
         table.spent = Some((given.most_spent, given.cap));
-        let (title, content) = HrReport::new(&hr, &table, MIN_GROUP, None).html_content();
-        html_page(&title, html! { (bar(&visit)) p { a href="/hr" { "Another report" } } (content) })
+        let t = visit.t;
+        let (title, content) = HrReport::new(&hr, &table, MIN_GROUP, Some(t.lang)).html_content();
+        html_page(t, &title, html! { (bar(&visit)) p { a href="/hr" { (t.another_report) } } (content) })
     })
     .await
 }
 
 fn refused(app: &App, visit: &Visit, message: &str) -> Response {
-    (StatusCode::CONFLICT, html_page("Counts for HR", choices(app, visit, Some(message)))).into_response()
+    (StatusCode::CONFLICT, html_page(visit.t, visit.t.hr_title, choices(app, visit, Some(message))))
+        .into_response()
 }
 
 /// The release through the store's ledger, in one transaction: two servers, or two HR readers

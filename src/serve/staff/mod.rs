@@ -22,12 +22,14 @@ use super::store::Store;
 use super::{App, audit, cookie, off_thread, set_cookie, with_csrf};
 use crate::report::render::html::page;
 use crate::serve::client::Client;
+use crate::util::i18n::{Staff, fill, staff};
 
 /// Every route of the organisation's pages. The role each needs is checked in its handler.
 pub fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
+        .route("/language", get(language))
         .merge(coach::routes())
         .merge(hr::routes())
         .merge(admin::routes())
@@ -39,6 +41,16 @@ pub struct Visit {
     pub address: String,
     /// The CSRF token every form of the page carries (the cookie's, double-submitted).
     pub csrf: String,
+    /// The page's words, in the language chosen or the browser's.
+    pub t: &'static Staff,
+}
+
+/// The language of the staff's pages: the one chosen with the switch (a cookie), else the
+/// browser's; either only if the pack speaks it, since the reports shown are the pack's.
+pub fn words(app: &App, headers: &HeaderMap) -> &'static Staff {
+    let chosen = cookie(headers, "lang").filter(|l| app.ruleset.meta.languages.iter().any(|x| x == l));
+    let lang = chosen.map_or_else(|| super::negotiate(&app.ruleset, headers), str::to_string);
+    staff(Some(&lang))
 }
 
 /// What a request to a staff page asks of the app: a store, a session, the role.
@@ -51,25 +63,22 @@ fn visit<'a>(
     let Some(store) = &app.store else {
         return Err(Box::new(no_store()));
     };
+    let t = words(app, headers);
     let account = match cookie(headers, "session").map(|token| accounts::session(store, token)) {
         Some(Ok(Some(account))) => account,
         Some(Err(e)) => return Err(Box::new(unavailable(&e))),
         _ => return Err(Box::new(see_other("/login"))),
     };
     if account.role != role {
-        let text = format!(
-            "This page is for the {} role; your account, {}, is {}.",
-            role.as_str(),
-            account.name,
-            account.role.as_str()
+        let text = fill(
+            t.not_for_you_text,
+            &[("role", role.as_str()), ("name", &account.name), ("has", account.role.as_str())],
         );
-        let body = html! { h1 { "Not for your account" } p { (text) } p { a href=(account.role.home()) { "Your pages" } } };
-        return Err(Box::new(
-            (StatusCode::FORBIDDEN, html_page("Not for your account", body)).into_response(),
-        ));
+        let body = html! { h1 { (t.not_for_you) } p { (text) } p { a href=(account.role.home()) { (t.your_pages) } } };
+        return Err(Box::new((StatusCode::FORBIDDEN, html_page(t, t.not_for_you, body)).into_response()));
     }
     let csrf = cookie(headers, "csrf").filter(|c| c.len() == 32).unwrap_or_default().to_string();
-    Ok((Visit { account, address: address.to_string(), csrf }, store))
+    Ok((Visit { account, address: address.to_string(), csrf, t }, store))
 }
 
 /// A staff page's work, on the blocking pool, done only for a signed-in account of `role`.
@@ -104,21 +113,52 @@ pub fn unavailable(e: &str) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, format!("the store is unavailable: {e}\n")).into_response()
 }
 
-pub fn html_page(title: &str, content: Markup) -> Response {
-    super::html(page("en", title, content, true))
+pub fn html_page(t: &Staff, title: &str, content: Markup) -> Response {
+    super::html(page(t.lang, title, content, true))
 }
 
-/// The bar on every signed-in page: who is signed in, and the way out.
-pub fn bar(visit: &Visit) -> Markup {
+/// The switch to the other language, on every staff page.
+fn switch(t: &Staff) -> Markup {
     html! {
-        nav.staff aria-label="Account" {
-            p { "Signed in as " strong { (visit.account.name) } " (" (visit.account.role.as_str()) ")" }
+        a href={ "/language?to=" (t.other_language) } lang=(t.other_language) hreflang=(t.other_language) { (t.other_language_name) }
+    }
+}
+
+/// The bar on every signed-in page: who is signed in, the other language, and the way out.
+pub fn bar(visit: &Visit) -> Markup {
+    let t = visit.t;
+    html! {
+        nav.staff aria-label=(t.account_menu) {
+            p { (t.signed_in_as) " " strong { (visit.account.name) } " (" (visit.account.role.as_str()) ") · " (switch(t)) }
             form method="post" action="/logout" {
                 input type="hidden" name="csrf" value=(visit.csrf);
-                button.quiet type="submit" { "Sign out" }
+                button.quiet type="submit" { (t.sign_out) }
             }
         }
     }
+}
+
+/// The language switch: remembered in a cookie, then back to the account's pages (or to sign
+/// in). Only a language the pack speaks is taken.
+async fn language(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    off_thread(move || {
+        let Some(store) = &app.store else { return no_store() };
+        let home = match cookie(&headers, "session").map(|token| accounts::session(store, token)) {
+            Some(Ok(Some(account))) => account.role.home(),
+            _ => "/login",
+        };
+        let mut response = see_other(home);
+        if let Some(lang) = query.get("to").filter(|l| app.ruleset.meta.languages.contains(l)) {
+            let cookie = format!("lang={lang}; Path=/; SameSite=Strict; Max-Age=31536000");
+            set_cookie(&mut response, &cookie, app.behind_tls);
+        }
+        response
+    })
+    .await
 }
 
 /// Records what an account did; what cannot be recorded is not done.
@@ -127,16 +167,17 @@ pub fn log(store: &Store, visit: &Visit, action: &str, subject: &str) -> Result<
         .map_err(|e| Box::new(unavailable(&e)))
 }
 
-fn login_form(csrf: &str, problem: Option<&str>) -> Markup {
+fn login_form(t: &Staff, csrf: &str, problem: Option<&str>) -> Markup {
     html! {
-        h1 { "Sign in" }
-        p { "For coaches, HR and administrators of this service. The intake itself needs no account." }
+        nav.staff aria-label=(t.account_menu) { p { (switch(t)) } }
+        h1 { (t.sign_in) }
+        p { (t.sign_in_intro) }
         @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
         form method="post" action="/login" {
             input type="hidden" name="csrf" value=(csrf);
-            p { label for="name" { "Account" } br; input #name type="text" name="name" autocomplete="username" required; }
-            p { label for="password" { "Password" } br; input #password type="password" name="password" autocomplete="current-password" required; }
-            p { button type="submit" { "Sign in" } }
+            p { label for="name" { (t.account) } br; input #name type="text" name="name" autocomplete="username" required; }
+            p { label for="password" { (t.password) } br; input #password type="password" name="password" autocomplete="current-password" required; }
+            p { button type="submit" { (t.sign_in) } }
         }
     }
 }
@@ -145,7 +186,8 @@ async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
     if app.store.is_none() {
         return no_store();
     }
-    with_csrf(&app, &headers, |csrf| html_page("Sign in", login_form(csrf, None)))
+    let t = words(&app, &headers);
+    with_csrf(&app, &headers, |csrf| html_page(t, t.sign_in, login_form(t, csrf, None)))
 }
 
 async fn login(
@@ -167,14 +209,15 @@ fn login_now(app: &App, headers: &HeaderMap, address: IpAddr, body: &[u8]) -> Re
     let csrf = form.one("csrf").unwrap_or_default();
     let ip = address;
     let shown = ip.to_string();
+    let t = words(app, headers);
     let refuse = |status: StatusCode, problem: String| {
-        (status, html_page("Sign in", login_form(csrf, Some(&problem)))).into_response()
+        (status, html_page(t, t.sign_in, login_form(t, csrf, Some(&problem)))).into_response()
     };
     if let Some(wait) = app.addresses.waiting(ip) {
         let _ = audit::record(store, name, &shown, "login refused: too many failures from this address", "");
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("Too many failed sign-ins from this address. Try again in {wait} seconds."),
+            fill(t.too_many_from_address, &[("wait", &wait.to_string())]),
         );
     }
     match accounts::login(store, name, password) {
@@ -196,14 +239,14 @@ fn login_now(app: &App, headers: &HeaderMap, address: IpAddr, body: &[u8]) -> Re
         Ok(Login::Wrong) => {
             app.addresses.failed(ip);
             let _ = audit::record(store, name, &shown, "login failed", "");
-            refuse(StatusCode::UNAUTHORIZED, "Wrong account or password.".into())
+            refuse(StatusCode::UNAUTHORIZED, t.wrong_password.into())
         }
         Ok(Login::Wait(wait)) => {
             let _ =
                 audit::record(store, name, &shown, "login refused: too many failures for this account", "");
             refuse(
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("Too many failed sign-ins for this account. Try again in {wait} seconds."),
+                fill(t.too_many_for_account, &[("wait", &wait.to_string())]),
             )
         }
         Err(e) => unavailable(&e),

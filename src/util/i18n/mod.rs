@@ -1,6 +1,11 @@
 //! The tool's own words (headings, prompts), by language. Everything about coaching lives in
 //! packs; these are only the frame around it. A language without a table falls back to English.
 
+mod staff;
+mod web;
+pub use staff::{Staff, staff};
+pub use web::{Web, web};
+
 /// `{n}`-style placeholders are filled by [`fill`].
 #[derive(Debug)]
 pub struct Ui {
@@ -463,121 +468,6 @@ pub fn choose(lang: Option<&str>) -> &'static Choose {
     match lang {
         Some("fr") => &CHOOSE_FR,
         _ => &CHOOSE_EN,
-    }
-}
-
-/// The web intake's own words (`serve`), by language.
-#[derive(Debug)]
-pub struct Web {
-    pub other_language: &'static str,
-    pub other_language_name: &'static str,
-    /// `{what}` is what the pack says it is (`Meta::about`).
-    pub intro: &'static str,
-    pub kept: &'static str,
-    pub not_kept: &'static str,
-    pub start: &'static str,
-    pub next: &'static str,
-    pub back: &'static str,
-    pub review: &'static str,
-    pub review_intro: &'static str,
-    pub change: &'static str,
-    pub submit: &'static str,
-    pub carry_on: &'static str,
-    pub stop_here: &'static str,
-    pub stopped: &'static str,
-    pub download_report: &'static str,
-    pub download_answers: &'static str,
-    pub saved: &'static str,
-    /// The same form submitted again with changed answers: the change was kept.
-    pub revised: &'static str,
-    pub required: &'static str,
-    pub optional: &'static str,
-    pub fix_this: &'static str,
-    pub missing: &'static str,
-    pub expired: &'static str,
-    /// `{code}`: the receipt code given with the report.
-    pub receipt: &'static str,
-    pub erase_title: &'static str,
-    pub erase_intro: &'static str,
-    pub erase_code: &'static str,
-    pub erase_button: &'static str,
-    pub erased: &'static str,
-    pub erase_unknown: &'static str,
-}
-
-const WEB_EN: Web = Web {
-    other_language: "fr",
-    other_language_name: "Français",
-    intro: "{what} It is a screen, not a diagnosis. {n} questions, about {minutes} minutes; some appear only after certain answers.",
-    kept: "When you submit, your answers are kept for the person who sent you this link, who will see them. Nothing is kept before that.",
-    not_kept: "Nothing you answer is kept on this server: your answers travel with these pages, and are gone when you close them, unless you download them.",
-    start: "Start",
-    next: "Next",
-    back: "Back",
-    review: "Review your answers",
-    review_intro: "Check your answers. Change any of them, or submit to see your report.",
-    change: "Change",
-    submit: "Submit and see my report",
-    carry_on: "Carry on with the questionnaire",
-    stop_here: "Stop here",
-    stopped: "You stopped here. Nothing was kept. These people can help, today:",
-    download_report: "Download the report",
-    download_answers: "Download your answers",
-    saved: "Your answers were kept for the person who sent you this link.",
-    revised: "Your changed answers were kept for the person who sent you this link, in place of the ones you sent before (which they can still see).",
-    required: "required",
-    optional: "optional",
-    fix_this: "Please answer this question: {problem}",
-    missing: "Please answer this question to carry on.",
-    expired: "This page has expired or was not sent from this site. Please start again.",
-    receipt: "Your receipt code is {code}. Keep it: with it you can delete what you sent, whenever you wish, on the page \"Delete my answers\" (/erase) of this site. It replaces any code you were given before.",
-    erase_title: "Delete my answers",
-    erase_intro: "Give the receipt code you were shown with your report. Your answers, and every earlier version of them, are deleted from this server at once; nobody can see them afterwards. This cannot be undone.",
-    erase_code: "Receipt code",
-    erase_button: "Delete my answers",
-    erased: "Your answers were deleted from this server.",
-    erase_unknown: "No answers on this server have this receipt code. Check the code (letters and digits; dashes and spaces do not matter), or they may have been deleted already.",
-};
-
-const WEB_FR: Web = Web {
-    other_language: "en",
-    other_language_name: "English",
-    intro: "{what} C'est un repérage, pas un diagnostic. {n} questions, environ {minutes} minutes ; certaines n'apparaissent qu'après certaines réponses.",
-    kept: "Quand vous validerez, vos réponses seront conservées pour la personne qui vous a envoyé ce lien, qui les verra. Rien n'est conservé avant.",
-    not_kept: "Rien de ce que vous répondez n'est conservé sur ce serveur : vos réponses voyagent avec ces pages, et disparaissent quand vous les fermez, sauf si vous les téléchargez.",
-    start: "Commencer",
-    next: "Suivant",
-    back: "Retour",
-    review: "Relire vos réponses",
-    review_intro: "Vérifiez vos réponses. Modifiez-en si besoin, ou validez pour voir votre rapport.",
-    change: "Modifier",
-    submit: "Valider et voir mon rapport",
-    carry_on: "Continuer le questionnaire",
-    stop_here: "M'arrêter ici",
-    stopped: "Vous vous êtes arrêté ici. Rien n'a été conservé. Ces personnes peuvent vous aider, dès aujourd'hui :",
-    download_report: "Télécharger le rapport",
-    download_answers: "Télécharger vos réponses",
-    saved: "Vos réponses ont été conservées pour la personne qui vous a envoyé ce lien.",
-    revised: "Vos réponses modifiées ont été conservées pour la personne qui vous a envoyé ce lien, à la place de celles envoyées avant (qu'elle peut encore voir).",
-    required: "obligatoire",
-    optional: "facultatif",
-    fix_this: "Merci de répondre à cette question : {problem}",
-    missing: "Merci de répondre à cette question pour continuer.",
-    expired: "Cette page a expiré ou n'a pas été envoyée depuis ce site. Merci de recommencer.",
-    receipt: "Votre code de reçu est {code}. Gardez-le : avec lui, vous pouvez supprimer ce que vous avez envoyé, quand vous le souhaitez, sur la page « Supprimer mes réponses » (/erase) de ce site. Il remplace tout code reçu avant.",
-    erase_title: "Supprimer mes réponses",
-    erase_intro: "Donnez le code de reçu affiché avec votre rapport. Vos réponses, et toutes leurs versions précédentes, sont aussitôt supprimées de ce serveur ; personne ne peut plus les voir. C'est définitif.",
-    erase_code: "Code de reçu",
-    erase_button: "Supprimer mes réponses",
-    erased: "Vos réponses ont été supprimées de ce serveur.",
-    erase_unknown: "Aucune réponse de ce serveur n'a ce code de reçu. Vérifiez le code (lettres et chiffres ; tirets et espaces ne comptent pas), ou elles ont peut-être déjà été supprimées.",
-};
-
-/// The web intake's words for `lang`, or English.
-pub fn web(lang: Option<&str>) -> &'static Web {
-    match lang {
-        Some("fr") => &WEB_FR,
-        _ => &WEB_EN,
     }
 }
 

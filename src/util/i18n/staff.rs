@@ -1,0 +1,351 @@
+//! The words of the organisation's pages (`serve`'s sign-in, the coach's inbox, HR's counts,
+//! the admin's page), by language. What people answered and what the pack says stay as they
+//! are; the audit trail's lines are kept in the words they were recorded in.
+
+/// `{n}`-style placeholders are filled by [`super::fill`].
+#[derive(Debug)]
+pub struct Staff {
+    pub lang: &'static str,
+    /// The other language, and its name in itself, for the switch on every page.
+    pub other_language: &'static str,
+    pub other_language_name: &'static str,
+    // Signing in and out.
+    pub sign_in: &'static str,
+    pub sign_in_intro: &'static str,
+    pub account: &'static str,
+    pub password: &'static str,
+    pub wrong_password: &'static str,
+    /// `{wait}`: seconds.
+    pub too_many_from_address: &'static str,
+    pub too_many_for_account: &'static str,
+    pub signed_in_as: &'static str,
+    pub sign_out: &'static str,
+    pub account_menu: &'static str,
+    pub not_for_you: &'static str,
+    /// `{role}`, `{name}`, `{has}`.
+    pub not_for_you_text: &'static str,
+    pub your_pages: &'static str,
+    pub not_found: &'static str,
+    pub no_such_submission: &'static str,
+    // The coach's inbox.
+    pub inbox: &'static str,
+    /// `{n}`.
+    pub waiting: &'static str,
+    pub since: &'static str,
+    pub outcome: &'static str,
+    pub any: &'static str,
+    pub urgent: &'static str,
+    pub show: &'static str,
+    pub download_csv: &'static str,
+    pub no_submissions: &'static str,
+    pub submissions: &'static str,
+    pub submitted: &'static str,
+    pub who: &'static str,
+    pub recommendation: &'static str,
+    pub readiness: &'static str,
+    pub contacted: &'static str,
+    pub report: &'static str,
+    pub not_given: &'static str,
+    pub support_first: &'static str,
+    pub none_yet: &'static str,
+    pub open: &'static str,
+    /// After "Open", for a screen reader: `{when}`.
+    pub open_which: &'static str,
+    /// `{page}`, `{pages}`, `{n}`.
+    pub page_of: &'static str,
+    pub pages_of_inbox: &'static str,
+    pub newer: &'static str,
+    pub older: &'static str,
+    // A person's report.
+    pub persons_report: &'static str,
+    pub the_inbox: &'static str,
+    /// `{when}`; `{who}` in the next.
+    pub submitted_at: &'static str,
+    pub submitted_by: &'static str,
+    pub earlier_urgent: &'static str,
+    /// `{by}`, `{when}`.
+    pub marked_contacted: &'static str,
+    pub mark_contacted: &'static str,
+    // HR.
+    pub hr_title: &'static str,
+    /// `{min}`: the smallest group shown.
+    pub hr_intro: &'static str,
+    pub group_by: &'static str,
+    pub group_nothing: &'static str,
+    pub epsilon_label: &'static str,
+    pub show_counts: &'static str,
+    pub another_report: &'static str,
+    /// `{group}`.
+    pub not_a_grouping: &'static str,
+    /// `{levels}`.
+    pub not_a_level: &'static str,
+    // The admin.
+    pub administration: &'static str,
+    pub accounts: &'static str,
+    pub accounts_intro: &'static str,
+    pub role: &'static str,
+    /// Since when an account exists.
+    pub account_since: &'static str,
+    pub notifications: &'static str,
+    /// `{to}`, `{n}`.
+    pub notified_to: &'static str,
+    /// `{host}`; `{to}` in the next.
+    pub webhook_at: &'static str,
+    pub email_to: &'static str,
+    pub and: &'static str,
+    pub notify_none: &'static str,
+    /// `{n}`.
+    pub undelivered: &'static str,
+    pub queued: &'static str,
+    pub channel: &'static str,
+    pub attempts: &'static str,
+    pub last_error: &'static str,
+    pub next_attempt: &'static str,
+    pub delete_submission: &'static str,
+    pub delete_intro: &'static str,
+    pub submission_id: &'static str,
+    pub delete_it: &'static str,
+    /// `{id}`.
+    pub no_submission_with_id: &'static str,
+    pub audit_trail: &'static str,
+    /// `{n}`.
+    pub audit_intro: &'static str,
+    pub when: &'static str,
+    pub from: &'static str,
+    pub what: &'static str,
+    pub of: &'static str,
+}
+
+const STAFF_EN: Staff = Staff {
+    lang: "en",
+    other_language: "fr",
+    other_language_name: "Français",
+    sign_in: "Sign in",
+    sign_in_intro: "For coaches, HR and administrators of this service. The intake itself needs no account.",
+    account: "Account",
+    password: "Password",
+    wrong_password: "Wrong account or password.",
+    too_many_from_address: "Too many failed sign-ins from this address. Try again in {wait} seconds.",
+    too_many_for_account: "Too many failed sign-ins for this account. Try again in {wait} seconds.",
+    signed_in_as: "Signed in as",
+    sign_out: "Sign out",
+    account_menu: "Account",
+    not_for_you: "Not for your account",
+    not_for_you_text: "This page is for the {role} role; your account, {name}, is {has}.",
+    your_pages: "Your pages",
+    not_found: "Not found",
+    no_such_submission: "No such submission",
+    inbox: "Inbox",
+    waiting: "{n} urgent: reach them first. They stay at the top until a coach marks them contacted.",
+    since: "Since (YYYY-MM-DD)",
+    outcome: "Outcome",
+    any: "Any",
+    urgent: "Urgent",
+    show: "Show",
+    download_csv: "Download as CSV",
+    no_submissions: "No submissions yet.",
+    submissions: "Submissions",
+    submitted: "Submitted",
+    who: "Who",
+    recommendation: "Recommendation",
+    readiness: "Readiness",
+    contacted: "Contacted",
+    report: "Report",
+    not_given: "Not given",
+    support_first: "Support first",
+    none_yet: "None yet",
+    open: "Open",
+    open_which: " the report submitted {when}",
+    page_of: "Page {page} of {pages} ({n} submissions).",
+    pages_of_inbox: "Pages of the inbox",
+    newer: "Newer",
+    older: "Older",
+    persons_report: "A person's report",
+    the_inbox: "The inbox",
+    submitted_at: "Submitted {when}",
+    submitted_by: " by {who}",
+    earlier_urgent: "An earlier version of these answers raised an urgent flag; the person changed them since. Reach them first.",
+    marked_contacted: "Marked contacted by {by}, {when}.",
+    mark_contacted: "Mark contacted",
+    hr_title: "Counts for HR",
+    hr_intro: "How many people each kind of support fits, and how ready they are: counts only, with noise that keeps any one person's answers private however many reports are asked for. Groups under {min} are not shown.",
+    group_by: "Group by",
+    group_nothing: "Nothing: everyone together",
+    epsilon_label: "Privacy of this report (ε: smaller is more private and noisier)",
+    show_counts: "Show the counts",
+    another_report: "Another report",
+    not_a_grouping: "{group} is not a grouping this pack allows.",
+    not_a_level: "The privacy of one report is one of the levels {levels}: a few levels, not a dial, since a level a little apart from another would buy fresh noise on the same counts.",
+    administration: "Administration",
+    accounts: "Accounts",
+    accounts_intro: "Made, changed and removed on the server with",
+    role: "Role",
+    account_since: "Since",
+    notifications: "Urgent notifications",
+    notified_to: "Word of each urgent submission (no answer, no name) goes to {to}. {n} delivered.",
+    webhook_at: "a webhook at {host}",
+    email_to: "e-mail to {to}",
+    and: " and ",
+    notify_none: "None are sent: urgent submissions wait in the inbox for someone to look. Start the server with --notify-webhook or --notify-smtp (see the README).",
+    undelivered: "{n} not delivered yet: retried with a growing wait until the receiver accepts them.",
+    queued: "Queued",
+    channel: "Channel",
+    attempts: "Attempts",
+    last_error: "Last error",
+    next_attempt: "Next attempt",
+    delete_submission: "Delete a submission",
+    delete_intro: "For a person who asks and has lost their receipt code: the id is the last part of the address of their report in the inbox. Deleted from the store at once, with every earlier version; this cannot be undone.",
+    submission_id: "Submission id",
+    delete_it: "Delete it",
+    no_submission_with_id: "No submission has the id {id}.",
+    audit_trail: "Audit trail",
+    audit_intro: "The latest {n} lines, newest first. The trail is appended only.",
+    when: "When",
+    from: "From",
+    what: "What",
+    of: "Of",
+};
+
+const STAFF_FR: Staff = Staff {
+    lang: "fr",
+    other_language: "en",
+    other_language_name: "English",
+    sign_in: "Se connecter",
+    sign_in_intro: "Pour les coachs, les RH et les administrateurs de ce service. Le questionnaire lui-même ne demande aucun compte.",
+    account: "Compte",
+    password: "Mot de passe",
+    wrong_password: "Compte ou mot de passe erroné.",
+    too_many_from_address: "Trop de connexions échouées depuis cette adresse. Réessayez dans {wait} secondes.",
+    too_many_for_account: "Trop de connexions échouées pour ce compte. Réessayez dans {wait} secondes.",
+    signed_in_as: "Connecté en tant que",
+    sign_out: "Se déconnecter",
+    account_menu: "Compte",
+    not_for_you: "Pas pour votre compte",
+    not_for_you_text: "Cette page est pour le rôle {role} ; votre compte, {name}, a le rôle {has}.",
+    your_pages: "Vos pages",
+    not_found: "Introuvable",
+    no_such_submission: "Aucune réponse de ce nom",
+    inbox: "Boîte de réception",
+    waiting: "{n} urgent(s) : contactez-les d'abord. Ils restent en tête jusqu'à ce qu'un coach les marque comme contactés.",
+    since: "Depuis (AAAA-MM-JJ)",
+    outcome: "Résultat",
+    any: "Tous",
+    urgent: "Urgent",
+    show: "Afficher",
+    download_csv: "Télécharger en CSV",
+    no_submissions: "Aucune réponse pour l'instant.",
+    submissions: "Réponses",
+    submitted: "Envoyé",
+    who: "Qui",
+    recommendation: "Recommandation",
+    readiness: "Disponibilité",
+    contacted: "Contacté",
+    report: "Rapport",
+    not_given: "Non renseigné",
+    support_first: "Soutien d'abord",
+    none_yet: "Aucune pour l'instant",
+    open: "Ouvrir",
+    open_which: " le rapport envoyé le {when}",
+    page_of: "Page {page} sur {pages} ({n} réponses).",
+    pages_of_inbox: "Pages de la boîte de réception",
+    newer: "Plus récentes",
+    older: "Plus anciennes",
+    persons_report: "Le rapport d'une personne",
+    the_inbox: "La boîte de réception",
+    submitted_at: "Envoyé le {when}",
+    submitted_by: " par {who}",
+    earlier_urgent: "Une version précédente de ces réponses a levé une alerte urgente ; la personne les a modifiées depuis. Contactez-la d'abord.",
+    marked_contacted: "Marqué comme contacté par {by}, {when}.",
+    mark_contacted: "Marquer comme contacté",
+    hr_title: "Décomptes pour les RH",
+    hr_intro: "À combien de personnes chaque type d'accompagnement convient, et à quel point elles sont prêtes : des décomptes seulement, avec un bruit qui garde privées les réponses de chacun, quel que soit le nombre de rapports demandés. Les groupes de moins de {min} ne sont pas affichés.",
+    group_by: "Regrouper par",
+    group_nothing: "Rien : tout le monde ensemble",
+    epsilon_label: "Confidentialité de ce rapport (ε : plus petit, plus confidentiel et plus bruité)",
+    show_counts: "Afficher les décomptes",
+    another_report: "Un autre rapport",
+    not_a_grouping: "{group} n'est pas un regroupement que ce pack permet.",
+    not_a_level: "La confidentialité d'un rapport est l'un des niveaux {levels} : quelques niveaux, pas un curseur, car un niveau un peu différent d'un autre achèterait un bruit nouveau sur les mêmes décomptes.",
+    administration: "Administration",
+    accounts: "Comptes",
+    accounts_intro: "Créés, modifiés et supprimés sur le serveur avec",
+    role: "Rôle",
+    account_since: "Depuis",
+    notifications: "Notifications urgentes",
+    notified_to: "L'avis de chaque réponse urgente (sans réponse ni nom) part vers {to}. {n} délivrée(s).",
+    webhook_at: "un webhook sur {host}",
+    email_to: "un e-mail à {to}",
+    and: " et ",
+    notify_none: "Aucune n'est envoyée : les réponses urgentes attendent dans la boîte de réception que quelqu'un regarde. Démarrez le serveur avec --notify-webhook ou --notify-smtp (voir le README).",
+    undelivered: "{n} pas encore délivrée(s) : réessayée(s) avec une attente croissante jusqu'à ce que le destinataire l'accepte.",
+    queued: "En file depuis",
+    channel: "Canal",
+    attempts: "Tentatives",
+    last_error: "Dernière erreur",
+    next_attempt: "Prochaine tentative",
+    delete_submission: "Supprimer une réponse",
+    delete_intro: "Pour une personne qui le demande et a perdu son code de reçu : l'identifiant est la dernière partie de l'adresse de son rapport dans la boîte de réception. Supprimée du stockage aussitôt, avec toutes ses versions précédentes ; c'est définitif.",
+    submission_id: "Identifiant de la réponse",
+    delete_it: "La supprimer",
+    no_submission_with_id: "Aucune réponse n'a l'identifiant {id}.",
+    audit_trail: "Journal d'audit",
+    audit_intro: "Les {n} dernières lignes, les plus récentes d'abord. Le journal ne peut qu'être complété.",
+    when: "Quand",
+    from: "Depuis",
+    what: "Quoi",
+    of: "Sur",
+};
+
+/// The organisation's pages' words for `lang`, or English.
+pub fn staff(lang: Option<&str>) -> &'static Staff {
+    match lang {
+        Some("fr") => &STAFF_FR,
+        _ => &STAFF_EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each template's placeholders, sorted: a translation that drops or misspells one would
+    /// leave a `{key}` on the page or lose a value.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> =
+            text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(k, _)| k)).collect();
+        found.sort_unstable();
+        found
+    }
+
+    #[test]
+    fn both_languages_fill_the_same_placeholders() {
+        let fields = |s: &Staff| -> Vec<&'static str> {
+            vec![
+                s.too_many_from_address,
+                s.too_many_for_account,
+                s.not_for_you_text,
+                s.waiting,
+                s.open_which,
+                s.page_of,
+                s.submitted_at,
+                s.submitted_by,
+                s.marked_contacted,
+                s.hr_intro,
+                s.not_a_grouping,
+                s.not_a_level,
+                s.notified_to,
+                s.webhook_at,
+                s.email_to,
+                s.undelivered,
+                s.no_submission_with_id,
+                s.audit_intro,
+            ]
+        };
+        for (en, fr) in fields(&STAFF_EN).into_iter().zip(fields(&STAFF_FR)) {
+            assert_eq!(placeholders(en), placeholders(fr), "{en} / {fr}");
+            assert!(!placeholders(en).is_empty(), "{en}");
+        }
+        assert_eq!(staff(Some("fr")).lang, "fr");
+        assert_eq!(staff(Some("de")).lang, "en");
+    }
+}
