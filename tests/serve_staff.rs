@@ -186,7 +186,12 @@ fn hr_sees_counts_only_and_asking_again_in_any_way_buys_no_fresh_noise() {
     assert_eq!(hr.post("/hr", &[("group", ""), ("epsilon", "2")]).status, 200);
     let over = hr.post("/hr", &[("group", "career_stage"), ("epsilon", "0.5")]);
     assert_eq!(over.status, 409, "{}", over.body);
-    assert!(over.body.contains("past its cap of 3 a person"), "{}", over.body);
+    assert!(over.body.contains("past the privacy cap of ε = 3 a person"), "{}", over.body);
+    // A refusal counts no one: its numbers would be counts without noise.
+    let refusal = &over.body[over.body.find("role=\"alert\"").unwrap()..];
+    let refusal = &refusal[..refusal.find("</p>").unwrap()];
+    let digits: String = refusal.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(digits, "3", "only the cap: {refusal}");
     // The ledger is in the store, which HR never holds; every release is in the trail.
     let conn = rusqlite::Connection::open(&store).unwrap();
     let ledger: String = conn.query_row("SELECT text FROM hr_ledger", [], |r| r.get(0)).unwrap();

@@ -115,11 +115,14 @@ async fn report(
         let subject = format!("grouping {group:?}, ε = {epsilon}, {} submissions", rows.len());
         let given = match give(store, &hr, epsilon) {
             Ok(given) => given,
-            Err(Refusal::Budget(message)) => {
+            Err(Refusal::Budget(_)) => {
                 if let Err(r) = log(store, &visit, "HR release refused", &subject) {
                     return *r;
                 }
-                return refused(app, &visit, &message);
+                // The accountant's own words count the people past the cap, exactly: HR is
+                // told only that the cap is reached.
+                let cap = crate::screen::hr::accountant::BUDGET_DEFAULT.to_string();
+                return refused(app, &visit, &fill(visit.t.past_the_cap, &[("cap", &cap)]));
             }
             Err(Refusal::Other(e)) => return unavailable(&e),
         };

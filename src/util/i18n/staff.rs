@@ -79,6 +79,8 @@ pub struct Staff {
     pub not_a_grouping: &'static str,
     /// `{levels}`.
     pub not_a_level: &'static str,
+    /// `{cap}`. No count of anyone: a refusal's numbers would be counts without noise.
+    pub past_the_cap: &'static str,
     // The admin.
     pub administration: &'static str,
     pub accounts: &'static str,
@@ -176,6 +178,7 @@ const STAFF_EN: Staff = Staff {
     another_report: "Another report",
     not_a_grouping: "{group} is not a grouping this pack allows.",
     not_a_level: "The privacy of one report is one of the levels {levels}: a few levels, not a dial, since a level a little apart from another would buy fresh noise on the same counts.",
+    past_the_cap: "Refused: this report would take some of the people it counts past the privacy cap of ε = {cap} a person, so nothing was released. Reports already made can be shown again, the same; a smaller ε may still fit.",
     administration: "Administration",
     accounts: "Accounts",
     accounts_intro: "Made, changed and removed on the server with",
@@ -266,6 +269,7 @@ const STAFF_FR: Staff = Staff {
     another_report: "Un autre rapport",
     not_a_grouping: "{group} n'est pas un regroupement que ce pack permet.",
     not_a_level: "La confidentialité d'un rapport est l'un des niveaux {levels} : quelques niveaux, pas un curseur, car un niveau un peu différent d'un autre achèterait un bruit nouveau sur les mêmes décomptes.",
+    past_the_cap: "Refusé : ce rapport mènerait certaines des personnes qu'il compte au-delà du plafond de confidentialité de ε = {cap} par personne ; rien n'a été publié. Les rapports déjà faits peuvent être affichés à nouveau, à l'identique ; un ε plus petit peut encore passer.",
     administration: "Administration",
     accounts: "Comptes",
     accounts_intro: "Créés, modifiés et supprimés sur le serveur avec",
@@ -333,6 +337,7 @@ mod tests {
                 s.hr_intro,
                 s.not_a_grouping,
                 s.not_a_level,
+                s.past_the_cap,
                 s.notified_to,
                 s.webhook_at,
                 s.email_to,
