@@ -351,7 +351,7 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
     let server: std::net::SocketAddr = base.trim_start_matches("http://").parse().unwrap();
     let ruleset = common::default_pack(&mut Sources::default());
     let calm = persona(&ruleset, "wants-tactics");
-    for changes in [&[][..], &[("self_harm", &["true"][..])][..]] {
+    for changes in [&[][..], &[("self_harm", &["true"][..]), ("your_name", &["Dana Whitfield"][..])][..]] {
         let page = Person::arrive(server).post(&fields(&ruleset, &calm, changes), "submit");
         assert_eq!(page.status, 200);
     }
@@ -379,6 +379,7 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
         assert!(inbox.contains("1 urgent: reach them first"), "{inbox}");
         let first = s.client.find(Locator::Css("tbody tr")).await.unwrap().text().await.unwrap();
         assert!(first.contains("Urgent") && first.contains("Support first"), "{first}");
+        assert!(first.contains("Dana Whitfield"), "the respondent, by name: {first}");
         s.shot("inbox").await;
         s.assert_accessible("the inbox").await;
         s.go("tbody tr:first-child a").await;
