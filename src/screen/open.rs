@@ -20,6 +20,16 @@ pub(super) type Source = (String, Option<u64>, Box<dyn Read>);
 pub(super) fn open_input(input: &Input) -> Result<Source, Failure> {
     match input {
         Input::Stdin => Ok(("<stdin>".into(), None, Box::new(io::stdin()))),
+        Input::File(path) if path.to_str().is_some_and(crate::serve::store::is_url) => {
+            // A PostgreSQL store that `serve` keeps: its submissions, a page at a time.
+            let shown = crate::serve::store::shown(path);
+            let cannot =
+                |why: String| Failure::Message(format!("cannot read the responses `{shown}`: {why}"));
+            let Some(lines) = crate::serve::store::Submissions::open(path).map_err(cannot)? else {
+                return Err(cannot("the store holds no submission yet".into()));
+            };
+            Ok((shown.clone(), None, Box::new(lines)))
+        }
         Input::File(path) => {
             let cannot = |why: String| {
                 Failure::Message(format!("cannot read the responses `{}`: {why}", path.display()))

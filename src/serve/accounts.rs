@@ -3,18 +3,17 @@
 //! store, per address in memory), and sessions whose tokens the store keeps only as digests.
 //!
 //! Sessions are written here rather than with a session crate: they must live in the store
-//! beside the submissions (one file to back up, one database for several instances), and the
-//! crates' SQL stores are built on sqlx, which would link a second SQLite beside rusqlite's.
+//! beside the submissions (one file to back up, one database for several instances, on SQLite
+//! or PostgreSQL), and the crates' SQL stores are built on sqlx, which would link a second
+//! SQLite beside rusqlite's.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
+use super::store::{Store, now};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rusqlite::{OptionalExtension, params};
-
-use super::store::{Store, now};
 
 /// How long a session lasts from its login.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
@@ -121,43 +120,31 @@ fn acceptable(name: &str, password: &str) -> Result<(), String> {
 pub fn add(store: &Store, name: &str, role: Role, password: &str) -> Result<bool, String> {
     acceptable(name, password)?;
     let hashed = hash(password)?;
-    let conn = store.connection()?;
-    let existed: bool = conn
-        .query_row("SELECT 1 FROM accounts WHERE name = ?1", [name], |_| Ok(()))
-        .optional()
-        .map_err(|e| e.to_string())?
-        .is_some();
-    conn.execute(
-        "INSERT INTO accounts (name, role, password, created_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT(name) DO UPDATE SET role = ?2, password = ?3, failures = 0, locked_until = 0",
-        params![name, role.as_str(), hashed, now()],
-    )
-    .map_err(|e| e.to_string())?;
-    // A new password ends every session of the old one.
-    conn.execute("DELETE FROM sessions WHERE account = ?1", [name]).map_err(|e| e.to_string())?;
-    Ok(existed)
+    store.with(|tx| {
+        let existed = tx.first("SELECT 1 FROM accounts WHERE name = $1", &[name.into()])?.is_some();
+        tx.execute(
+            "INSERT INTO accounts (name, role, password, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (name) DO UPDATE SET role = $2, password = $3, failures = 0, locked_until = 0",
+            &[name.into(), role.as_str().into(), hashed.into(), now().into()],
+        )?;
+        // A new password ends every session of the old one.
+        tx.execute("DELETE FROM sessions WHERE account = $1", &[name.into()])?;
+        Ok(existed)
+    })
 }
 
 /// Removes an account and its sessions; false if there was none of that name.
 pub fn remove(store: &Store, name: &str) -> Result<bool, String> {
-    let conn = store.connection()?;
-    conn.execute("DELETE FROM sessions WHERE account = ?1", [name]).map_err(|e| e.to_string())?;
-    let removed = conn.execute("DELETE FROM accounts WHERE name = ?1", [name]).map_err(|e| e.to_string())?;
-    Ok(removed > 0)
+    store.with(|tx| {
+        tx.execute("DELETE FROM sessions WHERE account = $1", &[name.into()])?;
+        Ok(tx.execute("DELETE FROM accounts WHERE name = $1", &[name.into()])? > 0)
+    })
 }
 
 /// Every account: name, role, when made.
 pub fn list(store: &Store) -> Result<Vec<(String, String, i64)>, String> {
-    let conn = store.connection()?;
-    let mut statement = conn
-        .prepare("SELECT name, role, created_at FROM accounts ORDER BY name")
-        .map_err(|e| e.to_string())?;
-    let rows = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .map_err(|e| e.to_string())?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    Ok(rows)
+    let rows = store.with(|tx| tx.query("SELECT name, role, created_at FROM accounts ORDER BY name", &[]))?;
+    Ok(rows.iter().map(|r| (r.text(0), r.text(1), r.int(2))).collect())
 }
 
 /// A hash to verify against when the account does not exist, so that a wrong name takes as
@@ -172,14 +159,13 @@ fn decoy() -> &'static str {
 pub fn login(store: &Store, name: &str, password: &str) -> Result<Login, String> {
     let at = now();
     let found: Option<(String, String, i64, i64)> = store
-        .connection()?
-        .query_row(
-            "SELECT role, password, failures, locked_until FROM accounts WHERE name = ?1",
-            [name],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()
-        .map_err(|e| e.to_string())?;
+        .with(|tx| {
+            tx.first(
+                "SELECT role, password, failures, locked_until FROM accounts WHERE name = $1",
+                &[name.into()],
+            )
+        })?
+        .map(|r| (r.text(0), r.text(1), r.int(2), r.int(3)));
     let stored = found.as_ref().map_or(decoy(), |f| f.1.as_str());
     if let Some((_, _, _, until)) = &found
         && *until > at
@@ -192,66 +178,57 @@ pub fn login(store: &Store, name: &str, password: &str) -> Result<Login, String>
     let (Some((role, _, failures, _)), true) = (&found, right) else {
         if found.is_some() {
             // Counted in the store, so that two guesses at once are two failures.
-            let conn = store.connection()?;
-            let failures: i64 = conn
-                .query_row(
-                    "UPDATE accounts SET failures = failures + 1 WHERE name = ?1 RETURNING failures",
-                    [name],
-                    |r| r.get(0),
+            store.with(|tx| {
+                let failures = tx
+                    .first(
+                        "UPDATE accounts SET failures = failures + 1 WHERE name = $1 RETURNING failures",
+                        &[name.into()],
+                    )?
+                    .map_or(0, |r| r.int(0));
+                tx.execute(
+                    "UPDATE accounts SET locked_until = $2 WHERE name = $1",
+                    &[name.into(), (at + wait_after(failures)).into()],
                 )
-                .map_err(|e| e.to_string())?;
-            conn.execute(
-                "UPDATE accounts SET locked_until = ?2 WHERE name = ?1",
-                params![name, at + wait_after(failures)],
-            )
-            .map_err(|e| e.to_string())?;
+            })?;
         }
         return Ok(Login::Wrong);
     };
     let role = Role::parse(role).ok_or_else(|| format!("account {name} has an unknown role {role:?}"))?;
     let token = super::random_id();
-    let conn = store.connection()?;
-    if *failures > 0 {
-        conn.execute("UPDATE accounts SET failures = 0, locked_until = 0 WHERE name = ?1", [name])
-            .map_err(|e| e.to_string())?;
-    }
-    conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [at]).map_err(|e| e.to_string())?;
-    conn.execute(
-        "INSERT INTO sessions (digest, account, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![digest(&token), name, at, at + SESSION_SECONDS],
-    )
-    .map_err(|e| e.to_string())?;
+    store.with(|tx| {
+        if *failures > 0 {
+            tx.execute("UPDATE accounts SET failures = 0, locked_until = 0 WHERE name = $1", &[name.into()])?;
+        }
+        tx.execute("DELETE FROM sessions WHERE expires_at <= $1", &[at.into()])?;
+        tx.execute(
+            "INSERT INTO sessions (digest, account, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            &[digest(&token).into(), name.into(), at.into(), (at + SESSION_SECONDS).into()],
+        )
+    })?;
     Ok(Login::In(Account { name: name.to_string(), role }, token))
 }
 
 /// The account a session token belongs to, if the session is current.
 pub fn session(store: &Store, token: &str) -> Result<Option<Account>, String> {
-    let found: Option<(String, String)> = store
-        .connection()?
-        .query_row(
+    let found = store.with(|tx| {
+        tx.first(
             "SELECT a.name, a.role FROM sessions s JOIN accounts a ON a.name = s.account \
-             WHERE s.digest = ?1 AND s.expires_at > ?2",
-            params![digest(token), now()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+             WHERE s.digest = $1 AND s.expires_at > $2",
+            &[digest(token).into(), now().into()],
         )
-        .optional()
-        .map_err(|e| e.to_string())?;
-    Ok(found.and_then(|(name, role)| Role::parse(&role).map(|role| Account { name, role })))
+    })?;
+    Ok(found.and_then(|r| Role::parse(&r.text(1)).map(|role| Account { name: r.text(0), role })))
 }
 
 /// Ends a session.
 pub fn logout(store: &Store, token: &str) -> Result<(), String> {
-    store
-        .connection()?
-        .execute("DELETE FROM sessions WHERE digest = ?1", [digest(token)])
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    store.with(|tx| tx.execute("DELETE FROM sessions WHERE digest = $1", &[digest(token).into()]).map(|_| ()))
 }
 
 /// The store for an accounts command: it must already exist (made by `serve --store`), so
 /// that a mistyped path makes nothing.
 fn open_existing(path: &std::path::Path, io: &mut crate::run::Io) -> Option<Store> {
-    if !path.is_file() {
+    if !path.is_file() && !path.to_str().is_some_and(super::store::is_url) {
         let _ = writeln!(
             io.stderr,
             "error: {} is not a store; give the file `serve --store` keeps (run serve with it once to make it)",
@@ -428,11 +405,7 @@ mod tests {
         // Now even the right password waits: the account is slowed, not the guess.
         assert!(matches!(login(&store, "ana", "correct horse battery").unwrap(), Login::Wait(w) if w > 0));
         assert!(matches!(login(&store, "nobody", "x").unwrap(), Login::Wrong));
-        let text = store
-            .connection()
-            .unwrap()
-            .query_row("SELECT password FROM accounts", [], |r| r.get::<_, String>(0))
-            .unwrap();
+        let text = store.with(|tx| tx.first("SELECT password FROM accounts", &[])).unwrap().unwrap().text(0);
         assert!(text.starts_with("$argon2id$"), "{text}");
     }
 

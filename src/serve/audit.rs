@@ -2,8 +2,6 @@
 //! row): every login and failed login, every submission or report opened, every person marked
 //! contacted, every HR release or refusal. Shown to `admin`.
 
-use rusqlite::params;
-
 use super::store::{Store, now};
 
 /// One line of the trail.
@@ -27,38 +25,35 @@ pub fn record(
     subject: &str,
 ) -> Result<(), String> {
     store
-        .connection()?
-        .execute(
-            "INSERT INTO audit (at, account, address, action, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now(), account, address, action, subject],
-        )
+        .with(|tx| {
+            tx.execute(
+                "INSERT INTO audit (at, account, address, action, subject) VALUES ($1, $2, $3, $4, $5)",
+                &[now().into(), account.into(), address.into(), action.into(), subject.into()],
+            )
+        })
         .map_err(|e| format!("the audit trail could not be written: {e}"))?;
     Ok(())
 }
 
 /// The latest `limit` lines, newest first.
 pub fn latest(store: &Store, limit: i64) -> Result<Vec<Line>, String> {
-    let conn = store.connection()?;
-    let mut statement = conn
-        .prepare(
+    let rows = store.with(|tx| {
+        tx.query(
             "SELECT at, COALESCE(account, ''), COALESCE(address, ''), action, COALESCE(subject, '') \
-             FROM audit ORDER BY seq DESC LIMIT ?1",
+             FROM audit ORDER BY seq DESC LIMIT $1",
+            &[limit.into()],
         )
-        .map_err(|e| e.to_string())?;
-    let lines = statement
-        .query_map([limit], |r| {
-            Ok(Line {
-                at: r.get(0)?,
-                account: r.get(1)?,
-                address: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-            })
+    })?;
+    Ok(rows
+        .iter()
+        .map(|r| Line {
+            at: r.int(0),
+            account: r.text(1),
+            address: r.text(2),
+            action: r.text(3),
+            subject: r.text(4),
         })
-        .map_err(|e| e.to_string())?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    Ok(lines)
+        .collect())
 }
 
 #[cfg(test)]
@@ -73,7 +68,7 @@ mod tests {
         record(&store, "ana", "127.0.0.1", "opened", "abc").unwrap();
         let lines = latest(&store, 10).unwrap();
         assert_eq!(lines.iter().map(|l| l.action.as_str()).collect::<Vec<_>>(), ["opened", "login"]);
-        let changed = store.connection().unwrap().execute("UPDATE audit SET action = 'nothing'", []);
-        assert!(changed.unwrap_err().to_string().contains("appended only"));
+        let changed = store.with(|tx| tx.execute("UPDATE audit SET action = 'nothing'", &[]));
+        assert!(changed.unwrap_err().contains("appended only"));
     }
 }

@@ -188,7 +188,7 @@ pub fn serve(config: &ServeConfig, io: &mut Io) -> i32 {
             let _ = writeln!(
                 io.stderr,
                 "keeping submissions in {} (`crossroads screen` reads it)",
-                path.display()
+                store::shown(path)
             );
         }
         None => {
@@ -257,7 +257,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", get(start))
         .route("/intake", post(intake))
         .route("/download", post(download))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(health))
         .merge(api::routes())
         .merge(staff::routes())
         .merge(erase::routes())
@@ -291,6 +291,21 @@ pub fn router(app: Arc<App>) -> Router {
         }
     }
     router
+}
+
+/// Whether the server can do its work: `ok`, or 503 and why (its store is unavailable), for a
+/// load balancer to send people elsewhere meanwhile.
+async fn health(State(app): State<Arc<App>>) -> Response {
+    off_thread(move || match &app.store {
+        Some(store) => match store.with(|tx| tx.first("SELECT 1", &[])) {
+            Ok(_) => "ok\n".into_response(),
+            Err(e) => {
+                (StatusCode::SERVICE_UNAVAILABLE, format!("the store is unavailable: {e}\n")).into_response()
+            }
+        },
+        None => "ok\n".into_response(),
+    })
+    .await
 }
 
 /// 128 random bits in hex: ids and tokens nobody can guess.
@@ -535,13 +550,12 @@ fn submit(
                 }
                 Some(kept)
             }
-            // Never acknowledge what was not kept: the person is told, and may try again.
+            // Never acknowledge what was not kept: the person is told, keeps every answer in the
+            // page, and may send it again; help first when something urgent was said.
             Err(_) => {
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the response could not be kept; please try again\n",
-                )
-                    .into_response();
+                let report = crate::report::for_person(ruleset, &a, answers, Some(carried.lang));
+                let page = pages::unkept(ruleset, carried, answers, &report);
+                return (StatusCode::SERVICE_UNAVAILABLE, html(page)).into_response();
             }
         },
         None => None,

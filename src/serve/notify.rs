@@ -11,10 +11,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
-
 use super::App;
-use super::store::{Store, now};
+use super::store::{Store, Value, now};
 use crate::util::i18n::{Staff, fill};
 
 /// How long one attempt may take, connection to reply.
@@ -190,63 +188,53 @@ fn backoff(attempts: i64) -> i64 {
 /// Sends every notification that is due, one at a time; the seconds until the next is due.
 fn round(store: &Store, notifier: &Notifier) -> Result<Option<i64>, String> {
     let channels = notifier.channels();
-    let due: Vec<(i64, String, String, i64)> = {
-        let conn = store.connection()?;
-        let mut statement = conn
-            .prepare(
-                "SELECT id, channel, key, attempts FROM notifications \
-                 WHERE delivered_at IS NULL AND next_at <= ?1 ORDER BY id LIMIT ?2",
-            )
-            .map_err(|e| e.to_string())?;
-        statement
-            .query_map(params![now(), ROUND], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| e.to_string())?
-    };
-    for (id, channel, key, attempts) in due {
+    let due = store.with(|tx| {
+        tx.query(
+            "SELECT id, channel, key, attempts FROM notifications \
+             WHERE delivered_at IS NULL AND next_at <= $1 ORDER BY id LIMIT $2",
+            &[now().into(), ROUND.into()],
+        )
+    })?;
+    for r in due {
+        let (id, channel, key, attempts) = (r.int(0), r.text(1), r.text(2), r.int(3));
         if !channels.contains(&channel.as_str()) {
             // Queued when the server had this channel; it waits for one that has it again.
             continue;
         }
-        let claimed = store
-            .connection()?
-            .execute(
-                "UPDATE notifications SET next_at = ?2 WHERE id = ?1 AND delivered_at IS NULL AND next_at <= ?3",
-                params![id, now() + LEASE, now()],
+        let claimed = store.with(|tx| {
+            tx.execute(
+                "UPDATE notifications SET next_at = $2 WHERE id = $1 AND delivered_at IS NULL AND next_at <= $3",
+                &[id.into(), (now() + LEASE).into(), now().into()],
             )
-            .map_err(|e| e.to_string())?;
+        })?;
         if claimed == 0 {
             continue;
         }
         // The store is not held while the receiver answers.
         let sent = notifier.send(&channel, &key);
-        let conn = store.connection()?;
-        match sent {
-            Ok(()) => conn.execute(
-                "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
-                params![id, now()],
+        store.with(|tx| match &sent {
+            Ok(()) => tx.execute(
+                "UPDATE notifications SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1",
+                &[id.into(), now().into()],
             ),
-            Err(e) => conn.execute(
-                "UPDATE notifications SET attempts = attempts + 1, last_error = ?2, next_at = ?3 WHERE id = ?1",
-                params![id, e, now() + backoff(attempts + 1)],
+            Err(e) => tx.execute(
+                "UPDATE notifications SET attempts = attempts + 1, last_error = $2, next_at = $3 WHERE id = $1",
+                &[id.into(), e.as_str().into(), (now() + backoff(attempts + 1)).into()],
             ),
-        }
-        .map_err(|e| e.to_string())?;
+        })?;
     }
-    let conn = store.connection()?;
-    let placeholders = vec!["?"; channels.len()].join(", ");
-    let next: Option<i64> = conn
-        .query_row(
+    let placeholders: Vec<String> = (1..=channels.len()).map(|i| format!("${i}")).collect();
+    let wanted: Vec<Value> = channels.iter().map(|c| Value::from(*c)).collect();
+    let next = store.with(|tx| {
+        tx.first(
             &format!(
-                "SELECT MIN(next_at) FROM notifications WHERE delivered_at IS NULL AND channel IN ({placeholders})"
+                "SELECT MIN(next_at) FROM notifications WHERE delivered_at IS NULL AND channel IN ({})",
+                placeholders.join(", ")
             ),
-            rusqlite::params_from_iter(channels.iter()),
-            |r| r.get(0),
+            &wanted,
         )
-        .optional()
-        .map_err(|e| e.to_string())?
-        .flatten();
-    Ok(next.map(|at| (at - now()).max(0)))
+    })?;
+    Ok(next.and_then(|r| r.opt_int(0)).map(|at| (at - now()).max(0)))
 }
 
 /// Sends notifications for as long as the server runs: at once when woken by an urgent
@@ -285,29 +273,27 @@ pub struct Pending {
 
 /// The notifications not yet acknowledged, oldest first, and how many were.
 pub fn status(store: &Store) -> Result<(Vec<Pending>, i64), String> {
-    let conn = store.connection()?;
-    let failed = |e: rusqlite::Error| e.to_string();
-    let pending = conn
-        .prepare(
-            "SELECT created_at, channel, attempts, last_error, next_at FROM notifications \
-             WHERE delivered_at IS NULL ORDER BY id LIMIT 100",
-        )
-        .map_err(failed)?
-        .query_map([], |r| {
-            Ok(Pending {
-                created_at: r.get(0)?,
-                channel: r.get(1)?,
-                attempts: r.get(2)?,
-                last_error: r.get(3)?,
-                next_at: r.get(4)?,
+    store.with(|tx| {
+        let pending = tx
+            .query(
+                "SELECT created_at, channel, attempts, last_error, next_at FROM notifications \
+                 WHERE delivered_at IS NULL ORDER BY id LIMIT 100",
+                &[],
+            )?
+            .iter()
+            .map(|r| Pending {
+                created_at: r.int(0),
+                channel: r.text(1),
+                attempts: r.int(2),
+                last_error: r.opt_text(3),
+                next_at: r.int(4),
             })
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(failed)?;
-    let delivered = conn
-        .query_row("SELECT COUNT(*) FROM notifications WHERE delivered_at IS NOT NULL", [], |r| r.get(0))
-        .map_err(failed)?;
-    Ok((pending, delivered))
+            .collect();
+        let delivered = tx
+            .first("SELECT COUNT(*) FROM notifications WHERE delivered_at IS NOT NULL", &[])?
+            .map_or(0, |r| r.int(0));
+        Ok((pending, delivered))
+    })
 }
 
 #[cfg(test)]

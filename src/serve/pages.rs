@@ -217,6 +217,27 @@ fn support_list(report: &Report, ui: &i18n::Ui) -> Markup {
 
 /// Every answer, each with a button to change it, then submit.
 pub fn review(ruleset: &RuleSet, carried: &Carried, answers: &Answers) -> Markup {
+    review_with(ruleset, carried, answers, None)
+}
+
+/// The review again, after a submission the store could not keep: every answer still in the
+/// form, to send again; and where to find help first, when something urgent was said.
+pub fn unkept(ruleset: &RuleSet, carried: &Carried, answers: &Answers, report: &Report) -> Markup {
+    let lang = Some(carried.lang);
+    let (web, ui) = (i18n::web(lang), i18n::ui(lang));
+    let notice = html! {
+        p.error role="alert" { (web.unkept) }
+        @if report.urgent {
+            section.support aria-labelledby="support" {
+                h2 #support { (ui.reach_out_now) }
+                (support_list(report, ui))
+            }
+        }
+    };
+    review_with(ruleset, carried, answers, Some(notice))
+}
+
+fn review_with(ruleset: &RuleSet, carried: &Carried, answers: &Answers, notice: Option<Markup>) -> Markup {
     let lang = Some(carried.lang);
     let (web, ui) = (i18n::web(lang), i18n::ui(lang));
     let content = html! {
@@ -225,6 +246,7 @@ pub fn review(ruleset: &RuleSet, carried: &Carried, answers: &Answers) -> Markup
             input type="hidden" name="at" value="review";
             (switch(web, ruleset))
             h1 { (web.review) }
+            @if let Some(notice) = notice { (notice) }
             p { (web.review_intro) }
             dl.answers {
                 @for (i, q) in ruleset.questions.iter().enumerate().filter(|(i, _)| answers.is_shown(ruleset, *i)) {

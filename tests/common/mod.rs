@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod intake;
+pub mod postgres;
 pub mod process;
 pub mod staff;
 

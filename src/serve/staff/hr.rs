@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::html;
-use rusqlite::OptionalExtension;
 
 use super::{Visit, as_role, bar, html_page, log, posted, unavailable};
 use crate::engine::evaluate::evaluate;
@@ -144,26 +143,21 @@ fn refused(app: &App, visit: &Visit, message: &str) -> Response {
         .into_response()
 }
 
-/// The release through the store's ledger, in one transaction: two servers, or two HR readers
-/// at once, cannot both draw.
+/// The release through the store's ledger, in one transaction that holds the ledger: two HR
+/// readers at once, on one instance or two, cannot both draw.
 fn give(store: &Store, hr: &Hr, epsilon: f64) -> Result<crate::screen::hr::accountant::Released, Refusal> {
-    let mut conn = store.connection()?;
-    let failed = |e: rusqlite::Error| Refusal::Other(e.to_string());
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
-    let text: Option<String> = tx
-        .query_row("SELECT text FROM hr_ledger WHERE id = 1", [], |r| r.get(0))
-        .optional()
-        .map_err(failed)?;
-    let mut book = Book::read(text.as_deref().unwrap_or(""), LEDGER)?;
-    let given = release::give(&mut book, hr, epsilon, None, LEDGER)?;
-    if book.changed() {
-        let text = book.to_text().map_err(|e| Refusal::Other(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO hr_ledger (id, text) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET text = ?1",
-            [text],
-        )
-        .map_err(failed)?;
-    }
-    tx.commit().map_err(failed)?;
-    Ok(given)
+    store.with(|tx| {
+        tx.lock("hr ledger")?;
+        let text = tx.first("SELECT text FROM hr_ledger WHERE id = 1", &[])?.map(|r| r.text(0));
+        let mut book = Book::read(text.as_deref().unwrap_or(""), LEDGER)?;
+        let given = release::give(&mut book, hr, epsilon, None, LEDGER)?;
+        if book.changed() {
+            let text = book.to_text().map_err(|e| Refusal::Other(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO hr_ledger (id, text) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET text = $1",
+                &[text.into()],
+            )?;
+        }
+        Ok(given)
+    })
 }

@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, params};
 use serde_json::Value;
 
-use super::{BUSY, schema_version};
+use super::{Store, shown};
 
 /// Rows read from the store at a time.
 pub(super) const PAGE: i64 = 64;
@@ -17,8 +16,8 @@ pub(super) const PAGE: i64 = 64;
 /// what `screen` reads a store as. Read a page of rows at a time, so memory does not grow with
 /// the store.
 pub struct Submissions {
-    conn: Connection,
-    /// The last row read (SQLite's rowid: the order submissions were first kept in).
+    store: Store,
+    /// The last row read (`rowid`: the order submissions were first kept in).
     after: i64,
     /// The store has revisions (schema 2 on); an older one has one answer set a row.
     revised: bool,
@@ -31,53 +30,52 @@ pub struct Submissions {
 pub const EARLIER: &str = "earlier_answers";
 
 impl Submissions {
-    /// Opens the store at `path` read-only; `None` when it holds no submission yet.
-    pub fn open(path: &Path) -> Result<Option<Submissions>, String> {
-        let shown = path.display();
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| format!("cannot open {shown}: {e}"))?;
-        // A server writing a submission holds the file for a moment: wait rather than fail.
-        conn.busy_timeout(BUSY).map_err(|e| format!("cannot open {shown}: {e}"))?;
-        let version = schema_version(&conn).map_err(|e| format!("{shown}: {e}"))?;
-        let any: bool = conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM submissions)", [], |r| r.get(0))
-            .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
-        let revised = version >= 2;
+    /// Opens the store at `location` (a file or a PostgreSQL URL) to read only; `None` when it
+    /// holds no submission yet.
+    pub fn open(location: &Path) -> Result<Option<Submissions>, String> {
+        let store = Store::open_read_only(location)?;
+        let any = store
+            .with(|tx| tx.first("SELECT 1 FROM submissions LIMIT 1", &[]))
+            .map_err(|e| format!("{} is not a crossroads store: {e}", shown(location)))?
+            .is_some();
+        let revised = store.version() >= 2;
         let submissions =
-            Submissions { conn, after: i64::MIN, revised, buffer: Vec::new(), at: 0, done: false };
+            Submissions { store, after: i64::MIN, revised, buffer: Vec::new(), at: 0, done: false };
         Ok(any.then_some(submissions))
     }
 
     /// The next page of rows into the buffer; false when there are none left.
-    fn fill(&mut self) -> Result<bool, rusqlite::Error> {
+    fn fill(&mut self) -> Result<bool, String> {
         let sql = if self.revised {
-            "SELECT rowid, id, answers, revision FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+            "SELECT rowid, id, answers, revision FROM submissions WHERE rowid > $1 ORDER BY rowid LIMIT $2"
         } else {
-            "SELECT rowid, id, answers, 1 FROM submissions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+            "SELECT rowid, id, answers, 1 FROM submissions WHERE rowid > $1 ORDER BY rowid LIMIT $2"
         };
-        let mut statement = self.conn.prepare_cached(sql)?;
-        let mut rows = statement.query(params![self.after, PAGE])?;
         self.buffer.clear();
         self.at = 0;
-        while let Some(row) = rows.next()? {
-            let (rowid, id, answers, revision): (i64, String, String, i64) =
-                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-            self.after = rowid;
-            let mut line = serde_json::json!({ "id": id, "answers": as_json(answers) });
-            if revision > 1 {
-                let mut earlier = self.conn.prepare_cached(
-                    "SELECT answers FROM revisions WHERE submission_id = ?1 ORDER BY revision",
-                )?;
-                let before: Vec<Value> = earlier
-                    .query_map([&id], |r| r.get::<_, String>(0))?
-                    .map(|a| a.map(as_json))
-                    .collect::<Result<_, _>>()?;
-                line[EARLIER] = Value::Array(before);
+        let (after, buffer) = (&mut self.after, &mut self.buffer);
+        self.store.with(|tx| -> Result<(), String> {
+            for row in tx.query(sql, &[(*after).into(), PAGE.into()])? {
+                let (id, revision) = (row.text(1), row.int(3));
+                *after = row.int(0);
+                let mut line = serde_json::json!({ "id": id, "answers": as_json(row.text(2)) });
+                if revision > 1 {
+                    let before: Vec<Value> = tx
+                        .query(
+                            "SELECT answers FROM revisions WHERE submission_id = $1 ORDER BY revision",
+                            &[(&id).into()],
+                        )?
+                        .into_iter()
+                        .map(|r| as_json(r.text(0)))
+                        .collect();
+                    line[EARLIER] = Value::Array(before);
+                }
+                // Serializing a JSON value into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *buffer, &line);
+                buffer.push(b'\n');
             }
-            // Serializing a JSON value into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut self.buffer, &line);
-            self.buffer.push(b'\n');
-        }
+            Ok(())
+        })?;
         Ok(!self.buffer.is_empty())
     }
 }

@@ -1,117 +1,27 @@
-//! Where submitted responses land (`serve --store FILE`): one SQLite file, owner-only, one
+//! Where submitted responses land (`serve --store FILE` or `--store postgres://…`): one
 //! transaction a submission. A form submitted again with changed answers becomes the
 //! submission's latest revision, the earlier ones kept beside it, so that the store always ends
 //! with what the person last confirmed and an urgent answer in any revision still reaches the
-//! coach. `screen FILE.sqlite` reads it (`lines.rs`).
+//! coach. `screen` reads it (`lines.rs`).
 //!
-//! The tables are plain SQL (text and integers, the answers as a JSON document), so that a
-//! PostgreSQL store for several instances is the same tables behind this type; only SQLite
-//! ships now.
+//! The tables are plain SQL (texts and integers, the answers as a JSON document), written once
+//! (`db.rs`) and run on SQLite, the embedded default (`sqlite.rs`), or PostgreSQL for several
+//! instances (`postgres.rs`).
 
 use std::path::Path;
-use std::sync::Mutex;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value as Json};
 
 use crate::engine::answers::Answers;
 use crate::engine::model::RuleSet;
 
+pub mod db;
 mod lines;
+mod postgres;
+mod sqlite;
+pub use db::{Record, Tx, Value};
 pub use lines::{EARLIER, Submissions};
-
-/// The first schema: one row a form token, its first answers only.
-const SCHEMA_1: &str = "
-CREATE TABLE IF NOT EXISTS submissions (
-    id TEXT PRIMARY KEY,
-    token TEXT NOT NULL UNIQUE,
-    submitted_at INTEGER NOT NULL,
-    pack_id TEXT NOT NULL,
-    pack_version TEXT NOT NULL,
-    pack_hash TEXT NOT NULL,
-    answers TEXT NOT NULL
-);";
-
-/// The second: `submissions.answers` is the latest revision; each one it replaced is kept in
-/// `revisions`, numbered from 1.
-const SCHEMA_2: &str = "
-ALTER TABLE submissions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE submissions ADD COLUMN revised_at INTEGER;
-CREATE TABLE revisions (
-    submission_id TEXT NOT NULL REFERENCES submissions(id),
-    revision INTEGER NOT NULL,
-    submitted_at INTEGER NOT NULL,
-    pack_hash TEXT NOT NULL,
-    answers TEXT NOT NULL,
-    PRIMARY KEY (submission_id, revision)
-);";
-
-/// The third: the organisation's accounts and their sessions (a session's token is kept only as
-/// its digest), who marked whom contacted, the audit trail (appended only: a trigger refuses
-/// any change to a row), and HR's privacy ledger, where the `hr` role cannot reach it.
-const SCHEMA_3: &str = "
-CREATE TABLE accounts (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL CHECK (role IN ('coach', 'hr', 'admin')),
-    password TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    failures INTEGER NOT NULL DEFAULT 0,
-    locked_until INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE sessions (
-    digest TEXT PRIMARY KEY,
-    account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
-);
-CREATE TABLE contacted (
-    submission_id TEXT PRIMARY KEY REFERENCES submissions(id) ON DELETE CASCADE,
-    account TEXT NOT NULL,
-    at INTEGER NOT NULL
-);
-CREATE TABLE audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    at INTEGER NOT NULL,
-    account TEXT,
-    address TEXT,
-    action TEXT NOT NULL,
-    subject TEXT
-);
-CREATE TRIGGER audit_appended_only BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit trail is appended only'); END;
-CREATE TABLE hr_ledger (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    text TEXT NOT NULL
-);";
-
-/// The fourth: the digest of the receipt code a person was given with their report, with
-/// which they can delete their submission.
-const SCHEMA_4: &str = "
-ALTER TABLE submissions ADD COLUMN receipt TEXT;
-CREATE UNIQUE INDEX submissions_receipt ON submissions(receipt);";
-
-/// The fifth: the outbox of word sent about urgent submissions (`notify.rs`), one a submission
-/// and channel, deleted with the submission.
-const SCHEMA_5: &str = "
-CREATE TABLE notifications (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    submission_id TEXT NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
-    channel TEXT NOT NULL,
-    key TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_at INTEGER NOT NULL,
-    delivered_at INTEGER,
-    last_error TEXT,
-    UNIQUE (submission_id, channel)
-);";
-
-/// The schema this build writes (SQLite's `user_version`); an older store is migrated on open,
-/// a newer one refused.
-const SCHEMA_VERSION: i64 = 5;
-
-/// How long a connection waits for another that holds the file (a write in progress).
-const BUSY: std::time::Duration = std::time::Duration::from_secs(5);
+pub use postgres::is_url;
 
 /// What became of a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,46 +45,50 @@ impl Kept {
 /// The first bytes of every SQLite database file.
 pub const MAGIC: &[u8] = b"SQLite format 3\0";
 
-pub struct Store {
-    conn: Mutex<Connection>,
+/// A location as messages show it: a file's path, or a URL without its password.
+pub fn shown(location: &Path) -> String {
+    let text = location.display().to_string();
+    if is_url(&text) { postgres::shown(&text) } else { text }
+}
+
+/// The store, on whichever database it is.
+pub enum Store {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
 }
 
 impl Store {
-    /// Opens the store at `path`, creating it owner-only if it is not there; refuses anything
-    /// that is not a regular file or not a store.
-    pub fn open(path: &Path) -> Result<Store, String> {
-        let shown = path.display();
-        match std::fs::symlink_metadata(path) {
-            Ok(meta) if !meta.file_type().is_file() => {
-                return Err(format!("{shown} is not a regular file; the store must be one"));
-            }
-            Ok(_) => {}
-            Err(_) => {
-                // Created owner-only before SQLite writes anything (its journal takes the same mode).
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                options.open(path).map_err(|e| format!("cannot create {shown}: {e}"))?;
-            }
+    /// Opens the store at `location`, a PostgreSQL URL or a file (created owner-only if it is
+    /// not there), bringing its schema up to date.
+    pub fn open(location: &Path) -> Result<Store, String> {
+        match location.to_str().filter(|l| is_url(l)) {
+            Some(url) => postgres::Postgres::open(url, true).map(Store::Postgres),
+            None => sqlite::Sqlite::open(location).map(Store::Sqlite),
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| format!("cannot open {shown}: {e}"))?;
-        // Another process (`screen`, a second server) may hold the file for a moment: wait for it
-        // rather than fail a person's submission.
-        conn.busy_timeout(BUSY).map_err(|e| format!("cannot open {shown}: {e}"))?;
-        // FULL: a submission acknowledged is on disk, whatever happens to the process after.
-        // secure_delete: what is deleted is overwritten in the file, not only unlinked.
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
-            .map_err(|e| format!("{shown} is not a crossroads store: {e}"))?;
-        migrate(&conn).map_err(|e| format!("{shown}: {e}"))?;
-        Ok(Store { conn: Mutex::new(conn) })
     }
 
-    /// The connection, for one piece of work; the store serves one at a time.
-    pub fn connection(&self) -> Result<std::sync::MutexGuard<'_, Connection>, String> {
-        self.conn.lock().map_err(|_| "the store is unavailable".to_string())
+    /// Opens the store at `location` to read it as it is (`screen`).
+    pub fn open_read_only(location: &Path) -> Result<Store, String> {
+        match location.to_str().filter(|l| is_url(l)) {
+            Some(url) => postgres::Postgres::open(url, false).map(Store::Postgres),
+            None => sqlite::Sqlite::open_read_only(location).map(Store::Sqlite),
+        }
+    }
+
+    /// The schema version it was opened at.
+    pub fn version(&self) -> i64 {
+        match self {
+            Store::Sqlite(s) => s.version,
+            Store::Postgres(_) => sqlite::SCHEMA_VERSION,
+        }
+    }
+
+    /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back otherwise.
+    pub fn with<T, E: From<String>>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T, E>) -> Result<T, E> {
+        match self {
+            Store::Sqlite(s) => s.with(work),
+            Store::Postgres(p) => p.with(work),
+        }
     }
 
     /// Keeps a submission, in one transaction. The same form token again with the same
@@ -192,105 +106,82 @@ impl Store {
         answers: &Answers,
         notify: &[&str],
     ) -> Result<(Kept, String), String> {
-        let mut conn = self.connection()?;
-        let tx = conn.transaction().map_err(|e| e.to_string())?;
-        let now = now();
         let document = document(ruleset, answers);
-        let existing: Option<(String, String, i64, i64, String)> = tx
-            .query_row(
+        self.with(|tx| {
+            // The same form sent to two instances at once is kept once.
+            tx.lock(token)?;
+            let now = now();
+            let existing = tx.first(
                 "SELECT id, answers, revision, COALESCE(revised_at, submitted_at), pack_hash \
-                 FROM submissions WHERE token = ?1",
-                [token],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()
-            .map_err(|e| e.to_string())?;
-        let kept = match existing {
-            Some((id, before, _, _, hash)) if before == document && hash == ruleset.hash => Kept::Same(id),
-            Some((id, before, revision, at, hash)) => {
-                tx.execute(
-                    "INSERT INTO revisions (submission_id, revision, submitted_at, pack_hash, answers) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, revision, at, hash, before],
-                )
-                .map_err(|e| e.to_string())?;
-                tx.execute(
-                    "UPDATE submissions SET answers = ?2, revision = ?3, revised_at = ?4, \
-                     pack_id = ?5, pack_version = ?6, pack_hash = ?7 WHERE id = ?1",
-                    params![
-                        id,
-                        document,
-                        revision + 1,
-                        now,
-                        ruleset.meta.id,
-                        ruleset.meta.version,
-                        ruleset.hash
-                    ],
-                )
-                .map_err(|e| e.to_string())?;
-                Kept::Revised(id, revision + 1)
-            }
-            None => {
-                let id = super::random_id();
-                tx.execute(
-                    "INSERT INTO submissions (id, token, submitted_at, pack_id, pack_version, pack_hash, answers) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![id, token, now, ruleset.meta.id, ruleset.meta.version, ruleset.hash, document],
-                )
-                .map_err(|e| e.to_string())?;
-                Kept::New(id)
-            }
-        };
-        let receipt = receipt_code();
-        tx.execute("UPDATE submissions SET receipt = ?2 WHERE id = ?1", params![kept.id(), digest(&receipt)])
-            .map_err(|e| e.to_string())?;
-        queue(&tx, kept.id(), notify).map_err(|e| e.to_string())?;
-        tx.commit().map_err(|e| e.to_string())?;
-        Ok((kept, receipt))
+                 FROM submissions WHERE token = $1",
+                &[token.into()],
+            )?;
+            let kept = match existing {
+                Some(r) if r.text(1) == document && r.text(4) == ruleset.hash => Kept::Same(r.text(0)),
+                Some(r) => {
+                    let (id, revision) = (r.text(0), r.int(2));
+                    tx.execute(
+                        "INSERT INTO revisions (submission_id, revision, submitted_at, pack_hash, answers) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                        &[(&id).into(), revision.into(), r.int(3).into(), r.text(4).into(), r.text(1).into()],
+                    )?;
+                    tx.execute(
+                        "UPDATE submissions SET answers = $2, revision = $3, revised_at = $4, \
+                         pack_id = $5, pack_version = $6, pack_hash = $7 WHERE id = $1",
+                        &[(&id).into(), (&document).into(), (revision + 1).into(), now.into(), (&ruleset.meta.id).into(), (&ruleset.meta.version).into(), (&ruleset.hash).into()],
+                    )?;
+                    Kept::Revised(id, revision + 1)
+                }
+                None => {
+                    let id = super::random_id();
+                    tx.execute(
+                        "INSERT INTO submissions (id, token, submitted_at, pack_id, pack_version, pack_hash, answers) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        &[(&id).into(), token.into(), now.into(), (&ruleset.meta.id).into(), (&ruleset.meta.version).into(), (&ruleset.hash).into(), (&document).into()],
+                    )?;
+                    Kept::New(id)
+                }
+            };
+            let receipt = receipt_code();
+            tx.execute("UPDATE submissions SET receipt = $2 WHERE id = $1", &[kept.id().into(), digest(&receipt).into()])?;
+            queue(tx, kept.id(), notify)?;
+            Ok((kept, receipt))
+        })
     }
 
     /// Deletes the submission whose receipt code this is, with its revisions and whether it
     /// was contacted; its id, or none if no submission has this code.
     pub fn erase_by_receipt(&self, code: &str) -> Result<Option<String>, String> {
-        let mut conn = self.connection()?;
-        let tx = conn.transaction().map_err(|e| e.to_string())?;
-        let id: Option<String> = tx
-            .query_row("SELECT id FROM submissions WHERE receipt = ?1", [digest(&normalise(code))], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| e.to_string())?;
-        if let Some(id) = &id {
-            erase(&tx, id).map_err(|e| e.to_string())?;
-        }
-        tx.commit().map_err(|e| e.to_string())?;
-        Ok(id)
+        self.with(|tx| {
+            let found = tx
+                .first("SELECT id FROM submissions WHERE receipt = $1", &[digest(&normalise(code)).into()])?;
+            let id = found.map(|r| r.text(0));
+            if let Some(id) = &id {
+                erase(tx, id)?;
+            }
+            Ok(id)
+        })
     }
 
     /// Deletes one submission by its id; false if there is none.
     pub fn erase(&self, id: &str) -> Result<bool, String> {
-        let mut conn = self.connection()?;
-        let tx = conn.transaction().map_err(|e| e.to_string())?;
-        let found = erase(&tx, id).map_err(|e| e.to_string())?;
-        tx.commit().map_err(|e| e.to_string())?;
-        Ok(found)
+        self.with(|tx| erase(tx, id))
     }
 
     /// Deletes every submission last changed before `cutoff` (seconds since 1970), and the
     /// audit trail's lines about them; how many.
     pub fn expire(&self, cutoff: i64) -> Result<usize, String> {
-        let mut conn = self.connection()?;
-        let tx = conn.transaction().map_err(|e| e.to_string())?;
-        let ids: Vec<String> = tx
-            .prepare("SELECT id FROM submissions WHERE COALESCE(revised_at, submitted_at) < ?1")
-            .and_then(|mut s| s.query_map([cutoff], |r| r.get(0))?.collect())
-            .map_err(|e| e.to_string())?;
-        for id in &ids {
-            erase(&tx, id).map_err(|e| e.to_string())?;
-            tx.execute("DELETE FROM audit WHERE subject = ?1", [id]).map_err(|e| e.to_string())?;
-        }
-        tx.commit().map_err(|e| e.to_string())?;
-        Ok(ids.len())
+        self.with(|tx| {
+            let ids = tx.query(
+                "SELECT id FROM submissions WHERE COALESCE(revised_at, submitted_at) < $1",
+                &[cutoff.into()],
+            )?;
+            for r in &ids {
+                erase(tx, &r.text(0))?;
+                tx.execute("DELETE FROM audit WHERE subject = $1", &[r.text(0).into()])?;
+            }
+            Ok(ids.len())
+        })
     }
 }
 
@@ -310,7 +201,7 @@ pub struct Row {
 /// The answers a store keeps (a JSON object by question id) as the pack reads them: a value the
 /// pack no longer accepts is left unanswered.
 pub fn answers_of(ruleset: &RuleSet, json: &str) -> Answers {
-    let map: Map<String, Value> = serde_json::from_str(json).unwrap_or_default();
+    let map: Map<String, Json> = serde_json::from_str(json).unwrap_or_default();
     let values = ruleset
         .questions
         .iter()
@@ -322,84 +213,76 @@ pub fn answers_of(ruleset: &RuleSet, json: &str) -> Answers {
 impl Store {
     /// Every submission, in the order first kept, with its earlier revisions; `only` keeps one.
     pub fn rows(&self, ruleset: &RuleSet, only: Option<&str>) -> Result<Vec<Row>, String> {
-        let conn = self.connection()?;
-        let failed = |e: rusqlite::Error| e.to_string();
-        let mut statement = conn
-            .prepare(
-                "SELECT s.id, s.submitted_at, COALESCE(s.revised_at, s.submitted_at), s.answers, c.account, c.at \
+        self.with(|tx| {
+            let found = tx.query(
+                "SELECT s.id, s.submitted_at, COALESCE(s.revised_at, s.submitted_at), s.answers, c.account, c.at, s.revision \
                  FROM submissions s LEFT JOIN contacted c ON c.submission_id = s.id \
-                 WHERE ?1 IS NULL OR s.id = ?1 ORDER BY s.rowid",
-            )
-            .map_err(failed)?;
-        let mut rows = statement
-            .query_map([only], |r| {
-                let contacted: Option<String> = r.get(4)?;
-                Ok(Row {
-                    id: r.get(0)?,
-                    submitted_at: r.get(1)?,
-                    revised_at: r.get(2)?,
-                    answers: answers_of(ruleset, &r.get::<_, String>(3)?),
-                    earlier: Vec::new(),
-                    contacted: contacted.map(|by| (by, r.get(5).unwrap_or(0))),
-                })
-            })
-            .map_err(failed)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(failed)?;
-        let mut earlier = conn
-            .prepare("SELECT answers FROM revisions WHERE submission_id = ?1 ORDER BY revision")
-            .map_err(failed)?;
-        for row in &mut rows {
-            row.earlier = earlier
-                .query_map([&row.id], |r| r.get::<_, String>(0))
-                .map_err(failed)?
-                .map(|a| a.map(|a| answers_of(ruleset, &a)))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(failed)?;
-        }
-        Ok(rows)
+                 WHERE $1 = '' OR s.id = $1 ORDER BY s.rowid",
+                &[only.unwrap_or_default().into()],
+            )?;
+            let mut rows = Vec::with_capacity(found.len());
+            for r in found {
+                let id = r.text(0);
+                let earlier = match r.int(6) {
+                    1 => Vec::new(),
+                    _ => tx
+                        .query(
+                            "SELECT answers FROM revisions WHERE submission_id = $1 ORDER BY revision",
+                            &[(&id).into()],
+                        )?
+                        .iter()
+                        .map(|e| answers_of(ruleset, &e.text(0)))
+                        .collect(),
+                };
+                rows.push(Row {
+                    id,
+                    submitted_at: r.int(1),
+                    revised_at: r.int(2),
+                    answers: answers_of(ruleset, &r.text(3)),
+                    earlier,
+                    contacted: r.opt_text(4).map(|by| (by, r.int(5))),
+                });
+            }
+            Ok(rows)
+        })
     }
 
     /// Marks a submission's person contacted by `account`; false if there is no such submission.
     pub fn contacted(&self, id: &str, account: &str) -> Result<bool, String> {
-        let conn = self.connection()?;
-        let exists = conn
-            .query_row("SELECT 1 FROM submissions WHERE id = ?1", [id], |_| Ok(()))
-            .optional()
-            .map_err(|e| e.to_string())?
-            .is_some();
-        if exists {
-            conn.execute(
-                "INSERT INTO contacted (submission_id, account, at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT(submission_id) DO NOTHING",
-                params![id, account, now()],
-            )
-            .map_err(|e| e.to_string())?;
-        }
-        Ok(exists)
+        self.with(|tx| {
+            if tx.first("SELECT 1 FROM submissions WHERE id = $1", &[id.into()])?.is_none() {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO contacted (submission_id, account, at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (submission_id) DO NOTHING",
+                &[id.into(), account.into(), now().into()],
+            )?;
+            Ok(true)
+        })
     }
 }
 
 /// Queues word of an urgent submission (`notify.rs`) on each of `channels`, in the transaction
 /// that keeps it; a submission already notified on a channel is not notified again.
-fn queue(tx: &rusqlite::Transaction, submission: &str, channels: &[&str]) -> rusqlite::Result<()> {
+fn queue(tx: &mut dyn Tx, submission: &str, channels: &[&str]) -> Result<(), String> {
     let at = now();
     for channel in channels {
         tx.execute(
             "INSERT INTO notifications (submission_id, channel, key, created_at, next_at) \
-             VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (submission_id, channel) DO NOTHING",
-            params![submission, channel, super::random_id(), at],
+             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (submission_id, channel) DO NOTHING",
+            &[submission.into(), (*channel).into(), super::random_id().into(), at.into()],
         )?;
     }
     Ok(())
 }
 
 /// Deletes a submission and everything kept of it; false if there was none.
-fn erase(tx: &rusqlite::Transaction, id: &str) -> rusqlite::Result<bool> {
-    tx.execute("DELETE FROM revisions WHERE submission_id = ?1", [id])?;
-    tx.execute("DELETE FROM contacted WHERE submission_id = ?1", [id])?;
-    tx.execute("DELETE FROM notifications WHERE submission_id = ?1", [id])?;
-    Ok(tx.execute("DELETE FROM submissions WHERE id = ?1", [id])? > 0)
+fn erase(tx: &mut dyn Tx, id: &str) -> Result<bool, String> {
+    tx.execute("DELETE FROM revisions WHERE submission_id = $1", &[id.into()])?;
+    tx.execute("DELETE FROM contacted WHERE submission_id = $1", &[id.into()])?;
+    tx.execute("DELETE FROM notifications WHERE submission_id = $1", &[id.into()])?;
+    Ok(tx.execute("DELETE FROM submissions WHERE id = $1", &[id.into()])? > 0)
 }
 
 /// Crockford's base32: no I, L, O or U, so that a code read aloud or copied by hand survives.
@@ -450,67 +333,27 @@ pub fn when(seconds: i64) -> String {
         .unwrap_or_else(|| seconds.to_string())
 }
 
-/// The store's schema version, refused when newer than this build knows: what it would
-/// write or read could be wrong.
-fn schema_version(conn: &Connection) -> Result<i64, String> {
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| format!("not a crossroads store: {e}"))?;
-    if version > SCHEMA_VERSION {
-        return Err(format!(
-            "the store's schema is version {version}, newer than this crossroads knows ({SCHEMA_VERSION}); use a newer crossroads"
-        ));
-    }
-    Ok(version)
-}
-
-/// Brings a store's schema to [`SCHEMA_VERSION`], in one transaction.
-fn migrate(conn: &Connection) -> Result<(), String> {
-    let version = schema_version(conn)?;
-    if version == SCHEMA_VERSION {
-        return Ok(());
-    }
-    let mut steps = String::from("BEGIN IMMEDIATE;");
-    if version < 1 {
-        steps.push_str(SCHEMA_1);
-    }
-    if version < 2 {
-        steps.push_str(SCHEMA_2);
-    }
-    if version < 3 {
-        steps.push_str(SCHEMA_3);
-    }
-    if version < 4 {
-        steps.push_str(SCHEMA_4);
-    }
-    if version < 5 {
-        steps.push_str(SCHEMA_5);
-    }
-    steps.push_str(&format!("PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"));
-    conn.execute_batch(&steps).map_err(|e| {
-        let _ = conn.execute_batch("ROLLBACK;");
-        format!("not a crossroads store, or one that cannot be brought up to date: {e}")
-    })
-}
-
 /// The answers as the JSON object an answers file's `answers` holds.
 fn document(ruleset: &RuleSet, answers: &Answers) -> String {
-    let map: Map<String, Value> = crate::engine::answers::answer_values(ruleset, answers)
+    let map: Map<String, Json> = crate::engine::answers::answer_values(ruleset, answers)
         .into_iter()
         .map(|(id, v)| (id.to_string(), v))
         .collect();
-    Value::Object(map).to_string()
+    Json::Object(map).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use std::io::Read;
 
+    use rusqlite::Connection;
+
     use super::lines::PAGE;
+    use super::sqlite::SCHEMA_1;
     use super::*;
     use crate::util::diag::Sources;
 
-    fn lines(path: &Path) -> Vec<Value> {
+    fn lines(path: &Path) -> Vec<Json> {
         let mut text = String::new();
         Submissions::open(path).unwrap().unwrap().read_to_string(&mut text).unwrap();
         text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()

@@ -37,6 +37,8 @@ pub struct Web {
     pub erase_button: &'static str,
     pub erased: &'static str,
     pub erase_unknown: &'static str,
+    /// The store could not keep a submission just now.
+    pub unkept: &'static str,
 }
 
 const WEB_EN: Web = Web {
@@ -70,6 +72,7 @@ const WEB_EN: Web = Web {
     erase_code: "Receipt code",
     erase_button: "Delete my answers",
     erased: "Your answers were deleted from this server.",
+    unkept: "Your answers could not be kept just now. Nothing is lost: every answer is still on this page. Please submit again in a moment.",
     erase_unknown: "No answers on this server have this receipt code. Check the code (letters and digits; dashes and spaces do not matter), or they may have been deleted already.",
 };
 
@@ -104,6 +107,7 @@ const WEB_FR: Web = Web {
     erase_code: "Code de reçu",
     erase_button: "Supprimer mes réponses",
     erased: "Vos réponses ont été supprimées de ce serveur.",
+    unkept: "Vos réponses n'ont pas pu être conservées pour l'instant. Rien n'est perdu : toutes vos réponses sont encore sur cette page. Merci de valider à nouveau dans un instant.",
     erase_unknown: "Aucune réponse de ce serveur n'a ce code de reçu. Vérifiez le code (lettres et chiffres ; tirets et espaces ne comptent pas), ou elles ont peut-être déjà été supprimées.",
 };
 
