@@ -140,3 +140,15 @@ fn screen_reads_every_backend_a_page_at_a_time() {
         assert!(stderr.contains("150 assessed"), "{backend}: {stderr}");
     }
 }
+
+#[test]
+fn a_store_url_that_asks_for_tls_gets_it_or_nothing() {
+    // The test server speaks no TLS: a URL that requires it is refused, never served in clear.
+    let Some(url) = common::postgres::database("tls") else { return };
+    let required = format!("{url}?sslmode=require");
+    let refused = Store::open(&PathBuf::from(&required)).err().expect("refused without TLS");
+    assert!(refused.to_lowercase().contains("tls"), "{refused}");
+    assert!(!refused.contains("password"), "{refused}");
+    // Preferred, not required: the same server, in clear.
+    assert!(Store::open(&PathBuf::from(format!("{url}?sslmode=prefer"))).is_ok());
+}
