@@ -204,3 +204,16 @@ fn a_database_that_goes_away_costs_no_one_what_they_typed_and_the_server_recover
     assert!(acknowledged.iter().all(|t| stored.contains(t)), "an acknowledged submission was lost");
     assert!(stored.contains(&person.token));
 }
+
+#[test]
+fn a_server_on_postgres_stops_cleanly_when_told_to() {
+    let Some(url) = common::postgres::database("stop") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, at) = instance(&url, dir.path());
+    let ruleset = common::default_pack(&mut Sources::default());
+    assert!(submit(at, &ruleset, "before stopping").is_some());
+    // SIGTERM, as a service manager stops it: requests finished, the pool closed, exit 0.
+    unsafe { libc::kill(server.0.id() as i32, libc::SIGTERM) };
+    let status = server.0.wait().unwrap();
+    assert!(status.success(), "stopped with {status:?}");
+}

@@ -99,7 +99,19 @@ const WAIT: Duration = Duration::from_secs(3);
 type Pool = r2d2::Pool<PostgresConnectionManager<MakeRustlsConnect>>;
 
 pub struct Postgres {
-    pool: Pool,
+    /// Always there but while being dropped.
+    pool: Option<Pool>,
+}
+
+/// The pool closed on a thread of its own: each connection's client closes by blocking on its
+/// own small runtime, which tokio forbids inside another (the server's, where the store is
+/// dropped when it stops).
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
 }
 
 /// Whether `location` names a PostgreSQL database rather than a file.
@@ -135,7 +147,7 @@ impl Postgres {
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build(manager)
             .map_err(|e| format!("cannot connect to {shown}: {e}"))?;
-        let store = Postgres { pool };
+        let store = Postgres { pool: Some(pool) };
         store.migrate(write).map_err(|e| format!("{shown}: {e}"))?;
         Ok(store)
     }
@@ -143,7 +155,7 @@ impl Postgres {
     /// Makes every table, or checks the version of the ones there, in one transaction under
     /// the schema's lock. Reading only, a database without the tables is refused.
     fn migrate(&self, write: bool) -> Result<(), String> {
-        let mut conn = self.pool.get().map_err(|e| e.to_string())?;
+        let mut conn = self.pool()?.get().map_err(|e| e.to_string())?;
         let mut tx = conn.transaction().map_err(|e| e.to_string())?;
         tx.execute("SELECT pg_advisory_xact_lock(hashtextextended('crossroads schema', 0))", &[])
             .map_err(|e| e.to_string())?;
@@ -172,9 +184,13 @@ impl Postgres {
         tx.commit().map_err(|e| e.to_string())
     }
 
+    fn pool(&self) -> Result<&Pool, String> {
+        self.pool.as_ref().ok_or_else(|| "the store is closed".to_string())
+    }
+
     /// Runs `work` in one transaction, on a connection of the pool.
     pub fn with<T, E: From<String>>(&self, work: impl FnOnce(&mut dyn Tx) -> Result<T, E>) -> Result<T, E> {
-        let mut conn = self.pool.get().map_err(|e| format!("the database is unavailable: {e}"))?;
+        let mut conn = self.pool()?.get().map_err(|e| format!("the database is unavailable: {e}"))?;
         let tx = conn.transaction().map_err(message)?;
         let mut on = On(tx);
         let done = work(&mut on)?;
