@@ -120,4 +120,20 @@ proptest! {
             prop_assert_eq!(shown.items.iter().map(String::as_str).collect::<Vec<_>>(), expected);
         }
     }
+
+    /// Under an urgent flag no pitfall is said, in any format: the JSON a program may show
+    /// to someone in crisis holds none, as the text and the page hold none.
+    #[test]
+    fn an_urgent_report_says_no_pitfall_in_any_format(a in answers(ruleset())) {
+        let ruleset = ruleset();
+        let assessment = evaluate(ruleset, &a);
+        if assessment.urgent {
+            let report = crossroads::report::build(ruleset, &assessment, &a, None);
+            prop_assert!(report.pitfalls.is_empty(), "pitfalls: {:?}", report.pitfalls);
+            let json = serde_json::to_value(&report).unwrap();
+            for flag in json["flags"].as_array().unwrap() {
+                prop_assert_ne!(flag["kind"].as_str(), Some("pitfall"), "{}", flag["id"]);
+            }
+        }
+    }
 }

@@ -166,12 +166,21 @@ impl Assessed<'_> {
             .collect()
     }
 
+    /// Whether flag `f` belongs in the report. Under an urgent flag no pitfall does, in any
+    /// format: a pitfall of coaching, shown to someone in crisis by a program that reads the
+    /// JSON, would say what the text rightly leaves out. (Red flags and gates stay: they say
+    /// why something is ruled out, which the recommendation names.)
+    fn told(&self, f: usize) -> bool {
+        !self.a.urgent || self.ruleset.flags[f].kind != FlagKind::Pitfall
+    }
+
     /// The flags raised: red flags, gates and pitfalls, each with what it rules out and weighs.
     fn cautions(&self) -> Vec<FlagOut> {
         let ruleset = self.ruleset;
         self.a
             .flags
             .iter()
+            .filter(|&&f| self.told(f))
             .map(|&f| {
                 let flag = &ruleset.flags[f];
                 FlagOut {
@@ -211,7 +220,7 @@ impl Assessed<'_> {
         self.a
             .flags
             .iter()
-            .filter(|&&f| flags[f].kind == FlagKind::Pitfall)
+            .filter(|&&f| flags[f].kind == FlagKind::Pitfall && self.told(f))
             .map(|&f| flags[f].id.clone())
             .collect()
     }
