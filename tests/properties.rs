@@ -136,4 +136,28 @@ proptest! {
             }
         }
     }
+
+    /// "What would change it" proposes only answers a person can change: never a part of the
+    /// readiness score (another person's openness, not a step), never a `fixed` question, and
+    /// nothing that needs readiness when readiness is in its lowest band.
+    #[test]
+    fn what_would_change_it_proposes_only_what_the_person_can_change(a in answers(ruleset())) {
+        let ruleset = ruleset();
+        let assessment = evaluate(ruleset, &a);
+        let report = crossroads::report::for_person(ruleset, &assessment, &a, None);
+        let readiness = ruleset.readiness.unwrap();
+        let parts: Vec<&str> =
+            ruleset.scores[readiness].parts.iter().map(|p| ruleset.questions[p.question].id.as_str()).collect();
+        let unready = assessment.bands[readiness] == Some(0);
+        for change in report.changes.iter().flatten() {
+            let m = ruleset.modality(&change.modality).unwrap();
+            prop_assert!(!(unready && ruleset.readiness_for.contains(&m) && !change.answers.is_empty()),
+                "{} proposed to someone not ready", change.modality);
+            for answer in &change.answers {
+                let q = ruleset.questions.iter().find(|q| q.id == answer.question).unwrap();
+                prop_assert!(!parts.contains(&q.id.as_str()), "a readiness part proposed: {}", q.id);
+                prop_assert!(!q.fixed, "a fixed question proposed: {}", q.id);
+            }
+        }
+    }
 }

@@ -3,7 +3,9 @@
 //!
 //! Answers about health are never proposed for change (an urgent or confidential flag, or a rule
 //! for a confidential modality, reads them): "if you were not grieving" is not advice; nor are
-//! the questions a pack marks `fixed` (what the person came for), nor free text. A change that
+//! the questions a pack marks `fixed` (what the person came for), nor free text, nor the parts
+//! of the readiness score ("if you were more open to feedback" describes another person, not
+//! a step this one can take). A change that
 //! would raise a flag not raised now is not a way forward either: "if you did not want support,
 //! self-coaching would come first" is true of the rules and useless to a person; and each answer
 //! proposed must, on its own, add to the modality or lift a flag that rules it out, not merely
@@ -67,8 +69,12 @@ impl<'a> Search<'a> {
         for condition in ruleset.rules.iter().map(|r| &r.when).chain(ruleset.flags.iter().map(|f| &f.when)) {
             collect_constants(condition, &mut constants);
         }
+        let mut readiness = vec![false; ruleset.questions.len()];
+        for part in ruleset.readiness.iter().flat_map(|&r| &ruleset.scores[r].parts) {
+            readiness[part.question] = true;
+        }
         let candidates = (0..ruleset.questions.len())
-            .filter(|&q| read[q] && !health[q] && !ruleset.questions[q].fixed)
+            .filter(|&q| read[q] && !health[q] && !ruleset.questions[q].fixed && !readiness[q])
             .filter_map(|q| {
                 let current = answers.values[q].as_ref()?;
                 let others = alternatives(&ruleset.questions[q].kind, current, &constants[q]);

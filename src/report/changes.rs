@@ -33,10 +33,14 @@ fn add_changes(
         }
         let search = crate::engine::whatif::Search::new(ruleset, answers);
         let ui = crate::util::i18n::ui(lang);
+        // Readiness in its lowest band: what needs it is not a matter of other answers, however
+        // the rules would weigh them; no change of preference is proposed to reach it.
+        let unready = ruleset.readiness.and_then(|r| a.bands[r]) == Some(0);
         for m in targets {
             // A modality the person may expect is named even when it is further away, so that
             // "not now" can say "later"; a runner-up out of reach is not.
-            let found = match search.put_first(answers, m) {
+            let reachable = !(unready && ruleset.readiness_for.contains(&m));
+            let found = match search.put_first(answers, m).filter(|_| reachable) {
                 Some(found) => found,
                 None if ruleset.expected.contains(&m) => Vec::new(),
                 None => continue,
