@@ -180,7 +180,7 @@ pub(crate) fn read_answers(
                 ruleset.hash.get(..12).unwrap_or(&ruleset.hash),
             );
         }
-        answers::check(ruleset, file, &raw.answers, raw.respondent)
+        answers::checked(ruleset, file, raw)
     });
     checked.map_err(|diagnostics| {
         io.report_diagnostics(sources, &diagnostics);

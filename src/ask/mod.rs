@@ -242,7 +242,9 @@ fn finish(
         let _ = writeln!(io.stderr, "\n{resume_line}");
         EXIT_INTERRUPTED
     };
-    let document = crate::engine::answers::document(ruleset, answers);
+    // The file says which language the intake was answered in (`match` works in it).
+    let stamped = Answers { language: Some(report.language.clone()), ..answers.clone() };
+    let document = crate::engine::answers::document(ruleset, &stamped);
     let Ok(saved) = save_as(prompter, ui, ui.save_to, ANSWERS, &document, Some(progress)) else {
         return interrupted(io);
     };

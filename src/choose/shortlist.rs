@@ -248,7 +248,9 @@ pub fn build(
 
 /// The roster values that meet a criterion for this person, or `None` when it does not apply:
 /// its `when` does not hold, its question was not answered, or the answer asks nothing ("no
-/// preference"). Nothing about a person is ever assumed.
+/// preference"). Nothing about a person is assumed, but what their answers say: a person who
+/// named no language works in the one they answered in, when the answers say which (`ask` and
+/// the web intake write it), so a coach who works only in another is not proposed to them.
 fn applies(c: &Criterion, answers: &Answers, scores: &[Option<f64>]) -> Option<Vec<String>> {
     if let Some(when) = &c.when
         && !crate::engine::condition::holds(when, &answers.values, scores)
@@ -257,6 +259,11 @@ fn applies(c: &Criterion, answers: &Answers, scores: &[Option<f64>]) -> Option<V
     }
     match &c.reads {
         Reads::Has(values) => Some(values.clone()),
+        Reads::Answer { question, .. }
+            if c.field == Field::Languages && answers.values[*question].is_none() =>
+        {
+            answers.language.clone().map(|l| vec![l])
+        }
         Reads::Answer { question, values } => {
             let chosen: Vec<&Vec<String>> = match answers.values[*question].as_ref()? {
                 Answer::Choice(i) => vec![values.get(*i)?],

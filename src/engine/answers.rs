@@ -39,6 +39,10 @@ pub struct RawAnswersFile {
     pub pack: Option<PackStamp>,
     #[serde(default)]
     pub respondent: Option<String>,
+    /// The language the intake was answered in: one of the pack's languages.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub language: Option<Spanned<String>>,
     /// Question id to answer: true or false, a number, an option's value, a list of them, or text.
     #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub answers: RawEntries,
@@ -50,7 +54,7 @@ pub fn parse(sources: &Sources, file: FileId) -> Result<RawAnswersFile, Vec<Diag
         let code = err.code;
         let mut d = err.diagnostic(file);
         if code == Code::UnknownField || code == Code::MissingField {
-            d = d.note("an answers file has `answers:` (question id to answer), and may have `respondent:` and `pack:`");
+            d = d.note("an answers file has `answers:` (question id to answer), and may have `respondent:`, `language:` and `pack:`");
         }
         vec![d]
     })
@@ -61,8 +65,31 @@ pub const MAX_BYTES: u64 = 1 << 20;
 
 /// Parses and checks an answers file that is already among the `sources`.
 pub fn read(ruleset: &RuleSet, sources: &Sources, file: FileId) -> Result<Answers, Vec<Diagnostic>> {
-    let raw = parse(sources, file)?;
-    check(ruleset, file, &raw.answers, raw.respondent)
+    checked(ruleset, file, parse(sources, file)?)
+}
+
+/// Checks a parsed answers file against the pack: its answers, and the language it names.
+pub fn checked(ruleset: &RuleSet, file: FileId, raw: RawAnswersFile) -> Result<Answers, Vec<Diagnostic>> {
+    let language = match &raw.language {
+        Some(lang) if !ruleset.meta.languages.contains(&lang.value) => {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::UnknownLanguage,
+                    format!("language `{}` is not one the pack `{}` speaks", lang.value, ruleset.meta.id),
+                )
+                .at(
+                    file,
+                    range_of(lang),
+                    format!("the pack's languages are {}", ruleset.meta.languages.join(", ")),
+                ),
+            ]);
+        }
+        Some(lang) => Some(lang.value.clone()),
+        None => None,
+    };
+    let mut answers = check(ruleset, file, &raw.answers, raw.respondent)?;
+    answers.language = language;
+    Ok(answers)
 }
 
 /// The most problems one set of answers lists, as a compiler stops at so many errors: the
@@ -247,7 +274,7 @@ impl Answers {
             }
         }
         let respondent = respondent.or_else(|| identity(ruleset, &values));
-        Answers { respondent, values, ignored }
+        Answers { respondent, language: None, values, ignored }
     }
 
     /// Whether the other answers show question `index` (its `show_if` holds, or it has none).
@@ -377,6 +404,8 @@ struct Document<'a> {
     pack: PackStamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     respondent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
     answers: InOrder<&'a str, Value>,
 }
 
@@ -395,6 +424,7 @@ pub fn document(ruleset: &RuleSet, answers: &Answers) -> String {
     let doc = Document {
         pack: PackStamp::of(ruleset),
         respondent: answers.respondent.as_deref(),
+        language: answers.language.as_deref(),
         answers: InOrder(answer_values(ruleset, answers)),
     };
     // Serializing plain strings, numbers and lists cannot fail; if it ever did, the message

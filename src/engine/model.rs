@@ -505,6 +505,9 @@ pub enum Answer {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers {
     pub respondent: Option<String>,
+    /// The language the intake was answered in, when the answers say (`ask` and the web intake
+    /// write it): `match` takes it as the language to work in when none was asked for.
+    pub language: Option<String>,
     pub values: Vec<Option<Answer>>,
     /// Questions that were answered but hidden by `show_if`; their answers were dropped.
     pub ignored: Vec<usize>,

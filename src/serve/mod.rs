@@ -575,8 +575,8 @@ fn download_now(app: &App, headers: &HeaderMap, body: &[u8]) -> Response {
         Err(r) => return *r,
     };
     let ruleset = &app.ruleset;
-    let answers = form::answers(ruleset, &posted).answers;
     let lang = language(ruleset, &posted);
+    let answers = Answers { language: Some(lang.clone()), ..form::answers(ruleset, &posted).answers };
     let (content_type, name, text) = if posted.one("what") == Some("answers") {
         ("application/yaml", "crossroads-answers.yaml", crate::engine::answers::document(ruleset, &answers))
     } else {

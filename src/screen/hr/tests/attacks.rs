@@ -78,7 +78,7 @@ pub(super) fn consenting(ruleset: &RuleSet) -> Answers {
     if let Some(q) = ruleset.aggregates.consent {
         values[q] = Some(Answer::Bool(true));
     }
-    Answers { respondent: None, values, ignored: Vec::new() }
+    Answers { respondent: None, language: None, values, ignored: Vec::new() }
 }
 
 enum By {
