@@ -29,16 +29,7 @@ as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
   -o "-p 55433 -k $work -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c fsync=on" start >/dev/null
 pg=postgres://postgres@127.0.0.1:55433
 
-export ANSWERS_FORM=$(python3 - <<'PY'
-import urllib.parse, yaml
-a = yaml.safe_load(open("tests/cases/ready-senior-leader/answers.yaml"))["answers"]
-fields = []
-for k, v in a.items():
-    for x in (v if isinstance(v, list) else [v]):
-        fields.append(("a." + k, "true" if x is True else "false" if x is False else str(x)))
-print(urllib.parse.urlencode(fields))
-PY
-)
+export ANSWERS_FORM=$(python3 benches/answers-form.py)
 
 # Starts a server on a free port with the store `$1`, logging to `$2`; sets `url` once it
 # says it listens, and keeps its pid beside its log.

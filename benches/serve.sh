@@ -25,16 +25,7 @@ start() {
 }
 
 # A whole intake as form fields (a persona's answers).
-export ANSWERS_FORM=$(python3 - <<'PY'
-import urllib.parse, yaml
-a = yaml.safe_load(open("tests/cases/ready-senior-leader/answers.yaml"))["answers"]
-fields = []
-for k, v in a.items():
-    for x in (v if isinstance(v, list) else [v]):
-        fields.append(("a." + k, "true" if x is True else "false" if x is False else str(x)))
-print(urllib.parse.urlencode(fields))
-PY
-)
+export ANSWERS_FORM=$(python3 benches/answers-form.py)
 
 start load.sqlite
 echo "== load: wrk, 2 threads, 8 connections, 10 s, every request a whole submission"
