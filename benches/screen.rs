@@ -37,6 +37,8 @@ fn synthetic_row(ruleset: &RuleSet, rng: &mut StdRng, id: usize) -> String {
                 Value::from(vec![options[rng.random_range(0..options.len())].value.clone()])
             }
             Kind::Text if !q.required => continue,
+            // The default pack's grid is optional: left out, as in most rows.
+            Kind::Grid(_) => continue,
             Kind::Text => Value::from("synthetic"),
         };
         row.insert(q.id.clone(), value);

@@ -100,6 +100,8 @@ fn prompt_for(kind: &Kind) -> &'static str {
         Kind::Number { .. } => "Type a number: ",
         Kind::Text => "Type your answer: ",
         Kind::Multiple { .. } => "Type the numbers of your answers, separated by spaces: ",
+        // A grid asks row by row: the first of the default pack's rows.
+        Kind::Grid(_) => "Running today's work: ",
         _ => "Type the number of your answer: ",
     }
 }
@@ -128,6 +130,8 @@ const AMARA: &[(&str, &str)] = &[
     ("goal_specific", "y"),
     ("goal", "Lead the new product org with less firefighting by June"),
     ("expected_pace", "3"),
+    // A line per area, then one of her own, then an empty line: no more.
+    ("area_balance", "7 50 25\n4 10 30\n6 25 25\n5 10 10\nHiring leads 5 5 10\n"),
     ("budget", "2"),
     ("manager_coach", "n"),
     ("peers_available", "n"),
@@ -241,7 +245,7 @@ fn ctrl_c_saves_says_how_to_carry_on_and_resume_finishes_the_intake() {
         Transcript::new(spawn(dir.path(), &["ask", "--accessible", "--resume", "crossroads-progress.yaml"]));
     // What was skipped before the last answer (the name and e-mail address) was passed over:
     // the intake carries on where it stopped.
-    t.expect("Question 6 of 40");
+    t.expect("Question 6 of 42");
     type_answers(&mut t, &ruleset, &AMARA[5..]);
     let (code, transcript) = accept_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
@@ -264,7 +268,7 @@ fn support_is_shown_at_once_and_the_person_may_stop_there_with_the_support_last(
     let ruleset = ruleset();
     let dir = tempfile::tempdir().unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
-    let mut crisis: Vec<(&str, &str)> = AMARA[..28].to_vec();
+    let mut crisis: Vec<(&str, &str)> = AMARA[..29].to_vec();
     crisis.push(("self_harm", "y"));
     type_answers(&mut t, &ruleset, &crisis);
     t.expect("Please reach out for support now");
@@ -324,10 +328,10 @@ fn an_opening_screen_says_what_this_is_and_nothing_is_saved_before_an_answer() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--accessible"]));
     t.expect("It is a screen, not a diagnosis.");
-    t.expect("40 questions, about 14 minutes.");
+    t.expect("42 questions, about 14 minutes.");
     t.expect("crossroads-progress.yaml, a file only you can read");
     t.expect("Ctrl-C stops");
-    t.expect("Question 1 of 40");
+    t.expect("Question 1 of 42");
     t.expect("Your name");
     t.expect(prompt_for(&Kind::Text));
     t.session.send_control('c').unwrap();

@@ -17,6 +17,9 @@ struct CompareExpect {
     /// The files' names, best first.
     order: Vec<String>,
     fewer: bool,
+    /// Each result's outcome, in that order, where the case says.
+    #[serde(default)]
+    primaries: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +91,15 @@ fn sessions_are_compared_best_first_and_the_comparisons_are_locked() {
             })
             .collect();
         assert_eq!(order, expect.order, "{name}: the order");
+        if let Some(primaries) = &expect.primaries {
+            let got: Vec<&str> = json["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["report"]["recommendation"]["primary"].as_str().unwrap_or(""))
+                .collect();
+            assert_eq!(&got, primaries, "{name}: the outcomes");
+        }
         assert_eq!(json["fewer"].is_string(), expect.fewer, "{name}: the advice to meet more");
         // Each session is named by the coach's name the person gave, not by its file.
         let labelled = |r: &Value| r["label"].as_str().is_some_and(|l| l.contains(' '));

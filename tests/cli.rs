@@ -1,6 +1,8 @@
 //! The real binary, run as a user would: from an empty folder, with files, standard input,
 //! bad input and bad usage, checking exit codes and streams.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -195,4 +197,59 @@ fn a_built_in_pack_is_chosen_by_name() {
     assert!(stderr(&out).contains("built in: intake, coach-fit"), "{}", stderr(&out));
     let out = run(&["evaluate", session, "--pack", "coach-fit", "--rules", "x"], None);
     assert_eq!(out.status.code(), Some(2), "one pack or the other");
+}
+
+/// A reason is given only for what its author wrote it for: a rule that mostly argues against
+/// one modality is not the "why" of another it gave a little to, and `argues_for` names the
+/// modality a sentence was written for (issue 25, class 1).
+#[test]
+fn a_reason_is_given_only_for_the_modality_it_was_written_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = r#"
+pack: {id: reasons, version: "1", name: Reasons, languages: [en]}
+questions:
+  - {id: team, kind: yes_no, text: Is it about your team?}
+  - {id: hands_on, kind: yes_no, text: Do you want to be shown how?}
+modalities:
+  - {id: coaching, name: Coaching, fits_when: For inner work.}
+  - {id: group, name: A group, fits_when: For company.}
+  - {id: teaching, name: Teaching, fits_when: For a skill.}
+rules:
+  - id: not_one_person
+    phase: level
+    when: {team: {is: true}}
+    weights: {coaching: -3, group: 1}
+    because: One person's coaching will not change a team.
+    source: test
+  - id: shown_how
+    phase: preferences
+    when: {hands_on: {is: true}}
+    weights: {teaching: 2, coaching: 2}
+    because: Being shown how is what teaching gives.
+    argues_for: [teaching]
+    source: test
+"#;
+    std::fs::create_dir(dir.path().join("pack")).unwrap();
+    std::fs::write(dir.path().join("pack/pack.yaml"), pack).unwrap();
+    let report = |answers: &str| {
+        std::fs::write(dir.path().join("answers.yaml"), answers).unwrap();
+        let out = common::crossroads(
+            &["evaluate", "--rules", "pack", "--format", "json", "answers.yaml"],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{}", common::text(&out.stderr));
+        let text = common::crossroads(&["evaluate", "--rules", "pack", "answers.yaml"], dir.path());
+        (serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), common::text(&text.stdout))
+    };
+    // The group comes first only by what counted against coaching: that is no reason for it.
+    let (json, text) = report("answers: {team: true, hands_on: false}\n");
+    assert_eq!(json["recommendation"]["primary"], "group");
+    assert_eq!(json["reasons"][0]["argues_for"], serde_json::json!([]));
+    assert!(!text.contains("\nWhy\n"), "{text}");
+    // Coaching wins a tie it shares with teaching (earlier wins), and a sentence about teaching
+    // is not its reason; under teaching it would be.
+    let (json, text) = report("answers: {team: false, hands_on: true}\n");
+    assert_eq!(json["recommendation"]["primary"], "coaching");
+    assert_eq!(json["reasons"][0]["argues_for"], serde_json::json!(["teaching"]));
+    assert!(!text.contains("what teaching gives"), "{text}");
 }

@@ -142,14 +142,15 @@ fn asks_in_order_skipping_hidden_questions_numbered_as_in_the_pack() {
         "coach_structure",
         "coach_languages",
         "coach_fee",
+        "coach_background",
         "coach_gender",
         "coach_age",
     ];
     let expected: Vec<&str> =
         ruleset.questions.iter().map(|q| q.id.as_str()).filter(|id| !hidden.contains(id)).collect();
     assert_eq!(asked, expected, "every shown question, in the pack's order, once");
-    assert_eq!(script.log[0], "ask your_name 1/40");
-    assert!(script.log.contains(&"ask anything_else 39/40".to_string()), "{:?}", script.log);
+    assert_eq!(script.log[0], "ask your_name 1/42");
+    assert!(script.log.contains(&"ask anything_else 41/42".to_string()), "{:?}", script.log);
     assert_eq!(script.log.last().unwrap(), "review");
     assert_eq!(saves.len(), expected.len(), "saved after every answer");
     assert_eq!(value(&ruleset, intake.answers(), "goal"), None);
@@ -161,8 +162,8 @@ fn the_count_stays_the_same_when_an_answer_shows_a_question() {
     let mut script = Script::new(&ruleset, "ready-senior-leader"); // goal_specific: true
     let (_, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert!(script.log.contains(&"ask goal_specific 20/40".to_string()), "{:?}", script.log);
-    assert!(script.log.contains(&"ask goal 21/40".to_string()), "{:?}", script.log);
+    assert!(script.log.contains(&"ask goal_specific 20/42".to_string()), "{:?}", script.log);
+    assert!(script.log.contains(&"ask goal 21/42".to_string()), "{:?}", script.log);
 }
 
 #[test]
@@ -176,11 +177,11 @@ fn back_returns_to_the_previous_question_with_its_answer_filled_in() {
     assert_eq!(
         &script.log[2..7],
         [
-            "ask help_with 3/40",
-            "ask career_stage 4/40",
-            "ask mastered_basics 5/40",
-            "ask career_stage 4/40 [Choice(2)]",
-            "ask mastered_basics 5/40",
+            "ask help_with 3/42",
+            "ask career_stage 4/42",
+            "ask mastered_basics 5/42",
+            "ask career_stage 4/42 [Choice(2)]",
+            "ask mastered_basics 5/42",
         ]
     );
     assert_eq!(value(&ruleset, intake.answers(), "career_stage"), Some(&Answer::Choice(1)));
@@ -193,7 +194,7 @@ fn back_on_the_first_question_asks_it_again() {
     script.events.push_back(("your_name", Event::Back));
     let (_, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert_eq!(&script.log[..2], ["ask your_name 1/40", "ask your_name 1/40"]);
+    assert_eq!(&script.log[..2], ["ask your_name 1/42", "ask your_name 1/42"]);
 }
 
 #[test]
@@ -206,7 +207,7 @@ fn the_review_changes_an_answer_and_comes_back() {
     let (intake, outcome, _) = run(&ruleset, &mut script, Answers::default());
     assert_eq!(outcome, Ok(Outcome::Complete));
     let tail: Vec<&str> = script.log.iter().rev().take(3).map(String::as_str).collect();
-    assert_eq!(tail, ["review", "ask budget 23/40 [Choice(1)]", "review"]);
+    assert_eq!(tail, ["review", "ask budget 24/42 [Choice(1)]", "review"]);
     let none = ruleset.questions[ruleset.question("budget").unwrap()]
         .kind
         .options()
@@ -243,10 +244,10 @@ fn changing_an_answer_that_hides_a_question_drops_its_answer_and_showing_it_asks
         after_review,
         [
             "review",
-            "ask goal_specific 20/40 [Bool(true)]",
+            "ask goal_specific 20/42 [Bool(true)]",
             "review",
-            "ask goal_specific 20/40 [Bool(false)]",
-            "ask goal 21/40",
+            "ask goal_specific 20/42 [Bool(false)]",
+            "ask goal 21/42",
             "review"
         ],
         "the goal is asked again, empty, once it is shown again"
@@ -309,7 +310,7 @@ fn resuming_asks_only_what_is_left() {
     let mut second = Script::new(&ruleset, "ready-senior-leader");
     let (intake, outcome, _) = run(&ruleset, &mut second, saves.last().unwrap().clone());
     assert_eq!(outcome, Ok(Outcome::Complete));
-    assert_eq!(second.log[0], "ask openness 17/40");
+    assert_eq!(second.log[0], "ask openness 17/42");
     assert!(!second.asked().contains(&"help_with"));
     let expected = answers::read(
         &ruleset,

@@ -104,12 +104,13 @@ fn colour_is_used_only_when_asked() {
 }
 
 /// The text report is for reading on a terminal: a typical person's (the median persona's) fits
-/// about a screen and a half at 80×24, nobody's runs much past two screens, and every line fits
-/// in 80 columns. French sentences run about a tenth longer than English ones.
+/// in under two screens at 80×24, nobody's runs much past two, and every line fits in 80
+/// columns. (It grew by the cautions about other kinds of support that the JSON holds and the
+/// text once left out, and by the guide a step points to.) French runs about a tenth longer.
 #[test]
 fn the_text_report_fits_its_length_budget() {
     // (language, the median's budget, everyone's)
-    const BUDGETS: [(Option<&str>, usize, usize); 2] = [(None, 37, 50), (Some("fr"), 41, 56)];
+    const BUDGETS: [(Option<&str>, usize, usize); 2] = [(None, 42, 56), (Some("fr"), 46, 62)];
     let mut sources = Sources::default();
     let ruleset = common::default_pack(&mut sources);
     let personas = common::personas(&ruleset, &mut sources);
@@ -195,9 +196,10 @@ fn a_saved_answers_file_reads_back_to_the_same_answers() {
     }
 }
 
-/// The text report's reasons have a direction: under "Why" only rules that added to the
-/// recommendation at least as much as they took from anything else, and at least half what
-/// they gave anything; under "Why not X first"
+/// The text report's reasons have a direction: under "Why" only rules whose `because` was
+/// written for the recommendation (`argues_for`, by default what a rule mostly adds to: at least
+/// as much as it takes from anything else, and at least half what it gives anything); under
+/// "Why not X first"
 /// only what took from X (a rule, or a pitfall that weighs against it), none repeated from
 /// "Why". No weights, hashes or raw citations reach the person's text.
 #[test]
@@ -231,25 +233,12 @@ fn every_reason_shown_argues_in_the_direction_it_is_shown() {
         let on = |w: &[(String, f64)], id: &str| w.iter().find(|(m, _)| m == id).map_or(0.0, |(_, x)| *x);
         if let (Some(primary), false) = (assessment.primary, assessment.urgent) {
             let id = &ruleset.modalities[primary].id;
-            let argues = |w: &[(String, f64)]| {
-                let mine = on(w, id);
-                mine > 0.0 && w.iter().all(|(_, x)| -x <= mine && *x <= 2.0 * mine)
-            };
-            let any_argues = assessment.fired.iter().any(|&r| {
-                let w: Vec<(String, f64)> = ruleset.rules[r]
-                    .weights
-                    .iter()
-                    .map(|&(m, x)| (ruleset.modalities[m].id.clone(), x))
-                    .collect();
-                argues(&w)
-            });
             let why = section("Why");
             for said in &why {
-                let w = weights(said);
-                assert!(
-                    if any_argues { argues(&w) } else { on(&w, id) > 0.0 },
-                    "{name}: `{said}` is not for {id}: {w:?}"
-                );
+                let rule = ruleset.rules.iter().find(|r| bare(&r.because.default) == *said);
+                let rule = rule.unwrap_or_else(|| panic!("{name}: `{said}` is no rule's reason"));
+                assert!(rule.argues_for.contains(&primary), "{name}: `{said}` is not written for {id}");
+                assert!(on(&weights(said), id) > 0.0, "{name}: `{said}` does not add to {id}");
             }
             if let Some(runner_up) = assessment.ranking.get(1) {
                 let runner = &ruleset.modalities[runner_up.modality];

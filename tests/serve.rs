@@ -39,7 +39,7 @@ impl Page {
     /// The question the page asks: its field's name.
     fn asks(&self) -> Option<String> {
         let re = regex::Regex::new(
-            r#"(?:type="(?:radio|checkbox|number|text|email)" |<textarea )name="a\.([a-z_]+)""#,
+            r#"(?:type="(?:radio|checkbox|number|text|email)" |<textarea )name="a\.([a-z_]+)[".]"#,
         )
         .unwrap();
         re.captures(&self.body).map(|c| c[1].to_string())
@@ -105,7 +105,30 @@ fn app(store: Option<&std::path::Path>) -> Arc<App> {
 fn typed(ruleset: &RuleSet, answers: &Answers, id: &str) -> Vec<(&'static str, String)> {
     let q = ruleset.question(id).unwrap();
     let question = &ruleset.questions[q];
-    let name: &'static str = Box::leak(form::field(question).into_boxed_str());
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    // A grid is typed into its table, a field per cell.
+    if let (crossroads::model::Kind::Grid(grid), Some(crossroads::Answer::Grid(rows))) =
+        (&question.kind, &answers.values[q])
+    {
+        let mut fields = Vec::new();
+        let mut own = 0;
+        for row in rows {
+            let prefix = if grid.rows.iter().any(|r| r.value == row.name) {
+                form::field(question) + "." + &row.name
+            } else {
+                let name = form::own_field(question, own);
+                own += 1;
+                fields.push((leak(name.clone()), row.name.clone()));
+                name
+            };
+            for (c, v) in grid.columns.iter().zip(&row.values) {
+                fields
+                    .push((leak(format!("{prefix}.{}", c.id)), v.map(|v| v.to_string()).unwrap_or_default()));
+            }
+        }
+        return fields;
+    }
+    let name: &'static str = leak(form::field(question));
     let values = answers.values[q].as_ref().map(|a| form::strings(question, a)).unwrap_or_default();
     values.into_iter().map(|v| (name, v)).collect()
 }

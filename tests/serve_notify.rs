@@ -165,7 +165,8 @@ fn an_urgent_submission_reaches_the_webhook_once_with_nothing_about_the_person()
     assert!(head.starts_with("POST /hook/secret-path HTTP/1.1"), "{head}");
     assert!(head.to_ascii_lowercase().contains("idempotency-key: "), "{head}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
     assert_eq!(keys, ["event", "inbox", "text"], "{body}");
     assert_eq!(json["inbox"], format!("{public}/coach"));
     assert!(json["text"].as_str().unwrap().ends_with(&format!("{public}/coach")), "{body}");

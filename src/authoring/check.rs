@@ -85,6 +85,31 @@ pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
             ));
         }
     }
+    // One `because` under several modalities reads as an argument for the one it was written
+    // for: the author says which, or writes it for all of them.
+    for (file, raw) in files {
+        for rule in raw.rules.iter().filter(|x| x.argues_for.is_none()) {
+            let adds: Vec<&str> = rule
+                .weights
+                .value
+                .0
+                .iter()
+                .filter(|(_, w)| w.value > 0.0)
+                .map(|(m, _)| m.value.as_str())
+                .collect();
+            if adds.len() > 1 {
+                out.push(
+                    warning_at(
+                        Code::ReasonForSeveral,
+                        format!("rule `{}` adds to {} with one `because`", rule.id.value, adds.join(", ")),
+                        Some((*file, &rule.id)),
+                        "its reason is given under each of them",
+                    )
+                    .note("add `argues_for: [...]` naming the modalities its `because` argues for (`[]`: none, it is only evidence against)"),
+                );
+            }
+        }
+    }
     for (m, modality) in r.modalities.iter().enumerate() {
         if witness(r, m).is_none() {
             out.push(
@@ -215,6 +240,9 @@ fn domain(q: &crate::engine::model::Question) -> Vec<Option<Answer>> {
             vec![Some(Answer::Number(lo)), Some(Answer::Number((lo + hi) / 2.0)), Some(Answer::Number(hi))]
         }
         Kind::Text => vec![Some(Answer::Text("-".into()))],
+        Kind::Grid(grid) => {
+            crate::engine::grid::samples(grid).into_iter().map(|rows| Some(Answer::Grid(rows))).collect()
+        }
     };
     if !q.required {
         d.push(None);

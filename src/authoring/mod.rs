@@ -19,17 +19,18 @@ pub fn ranking(r: &RuleSet, a: &crate::engine::evaluate::Assessment) -> Vec<Stri
 }
 
 /// The id of what a test reads.
-fn target_id(r: &RuleSet, target: Target) -> &str {
+fn target_id(r: &RuleSet, target: Target) -> String {
     match target {
-        Target::Question(q) => &r.questions[q].id,
-        Target::Score(s) => &r.scores[s].id,
+        Target::Question(q) => r.questions[q].id.clone(),
+        Target::Score(s) => r.scores[s].id.clone(),
+        Target::Measure(q, m) => r.measure_name(q, m),
     }
 }
 
 fn option_values(r: &RuleSet, target: Target, bits: u64) -> String {
     let options = match target {
         Target::Question(q) => r.questions[q].kind.options(),
-        Target::Score(_) => &[],
+        Target::Score(_) | Target::Measure(..) => &[],
     };
     let values: Vec<&str> = options
         .iter()
@@ -94,7 +95,11 @@ pub fn describe_read(
             Some(Answer::Choice(i)) => format!("`{}`", r.questions[q].kind.options()[*i].value),
             Some(Answer::Multi(bits)) => format!("[{}]", option_values(r, target, *bits)),
             Some(Answer::Text(t)) => format!("{t:?}"),
+            Some(Answer::Grid(rows)) => format!("{} rows", rows.len()),
         },
         Target::Score(s) => scores[s].map_or("no value".into(), |v| format!("{v:.1}")),
+        Target::Measure(q, m) => {
+            crate::engine::condition::measured(values[q].as_ref(), m).map_or("no value".into(), number)
+        }
     }
 }

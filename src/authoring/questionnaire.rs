@@ -28,6 +28,8 @@ struct Item {
     /// Short choices on one line (a scale, yes/no), so that a scale takes a line, not a page.
     inline: bool,
     condition: Option<String>,
+    /// A grid to fill in: its column headings, and its rows (blank ones for the person's own).
+    grid: Option<(Vec<String>, Vec<String>)>,
     /// Support resources printed under a question an urgent flag reads: on paper nothing
     /// can show them the moment the answer is given.
     support: Vec<(String, String)>,
@@ -51,6 +53,10 @@ fn condition_in_words(r: &RuleSet, condition: &Condition, ui: &Ui, lang: Option<
         }
         // `show_if` never reads scores (the loader refuses it).
         Condition::Test(Target::Score(_), _) => String::new(),
+        // A grid's measure, as the answer to its question.
+        Condition::Test(Target::Measure(q, _), _) => {
+            fill(ui.answered_question, &[("n", &(q + 1).to_string())])
+        }
         Condition::Test(Target::Question(q), test) => {
             let question = &r.questions[*q];
             let n = (q + 1).to_string();
@@ -96,7 +102,7 @@ fn urgent_support(r: &RuleSet, index: usize, lang: Option<&str>) -> Vec<(String,
         match c {
             Condition::All(items) | Condition::Any(items) => items.iter().any(|i| reads(i, q)),
             Condition::Not(inner) => reads(inner, q),
-            Condition::Test(Target::Question(x), _) => *x == q,
+            Condition::Test(Target::Question(x) | Target::Measure(x, _), _) => *x == q,
             Condition::Test(Target::Score(_), _) => false,
         }
     }
@@ -142,6 +148,27 @@ fn item(r: &RuleSet, index: usize, q: &Question, ui: &Ui, lang: Option<&str>) ->
         }
         Kind::Number { .. } => (ui.number_any.to_string(), Vec::new(), false),
         Kind::Text => (ui.free_text.to_string(), Vec::new(), false),
+        Kind::Grid(g) => {
+            let columns = crate::report::balance::columns_in_words(g, ui, lang);
+            let mut kind = fill(ui.grid_fill, &[("columns", &columns)]);
+            if g.own_rows > 0 {
+                kind = format!("{kind} {}", fill(ui.grid_own_rows, &[("n", &g.own_rows.to_string())]));
+            }
+            (kind, Vec::new(), false)
+        }
+    };
+    let grid = match &q.kind {
+        Kind::Grid(g) => {
+            let columns = g
+                .columns
+                .iter()
+                .map(|c| format!("{} ({})", c.label.get(lang), crate::report::balance::range_in_words(c, ui)))
+                .collect();
+            let mut rows: Vec<String> = g.rows.iter().map(|r| r.label.get(lang).to_string()).collect();
+            rows.extend(std::iter::repeat_n(String::new(), g.own_rows));
+            Some((columns, rows))
+        }
+        _ => None,
     };
     Item {
         number: index + 1,
@@ -154,6 +181,7 @@ fn item(r: &RuleSet, index: usize, q: &Question, ui: &Ui, lang: Option<&str>) ->
         many,
         inline,
         condition: q.show_if.as_ref().map(|c| condition_in_words(r, c, ui, lang)),
+        grid,
         support: urgent_support(r, index, lang),
     }
 }
@@ -229,7 +257,14 @@ fn markdown(items: &[Item], paper: &Paper, out: &mut dyn Write) -> io::Result<()
                 writeln!(out, "- {mark} {choice}")?;
             }
         }
-        if it.choices.is_empty() {
+        if let Some((columns, rows)) = &it.grid {
+            writeln!(out, "| | {} |", columns.join(" | "))?;
+            writeln!(out, "|---|{}", "---|".repeat(columns.len()))?;
+            for row in rows {
+                let row = if row.is_empty() { "______" } else { row.as_str() };
+                writeln!(out, "| {row} |{}", " |".repeat(columns.len()))?;
+            }
+        } else if it.choices.is_empty() {
             writeln!(out, "> ")?;
         }
         if let Some(condition) = &it.condition {
@@ -257,7 +292,9 @@ ul{list-style:none;padding-left:.5rem}li::before{content:'\\25CB\\00a0\\00a0'}ul
 ul.inline{display:flex;flex-wrap:wrap;gap:.3rem 1.6rem}\
 .fill{display:grid;grid-template-columns:auto 1fr auto 10rem;gap:.8rem .6rem;align-items:end;margin:1rem 0}.fill span{border-bottom:1px solid #555;min-height:1.4rem}\
 .return{margin:.4rem 0}.return span{display:inline-block;min-width:18rem;border-bottom:1px solid #555}.private{font-size:.9em;color:#444}\
-.line{border-bottom:1px solid #999;height:2.2rem}.support{border:2px solid #222;padding:.5rem .8rem;margin:.5rem 0}.support li::before{content:''}.condition{font-size:.9em;color:#444;border-left:3px solid #999;padding-left:.5rem}\
+.line{border-bottom:1px solid #999;height:2.2rem}\
+table.grid{border-collapse:collapse;width:100%;margin:.4rem 0}table.grid th,table.grid td{border:1px solid #777;padding:.3rem .4rem;text-align:left;font-weight:normal;vertical-align:bottom}\
+table.grid tr:first-child th{font-size:.85em}table.grid td{height:1.8rem;min-width:4rem}table.grid th:first-child{min-width:8rem}.support{border:2px solid #222;padding:.5rem .8rem;margin:.5rem 0}.support li::before{content:''}.condition{font-size:.9em;color:#444;border-left:3px solid #999;padding-left:.5rem}\
 @media print{body{margin:0;max-width:none;font-size:9.5pt;line-height:1.3}a{color:inherit}h1{font-size:15pt;margin:0 0 .4rem}\
 section{padding:.25rem 0}h2{font-size:10pt;margin:.15rem 0}p{margin:.15rem 0}ul{margin:.15rem 0}ul.inline{gap:.1rem 1.2rem}.line{height:1.6rem}}";
 
@@ -302,7 +339,19 @@ fn html(items: &[Item], paper: &Paper, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "<p class=\"help\">{}</p>", escape(help))?;
         }
         writeln!(out, "<p class=\"kind\">{} ({needed})</p>", escape(&it.kind))?;
-        if it.choices.is_empty() {
+        if let Some((columns, rows)) = &it.grid {
+            writeln!(out, "<table class=\"grid\"><tr><th></th>")?;
+            for c in columns {
+                write!(out, "<th>{}</th>", escape(c))?;
+            }
+            writeln!(out, "</tr>")?;
+            for row in rows {
+                write!(out, "<tr><th>{}</th>", escape(row))?;
+                write!(out, "{}", "<td></td>".repeat(columns.len()))?;
+                writeln!(out, "</tr>")?;
+            }
+            writeln!(out, "</table>")?;
+        } else if it.choices.is_empty() {
             writeln!(out, "<div class=\"line\"></div>")?;
         } else {
             let class = match (it.many, it.inline) {

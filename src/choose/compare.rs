@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::engine::model::{Compare, Severity};
+use crate::engine::model::{Compare, Kind, Severity};
 use crate::report::render::Cited;
 use crate::report::render::markdown_cite;
 use crate::report::render::prose::{Cites, wrap};
@@ -82,12 +82,19 @@ pub fn compare(config: &CompareConfig, io: &mut Io) -> i32 {
     let mut results = Vec::new();
     let mut unread = Vec::new();
     // One unreadable file is reported and named in the comparison; the others are still read.
+    let mut read = Vec::new();
     for (i, path) in config.files.iter().enumerate() {
         let input = Input::File(path.clone());
-        let Ok(answers) = run::read_answers(&input, &ruleset, &mut sources, io) else {
-            unread.push(path.display().to_string());
-            continue;
-        };
+        match run::read_answers(&input, &ruleset, &mut sources, io) {
+            Ok(answers) => read.push((i, path, answers)),
+            Err(_) => unread.push(path.display().to_string()),
+        }
+    }
+    let met = read.len();
+    for (i, path, mut answers) in read {
+        if let Some(q) = how.count {
+            at_least_count(&ruleset, q, met, &mut answers);
+        }
         let assessment = crate::engine::evaluate::evaluate(&ruleset, &answers);
         let report = report::build(&ruleset, &assessment, &answers, lang);
         let label = how
@@ -124,6 +131,36 @@ pub fn compare(config: &CompareConfig, io: &mut Io) -> i32 {
         EXIT_OK if comparison.unread.is_empty() => EXIT_OK,
         EXIT_OK => EXIT_INVALID,
         code => code,
+    }
+}
+
+/// Raises the answer to the pack's counting question to at least `n`, the results compared:
+/// each file says how many coaches had been met when it was written, and the comparison knows
+/// better. A single choice takes the option whose count (`score`) is the highest within `n`.
+fn at_least_count(ruleset: &crate::RuleSet, q: usize, n: usize, answers: &mut crate::Answers) {
+    let n = n as f64;
+    let value = &mut answers.values[q];
+    match &ruleset.questions[q].kind {
+        Kind::Number { max, .. } => {
+            let raised = n.min(max.unwrap_or(f64::INFINITY));
+            match value {
+                Some(crate::Answer::Number(x)) if *x >= raised => {}
+                _ => *value = Some(crate::Answer::Number(raised)),
+            }
+        }
+        Kind::Single { options } => {
+            let count = |o: usize| options[o].score.unwrap_or(0.0);
+            let best =
+                (0..options.len()).filter(|&o| count(o) <= n).max_by(|&a, &b| count(a).total_cmp(&count(b)));
+            let now = match value {
+                Some(crate::Answer::Choice(o)) => count(*o),
+                _ => f64::NEG_INFINITY,
+            };
+            if let Some(best) = best.filter(|&b| count(b) > now) {
+                *value = Some(crate::Answer::Choice(best));
+            }
+        }
+        _ => {}
     }
 }
 

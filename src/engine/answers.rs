@@ -231,6 +231,10 @@ pub fn to_value(question: &Question, answer: &Answer) -> Value {
                 .collect(),
         ),
         Answer::Text(t) => Value::from(t.clone()),
+        Answer::Grid(rows) => match &question.kind {
+            Kind::Grid(grid) => crate::engine::grid::to_value(grid, rows),
+            _ => Value::Null,
+        },
     }
 }
 
@@ -331,6 +335,13 @@ fn convert(question: &Question, value: &Value) -> Result<Option<Answer>, Problem
             Ok((bits != 0).then_some(Answer::Multi(bits)))
         }
         (Kind::Text, Value::String(s)) => Ok((!s.trim().is_empty()).then(|| Answer::Text(s.clone()))),
+        (Kind::Grid(grid), value) => match crate::engine::grid::from_value(grid, value) {
+            Ok(rows) => Ok(rows.map(Answer::Grid)),
+            Err(w) => {
+                let code = if w.out_of_range { Code::AnswerOutOfRange } else { Code::AnswerWrongType };
+                Err((code, w.message, allowed()))
+            }
+        },
         (_, other) => Err(wrong(other)),
     }
 }
@@ -361,6 +372,7 @@ fn expected(question: &Question) -> &'static str {
         Kind::Single { .. } => "one option's value, as text",
         Kind::Multiple { .. } => "a list of option values",
         Kind::Text => "text",
+        Kind::Grid(_) => "a mapping from row to a mapping from column to number",
     }
 }
 
@@ -379,6 +391,7 @@ pub fn describe_allowed(question: &Question) -> String {
         Kind::Single { options } => format!("one of {}", list_options(options)),
         Kind::Multiple { options } => format!("a list of any of {}", list_options(options)),
         Kind::Text => "any text".to_string(),
+        Kind::Grid(grid) => crate::engine::grid::describe(grid),
     };
     format!("{body}{optional}")
 }

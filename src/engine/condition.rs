@@ -18,7 +18,18 @@ pub fn holds(condition: &Condition, values: &[Option<Answer>], scores: &[Option<
             let score = scores.get(*s).copied().flatten();
             test_answer(test, score.map(Answer::Number).as_ref())
         }
+        Condition::Test(Target::Measure(q, measure), test) => test_answer(
+            test,
+            measured(values.get(*q).and_then(Option::as_ref), *measure).map(Answer::Number).as_ref(),
+        ),
     }
+}
+
+/// A measure of a grid answer (`None` for any other answer, or when no row gives it). The
+/// grid's shape is not needed: the gap is read from the rows by the columns the measure names.
+pub fn measured(answer: Option<&Answer>, measure: crate::engine::model::Measure) -> Option<f64> {
+    let Some(Answer::Grid(rows)) = answer else { return None };
+    crate::engine::model::measure_rows(measure, rows)
 }
 
 fn test_answer(test: &Test, answer: Option<&Answer>) -> bool {
@@ -89,7 +100,7 @@ pub fn questions_read(ruleset: &RuleSet, condition: &Condition, reads: &mut [boo
             items.iter().for_each(|c| questions_read(ruleset, c, reads))
         }
         Condition::Not(inner) => questions_read(ruleset, inner, reads),
-        Condition::Test(Target::Question(q), _) => reads[*q] = true,
+        Condition::Test(Target::Question(q) | Target::Measure(q, _), _) => reads[*q] = true,
         Condition::Test(Target::Score(s), _) => {
             ruleset.scores[*s].parts.iter().for_each(|p| reads[p.question] = true)
         }

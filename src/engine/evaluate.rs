@@ -150,6 +150,9 @@ pub(crate) fn part_points(
             .map(|(_, o)| o.score.unwrap_or(0.0))
             .sum(),
         (_, Answer::Text(_)) => return None,
+        (_, Answer::Grid(rows)) => {
+            return part.measure.and_then(|m| crate::engine::model::measure_rows(m, rows));
+        }
     })
 }
 

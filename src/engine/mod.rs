@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod condition;
 pub mod evaluate;
+pub mod grid;
 pub mod model;
 pub mod safety;
 pub mod whatif;

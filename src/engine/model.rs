@@ -50,11 +50,100 @@ pub struct Choice {
 #[derive(Debug, Clone)]
 pub enum Kind {
     YesNo,
-    Scale { min: i64, max: i64, labels: Vec<(i64, Text)> },
-    Single { options: Vec<Choice> },
-    Multiple { options: Vec<Choice> },
-    Number { min: Option<f64>, max: Option<f64> },
+    Scale {
+        min: i64,
+        max: i64,
+        labels: Vec<(i64, Text)>,
+    },
+    Single {
+        options: Vec<Choice>,
+    },
+    Multiple {
+        options: Vec<Choice>,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     Text,
+    /// A grid: a number per row and column (seed 002: each area's engagement 1 to 9, the share
+    /// of time it takes, the share wished).
+    Grid(Grid),
+}
+
+/// A grid question's rows and columns.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// The rows the pack names, in order (their `score` is unused).
+    pub rows: Vec<Choice>,
+    /// How many more rows a person may name themselves.
+    pub own_rows: usize,
+    pub columns: Vec<Column>,
+    /// Two share columns, `[now, wished]`: a row's gap is wished minus now.
+    pub gap: Option<(usize, usize)>,
+}
+
+/// A grid column: a whole number from `min` to `max` per row, or a share (0 to 100 per row,
+/// at most 100 over the rows).
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub id: String,
+    pub label: Text,
+    pub min: i64,
+    pub max: i64,
+    pub share: bool,
+}
+
+impl Grid {
+    /// The most rows an answer may hold.
+    pub fn most_rows(&self) -> usize {
+        self.rows.len() + self.own_rows
+    }
+
+    /// The row whose wished share exceeds its share now by the most, and by how much.
+    pub fn widest_gap<'a>(&self, rows: &'a [GridRow]) -> Option<(&'a GridRow, f64)> {
+        let (now, wished) = self.gap?;
+        widest_gap(now, wished, rows)
+    }
+
+    /// A row's label: the pack's, else the name the person gave it.
+    pub fn row_label<'a>(&'a self, row: &'a GridRow, lang: Option<&str>) -> &'a str {
+        self.rows.iter().find(|r| r.value == row.name).map_or(row.name.as_str(), |r| r.label.get(lang))
+    }
+}
+
+/// A number read from a grid answer, for conditions and scores: `question.column.lowest`,
+/// `question.column.highest`, `question.gap` (the widest gap between the grid's `gap` columns,
+/// now and wished, whose indices it carries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    Lowest(usize),
+    Highest(usize),
+    Gap(usize, usize),
+}
+
+/// The number a measure takes for a grid's rows: `None` when no row gives it.
+pub fn measure_rows(measure: Measure, rows: &[GridRow]) -> Option<f64> {
+    let column = |c: usize| rows.iter().filter_map(move |r| r.values.get(c).copied().flatten());
+    match measure {
+        Measure::Lowest(c) => column(c).min_by(f64::total_cmp),
+        Measure::Highest(c) => column(c).max_by(f64::total_cmp),
+        Measure::Gap(now, wished) => widest_gap(now, wished, rows).map(|(_, gap)| gap),
+    }
+}
+
+/// The row whose column `wished` exceeds its column `now` by the most, and by how much.
+fn widest_gap(now: usize, wished: usize, rows: &[GridRow]) -> Option<(&GridRow, f64)> {
+    let cell = |r: &GridRow, c: usize| r.values.get(c).copied().flatten();
+    rows.iter().filter_map(|r| Some((r, cell(r, wished)? - cell(r, now)?))).max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// One row of a grid answer: a pack row's value or the person's own name for it, and a number
+/// per column (`None`: left empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridRow {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
 }
 
 impl Kind {
@@ -66,6 +155,7 @@ impl Kind {
             Kind::Multiple { .. } => "multiple choice",
             Kind::Number { .. } => "number",
             Kind::Text => "free text",
+            Kind::Grid(_) => "grid",
         }
     }
 
@@ -108,6 +198,8 @@ pub enum Identity {
 pub enum Target {
     Question(usize),
     Score(usize),
+    /// A number a grid question's answer gives.
+    Measure(usize, Measure),
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +230,8 @@ pub enum Condition {
 #[derive(Debug, Clone)]
 pub struct ScorePart {
     pub question: usize,
+    /// What the part reads of a grid question's answer.
+    pub measure: Option<Measure>,
     pub weight: f64,
     pub invert: bool,
     pub yes: f64,
@@ -191,8 +285,20 @@ pub struct Rule {
     pub when: Condition,
     pub weights: Vec<(usize, f64)>,
     pub because: Text,
+    /// The modalities `because` argues for: a report gives it as a reason for these only
+    /// (a sentence written for direct teaching is no reason for coaching).
+    pub argues_for: Vec<usize>,
     pub source: Option<String>,
     pub guides: Vec<usize>,
+}
+
+/// The modalities a rule mostly adds to: at least as much as it takes from any other, and at
+/// least half what it gives the one it favours most (a rule that mostly counts against
+/// coaching is evidence about coaching, not a reason for what it gives a little).
+pub fn mostly_for(weights: &[(usize, f64)]) -> Vec<usize> {
+    let most = weights.iter().map(|w| w.1).fold(0.0, f64::max);
+    let against = weights.iter().map(|w| -w.1).fold(0.0, f64::max);
+    weights.iter().filter(|&&(_, w)| w > 0.0 && w >= against && 2.0 * w >= most).map(|w| w.0).collect()
 }
 
 #[derive(Debug, Clone)]
@@ -211,6 +317,8 @@ pub struct Modality {
 pub struct Line {
     pub text: Text,
     pub when: Option<usize>,
+    /// The guide the line points to ("the questions below"), shown in full with it.
+    pub guide: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -248,6 +356,8 @@ pub struct Compare {
     pub then_by: Option<usize>,
     /// A free-text question whose answer names each result.
     pub label: Option<usize>,
+    /// A question that counts what the results are about: raised to the number compared.
+    pub count: Option<usize>,
     pub at_least: usize,
     pub fewer: Option<Text>,
     pub source: Option<String>,
@@ -361,6 +471,20 @@ impl RuleSet {
 
     pub fn flag(&self, id: &str) -> Option<usize> {
         self.flags.iter().position(|f| f.id == id)
+    }
+
+    /// A grid measure as a pack writes it: `question.gap`, `question.column.lowest`.
+    pub fn measure_name(&self, q: usize, measure: Measure) -> String {
+        let question = &self.questions[q];
+        let column = |c: usize| match &question.kind {
+            Kind::Grid(g) => g.columns.get(c).map_or("?", |c| c.id.as_str()),
+            _ => "?",
+        };
+        match measure {
+            Measure::Gap(..) => format!("{}.gap", question.id),
+            Measure::Lowest(c) => format!("{}.{}.lowest", question.id, column(c)),
+            Measure::Highest(c) => format!("{}.{}.highest", question.id, column(c)),
+        }
     }
 }
 
@@ -499,6 +623,8 @@ pub enum Answer {
     /// A bit per chosen option index.
     Multi(u64),
     Text(String),
+    /// The rows answered, in the order given.
+    Grid(Vec<GridRow>),
 }
 
 /// A person's answers, one slot per question of the pack, in its order.

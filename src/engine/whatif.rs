@@ -211,7 +211,7 @@ fn collect_constants(condition: &Condition, constants: &mut [Vec<f64>]) {
             Test::NumberIn(ns) => constants[*q].extend(ns),
             _ => {}
         },
-        Condition::Test(Target::Score(_), _) => {}
+        Condition::Test(Target::Score(_) | Target::Measure(..), _) => {}
     }
 }
 

@@ -117,6 +117,27 @@ pub enum RawKind {
     Multiple,
     Number,
     Text,
+    Grid,
+}
+
+/// A grid question's column: a whole number from `min` to `max` in each row, or a share of
+/// time (`share: true`: 0 to 100 in each row, at most 100 over the rows).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Column")]
+pub struct RawColumn {
+    #[schemars(with = "String")]
+    pub id: S<String>,
+    #[schemars(with = "RawText")]
+    pub label: S<RawText>,
+    #[serde(default)]
+    #[schemars(with = "Option<i64>")]
+    pub min: Option<S<f64>>,
+    #[serde(default)]
+    #[schemars(with = "Option<i64>")]
+    pub max: Option<S<f64>>,
+    #[serde(default)]
+    pub share: bool,
 }
 
 /// What a respondent question asks for.
@@ -173,6 +194,21 @@ pub struct RawQuestion {
     pub options: Option<S<Vec<RawOption>>>,
     #[serde(default)]
     pub show_if: Option<RawCondition>,
+    /// A grid's rows, named by the pack (`{value, label}`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<RawOption>>")]
+    pub rows: Option<S<Vec<RawOption>>>,
+    /// How many more rows a person may name in a grid.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>")]
+    pub own_rows: Option<S<u32>>,
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<RawColumn>>")]
+    pub columns: Option<S<Vec<RawColumn>>>,
+    /// Two share columns of a grid, `[now, wished]`: `question.gap` is the widest gap.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub gap: Option<S<Vec<S<String>>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -298,6 +334,11 @@ pub struct RawRule {
     pub weights: S<Entries<S<String>, S<f64>>>,
     #[schemars(with = "RawText")]
     pub because: S<RawText>,
+    /// The modalities `because` was written for: the only ones it is given as a reason for.
+    /// Absent: those the rule mostly adds to (a lint asks for it when that is several).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub argues_for: Option<S<Vec<S<String>>>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub source: Option<S<String>>,

@@ -41,11 +41,13 @@ impl<'de> Deserialize<'de> for Point {
 }
 
 /// A line of a list (a next step, a guide's item): a text, or `{text: ..., when: ...}` for a
-/// line shown only when its condition holds, so that no sentence contradicts an answer.
+/// line shown only when its condition holds, so that no sentence contradicts an answer; a next
+/// step that points to a guide ("the questions below") names it, `guide: ...`, and every
+/// format then shows that guide in full.
 #[derive(Debug)]
 pub enum RawLine {
     Always(RawText),
-    When { text: S<RawText>, when: RawCondition },
+    When { text: S<RawText>, when: Option<RawCondition>, guide: Option<S<String>> },
 }
 
 impl<'de> Deserialize<'de> for RawLine {
@@ -61,23 +63,24 @@ impl<'de> Deserialize<'de> for RawLine {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawLine, A::Error> {
                 let mut languages = Vec::new();
-                let (mut text, mut when) = (None, None);
+                let (mut text, mut when, mut guide) = (None, None, None);
                 while let Some(key) = map.next_key::<S<String>>()? {
                     match key.value.as_str() {
-                        // `text` and `when` are not languages: the map is a conditional line.
+                        // `text`, `when` and `guide` are not languages: the map is a line with more.
                         "text" if languages.is_empty() => text = Some(map.next_value()?),
                         "when" if languages.is_empty() => when = Some(map.next_value()?),
-                        _ if text.is_some() || when.is_some() => {
-                            return Err(de::Error::unknown_field(&key.value, &["text", "when"]));
+                        "guide" if languages.is_empty() => guide = Some(map.next_value()?),
+                        _ if text.is_some() || when.is_some() || guide.is_some() => {
+                            return Err(de::Error::unknown_field(&key.value, &["text", "when", "guide"]));
                         }
                         _ => languages.push((key, map.next_value()?)),
                     }
                 }
-                match (text, when) {
-                    (Some(text), Some(when)) => Ok(RawLine::When { text, when }),
-                    (None, None) => Ok(RawLine::Always(RawText::ByLanguage(languages))),
-                    (None, Some(_)) => Err(de::Error::missing_field("text")),
-                    (Some(_), None) => Err(de::Error::missing_field("when")),
+                match (text, when.is_some() || guide.is_some()) {
+                    (Some(text), true) => Ok(RawLine::When { text, when, guide }),
+                    (None, false) => Ok(RawLine::Always(RawText::ByLanguage(languages))),
+                    (None, true) => Err(de::Error::missing_field("text")),
+                    (Some(_), false) => Err(de::Error::missing_field("when")),
                 }
             }
         }
@@ -93,13 +96,13 @@ impl JsonSchema for RawLine {
         let text = generator.subschema_for::<RawText>();
         let condition = generator.subschema_for::<RawCondition>();
         json_schema!({
-            "description": "A text; or `text` with `when`, a condition: the line is shown only when it holds.",
+            "description": "A text; or `text` with `when`, a condition: the line is shown only when it holds; and/or `guide`, the guide a next step points to, shown in full with it.",
             "anyOf": [
                 text,
                 {
                     "type": "object",
-                    "properties": {"text": text, "when": condition},
-                    "required": ["text", "when"],
+                    "properties": {"text": text, "when": condition, "guide": {"type": "string"}},
+                    "required": ["text"],
                     "additionalProperties": false
                 }
             ]

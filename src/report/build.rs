@@ -38,6 +38,8 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
         pitfalls: from.pitfalls(),
         next_steps: from.next_steps(),
         guides: from.guides(),
+        // Under an urgent flag the report stays short: support first, the rest waits.
+        grids: if a.urgent { Vec::new() } else { super::balance::grids(ruleset, &answers.values, lang) },
         ignored_answers: from.ignored(),
         changes: None,
         pack: PackOut::of(ruleset, lang),
@@ -104,9 +106,11 @@ impl Assessed<'_> {
                     score: r.score,
                 })
                 .collect(),
+            // By a flag the report holds: what no format says is not given as a reason.
             ruled_out: a
                 .ruled_out
                 .iter()
+                .filter(|&&(_, f)| self.told(f))
                 .map(|&(m, f)| RuledOut {
                     id: ruleset.modalities[m].id.clone(),
                     name: self.modality_name(m),
@@ -166,12 +170,30 @@ impl Assessed<'_> {
             .collect()
     }
 
-    /// Whether flag `f` belongs in the report. Under an urgent flag no pitfall does, in any
-    /// format: a pitfall of coaching, shown to someone in crisis by a program that reads the
-    /// JSON, would say what the text rightly leaves out. (Red flags and gates stay: they say
-    /// why something is ruled out, which the recommendation names.)
+    /// Whether flag `f` belongs in the report, in every format (what the JSON holds, the text
+    /// and the page say). Under an urgent flag only the urgent flags do, as only they are said:
+    /// a pitfall of coaching, shown to someone in crisis by a program that reads the JSON, would
+    /// say what the text rightly leaves out. (The urgent flags rule out what the recommendation
+    /// names as ruled out.)
     fn told(&self, f: usize) -> bool {
-        !self.a.urgent || self.ruleset.flags[f].kind != FlagKind::Pitfall
+        let flag = &self.ruleset.flags[f];
+        if self.a.urgent {
+            return flag.severity == Severity::Urgent;
+        }
+        let concerns = flag.about.is_empty() || self.a.primary.is_some_and(|p| flag.about.contains(&p));
+        // Beside what a flag put first (care first) nothing else competes, so a caution about
+        // another kind of support has no place; the report says what may come later.
+        if concerns || self.a.put_first_by.is_some() {
+            return concerns;
+        }
+        // About another kind of support: told when it says why that one is not for now, or
+        // weighs against the runner-up or one the person may expect (the report says what keeps
+        // them from first). The rest is in `explain`, not in a report that would not say it.
+        let against =
+            |m: usize| flag.weights.iter().any(|&(x, w)| x == m && w < 0.0) || flag.rules_out.contains(&m);
+        !flag.rules_out.is_empty()
+            || self.a.ranking.get(1).is_some_and(|r| against(r.modality))
+            || self.ruleset.expected.iter().any(|&m| against(m))
     }
 
     /// The flags raised: red flags, gates and pitfalls, each with what it rules out and weighs.
@@ -208,6 +230,11 @@ impl Assessed<'_> {
                     rule: rule.id.clone(),
                     phase: rule.phase,
                     because: rule.because.get(self.lang).to_string(),
+                    argues_for: rule
+                        .argues_for
+                        .iter()
+                        .map(|&m| self.ruleset.modalities[m].id.clone())
+                        .collect(),
                     source: rule.source.clone(),
                     weights: self.weights(&rule.weights),
                 }
@@ -258,6 +285,23 @@ impl Assessed<'_> {
                 ids.extend(&ruleset.rules[r].guides);
             }
         }
+        // The guides the next steps shown point to, and those a fired rule on a grid's measure
+        // calls for.
+        let mut in_full: Vec<usize> = a
+            .primary
+            .iter()
+            .flat_map(|&m| &ruleset.modalities[m].next_steps)
+            .filter(|s| self.shows(s))
+            .filter_map(|s| s.guide)
+            .collect();
+        ids.extend(&in_full);
+        if a.put_first_by.is_none() {
+            for &r in &a.fired {
+                if reads_a_measure(&ruleset.rules[r].when) {
+                    in_full.extend(&ruleset.rules[r].guides);
+                }
+            }
+        }
         let mut seen = Vec::new();
         ids.retain(|g| {
             let new = !seen.contains(g);
@@ -277,6 +321,7 @@ impl Assessed<'_> {
                         .map(|i| i.text.get(self.lang).to_string())
                         .collect(),
                     source: guide.source.clone(),
+                    in_full: in_full.contains(&g),
                 }
             })
             .filter(|g| !g.items.is_empty())
@@ -293,5 +338,16 @@ impl Assessed<'_> {
                 text: self.ruleset.questions[q].text.get(self.lang).to_string(),
             })
             .collect()
+    }
+}
+
+/// Whether a condition reads a grid's measure (the balance of time): the guide such a rule
+/// calls for is the prompt that goes with the picture.
+fn reads_a_measure(condition: &crate::engine::model::Condition) -> bool {
+    use crate::engine::model::{Condition, Target};
+    match condition {
+        Condition::All(items) | Condition::Any(items) => items.iter().any(reads_a_measure),
+        Condition::Not(inner) => reads_a_measure(inner),
+        Condition::Test(target, _) => matches!(target, Target::Measure(..)),
     }
 }

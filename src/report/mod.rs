@@ -1,6 +1,7 @@
 //! The report: an assessment resolved into words in one language, shared by every renderer.
 //! Its JSON form is the versioned document programs read (`schema_version`).
 
+pub mod balance;
 mod build;
 mod changes;
 pub mod render;
@@ -32,6 +33,8 @@ pub struct Report {
     pub pitfalls: Vec<String>,
     pub next_steps: Vec<String>,
     pub guides: Vec<GuideOut>,
+    /// The grids answered (seed 002's balance of time across areas), with their widest gap.
+    pub grids: Vec<balance::GridOut>,
     pub ignored_answers: Vec<IgnoredOut>,
     /// What would put the runner-up, or a modality the person may expect, first; absent when
     /// not asked for (`screen` does not), empty when nothing within reach would.
@@ -141,6 +144,8 @@ pub struct Reason {
     pub rule: String,
     pub phase: Phase,
     pub because: String,
+    /// The modalities `because` argues for: the only ones it is a reason for.
+    pub argues_for: Vec<String>,
     pub source: Option<String>,
     pub weights: Vec<WeightOut>,
 }
@@ -165,6 +170,10 @@ pub struct GuideOut {
     pub title: String,
     pub items: Vec<String>,
     pub source: Option<String>,
+    /// Shown in full in every format, the short text report too: the recommendation's own first
+    /// guide, which its next steps may point to ("the questions below"), and the prompt a rule
+    /// on a grid's balance calls for. The text report names the others.
+    pub in_full: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -232,6 +241,22 @@ pub fn describe(
             .map(|(_, o)| o.label.get(lang))
             .collect::<Vec<_>>()
             .join("; "),
+        (Kind::Grid(grid), Answer::Grid(rows)) => rows
+            .iter()
+            .map(|row| {
+                let cells: Vec<String> = grid
+                    .columns
+                    .iter()
+                    .zip(&row.values)
+                    .filter_map(|(c, v)| {
+                        v.map(|v| format!("{} {}{}", c.label.get(lang), v, if c.share { "%" } else { "" }))
+                    })
+                    .collect();
+                format!("{}{}{}", grid.row_label(row, lang), ui.colon, cells.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(ui.semicolon),
+        (_, Answer::Grid(_)) => String::new(),
         (_, Answer::Text(t)) => t.clone(),
     }
 }

@@ -52,6 +52,13 @@ fn key(text: &str) -> String {
 }
 
 impl CellParser {
+    /// The parser of one grid cell: a number in the column's range (`40%` is 40).
+    pub fn grid_cell(question: &Question, column: usize) -> Option<CellParser> {
+        let Kind::Grid(grid) = &question.kind else { return None };
+        let c = grid.columns.get(column)?;
+        Some(CellParser::Number { min: Some(c.min as f64), max: Some(c.max as f64), mapped: HashMap::new() })
+    }
+
     /// The parser of a column; `values` are the mapping file's, which come first.
     pub fn new(question: &Question, choice: Option<usize>, values: &[(String, Answer)]) -> CellParser {
         if let Some(option) = choice {
@@ -125,6 +132,8 @@ impl CellParser {
                 CellParser::Multiple(texts)
             }
             Kind::Text => CellParser::Text,
+            // A grid is read cell by cell (`grid_cell`); a column that is the whole grid is text.
+            Kind::Grid(_) => CellParser::Text,
         }
     }
 
@@ -150,6 +159,7 @@ impl CellParser {
             }
             CellParser::Number { min, max, mapped } => {
                 let parsed = mapped.get(&key(cell)).copied().map(Ok).unwrap_or_else(|| {
+                    let cell = cell.trim_end_matches('%').trim_end();
                     let text = if cell.contains('.') { cell.to_string() } else { cell.replace(',', ".") };
                     text.parse::<f64>()
                 });

@@ -20,6 +20,8 @@ pub enum Role {
     Question(usize),
     /// The cell ticks one choice of a multiple-choice question written one column per choice.
     Choice(usize, usize),
+    /// The cell is one number of a grid question: `(question, row, column)`, a pack row.
+    Cell(usize, usize, usize),
     Group,
     /// Says whether the response was finished.
     Completion,
@@ -45,7 +47,9 @@ impl Mapping {
     pub fn column_of(&self, question: usize) -> Option<&str> {
         self.roles
             .iter()
-            .position(|r| matches!(r, Role::Question(q) | Role::Choice(q, _) if *q == question))
+            .position(
+                |r| matches!(r, Role::Question(q) | Role::Choice(q, _) | Role::Cell(q, ..) if *q == question),
+            )
             .map(|i| self.headers[i].as_str())
     }
 }
@@ -120,6 +124,38 @@ impl Texts<'_> {
         self.ruleset.question(text).or_else(|| self.by_text.get(&clean(text).to_lowercase()).copied())
     }
 
+    /// A cell of a grid question, written (as Google Forms writes a grid) one column per row of
+    /// a survey grid titled by the column: `Engagement [Vision]`. The title is the column's
+    /// label, `question text: column label`, or `question.column`; the row its label or value.
+    fn grid_cell(&self, title: &str, row: &str) -> Option<Role> {
+        let title = fold(title);
+        for (q, question) in self.ruleset.questions.iter().enumerate() {
+            let Kind::Grid(grid) = &question.kind else { continue };
+            let Some(r) = grid.rows.iter().position(|o| {
+                o.value == row || all_texts(&o.label).any(|l| fold(l).eq_ignore_ascii_case(row))
+            }) else {
+                continue;
+            };
+            let column = grid.columns.iter().position(|c| {
+                title == format!("{}.{}", question.id, c.id)
+                    || all_texts(&c.label).any(|l| {
+                        let l = fold(l);
+                        title.eq_ignore_ascii_case(&l)
+                            || all_texts(&question.text).any(|t| {
+                                let t = fold(t);
+                                [format!("{t}: {l}"), format!("{t} - {l}"), format!("{t} : {l}")]
+                                    .iter()
+                                    .any(|x| title.eq_ignore_ascii_case(x))
+                            })
+                    })
+            });
+            if let Some(c) = column {
+                return Some(Role::Cell(q, r, c));
+            }
+        }
+        None
+    }
+
     /// The role a header names by itself, trying each way a tool writes it.
     fn role(&self, header: &str) -> Option<Role> {
         if let Some(q) = self.question(header) {
@@ -141,6 +177,9 @@ impl Texts<'_> {
             // A grid: each row is a question of its own.
             if let Some(q) = self.question(sub) {
                 return Some(Role::Question(q));
+            }
+            if let Some(cell) = self.grid_cell(title, sub) {
+                return Some(cell);
             }
         }
         after_code(&cleaned).and_then(|rest| self.role(rest))
@@ -171,7 +210,7 @@ pub fn grouping_role(
     };
     match role {
         Role::Question(q) | Role::Choice(q, _) if ruleset.aggregates.grouping.contains(&q) => Ok(role),
-        Role::Question(q) | Role::Choice(q, _) => Err(refuse(format!(
+        Role::Question(q) | Role::Choice(q, _) | Role::Cell(q, ..) => Err(refuse(format!(
             "this column answers question `{}` ({}), which the pack does not mark for grouping; groups named after answers could name the people who gave them",
             ruleset.questions[q].id,
             ruleset.questions[q].kind.name()

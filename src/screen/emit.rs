@@ -81,6 +81,11 @@ pub fn emit(
         let (question, choice) = match role {
             Role::Question(q) => (*q, None),
             Role::Choice(q, o) => (*q, Some(*o)),
+            // Found by its header (`Column [Row]`), which a mapping file does not rewrite.
+            Role::Cell(..) => {
+                let _ = writeln!(out, "  # {}: a cell of a grid, read by its header", quoted(header));
+                continue;
+            }
             Role::Group | Role::Completion => {
                 let _ = writeln!(out, "  {}: ~", quoted(header));
                 continue;

@@ -78,6 +78,19 @@ async fn questionnaire(State(app): State<Arc<App>>) -> Response {
                     v["min"] = json!(min);
                     v["max"] = json!(max);
                 }
+                Kind::Grid(grid) => {
+                    v["rows"] = grid
+                        .rows
+                        .iter()
+                        .map(|o| json!({ "value": o.value, "label": texts(&o.label) }))
+                        .collect();
+                    v["own_rows"] = json!(grid.own_rows);
+                    v["columns"] = grid
+                        .columns
+                        .iter()
+                        .map(|c| json!({ "id": c.id, "label": texts(&c.label), "min": c.min, "max": c.max, "share": c.share }))
+                        .collect();
+                }
                 Kind::YesNo | Kind::Text => {}
             }
             v

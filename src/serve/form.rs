@@ -58,6 +58,16 @@ pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
     let mut problems = Vec::new();
     let mut alternatives = Vec::new();
     for (i, q) in ruleset.questions.iter().enumerate() {
+        // A grid's page posts a field per cell; other pages carry the grid whole.
+        if let Kind::Grid(grid) = &q.kind
+            && let Some(value) = grid_cells(q, grid, posted)
+        {
+            match from_value(q, &value) {
+                Ok(answer) => values[i] = answer,
+                Err(problem) => problems.push((i, problem)),
+            }
+            continue;
+        }
         let given = posted.all(&field(q));
         let given: Vec<&str> = given.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
         if given.len() > 1 && !matches!(q.kind, Kind::Multiple { .. }) {
@@ -82,6 +92,58 @@ pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
         }
     }
     Read { answers: Answers::settle(ruleset, values, None), problems, alternatives }
+}
+
+/// A cell's field: `a.question.row.column`, `a.question.ownN` for the name of the person's own
+/// Nth row, `a.question.ownN.column` for its numbers.
+pub fn cell_field(question: &Question, row: &str, column: &str) -> String {
+    format!("{}.{row}.{column}", field(question))
+}
+
+pub fn own_field(question: &Question, k: usize) -> String {
+    format!("{}.own{k}", field(question))
+}
+
+/// The grid a grid page posted, cell by cell, as an answers file would hold it; `None` when
+/// no cell field was posted (the grid rides whole in its hidden field). A cell that is not a
+/// number is kept as text, so that the check says what is wrong with it.
+fn grid_cells(q: &Question, grid: &crate::engine::model::Grid, posted: &Posted) -> Option<Value> {
+    let mut any = false;
+    let mut rows = serde_json::Map::new();
+    let cell = |name: &str, any: &mut bool| -> Value {
+        match posted.one(name).map(str::trim) {
+            None => Value::Null,
+            Some(t) => {
+                *any = true;
+                match t.parse::<f64>() {
+                    _ if t.is_empty() => Value::Null,
+                    Ok(x) if x.is_finite() => {
+                        serde_json::Number::from_f64(x).map_or(Value::from(t), Value::Number)
+                    }
+                    _ => Value::from(t),
+                }
+            }
+        }
+    };
+    let mut row_of = |row: String, cells_for: &dyn Fn(&str) -> String, any: &mut bool| {
+        let cells: serde_json::Map<String, Value> =
+            grid.columns.iter().map(|c| (c.id.clone(), cell(&cells_for(&c.id), any))).collect();
+        if cells.values().any(|v| !v.is_null()) {
+            rows.insert(row, Value::Object(cells));
+        }
+    };
+    for r in &grid.rows {
+        row_of(r.value.clone(), &|c| cell_field(q, &r.value, c), &mut any);
+    }
+    for k in 0..grid.own_rows {
+        let name_field = own_field(q, k);
+        if posted.one(&name_field).is_some() {
+            any = true;
+        }
+        let name = posted.one(&name_field).map(str::trim).unwrap_or("").to_string();
+        row_of(name, &|c| format!("{name_field}.{c}"), &mut any);
+    }
+    any.then_some(Value::Object(rows))
 }
 
 fn twice(question: &Question) -> String {
@@ -111,6 +173,8 @@ fn to_json(question: &Question, given: &[&str]) -> Option<Value> {
             _ => Value::from(given[0]),
         },
         Kind::Single { .. } | Kind::Text => Value::from(given[0]),
+        // Carried whole, as the JSON an answers file would hold.
+        Kind::Grid(_) => serde_json::from_str(given[0]).unwrap_or_else(|_| Value::from(given[0])),
     })
 }
 
@@ -128,6 +192,8 @@ pub fn strings(question: &Question, answer: &Answer) -> Vec<String> {
             .map(|(_, o)| o.value.clone())
             .collect(),
         (_, Answer::Text(t)) => vec![t.clone()],
+        (Kind::Grid(grid), Answer::Grid(rows)) => vec![crate::engine::grid::to_value(grid, rows).to_string()],
+        (_, Answer::Grid(_)) => Vec::new(),
     }
 }
 

@@ -164,6 +164,65 @@ fn input(q: &Question, current: &[String], lang: Option<&str>, ui: &i18n::Ui) ->
         Kind::Text => {
             html! { textarea name=(name) aria-labelledby="question" rows="4" maxlength="2000" { (current.first().map(String::as_str).unwrap_or("")) } }
         }
+        Kind::Grid(grid) => grid_input(q, grid, current, lang, ui),
+    }
+}
+
+/// A grid as a table of number fields, a row per area (the pack's, then blank ones for the
+/// person's own), filled in with what was answered before.
+fn grid_input(
+    q: &Question,
+    grid: &crate::engine::model::Grid,
+    current: &[String],
+    lang: Option<&str>,
+    ui: &i18n::Ui,
+) -> Markup {
+    let rows: Vec<crate::engine::model::GridRow> = current
+        .first()
+        .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+        .and_then(|v| crate::engine::grid::from_value(grid, &v).ok().flatten())
+        .unwrap_or_default();
+    let own: Vec<&crate::engine::model::GridRow> =
+        rows.iter().filter(|r| !grid.rows.iter().any(|p| p.value == r.name)).collect();
+    let value = |row: Option<&crate::engine::model::GridRow>, c: usize| {
+        row.and_then(|r| r.values.get(c).copied().flatten()).map(crate::util::number::number)
+    };
+    let own_name = |k: usize| i18n::fill(ui.grid_own_name, &[("n", &(k + 1).to_string())]);
+    let number = |name: String, label: String, c: &crate::engine::model::Column, v: Option<String>| {
+        let step = if c.share { "any" } else { "1" };
+        html! { td { input type="number" name=(name) aria-label=(label) min=(c.min) max=(c.max) step=(step) inputmode="decimal" value=[v]; } }
+    };
+    html! {
+        div.grid-wrap {
+            table.grid {
+                thead { tr {
+                    th scope="col" {}
+                    @for c in &grid.columns { th scope="col" { (c.label.get(lang)) br; span.range { "(" (crate::report::balance::range_in_words(c, ui)) ")" } } }
+                } }
+                tbody {
+                    @for r in &grid.rows {
+                        @let given = rows.iter().find(|x| x.name == r.value);
+                        tr {
+                            th scope="row" { (r.label.get(lang)) }
+                            @for (i, c) in grid.columns.iter().enumerate() {
+                                (number(super::form::cell_field(q, &r.value, &c.id), format!("{} - {}", r.label.get(lang), c.label.get(lang)), c, value(given, i)))
+                            }
+                        }
+                    }
+                    @for k in 0..grid.own_rows {
+                        @let given = own.get(k).copied();
+                        tr {
+                            th scope="row" {
+                                input type="text" name=(super::form::own_field(q, k)) aria-label=(own_name(k)) placeholder=(own_name(k)) maxlength=(crate::engine::grid::MAX_ROW_NAME) value=[given.map(|g| g.name.clone())];
+                            }
+                            @for (i, c) in grid.columns.iter().enumerate() {
+                                (number(format!("{}.{}", super::form::own_field(q, k), c.id), format!("{} - {}", own_name(k), c.label.get(lang)), c, value(given, i)))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -64,13 +64,16 @@ codes! {
     ValueOutOfRange => "value-out-of-range", "a condition compares with a value its question or score can never take";
     BadRespondent => "bad-respondent", "a respondent question (`respondent: name | email | code`) that is not free text, or that a rule, score, flag, show_if or matching criterion reads";
     BadGrouping => "bad-grouping", "`aggregates.grouping` names a question that is not a single choice, or one that an urgent or confidential flag, or a rule for a confidential modality, reads";
-    BadCompare => "bad-compare", "`pack.compare` that leaves out or repeats a modality, or names a label that is not free text";
+    BadCompare => "bad-compare", "`pack.compare` that leaves out or repeats a modality, names a label that is not free text, or a count that does not count";
     BadCriterion => "bad-criterion", "a `matching` criterion that reads neither `answer` nor `has`, weighs a coach's gender or age the person did not ask about, or has neither `must` nor `weight`";
+    BadArguesFor => "bad-argues-for", "a rule's `argues_for` names a modality its weights do not add to";
+    BadGrid => "bad-grid", "a grid question without rows or columns, with too many, with a repeated column, or with a `gap` that does not name two share columns";
     TooManyOptions => "too-many-options", "a choice question with more than 64 options";
     UnusedQuestion => "unused-question", "lint: a question that no rule, score, flag or show_if reads";
     NeverFires => "never-fires", "lint: a rule or flag whose conditions contradict each other, so it can never apply";
     UnreachableModality => "unreachable-modality", "lint: a modality that no answers found make the primary recommendation";
     MissingSource => "missing-source", "lint: a rule or flag that cites no source";
+    ReasonForSeveral => "reason-for-several", "lint: a rule that adds to several modalities with one `because` and no `argues_for` saying which it was written for";
     AnswerUnknownQuestion => "answer-unknown-question", "an answer to a question the pack does not have";
     AnswerWrongType => "answer-wrong-type", "an answer of the wrong type for its question";
     AnswerOutOfRange => "answer-out-of-range", "a number outside its question's bounds";

@@ -2,6 +2,7 @@
 //! urgent flags shown at once, saving after every answer. No terminal here: a [`Prompter`]
 //! asks, so the logic is tested with a scripted one.
 
+mod grid;
 pub mod plain;
 pub mod terminal;
 

@@ -3,9 +3,9 @@
 
 use std::io::{BufRead, Write};
 
-use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, parse_yes_no, review_line};
+use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, grid, parse_yes_no, review_line};
 use crate::engine::answers::Answer;
-use crate::engine::model::Kind;
+use crate::engine::model::{Grid, GridRow, Kind};
 use crate::report::Report;
 use crate::report::describe;
 use crate::report::render::render_support;
@@ -85,6 +85,64 @@ impl<R: BufRead, W: Write> Plain<R, W> {
                     Ok(answer) => return Ok(Reply::Answer(Some(answer))),
                     Err(why) => self.print(&why)?,
                 },
+            }
+        }
+    }
+
+    /// A grid, a line per row: an empty line keeps the row's numbers given before (or leaves
+    /// it empty), then up to `own_rows` rows of the person's own, until an empty line.
+    fn grid(&mut self, g: &Grid, step: &Step, lang: Option<&str>) -> Result<Reply, Interrupt> {
+        let ui = self.ui;
+        let before = grid::current(step.current.as_ref());
+        loop {
+            self.print(&format!("{}. {}", grid::columns(g, ui, lang), ui.grid_hint))?;
+            let mut rows: Vec<GridRow> = Vec::new();
+            for (i, row) in g.rows.iter().enumerate() {
+                let kept = before.iter().find(|r| r.name == row.value);
+                let prompt = match kept {
+                    Some(k) => format!("{} [{}]", row.label.get(lang), grid::typed(&k.values)),
+                    None => row.label.get(lang).to_string(),
+                };
+                loop {
+                    match self.read(&prompt, step.can_go_back)? {
+                        Line::Back => return Ok(Reply::Back),
+                        // Enter on the first row of an optional grid not yet answered skips it,
+                        // as Enter skips any optional question.
+                        Line::Empty if i == 0 && before.is_empty() && !step.question.required => {
+                            return Ok(Reply::Answer(None));
+                        }
+                        Line::Empty => {
+                            rows.extend(kept.cloned());
+                            break;
+                        }
+                        Line::Text(t) => match grid::parse_numbers(g, &t, ui, lang) {
+                            Ok(values) => {
+                                rows.push(GridRow { name: row.value.clone(), values });
+                                break;
+                            }
+                            Err(why) => self.print(&why)?,
+                        },
+                    }
+                }
+            }
+            let mut own = 0;
+            while own < g.own_rows {
+                match self.read(ui.grid_own_row, step.can_go_back)? {
+                    Line::Back => return Ok(Reply::Back),
+                    Line::Empty => break,
+                    Line::Text(t) => match grid::parse_own(g, &t, ui, lang) {
+                        Ok(row) => {
+                            rows.push(row);
+                            own += 1;
+                        }
+                        Err(why) => self.print(&why)?,
+                    },
+                }
+            }
+            match grid::finish(g, &rows) {
+                Ok(None) if step.question.required => self.print(ui.required_answer)?,
+                Ok(answer) => return Ok(Reply::Answer(answer)),
+                Err(why) => self.print(&why)?,
             }
         }
     }
@@ -189,6 +247,7 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
                 })
             }
             Kind::Text => self.read_answer(ui.plain_text, step, |t| Ok(Answer::Text(t.to_string()))),
+            Kind::Grid(g) => self.grid(g, step, lang),
         }
     }
 

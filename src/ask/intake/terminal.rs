@@ -8,9 +8,9 @@ use inquire::ui::RenderConfig;
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, MultiSelect, Select, Text};
 
-use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, parse_yes_no, review_line};
+use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, grid, parse_yes_no, review_line};
 use crate::engine::answers::Answer;
-use crate::engine::model::Kind;
+use crate::engine::model::{Grid, GridRow, Kind};
 use crate::report::Report;
 use crate::report::render::render_support;
 use crate::util::i18n::{Ui, fill};
@@ -31,6 +31,72 @@ impl Terminal {
 
     fn lang(&self) -> Option<&str> {
         self.lang.as_deref()
+    }
+
+    /// A grid, a line per row (its numbers typed, the row's answer before already filled in),
+    /// then rows of the person's own until an empty line; checked whole, and asked again
+    /// with the reason when it does not hold (shares over 100).
+    fn grid(
+        &self,
+        g: &Grid,
+        text: &str,
+        help: &str,
+        step: &Step,
+    ) -> Result<Outcome<Option<Answer>>, Interrupt> {
+        let (ui, lang) = (self.ui, self.lang());
+        let before = grid::current(step.current.as_ref());
+        self.say_line(text)?;
+        let hint = format!("{}. {}", grid::columns(g, ui, lang), ui.grid_hint);
+        let help = if help.is_empty() { hint } else { format!("{hint} {help}") };
+        loop {
+            let mut rows: Vec<GridRow> = Vec::new();
+            for (i, row) in g.rows.iter().enumerate() {
+                let initial = before
+                    .iter()
+                    .find(|r| r.name == row.value)
+                    .map(|r| grid::typed(&r.values))
+                    .unwrap_or_default();
+                let label = row.label.get(lang).to_string();
+                loop {
+                    let prompt = Text::new(&label)
+                        .with_help_message(&help)
+                        .with_render_config(self.render)
+                        .with_initial_value(&initial);
+                    let Outcome::Got(typed) = outcome(prompt.prompt())? else { return Ok(Outcome::Back) };
+                    // Enter on the first row of an optional grid not yet answered skips it.
+                    if typed.trim().is_empty() && i == 0 && before.is_empty() && !step.question.required {
+                        return Ok(Outcome::Got(None));
+                    }
+                    if typed.trim().is_empty() {
+                        break;
+                    }
+                    match grid::parse_numbers(g, &typed, ui, lang) {
+                        Ok(values) => {
+                            rows.push(GridRow { name: row.value.clone(), values });
+                            break;
+                        }
+                        Err(why) => self.say_line(&why)?,
+                    }
+                }
+            }
+            while rows.len() < g.rows.len() + g.own_rows {
+                let prompt =
+                    Text::new(ui.grid_own_row).with_help_message(&help).with_render_config(self.render);
+                let Outcome::Got(typed) = outcome(prompt.prompt())? else { return Ok(Outcome::Back) };
+                if typed.trim().is_empty() {
+                    break;
+                }
+                match grid::parse_own(g, &typed, ui, lang) {
+                    Ok(row) => rows.push(row),
+                    Err(why) => self.say_line(&why)?,
+                }
+            }
+            match grid::finish(g, &rows) {
+                Ok(None) if step.question.required => self.say_line(ui.required_answer)?,
+                Ok(answer) => return Ok(Outcome::Got(answer)),
+                Err(why) => self.say_line(&why)?,
+            }
+        }
     }
 
     fn say_line(&self, text: &str) -> Result<(), Interrupt> {
@@ -223,6 +289,7 @@ impl Prompter for Terminal {
                     });
                 back(outcome(prompt.prompt())?.map(|t| (!t.trim().is_empty()).then_some(Answer::Text(t))))
             }
+            Kind::Grid(g) => back(self.grid(g, text, &help, step)?),
         };
         // Esc on the first question has nowhere to go back to; the intake asks it again.
         Ok(reply)

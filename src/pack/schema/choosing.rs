@@ -24,6 +24,13 @@ pub struct RawCompare {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub label: Option<S<String>>,
+    /// A question that counts what the results are about (the coaches met): each result is
+    /// assessed with its answer raised to at least the number of results compared, so that the
+    /// sixth session does not read "meet the others first". A number question, or a single
+    /// choice whose options' `score` is the count each means.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub count: Option<S<String>>,
     /// When fewer results than this are compared, `fewer` is said first.
     #[serde(default)]
     #[schemars(with = "Option<u32>")]

@@ -61,6 +61,10 @@ impl Validator<'_> {
                 let weights = self.weights(*file, &r.weights.value);
                 let because = self.text(*file, &r.because);
                 let guides = self.references(*file, &r.guides, "guide");
+                let argues_for = match &r.argues_for {
+                    None => crate::engine::model::mostly_for(&weights),
+                    Some(named) => self.argues_for(*file, named, &weights),
+                };
                 if let Some(when) = when {
                     out.push(Rule {
                         id: r.id.value.clone(),
@@ -68,10 +72,37 @@ impl Validator<'_> {
                         when,
                         weights,
                         because,
+                        argues_for,
                         source: r.source.as_ref().map(|s| s.value.clone()),
                         guides,
                     });
                 }
+            }
+        }
+        out
+    }
+
+    /// A rule's `argues_for`: modalities its weights add to, each named once.
+    fn argues_for(
+        &mut self,
+        file: FileId,
+        named: &Spanned<Vec<Spanned<String>>>,
+        weights: &[(usize, f64)],
+    ) -> Vec<usize> {
+        let mut out = Vec::new();
+        for m in &named.value {
+            let Some(i) = self.modality_ref(file, m) else { continue };
+            if !weights.iter().any(|&(w, x)| w == i && x > 0.0) {
+                self.push(
+                    Diagnostic::error(
+                        Code::BadArguesFor,
+                        format!("`argues_for` names `{}`, which the rule's weights do not add to", m.value),
+                    )
+                    .at(file, range_of(m), "a reason for a modality must add to it")
+                    .note("name only modalities with a positive weight in `weights:`, or give this one a weight"),
+                );
+            } else if !out.contains(&i) {
+                out.push(i);
             }
         }
         out
@@ -99,15 +130,19 @@ impl Validator<'_> {
         match &raw.value {
             RawLine::Always(text) => {
                 let text = Spanned { value: text.clone(), referenced: raw.referenced };
-                Line { text: self.text(file, &text), when: None }
+                Line { text: self.text(file, &text), when: None, guide: None }
             }
-            RawLine::When { text, when } => {
+            RawLine::When { text, when, guide } => {
                 let text = self.text(file, text);
-                let when = self.condition(file, when, Scope::Anywhere).map(|c| {
-                    self.line_conditions.push(c);
-                    self.line_conditions.len() - 1
-                });
-                Line { text, when }
+                let when =
+                    when.as_ref().and_then(|when| self.condition(file, when, Scope::Anywhere)).map(|c| {
+                        self.line_conditions.push(c);
+                        self.line_conditions.len() - 1
+                    });
+                let guide = guide
+                    .as_ref()
+                    .and_then(|g| self.references(file, std::slice::from_ref(g), "guide").first().copied());
+                Line { text, when, guide }
             }
         }
     }

@@ -63,6 +63,32 @@ impl Validator<'_> {
                 );
                 None
             });
+        let count = raw.count.as_ref().and_then(|q| {
+            let i = self.question_ref(file, q)?;
+            let kind = &self.questions[i].kind;
+            let counts = match kind {
+                Kind::Number { .. } => true,
+                Kind::Single { options } => options.iter().all(|o| o.score.is_some()),
+                _ => false,
+            };
+            if counts {
+                return Some(i);
+            }
+            let kind = kind.name();
+            self.push(
+                Diagnostic::error(
+                    Code::BadCompare,
+                    format!("`compare.count` names a {kind} question that does not count"),
+                )
+                .at(
+                    file,
+                    range_of(q),
+                    "a count is a number, or a single choice whose options each have a `score`",
+                )
+                .note("give each option the count it means, e.g. `{value: two, label: Two, score: 2}`"),
+            );
+            None
+        });
         let at_least = raw.at_least.as_ref().map_or(0, |n| n.value);
         if at_least > MAX_SHORTLIST {
             let at = raw.at_least.as_ref().map(range_of).unwrap_or_default();
@@ -87,6 +113,7 @@ impl Validator<'_> {
             order,
             then_by,
             label,
+            count,
             at_least: at_least as usize,
             fewer,
             source: raw.source.clone(),

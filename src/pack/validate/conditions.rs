@@ -60,7 +60,8 @@ impl Validator<'_> {
         questions: &[Question],
     ) -> Option<Condition> {
         let name = key.value.as_str();
-        let target = match self.names.targets.get(name).copied() {
+        let measure = self.measure_target(name, questions);
+        let target = match self.names.targets.get(name).copied().or(measure.map(|m| m.0)) {
             Some(target) => target,
             None => {
                 let candidates: Vec<&str> = self.names.targets.keys().map(String::as_str).collect();
@@ -73,7 +74,7 @@ impl Validator<'_> {
                         format!("the condition tests `{name}`, which the pack does not have"),
                     )
                     .at(file, range_of(key), help)
-                    .note("a condition's key is `all`, `any`, `not`, or the id of a question or score"),
+                    .note("a condition's key is `all`, `any`, `not`, the id of a question or score, or a grid's measure (`question.column.lowest`, `.highest`, `question.gap`)"),
                 );
                 return None;
             }
@@ -92,7 +93,7 @@ impl Validator<'_> {
                     );
                     return None;
                 }
-                Target::Question(i) if i == question => {
+                Target::Question(i) | Target::Measure(i, _) if i == question => {
                     self.push(
                         Diagnostic::error(
                             Code::ShowIfCycle,
@@ -106,7 +107,7 @@ impl Validator<'_> {
                     );
                     return None;
                 }
-                Target::Question(i) if i > question => {
+                Target::Question(i) | Target::Measure(i, _) if i > question => {
                     self.push(
                         Diagnostic::error(
                             Code::ShowIfForward,
@@ -117,20 +118,24 @@ impl Validator<'_> {
                     );
                     return None;
                 }
-                Target::Question(_) => {}
+                Target::Question(_) | Target::Measure(..) => {}
             }
         }
         let kind = match target {
             Target::Question(i) => questions.get(i).map(|q| &q.kind),
-            Target::Score(_) => None,
+            Target::Score(_) | Target::Measure(..) => None,
         };
         let raw = &test.value;
         let mut ok = true;
-        let what = match kind {
-            Some(k) => format!("`{name}` is a {} question", k.name()),
-            None => format!("`{name}` is a score"),
+        let what = match (kind, target) {
+            (Some(k), _) => format!("`{name}` is a {} question", k.name()),
+            (None, Target::Measure(..)) => format!("`{name}` is a grid's measure, a number"),
+            (None, _) => format!("`{name}` is a score"),
         };
-        let allowed = allowed_tests(kind);
+        let allowed = match target {
+            Target::Measure(..) => vec!["is", "in", "at_least", "at_most", "answered"],
+            _ => allowed_tests(kind),
+        };
         let present: Vec<(&str, Range<usize>)> = [
             raw.is.as_ref().map(|s| ("is", range_of(s))),
             raw.in_.as_ref().map(|s| ("in", range_of(s))),
@@ -171,6 +176,7 @@ impl Validator<'_> {
             (Some(Kind::Scale { min, max, .. }), _) => (Some(*min as f64), Some(*max as f64)),
             (Some(Kind::Number { min, max }), _) => (*min, *max),
             (_, Target::Score(_)) => (Some(0.0), Some(100.0)),
+            (_, Target::Measure(..)) => (measure.map(|m| m.1), measure.map(|m| m.2)),
             _ => (None, None),
         };
 
@@ -365,6 +371,8 @@ fn allowed_tests(kind: Option<&Kind>) -> Vec<&'static str> {
         Some(Kind::Single { .. }) => vec!["is", "in"],
         Some(Kind::Multiple { .. }) => vec!["includes", "includes_any"],
         Some(Kind::Text) => vec!["matches"],
+        // A grid is tested by its measures (`question.gap`, ...), as numbers.
+        Some(Kind::Grid(_)) => vec![],
         None => vec!["at_least", "at_most"],
     };
     allowed.push("answered");

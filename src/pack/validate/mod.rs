@@ -15,6 +15,7 @@ use crate::util::yaml::{Entries, Spanned, range_of};
 mod advice;
 mod choosing;
 mod conditions;
+mod grid;
 mod packtests;
 mod questions;
 mod scores;

@@ -70,7 +70,19 @@ impl Validator<'_> {
         for bound in [&q.min, &q.max].into_iter().flatten() {
             self.finite(file, bound, "bound");
         }
+        if kind != RawKind::Grid {
+            let grid_fields = [
+                q.rows.as_ref().map(|r| ("rows", range_of(r))),
+                q.own_rows.as_ref().map(|r| ("own_rows", range_of(r))),
+                q.columns.as_ref().map(|r| ("columns", range_of(r))),
+                q.gap.as_ref().map(|r| ("gap", range_of(r))),
+            ];
+            for (field, range) in grid_fields.into_iter().flatten() {
+                self.misplaced(file, range, field, "grid questions");
+            }
+        }
         match kind {
+            RawKind::Grid => self.grid(file, q),
             RawKind::YesNo => Kind::YesNo,
             RawKind::Text => Kind::Text,
             RawKind::Number => {
@@ -201,18 +213,23 @@ impl Validator<'_> {
                 .at(file, range_of(raw), "at most 64 are allowed"),
             );
         }
+        self.choices(file, raw, "option")
+    }
+
+    /// A list of `{value, label, score}`: a choice question's options, or a grid's rows.
+    pub(super) fn choices(&mut self, file: FileId, raw: &Spanned<Vec<RawOption>>, what: &str) -> Vec<Choice> {
         let mut out: Vec<Choice> = Vec::new();
         for option in &raw.value {
             if out.iter().any(|o| o.value == option.value.value) {
                 self.push(
                     Diagnostic::error(
                         Code::BadOptions,
-                        format!("option `{}` appears twice", option.value.value),
+                        format!("{what} `{}` appears twice", option.value.value),
                     )
                     .at(
                         file,
                         range_of(&option.value),
-                        "option values must be unique within a question",
+                        format!("{what} values must be unique within a question"),
                     ),
                 );
             }

@@ -31,9 +31,11 @@ impl Validator<'_> {
 
     pub(super) fn score_part(&mut self, file: FileId, part: &RawScorePart) -> Option<ScorePart> {
         let name = &part.question.value;
-        let index = match self.names.targets.get(name) {
-            Some(Target::Question(i)) => *i,
-            other => {
+        let measure = self.measure_target(name, self.questions);
+        let index = match (self.names.targets.get(name), measure) {
+            (Some(Target::Question(i)), _) => *i,
+            (_, Some((Target::Measure(i, _), _, _))) => i,
+            (other, _) => {
                 let candidates: Vec<&str> = self.questions.iter().map(|q| q.id.as_str()).collect();
                 let what =
                     if other.is_some() { "a score, not a question" } else { "not a question of the pack" };
@@ -52,6 +54,10 @@ impl Validator<'_> {
             }
         };
         let question = &self.questions[index];
+        let measure = measure.and_then(|m| match m.0 {
+            Target::Measure(_, measure) => Some((measure, m.1, m.2)),
+            _ => None,
+        });
         let weight = part.weight.as_ref().map_or(1.0, |w| w.value);
         let mut numbers_ok = true;
         for (number, what) in [(&part.weight, "weight"), (&part.yes, "point"), (&part.no, "point")] {
@@ -75,11 +81,23 @@ impl Validator<'_> {
                 return None;
             }
         }
-        if part.invert && !matches!(question.kind, Kind::Scale { .. }) {
+        if part.invert && (measure.is_some() || !matches!(question.kind, Kind::Scale { .. })) {
             bad(self, "only scales can be inverted".into());
             return None;
         }
         let (least, most) = match &question.kind {
+            Kind::Grid(_) => match measure {
+                Some((_, lo, hi)) => (lo, hi),
+                None => {
+                    bad(
+                        self,
+                        format!(
+                            "a grid is scored by a measure: `{name}.gap`, or `{name}.<column>.lowest` or `.highest`"
+                        ),
+                    );
+                    return None;
+                }
+            },
             Kind::Scale { min, max, .. } => (*min as f64, *max as f64),
             Kind::YesNo => {
                 let (Some(yes), Some(no)) = (&part.yes, &part.no) else {
@@ -119,6 +137,7 @@ impl Validator<'_> {
             if weight >= 0.0 { (least * weight, most * weight) } else { (most * weight, least * weight) };
         Some(ScorePart {
             question: index,
+            measure: measure.map(|m| m.0),
             weight,
             invert: part.invert,
             yes: part.yes.as_ref().map_or(0.0, |y| y.value),

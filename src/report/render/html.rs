@@ -24,6 +24,9 @@ figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.4rem}svg{width:10
 svg text{font-family:inherit;font-size:14px;fill:var(--ink)}svg .word{fill:var(--soft)}\
 .bar{fill:#7aa7d9}.bar.first{fill:var(--accent)}.track{fill:#f0f3f6}\
 .band{fill:#e3ecf6;stroke:#fff;stroke-width:3}.band.here{fill:#9cc0e6}.marker{fill:var(--ink)}\
+.arc-track{fill:none;stroke:#e3ecf6;stroke-width:7;stroke-linecap:round}.arc{fill:none;stroke:var(--accent);stroke-width:7;stroke-linecap:round}\
+.now{fill:#8c959f}.wished{fill:var(--accent)}svg .widest{font-weight:700}\
+table.grid input{width:5rem}table.grid th{font-weight:600}table.grid .range{font-weight:normal;color:var(--soft);font-size:.85em}.grid-wrap{overflow-x:auto}\
 ul,ol{padding-left:1.4rem}li{margin:.25rem 0}sup{font-size:.75em;color:var(--soft)}\
 .sources{font-size:.9em;color:var(--soft)}footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:.6rem;font-size:.85em;color:var(--soft)}\
 footer code{word-break:break-all}\
@@ -35,7 +38,7 @@ button{font:inherit;padding:.55rem 1.1rem;border-radius:.4rem;border:1px solid v
 button.quiet{background:#fff;color:var(--accent)}:focus-visible{outline:3px solid #b35c00;outline-offset:2px}\
 .error{color:#a40e26;font-weight:600}.switch{text-align:right;margin:0}.answers dt{font-weight:600;margin-top:.7rem}.answers dd{margin:0}\
 @media print{main{max-width:none;padding:0}body{font-size:10pt}h2{break-after:avoid}figure,.support,li{break-inside:avoid}\
-.bar,.band,.marker,.support{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
+.bar,.band,.marker,.support,.arc,.now,.wished{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
 
 /// What the pages with forms (`serve`'s) add: the staff's tables, their bar and their alerts.
 const FORMS_STYLE: &str = "\
@@ -123,6 +126,9 @@ pub fn body(r: &Report) -> Markup {
         .collect();
     let pitfall_list: Vec<Cited> = pitfalls.iter().map(|f| (f.message.as_str(), &f.source)).collect();
     let pitfalls_markup = cited(&pitfall_list, &mut notes);
+    let others = super::about_others(r, true);
+    let others: Vec<Cited> = others.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+    let others_markup = cited(&others, &mut notes);
     let guide_notes: Vec<Option<usize>> = r.guides.iter().map(|g| notes.number(&g.source)).collect();
     let notes = notes.take();
 
@@ -154,6 +160,7 @@ pub fn body(r: &Report) -> Markup {
         @if let (Some(runner_up), false) = (argued.runner_up, argued.why_not.is_empty()) {
             h2 { (fill(ui.why_not, &[("name", &runner_up.name)])) } (why_not)
         }
+        @for (i, g) in r.grids.iter().enumerate() { (super::balance::html(g, i, ui)) }
         @if !changes_markup.is_empty() {
             h2 { (ui.what_would_change) }
             ul { @for c in &changes_markup { li { (c) } } }
@@ -166,6 +173,7 @@ pub fn body(r: &Report) -> Markup {
             section.support aria-labelledby="help" { h2 #help { (ui.where_to_find_help) } (support_list(r, ui)) }
         }
         @if !pitfalls.is_empty() { h2 { (ui.watch_out_for) } (pitfalls_markup) }
+        @if !others.is_empty() { h2 { (ui.about_others) } (others_markup) }
         @if !r.next_steps.is_empty() {
             h2 { (ui.next_steps) }
             ol { @for step in &r.next_steps { li { (step) } } }

@@ -77,6 +77,19 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "- {text}")?;
         }
     }
+    if !r.urgent {
+        for g in &r.grids {
+            writeln!(out, "\n## {}\n", ui.balance)?;
+            super::balance::markdown(g, ui, out)?;
+        }
+    }
+    let others = super::about_others(r, false);
+    if !others.is_empty() {
+        writeln!(out, "\n## {}\n", ui.about_others)?;
+        for (text, source) in &others {
+            writeln!(out, "- {}", cite(text, source))?;
+        }
+    }
     if !r.urgent && !r.reasons.is_empty() {
         writeln!(out, "\n## {}\n", ui.every_rule)?;
         for reason in &r.reasons {

@@ -1,5 +1,6 @@
 //! Renderers: a `Report` written as text, JSON, Markdown or HTML to any `&mut dyn Write`.
 
+mod balance;
 pub mod html;
 mod json;
 mod markdown;
@@ -47,33 +48,27 @@ pub(crate) fn title(r: &Report) -> String {
     }
 }
 
-/// The reasons that argue for a modality, strongest first: they added to it at least as much
-/// as they took from any other, and at least half what they gave the one they favour most. A
-/// rule that mostly counts against coaching, or mostly for direct teaching, is evidence about
-/// those, not a reason for what it left on top.
+/// The reasons that argue for a modality, strongest first: those whose `because` was written
+/// for it (`argues_for`). A sentence written for direct teaching is no reason for coaching, and
+/// a rule that mostly counts against coaching no reason for what it gave a little.
 pub(crate) fn reasons_for<'a>(report: &'a Report, modality: &str) -> Vec<&'a Reason> {
-    ranked(report, modality, 1.0, true)
+    let mut found: Vec<&Reason> =
+        report.reasons.iter().filter(|r| r.argues_for.iter().any(|m| m == modality)).collect();
+    found.sort_by(|a, b| weight(b, modality).abs().total_cmp(&weight(a, modality).abs()));
+    found
 }
 
 /// The reasons that added to (`sign > 0`) or took from (`sign < 0`) a modality, whatever else
 /// they weighed, strongest first.
 pub(crate) fn reasons_touching<'a>(report: &'a Report, modality: &str, sign: f64) -> Vec<&'a Reason> {
-    ranked(report, modality, sign, false)
+    let mut found: Vec<&Reason> =
+        report.reasons.iter().filter(|r| weight(r, modality) * sign > 0.0).collect();
+    found.sort_by(|a, b| weight(b, modality).abs().total_cmp(&weight(a, modality).abs()));
+    found
 }
 
-fn ranked<'a>(report: &'a Report, modality: &str, sign: f64, mostly: bool) -> Vec<&'a Reason> {
-    let weight = |r: &Reason| r.weights.iter().find(|w| w.modality == modality).map_or(0.0, |w| w.weight);
-    let mut found: Vec<&Reason> = report
-        .reasons
-        .iter()
-        .filter(|r| {
-            let w = weight(r);
-            w * sign > 0.0
-                && (!mostly || r.weights.iter().all(|o| -o.weight <= w.abs() && o.weight <= 2.0 * w.abs()))
-        })
-        .collect();
-    found.sort_by(|a, b| weight(b).abs().total_cmp(&weight(a).abs()));
-    found
+fn weight(r: &Reason, modality: &str) -> f64 {
+    r.weights.iter().find(|w| w.modality == modality).map_or(0.0, |w| w.weight)
 }
 
 /// The sources cited so far, numbered in order of first citation: the text shows `[n]`, the
@@ -123,11 +118,9 @@ pub(crate) fn argued(r: &Report) -> Argued<'_> {
     if r.urgent {
         return argued;
     }
-    // What argues for it; if nothing mostly does, what added to it.
+    // Only what was written for it: when nothing was, the pack's words for it (`fits_when`)
+    // stand alone rather than a reason written for something else.
     let mut for_it = reasons_for(r, id);
-    if for_it.is_empty() {
-        for_it = reasons_touching(r, id, 1.0);
-    }
     for_it.truncate(SHOWN_REASONS);
     argued.why = for_it.iter().map(|x| (x.because.as_str(), &x.source)).collect();
     argued.against =
@@ -154,6 +147,42 @@ pub(crate) fn argued(r: &Report) -> Argued<'_> {
         argued.others = r.recommendation.ranking.iter().skip(1).filter(|m| m.score > 0.0).take(3).collect();
     }
     argued
+}
+
+/// The cautions and pitfalls raised about other kinds of support than the recommendation, and
+/// not already said (when `argued_too`: why the runner-up is not first, what would change it,
+/// for the formats that say those), each after the names of what it concerns: every flag the
+/// report holds is shown somewhere, in every format.
+pub(crate) fn about_others(r: &Report, argued_too: bool) -> Vec<(String, &Option<String>)> {
+    if r.urgent {
+        return Vec::new();
+    }
+    let ui = crate::util::i18n::ui(Some(&r.language));
+    let (argued, changes) = (argued(r), changes(r));
+    let said = |m: &str| {
+        argued_too
+            && (argued.why_not.iter().any(|(t, _)| *t == m)
+                || changes.iter().any(|(_, l)| l.iter().any(|(t, _)| *t == m)))
+    };
+    r.flags
+        .iter()
+        .filter(|f| !f.concerns(r.recommendation.primary.as_deref()) && !said(&f.message))
+        .map(|flag| {
+            let names: Vec<&str> = flag.about.iter().map(|id| name_of(r, id)).collect();
+            (format!("{}{}{}", join_names(&names, ui.and), ui.colon, flag.message), &flag.source)
+        })
+        .collect()
+}
+
+/// A modality's name as the report gives it (ranked or ruled out), else its id.
+fn name_of<'a>(r: &'a Report, id: &'a str) -> &'a str {
+    let rec = &r.recommendation;
+    rec.ranking
+        .iter()
+        .map(|m| (&m.id, &m.name))
+        .chain(rec.ruled_out.iter().map(|m| (&m.id, &m.name)))
+        .find(|(i, _)| *i == id)
+        .map_or(id, |(_, name)| name.as_str())
 }
 
 /// Modality names joined for a sentence: "A, B and C".

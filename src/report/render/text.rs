@@ -120,6 +120,12 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 p.heading(&fill(ui.why_not, &[("name", &runner_up.name)]))?;
                 p.cited(&argued.why_not[..argued.why_not.len().min(SHOWN_AGAINST)])?;
             }
+            for g in &r.grids {
+                p.heading(ui.balance)?;
+                for line in super::balance::text(g, ui) {
+                    p.item("  ", &line)?;
+                }
+            }
             let changes = super::changes(r);
             if !changes.is_empty() {
                 p.heading(ui.what_would_change)?;
@@ -146,7 +152,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     // Under an urgent flag the report stays short: support, then next steps.
     let cautions: Vec<_> =
         r.flags.iter().filter(|f| !r.urgent && f.kind != FlagKind::Pitfall && f.concerns(primary)).collect();
-    if !cautions.is_empty() {
+    // What is said of other kinds of support goes under the same heading, each after the names
+    // it concerns: the text report fits a screen and a half.
+    let others = super::about_others(r, true);
+    if !cautions.is_empty() || !others.is_empty() {
         p.heading(ui.please_note)?;
         for flag in cautions {
             let ruled = flag_rules_out(r, flag);
@@ -157,6 +166,8 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             }
             p.item("  • ", &text)?;
         }
+        let list: Vec<super::Cited> = others.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+        p.cited(&list)?;
     }
     if !r.urgent && !r.support.is_empty() {
         p.heading(ui.where_to_find_help)?;
@@ -178,12 +189,18 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             p.item(&format!("  {}. ", i + 1), step)?;
         }
     }
-    // The guides are named, not printed: the text report fits a screen and a half, and the
-    // HTML and Markdown reports (and the one `ask` saves) have them in full.
-    let more = (!r.guides.is_empty()).then(|| {
-        let titles: Vec<&str> = r.guides.iter().map(|g| g.title.as_str()).collect();
-        fill(ui.more_guides, &[("titles", &titles.join(ui.semicolon))])
-    });
+    // The guides a step or the balance of time points to are printed; the others are named:
+    // the text report fits a screen and a half, and the HTML and Markdown reports (and the one
+    // `ask` saves) have them in full.
+    for guide in r.guides.iter().filter(|g| g.in_full) {
+        let title = p.cite(&guide.title, &guide.source);
+        p.heading(&title)?;
+        for item in &guide.items {
+            p.item("  • ", item)?;
+        }
+    }
+    let named: Vec<&str> = r.guides.iter().filter(|g| !g.in_full).map(|g| g.title.as_str()).collect();
+    let more = (!named.is_empty()).then(|| fill(ui.more_guides, &[("titles", &named.join(ui.semicolon))]));
     if r.urgent {
         writeln!(p.out)?;
         p.para(ui.other_answers_wait, "")?;

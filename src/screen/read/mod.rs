@@ -77,6 +77,25 @@ fn allowed_in_cells(question: &crate::engine::model::Question) -> String {
     }
 }
 
+/// A grid answer from its cells, checked as an answers file's grid is.
+fn grid_of(
+    grid: &crate::engine::model::Grid,
+    cells: &[(usize, usize, f64)],
+) -> Result<Option<Answer>, String> {
+    let rows: Vec<crate::engine::model::GridRow> = grid
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| crate::engine::model::GridRow {
+            name: row.value.clone(),
+            values: (0..grid.columns.len())
+                .map(|c| cells.iter().find(|x| x.0 == r && x.1 == c).map(|x| x.2))
+                .collect(),
+        })
+        .collect();
+    crate::engine::grid::check(grid, &rows).map(|rows| rows.map(Answer::Grid)).map_err(|w| w.message)
+}
+
 const UNFINISHED: &str = "an unfinished response: the survey tool marks it partial";
 
 /// The end of a row's reading, shared by both inputs: settled answers if nothing is wrong,
@@ -151,6 +170,7 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
             .map(|(role, values)| match role {
                 Role::Question(q) => Some(CellParser::new(&ruleset.questions[*q], None, values)),
                 Role::Choice(q, o) => Some(CellParser::new(&ruleset.questions[*q], Some(*o), values)),
+                Role::Cell(q, _, c) => CellParser::grid_cell(&ruleset.questions[*q], *c),
                 _ => None,
             })
             .collect();
@@ -197,6 +217,8 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
         let n = ruleset.questions.len();
         let (mut values, mut unreadable) = (vec![None; n], vec![false; n]);
         let mut choices = vec![0u64; n];
+        // A grid's cells, by question: (row, column, number).
+        let mut cells_of: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); n];
         let mut problems = Vec::new();
         let width = self.mapping.headers.len();
         match record.damage {
@@ -218,14 +240,14 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
         for (i, role) in self.mapping.roles.iter().enumerate() {
             let header = &self.mapping.headers[i];
             let Some(bytes) = record.cells.get(i) else {
-                if let Role::Question(q) | Role::Choice(q, _) = role {
+                if let Role::Question(q) | Role::Choice(q, _) | Role::Cell(q, ..) = role {
                     unreadable[*q] = true;
                 }
                 continue;
             };
             let text = cells[i].as_ref();
             match role {
-                Role::Question(q) | Role::Choice(q, _) => {
+                Role::Question(q) | Role::Choice(q, _) | Role::Cell(q, ..) => {
                     if std::str::from_utf8(bytes).is_err() {
                         problems.push(Problem {
                             column: header.clone(),
@@ -239,6 +261,8 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
                     match (parser.parse(text), role) {
                         (Ok(Some(Answer::Multi(bits))), Role::Choice(..)) => choices[*q] |= bits,
                         (Ok(_), Role::Choice(..)) => {}
+                        (Ok(Some(Answer::Number(x))), Role::Cell(_, r, c)) => cells_of[*q].push((*r, *c, x)),
+                        (Ok(_), Role::Cell(..)) => {}
                         (Ok(answer), _) => values[*q] = answer,
                         (Err(e), _) => {
                             problems.push(Problem {
@@ -263,6 +287,20 @@ impl<'r, R: BufRead> CsvRows<'r, R> {
         for (q, bits) in choices.into_iter().enumerate() {
             if bits != 0 {
                 values[q] = Some(Answer::Multi(bits));
+            }
+        }
+        for (q, cells) in cells_of.into_iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            let Kind::Grid(grid) = &ruleset.questions[q].kind else { continue };
+            match grid_of(grid, &cells) {
+                Ok(answer) => values[q] = answer,
+                Err(why) => {
+                    problems.push(Problem {
+                        column: ruleset.questions[q].id.clone(),
+                        what: "a grid that does not add up".into(),
+                        detail: format!("{why}; allowed: {}", allowed_in_cells(&ruleset.questions[q])),
+                    });
+                    unreadable[q] = true;
+                }
             }
         }
         if record.damage.is_some() {
