@@ -88,7 +88,9 @@ impl Session {
     async fn asks(&self) -> Option<String> {
         let fields = self.client.find_all(Locator::Css("fieldset input, fieldset textarea")).await.unwrap();
         let first = fields.first()?;
-        Some(first.attr("name").await.unwrap()?.trim_start_matches("a.").to_string())
+        // A grid's cells are `a.question.row.column`.
+        let name = first.attr("name").await.unwrap()?;
+        Some(name.trim_start_matches("a.").split('.').next().unwrap_or_default().to_string())
     }
 
     /// Gives `answer` to `id` as a person would: clicking choices, typing text.
@@ -98,6 +100,39 @@ impl Session {
             let area = self.client.find(Locator::Css("textarea")).await.unwrap();
             area.clear().await.unwrap();
             area.send_keys(t).await.unwrap();
+            return;
+        }
+        // A grid is typed into its table, cell by cell, the person's own areas named first.
+        if let (crossroads::model::Kind::Grid(grid), Some(Answer::Grid(rows))) = (&q.kind, answer) {
+            let mut own = 0;
+            for row in rows {
+                let prefix = if grid.rows.iter().any(|r| r.value == row.name) {
+                    format!("a.{id}.{}", row.name)
+                } else {
+                    let name = crossroads::serve::form::own_field(q, own);
+                    own += 1;
+                    self.client
+                        .find(Locator::Css(&format!("input[name='{name}']")))
+                        .await
+                        .unwrap()
+                        .send_keys(&row.name)
+                        .await
+                        .unwrap();
+                    name
+                };
+                for (c, v) in grid.columns.iter().zip(&row.values) {
+                    if let Some(v) = v {
+                        let css = format!("input[name='{prefix}.{}']", c.id);
+                        self.client
+                            .find(Locator::Css(&css))
+                            .await
+                            .unwrap()
+                            .send_keys(&v.to_string())
+                            .await
+                            .unwrap();
+                    }
+                }
+            }
             return;
         }
         let values = answer.map(|a| crossroads::serve::form::strings(q, a)).unwrap_or_default();

@@ -466,3 +466,68 @@ async fn with_the_rate_limit_off_a_burst_past_sixty_is_served() {
         assert_eq!(b.get("/healthz").await.status, StatusCode::OK);
     }
 }
+
+/// The area balance in a browser: a grid whose shares add up to more than the whole is asked
+/// again with the reason and with everything typed still in its cells (an area named with
+/// markup shown as text); put right, it is carried to the review and into the report.
+#[tokio::test]
+async fn a_grid_that_does_not_add_up_is_asked_again_with_what_was_typed() {
+    let ruleset = ruleset();
+    let mut b = Browser::new(app(None));
+    let start = b.get("/").await;
+    let mut page = b.submit(&start, "/intake", &[("go", "next".into())]).await;
+    let mut sources = Sources::default();
+    let amara = common::personas(&ruleset, &mut sources)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("ready-senior-leader"))
+        .unwrap()
+        .1;
+    while page.asks().as_deref() != Some("area_balance") {
+        let id = page.asks().unwrap();
+        let mut fields = typed(&ruleset, &amara, &id);
+        fields.push(("go", "next".into()));
+        page = b.submit(&page, "/intake", &fields).await;
+    }
+    let cells = |now: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("a.area_balance.running.engagement", "7".into()),
+            ("a.area_balance.running.time_now", now.into()),
+            ("a.area_balance.vision.time_now", "60".into()),
+            ("a.area_balance.vision.time_wished", "70".into()),
+            ("a.area_balance.own0", "Hiring <b>leads</b>".into()),
+            ("a.area_balance.own0.time_now", "5".into()),
+            ("go", "next".into()),
+        ]
+    };
+    let again = b.submit(&page, "/intake", &cells("90")).await;
+    assert_eq!(again.asks().as_deref(), Some("area_balance"), "asked again");
+    assert!(again.body.contains("add up to 155%, more than the whole"), "{}", again.body);
+    assert!(again.body.contains(r#"name="a.area_balance.running.time_now" "#), "{}", again.body);
+    assert!(
+        again.body.contains(r#"value="90""#) && again.body.contains(r#"value="60""#),
+        "kept: {}",
+        again.body
+    );
+    assert!(
+        again.body.contains("Hiring &lt;b&gt;leads&lt;/b&gt;") && !again.body.contains("<b>leads"),
+        "as text"
+    );
+    let next = b.submit(&again, "/intake", &cells("30")).await;
+    assert_eq!(next.asks().as_deref(), Some("budget"), "{}", next.body);
+    // The grid rides whole in the pages after it, and reaches the report.
+    let hidden: Vec<(String, String)> =
+        next.hidden().into_iter().filter(|(k, _)| k == "a.area_balance").collect();
+    let carried: serde_json::Value = serde_json::from_str(&hidden[0].1).unwrap();
+    assert_eq!(carried["running"]["time_now"], 30);
+    assert_eq!(carried["Hiring <b>leads</b>"]["time_now"], 5);
+    let mut page = next;
+    while let Some(id) = page.asks() {
+        let mut fields = typed(&ruleset, &amara, &id);
+        fields.push(("go", "next".into()));
+        page = b.submit(&page, "/intake", &fields).await;
+    }
+    let report = b.submit(&page, "/intake", &[("go", "submit".into())]).await;
+    assert!(report.body.contains("The balance of your time"), "{}", report.body);
+    assert!(report.body.contains("Widest gap: Shaping what comes next, 60% of your time now, 70% wished."));
+    assert!(report.body.contains("Hiring &lt;b&gt;leads&lt;/b&gt;") && !report.body.contains("<b>leads"));
+}

@@ -202,3 +202,66 @@ pub fn samples(grid: &Grid) -> Vec<Vec<GridRow>> {
 pub fn check(grid: &Grid, rows: &[GridRow]) -> Result<Option<Vec<GridRow>>, Wrong> {
     from_value(grid, &to_value(grid, rows))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::{Choice, Column, Measure, Text};
+    use serde_json::json;
+
+    fn grid() -> Grid {
+        let row = |v: &str| Choice { value: v.into(), label: Text::plain(v), score: None };
+        let column =
+            |id: &str, min, max, share| Column { id: id.into(), label: Text::plain(id), min, max, share };
+        Grid {
+            rows: vec![row("vision"), row("service")],
+            own_rows: 1,
+            columns: vec![
+                column("engagement", 1, 9, false),
+                column("now", 0, 100, true),
+                column("wished", 0, 100, true),
+            ],
+            gap: Some((1, 2)),
+        }
+    }
+
+    #[test]
+    fn a_grid_reads_in_the_packs_row_order_and_writes_back_the_same() {
+        let value = json!({"Board": {"now": 5}, "service": {"engagement": 8, "now": 60, "wished": 30}, "vision": {"engagement": 3, "now": 10, "wished": 40}});
+        let rows = from_value(&grid(), &value).ok().flatten().unwrap();
+        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["vision", "service", "Board"]);
+        assert_eq!(from_value(&grid(), &to_value(&grid(), &rows)).ok().flatten(), Some(rows.clone()));
+        assert_eq!(crate::engine::model::measure_rows(Measure::Gap(1, 2), &rows), Some(30.0));
+        assert_eq!(crate::engine::model::measure_rows(Measure::Lowest(0), &rows), Some(3.0));
+    }
+
+    #[test]
+    fn every_wrong_grid_says_what_is_wrong() {
+        let wrong = |v: serde_json::Value| from_value(&grid(), &v).err().map(|w| (w.out_of_range, w.message));
+        assert_eq!(wrong(json!({"vision": {"engagement": 0}})).map(|w| w.0), Some(true));
+        assert!(
+            wrong(json!({"vision": {"engagement": 2.5}})).unwrap().1.contains("a whole number from 1 to 9")
+        );
+        assert!(wrong(json!({"vision": {"mood": 2}})).unwrap().1.contains("`mood` is not a column"));
+        assert!(wrong(json!({"vision": {"now": "lots"}})).unwrap().1.contains("expected a number"));
+        assert!(
+            wrong(json!({"vision": {"now": 70}, "service": {"now": 40}}))
+                .unwrap()
+                .1
+                .contains("add up to 110%")
+        );
+        assert!(wrong(json!({"A": {"now": 1}, "B": {"now": 1}})).unwrap().1.contains("at most 1"));
+        assert!(wrong(json!({"\u{1b}[2J": {"now": 1}})).unwrap().1.contains("control characters"));
+        assert!(wrong(json!([1, 2])).unwrap().1.contains("expected a mapping"));
+        // Nothing filled in is no answer, not an error.
+        assert!(matches!(from_value(&grid(), &json!({"vision": {"now": null}})), Ok(None)));
+    }
+
+    #[test]
+    fn a_grid_without_own_rows_takes_only_its_own() {
+        let g = Grid { own_rows: 0, ..grid() };
+        let err = from_value(&g, &json!({"Board": {"now": 5}})).err().unwrap();
+        assert!(err.message.contains("`Board` is not a row of the grid"), "{}", err.message);
+    }
+}

@@ -30,6 +30,8 @@ pub enum CellParser {
     Single(HashMap<String, usize>),
     /// Option texts, longest first, so that a label with a separator in it still matches.
     Multiple(Vec<(String, usize)>),
+    /// A whole grid in one cell, written as an answers file holds it (JSON).
+    Grid(crate::engine::model::Grid),
     /// A column per choice: which texts tick it.
     Tick {
         option: usize,
@@ -132,8 +134,8 @@ impl CellParser {
                 CellParser::Multiple(texts)
             }
             Kind::Text => CellParser::Text,
-            // A grid is read cell by cell (`grid_cell`); a column that is the whole grid is text.
-            Kind::Grid(_) => CellParser::Text,
+            // A grid is read cell by cell (`grid_cell`), or whole from a cell of JSON.
+            Kind::Grid(grid) => CellParser::Grid(grid.clone()),
         }
     }
 
@@ -189,6 +191,13 @@ impl CellParser {
                 }
             }
             CellParser::Text => Ok(Some(Answer::Text(cell.to_string()))),
+            CellParser::Grid(grid) => {
+                let value: serde_json::Value =
+                    serde_json::from_str(cell).map_err(|_| wrong("not a grid written as JSON"))?;
+                crate::engine::grid::from_value(grid, &value)
+                    .map(|rows| rows.map(Answer::Grid))
+                    .map_err(|_| wrong("a grid that does not fit its rows and columns"))
+            }
         }
     }
 }

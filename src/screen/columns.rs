@@ -331,7 +331,7 @@ pub fn infer(
     for (i, q) in ruleset.questions.iter().enumerate() {
         let whole: Vec<&String> =
             headers.iter().zip(&roles).filter(|(_, r)| **r == Role::Question(i)).map(|(h, _)| h).collect();
-        let choices = roles.iter().any(|r| matches!(r, Role::Choice(x, _) if *x == i));
+        let choices = roles.iter().any(|r| matches!(r, Role::Choice(x, _) | Role::Cell(x, ..) if *x == i));
         match (whole.len(), choices) {
             (0, false) => {
                 unmapped.push(i);

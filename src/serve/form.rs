@@ -46,6 +46,15 @@ pub struct Read {
     /// before validity judges each of them, though none is taken as the answer. Each distinct
     /// value once, and at most [`MAX_ALTERNATIVES`] of them a question.
     pub alternatives: Vec<(usize, Answer)>,
+    /// What was typed into a grid that does not hold (its shares add up to more than the
+    /// whole), as JSON: its page shows it again to be put right, rather than twelve empty cells.
+    pub typed: Vec<(usize, String)>,
+}
+
+impl Read {
+    pub fn typed(&self, question: usize) -> Option<&str> {
+        self.typed.iter().find(|(q, _)| *q == question).map(|(_, t)| t.as_str())
+    }
 }
 
 /// The most distinct values of one question judged for urgency. A person's browser posts one;
@@ -57,14 +66,19 @@ pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
     let mut values = vec![None; ruleset.questions.len()];
     let mut problems = Vec::new();
     let mut alternatives = Vec::new();
+    let mut typed = Vec::new();
     for (i, q) in ruleset.questions.iter().enumerate() {
         // A grid's page posts a field per cell; other pages carry the grid whole.
         if let Kind::Grid(grid) = &q.kind
             && let Some(value) = grid_cells(q, grid, posted)
         {
-            match from_value(q, &value) {
-                Ok(answer) => values[i] = answer,
-                Err(problem) => problems.push((i, problem)),
+            // The person's own words for what is wrong: the table shows what a grid takes.
+            match crate::engine::grid::from_value(grid, &value) {
+                Ok(rows) => values[i] = rows.map(Answer::Grid),
+                Err(wrong) => {
+                    problems.push((i, wrong.message));
+                    typed.push((i, value.to_string()));
+                }
             }
             continue;
         }
@@ -91,7 +105,7 @@ pub fn answers(ruleset: &RuleSet, posted: &Posted) -> Read {
             Err(problem) => problems.push((i, problem)),
         }
     }
-    Read { answers: Answers::settle(ruleset, values, None), problems, alternatives }
+    Read { answers: Answers::settle(ruleset, values, None), problems, alternatives, typed }
 }
 
 /// A cell's field: `a.question.row.column`, `a.question.ownN` for the name of the person's own

@@ -435,8 +435,9 @@ fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
     let index = at.parse::<usize>().ok().filter(|&i| i < ruleset.questions.len());
     let shown = |i: usize| answers.is_shown(ruleset, i);
     let next_from = |from: usize| (from..ruleset.questions.len()).find(|&i| shown(i));
-    let question =
-        |i: usize, error: Option<Problem>| html(pages::question(ruleset, &carried, answers, i, error));
+    let question = |i: usize, error: Option<Problem>| {
+        html(pages::question(ruleset, &carried, answers, i, error, read.typed(i)))
+    };
     let review_or = |i: Option<usize>| match i {
         Some(i) => question(i, None),
         None => html(pages::review(ruleset, &carried, answers)),
@@ -495,7 +496,7 @@ fn intake_step(app: &Arc<App>, headers: &HeaderMap, body: &[u8]) -> Response {
             let report = crate::report::build(ruleset, &a, answers, Some(&lang));
             html(pages::stopped(ruleset, &lang, &report))
         }
-        ("submit", _) => submit(app, &carried, answers, problems),
+        ("submit", _) => submit(app, &carried, &read),
         (edit, _) if edit.starts_with("edit:") => {
             match edit[5..].parse::<usize>().ok().filter(|&i| i < ruleset.questions.len() && shown(i)) {
                 Some(i) => question(i, None),
@@ -524,18 +525,15 @@ fn urgent_alternative(ruleset: &RuleSet, read: &form::Read) -> Option<(Answers, 
 
 /// Submits: every answer must be there and right (else back to the first that is not); then
 /// the report, and the answers kept when the server has a store.
-fn submit(
-    app: &Arc<App>,
-    carried: &Carried<'_>,
-    answers: &Answers,
-    problems: &[(usize, String)],
-) -> Response {
-    let ruleset = &app.ruleset;
-    if let Some((i, problem)) = problems.first() {
-        return html(pages::question(ruleset, carried, answers, *i, Some(Problem::Wrong(problem))));
+fn submit(app: &Arc<App>, carried: &Carried<'_>, read: &form::Read) -> Response {
+    let (ruleset, answers) = (&app.ruleset, &read.answers);
+    if let Some((i, problem)) = read.problems.first() {
+        let page =
+            pages::question(ruleset, carried, answers, *i, Some(Problem::Wrong(problem)), read.typed(*i));
+        return html(page);
     }
     if let Some(&i) = missing_required(ruleset, answers).first() {
-        return html(pages::question(ruleset, carried, answers, i, Some(Problem::Missing)));
+        return html(pages::question(ruleset, carried, answers, i, Some(Problem::Missing), None));
     }
     let a = crate::engine::evaluate::evaluate(ruleset, answers);
     let notify = match (&app.notifier, a.urgent) {

@@ -90,11 +90,16 @@ pub fn question(
     answers: &Answers,
     index: usize,
     error: Option<Problem>,
+    typed: Option<&str>,
 ) -> Markup {
     let lang = Some(carried.lang);
     let (web, ui) = (i18n::web(lang), i18n::ui(lang));
     let q = &ruleset.questions[index];
-    let current: Vec<String> = answers.values[index].as_ref().map(|a| strings(q, a)).unwrap_or_default();
+    // What was typed and could not be taken (a grid that does not add up) is shown again.
+    let current: Vec<String> = match typed {
+        Some(t) => vec![t.to_string()],
+        None => answers.values[index].as_ref().map(|a| strings(q, a)).unwrap_or_default(),
+    };
     let progress =
         fill(ui.question_of, &[("n", &(index + 1).to_string()), ("m", &ruleset.questions.len().to_string())]);
     let described = match (&q.help, &error) {
@@ -177,15 +182,20 @@ fn grid_input(
     lang: Option<&str>,
     ui: &i18n::Ui,
 ) -> Markup {
-    let rows: Vec<crate::engine::model::GridRow> = current
+    // Read as it was carried or typed, even when it does not hold (to be put right).
+    let typed: serde_json::Map<String, serde_json::Value> = current
         .first()
         .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-        .and_then(|v| crate::engine::grid::from_value(grid, &v).ok().flatten())
+        .and_then(|v| v.as_object().cloned())
         .unwrap_or_default();
-    let own: Vec<&crate::engine::model::GridRow> =
-        rows.iter().filter(|r| !grid.rows.iter().any(|p| p.value == r.name)).collect();
-    let value = |row: Option<&crate::engine::model::GridRow>, c: usize| {
-        row.and_then(|r| r.values.get(c).copied().flatten()).map(crate::util::number::number)
+    let own: Vec<(&String, &serde_json::Value)> =
+        typed.iter().filter(|(name, _)| !grid.rows.iter().any(|p| &p.value == *name)).collect();
+    let value = |row: Option<&serde_json::Value>, c: usize| -> Option<String> {
+        match row?.get(&grid.columns[c].id)? {
+            serde_json::Value::Number(n) => n.as_f64().map(crate::util::number::number),
+            serde_json::Value::String(s) => Some(s.clone()),
+            _ => None,
+        }
     };
     let own_name = |k: usize| i18n::fill(ui.grid_own_name, &[("n", &(k + 1).to_string())]);
     let number = |name: String, label: String, c: &crate::engine::model::Column, v: Option<String>| {
@@ -201,7 +211,7 @@ fn grid_input(
                 } }
                 tbody {
                     @for r in &grid.rows {
-                        @let given = rows.iter().find(|x| x.name == r.value);
+                        @let given = typed.get(&r.value);
                         tr {
                             th scope="row" { (r.label.get(lang)) }
                             @for (i, c) in grid.columns.iter().enumerate() {
@@ -210,10 +220,11 @@ fn grid_input(
                         }
                     }
                     @for k in 0..grid.own_rows {
-                        @let given = own.get(k).copied();
+                        @let given = own.get(k).map(|(_, cells)| *cells);
+                        @let name = own.get(k).map(|(name, _)| name.to_string());
                         tr {
                             th scope="row" {
-                                input type="text" name=(super::form::own_field(q, k)) aria-label=(own_name(k)) placeholder=(own_name(k)) maxlength=(crate::engine::grid::MAX_ROW_NAME) value=[given.map(|g| g.name.clone())];
+                                input type="text" name=(super::form::own_field(q, k)) aria-label=(own_name(k)) placeholder=(own_name(k)) maxlength=(crate::engine::grid::MAX_ROW_NAME) value=[name];
                             }
                             @for (i, c) in grid.columns.iter().enumerate() {
                                 (number(format!("{}.{}", super::form::own_field(q, k), c.id), format!("{} - {}", own_name(k), c.label.get(lang)), c, value(given, i)))

@@ -3,19 +3,26 @@
 The respondents are the six of tests/screen/jsonl; the question texts and labels are the
 default pack's. Run from the crate root: python3 tests/screen/layouts.py (needs PyYAML).
 The outputs are locked by tests/screen.rs; review any change before accepting it.
+With case names as arguments, only those are written (`python3 tests/screen/layouts.py
+google-forms-balance`): the earlier fixtures were written from an earlier pack, before its
+respondent questions and the area balance, and stand as exports of that questionnaire.
 """
 
 import csv
 import io
 import json
 import os
+import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 PACK = os.path.join(ROOT, "..", "..", "rules", "intake", "questions.yaml")
 
-questions = yaml.safe_load(open(PACK, encoding="utf-8"))["questions"]
+all_questions = yaml.safe_load(open(PACK, encoding="utf-8"))["questions"]
+# A grid is never one column in these tools: the layouts below write the others, and the last
+# writes the grid as Google Forms does.
+questions = [q for q in all_questions if q["kind"] != "grid"]
 people = []
 for line in open(os.path.join(ROOT, "jsonl", "responses.jsonl"), encoding="utf-8"):
     row = json.loads(line)
@@ -45,7 +52,12 @@ def cell(q, answers, lang, yes_no=("Yes", "No"), code=False):
     return str(value)
 
 
+ONLY = set(sys.argv[1:])
+
+
 def write(case, name, rows, args, exit=0, delimiter=",", encoding="utf-8", newline="\n", extra=None):
+    if ONLY and case not in ONLY:
+        return
     folder = os.path.join(ROOT, case)
     os.makedirs(folder, exist_ok=True)
     buffer = io.StringIO()
@@ -184,3 +196,25 @@ rows = [["Horodateur", "Adresse e-mail"] + [text(q["text"], "fr") for q in quest
 for i, (who, a) in enumerate(people):
     rows.append([f"01/11/2026 09:0{i}", emails(i, who)] + [cell(q, a, "fr", ("Oui", "Non")) for q in questions])
 write("excel-windows-1252", "responses.csv", rows, [], delimiter=";", encoding="cp1252", newline="\r\n")
+
+# Google Forms with the balance of time (seed 002) asked as Google Forms writes grids: one grid
+# per column of the pack's grid, titled by the column, its rows the areas: "Engagement [Running
+# today's work]". Amara fills it in; Ben's shares add up to more than the whole (his row is
+# rejected, saying so) while he also says he thinks of harming himself (seen and acted on first).
+balance = next(q for q in all_questions if q["id"] == "area_balance")
+plain = questions
+header = ["Timestamp", "Email address"] + [text(q["text"], "en") for q in plain]
+header += [f"{text(c['label'], 'en')} [{text(r['label'], 'en')}]" for c in balance["columns"] for r in balance["rows"]]
+grids = {
+    "Amara": {"running": (7, 50, 25), "vision": (4, 10, 30), "people": (6, 25, 25), "relationships": (5, 10, 10)},
+    "Ben": {"running": (6, 70, 40), "vision": (3, 50, 40), "people": (5, 20, 20), "relationships": (4, 5, 5)},
+}
+rows = [header]
+for i, (who, a) in enumerate(people[:3]):
+    a = dict(a)
+    if who == "Ben":
+        a["self_harm"] = True
+    grid = grids.get(who, {})
+    rows.append([f"2026/11/01 9:0{i}:00 AM GMT+1", emails(i, who)] + [cell(q, a, "en") for q in plain]
+                + [str(grid[r["value"]][k]) if r["value"] in grid else "" for k in range(3) for r in balance["rows"]])
+write("google-forms-balance", "responses.csv", rows, [], exit=1)

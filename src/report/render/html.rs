@@ -26,11 +26,11 @@ svg text{font-family:inherit;font-size:14px;fill:var(--ink)}svg .word{fill:var(-
 .band{fill:#e3ecf6;stroke:#fff;stroke-width:3}.band.here{fill:#9cc0e6}.marker{fill:var(--ink)}\
 .arc-track{fill:none;stroke:#e3ecf6;stroke-width:7;stroke-linecap:round}.arc{fill:none;stroke:var(--accent);stroke-width:7;stroke-linecap:round}\
 .now{fill:#8c959f}.wished{fill:var(--accent)}svg .widest{font-weight:700}\
-table.grid input{width:5rem}table.grid th{font-weight:600}table.grid .range{font-weight:normal;color:var(--soft);font-size:.85em}.grid-wrap{overflow-x:auto}\
+table.grid input[type=number]{width:4.2rem;padding:.4rem}table.grid th input{width:100%;min-width:6rem}table.grid th{font-weight:600}table.grid .range{font-weight:normal;color:var(--soft);font-size:.85em}.grid-wrap{overflow-x:auto}\
 ul,ol{padding-left:1.4rem}li{margin:.25rem 0}sup{font-size:.75em;color:var(--soft)}\
 .sources{font-size:.9em;color:var(--soft)}footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:.6rem;font-size:.85em;color:var(--soft)}\
 footer code{word-break:break-all}\
-fieldset{border:0;padding:0;margin:0 0 1rem}legend{font-size:1.25rem;font-weight:600;margin-bottom:.5rem}\
+fieldset{border:0;padding:0;margin:0 0 1rem;min-width:0}legend{font-size:1.25rem;font-weight:600;margin-bottom:.5rem}\
 .choice{display:block;padding:.55rem .7rem;margin:.35rem 0;border:1px solid var(--line);border-radius:.4rem}\
 .choice input{margin-right:.6rem;transform:scale(1.2)}.help{color:var(--soft)}.progress{color:var(--soft);margin:0}\
 textarea,input[type=number]{font:inherit;width:100%;padding:.5rem;border:1px solid var(--soft);border-radius:.3rem}\
