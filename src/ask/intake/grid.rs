@@ -7,7 +7,6 @@ use crate::engine::model::{Grid, GridRow};
 use crate::util::i18n::{Ui, fill};
 
 pub use crate::report::balance::columns_in_words as columns;
-use crate::report::balance::range_in_words as range;
 
 /// One row's numbers, as typed: one per column, `-` for none.
 pub fn parse_numbers(
@@ -37,7 +36,9 @@ pub fn parse_numbers(
             let x: f64 = w.trim_end_matches('%').replace(',', ".").parse().map_err(|_| wrong())?;
             let whole = c.share || x.fract() == 0.0;
             if !x.is_finite() || !whole || x < c.min as f64 || x > c.max as f64 {
-                return Err(format!("{}: {}", c.label.get(lang), range(c, ui)));
+                let bounds =
+                    fill(ui.out_of_range, &[("min", &c.min.to_string()), ("max", &c.max.to_string())]);
+                return Err(format!("{}{}{bounds}", c.label.get(lang), ui.colon));
             }
             Ok(Some(x))
         })

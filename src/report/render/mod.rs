@@ -223,7 +223,13 @@ pub(crate) fn changes(r: &Report) -> Vec<(String, Vec<Cited<'_>>)> {
                 .map(|f| (f.message.as_str(), &f.source));
             let against_rules =
                 reasons_touching(r, &c.modality, -1.0).into_iter().map(|x| (x.because.as_str(), &x.source));
-            let against: Vec<Cited> = against_flags.chain(against_rules).take(2).collect();
+            // What "Why not ... first" already said is not said again here.
+            let said = argued(r).why_not;
+            let against: Vec<Cited> = against_flags
+                .chain(against_rules)
+                .filter(|(t, _)| !said.iter().any(|(x, _)| x == t))
+                .take(2)
+                .collect();
             if !against.is_empty() {
                 out.push((crate::util::i18n::fill(ui.further_away, &[("name", &c.name)]), against));
             }
