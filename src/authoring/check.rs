@@ -1,7 +1,7 @@
 //! `crossroads rules check`: the lints a pack can load with and still be wrong. Each points at
 //! file, line and column; all are warnings (the loader's errors come first).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -17,12 +17,19 @@ use crate::util::yaml::{Spanned, range_of};
 const RESTARTS: usize = 60;
 const STEPS: usize = 600;
 
-fn find_id<'a>(
+/// Where each id of one kind is written, by id: built once, so that a lint finds its place in
+/// constant time (a scan per rule made `rules check` quadratic in the pack's size).
+fn places<'a>(
     files: &'a [(FileId, RawFile)],
     pick: impl Fn(&'a RawFile) -> Vec<&'a Spanned<String>>,
-    id: &str,
-) -> Option<(FileId, &'a Spanned<String>)> {
-    files.iter().find_map(|(f, raw)| pick(raw).into_iter().find(|s| s.value == id).map(|s| (*f, s)))
+) -> HashMap<&'a str, (FileId, &'a Spanned<String>)> {
+    let mut out = HashMap::new();
+    for (f, raw) in files {
+        for id in pick(raw) {
+            out.entry(id.value.as_str()).or_insert((*f, id));
+        }
+    }
+    out
 }
 
 fn warning_at(
@@ -41,10 +48,16 @@ fn warning_at(
 /// Every lint, in the order of the pack's sections.
 pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let question_at = |id: &str| find_id(files, |f| f.questions.iter().map(|q| &q.id).collect(), id);
-    let rule_at = |id: &str| find_id(files, |f| f.rules.iter().map(|x| &x.id).collect(), id);
-    let flag_at = |id: &str| find_id(files, |f| f.flags.iter().map(|x| &x.id).collect(), id);
-    let modality_at = |id: &str| find_id(files, |f| f.modalities.iter().map(|x| &x.id).collect(), id);
+    let (questions, rules, flags, modalities) = (
+        places(files, |f| f.questions.iter().map(|q| &q.id).collect()),
+        places(files, |f| f.rules.iter().map(|x| &x.id).collect()),
+        places(files, |f| f.flags.iter().map(|x| &x.id).collect()),
+        places(files, |f| f.modalities.iter().map(|x| &x.id).collect()),
+    );
+    let question_at = |id: &str| questions.get(id).copied();
+    let rule_at = |id: &str| rules.get(id).copied();
+    let flag_at = |id: &str| flags.get(id).copied();
+    let modality_at = |id: &str| modalities.get(id).copied();
 
     let used = crate::engine::condition::questions_used(r);
     for (i, q) in r.questions.iter().enumerate() {
