@@ -159,11 +159,8 @@ fn item(r: &RuleSet, index: usize, q: &Question, ui: &Ui, lang: Option<&str>) ->
     };
     let grid = match &q.kind {
         Kind::Grid(g) => {
-            let columns = g
-                .columns
-                .iter()
-                .map(|c| format!("{} ({})", c.label.get(lang), crate::report::balance::range_in_words(c, ui)))
-                .collect();
+            let columns =
+                g.columns.iter().map(|c| crate::report::balance::column_in_words(c, ui, lang)).collect();
             let mut rows: Vec<String> = g.rows.iter().map(|r| r.label.get(lang).to_string()).collect();
             rows.extend(std::iter::repeat_n(String::new(), g.own_rows));
             Some((columns, rows))

@@ -96,11 +96,12 @@ fn column(grid: &Grid, i: usize, c: &Column, lang: Option<&str>) -> ColumnOut {
 /// The columns in words, for a prompt or a printed grid: "Engagement (1-9), Time now (share
 /// of time, %)".
 pub fn columns_in_words(grid: &Grid, ui: &Ui, lang: Option<&str>) -> String {
-    grid.columns
-        .iter()
-        .map(|c| format!("{} ({})", c.label.get(lang), range_in_words(c, ui)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    grid.columns.iter().map(|c| column_in_words(c, ui, lang)).collect::<Vec<_>>().join(", ")
+}
+
+/// One column in words: "Time now (share of time, %)".
+pub fn column_in_words(c: &Column, ui: &Ui, lang: Option<&str>) -> String {
+    format!("{} ({})", c.label.get(lang), range_in_words(c, ui))
 }
 
 /// What a column takes, in words: "1-9", or "share of time, %".

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use maud::{Markup, html};
 
+use super::html::round;
 use crate::report::balance::{ColumnOut, GridOut};
 use crate::util::i18n::{Ui, fill};
 use crate::util::number::number;
@@ -154,8 +155,4 @@ pub fn html(g: &GridOut, index: usize, ui: &Ui) -> Markup {
             @if let Some(gap) = widest_gap(g, ui) { p { (gap) } }
         }
     }
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }

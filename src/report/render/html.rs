@@ -310,6 +310,6 @@ fn gauge(readiness: &Readiness, ui: &Ui) -> Markup {
 }
 
 /// Coordinates to a tenth: the page is the same for the same report, and short.
-fn round(x: f64) -> f64 {
+pub(super) fn round(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }

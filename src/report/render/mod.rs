@@ -206,6 +206,8 @@ pub(crate) fn flag_rules_out<'a>(report: &'a Report, flag: &crate::report::FlagO
 pub(crate) fn changes(r: &Report) -> Vec<(String, Vec<Cited<'_>>)> {
     let ui = crate::util::i18n::ui(Some(&r.language));
     let mut out = Vec::new();
+    // What "Why not ... first" already said is not said again here.
+    let said = argued(r).why_not;
     for c in r.changes.iter().flatten() {
         if c.answers.is_empty() {
             // What rules it out for now, then the pitfalls that weigh against it, then the rules;
@@ -223,8 +225,6 @@ pub(crate) fn changes(r: &Report) -> Vec<(String, Vec<Cited<'_>>)> {
                 .map(|f| (f.message.as_str(), &f.source));
             let against_rules =
                 reasons_touching(r, &c.modality, -1.0).into_iter().map(|x| (x.because.as_str(), &x.source));
-            // What "Why not ... first" already said is not said again here.
-            let said = argued(r).why_not;
             let against: Vec<Cited> = against_flags
                 .chain(against_rules)
                 .filter(|(t, _)| !said.iter().any(|(x, _)| x == t))
