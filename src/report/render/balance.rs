@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use maud::{Markup, html};
 
-use super::html::round;
+use super::round;
 use crate::report::balance::{ColumnOut, GridOut};
 use crate::util::i18n::{Ui, fill};
 use crate::util::number::number;

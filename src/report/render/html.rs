@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 
-use super::{Cited, Notes, argued, changes, fits, flag_rules_out, join_names, title};
+use super::{Cited, Notes, argued, changes, fits, flag_rules_out, join_names, round, title};
 use crate::engine::model::{FlagKind, Severity};
 use crate::report::{Readiness, Report};
 use crate::util::i18n::{self, Ui, fill};
@@ -307,9 +307,4 @@ fn gauge(readiness: &Readiness, ui: &Ui) -> Markup {
             @if !readiness.low.is_empty() { p { (fill(ui.readiness_low, &[("parts", &readiness.low.join(ui.semicolon))])) } }
         }
     }
-}
-
-/// Coordinates to a tenth: the page is the same for the same report, and short.
-pub(super) fn round(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }

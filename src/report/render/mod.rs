@@ -71,6 +71,11 @@ fn weight(r: &Reason, modality: &str) -> f64 {
     r.weights.iter().find(|w| w.modality == modality).map_or(0.0, |w| w.weight)
 }
 
+/// Coordinates to a tenth: the page is the same for the same report, and short.
+pub(crate) fn round(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 /// The sources cited so far, numbered in order of first citation: the text shows `[n]`, the
 /// notes at the end the source.
 #[derive(Default)]
