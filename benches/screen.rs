@@ -63,6 +63,7 @@ fn screen_file(path: &Path) -> i32 {
         rules: crossroads::run::PackChoice::from(None, None),
         preset: None,
         encoding: None,
+        sheet: None,
         key: None,
         mapping: None,
         emit_mapping: None,

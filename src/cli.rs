@@ -90,6 +90,9 @@ enum Command {
         /// not given.
         #[arg(long, value_name = "NAME")]
         encoding: Option<String>,
+        /// The sheet of a workbook (.xlsx, .xls, .ods) to read; the first when not given.
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// The column (or JSON key) that names each respondent; else the best there is: an
         /// email, then a name, then an id.
         #[arg(long, value_name = "COLUMN")]
@@ -202,7 +205,8 @@ enum Command {
     /// options and scale labels, and which questions appear only after which answers.
     #[command(after_help = help::QUESTIONNAIRE)]
     Questionnaire {
-        /// Markdown, or one self-contained HTML file with a printable layout.
+        /// Markdown, one self-contained HTML file with a printable layout, or a SurveyJS form
+        /// whose results `screen` reads with no mapping.
         #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
         format: DocFormat,
         /// The language of the questions, if the pack has it.
@@ -383,6 +387,8 @@ impl From<ChooseFormat> for crate::choose::compare::Format {
 enum DocFormat {
     Markdown,
     Html,
+    /// A SurveyJS form definition (JSON): every language, `show_if` as `visibleIf`.
+    Surveyjs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -475,6 +481,7 @@ where
             preset,
             input,
             encoding,
+            sheet,
             key,
             mapping,
             emit_mapping,
@@ -508,6 +515,7 @@ where
                     PresetArg::Plain => Preset::Plain,
                 }),
                 encoding,
+                sheet,
                 key,
                 mapping,
                 emit_mapping,
@@ -577,6 +585,7 @@ where
             let format = match format {
                 DocFormat::Markdown => crate::authoring::questionnaire::Format::Markdown,
                 DocFormat::Html => crate::authoring::questionnaire::Format::Html,
+                DocFormat::Surveyjs => crate::authoring::questionnaire::Format::SurveyJs,
             };
             commands::questionnaire(&rules, lang.as_deref(), format, return_to.as_deref(), io)
         }

@@ -56,7 +56,10 @@ fn every_export_layout_is_screened_and_its_outputs_are_locked() {
         let input = responses(&dir);
         let mut args: Vec<String> = vec!["screen".into(), input.to_string_lossy().to_string()];
         args.extend(case.args.iter().map(|a| a.replace("{case}", &dir.to_string_lossy())));
-        let csv_input = input.extension().is_some_and(|e| e == "csv" || e == "txt");
+        let csv_input = input
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "csv" | "txt" | "xlsx" | "xls" | "ods"));
         if csv_input {
             args.extend(["--emit-mapping".into(), "mapping.yaml".into()]);
         }
@@ -689,4 +692,89 @@ fn many_groupings_of_one_cohort_are_refused_once_the_cap_is_spent() {
     assert!(shown.contains("60 people counted:") && shown.contains("60 at the cap"), "{shown}");
     let hashes = regex::Regex::new("[0-9a-f]{16,}").unwrap();
     assert!(!hashes.is_match(&shown), "no one's hash is shown: {shown}");
+}
+
+/// A workbook (as Excel, LibreOffice or an older Excel writes it) screens exactly as the same
+/// rows saved as CSV: the same people, answers, results and line numbers.
+#[test]
+fn a_workbook_screens_as_the_same_rows_in_csv() {
+    let mut seen = 0;
+    for dir in common::case_dirs("screen") {
+        let same = dir.join("same.csv");
+        if !same.exists() {
+            continue;
+        }
+        seen += 1;
+        let work = tempfile::tempdir().unwrap();
+        let book = responses(&dir);
+        let (a, b) = (
+            crossroads(&["screen", book.to_str().unwrap()], work.path()),
+            crossroads(&["screen", same.to_str().unwrap()], work.path()),
+        );
+        assert_eq!(a.status.code(), b.status.code(), "{}: {}", book.display(), text(&a.stderr));
+        assert!(!a.stdout.is_empty());
+        assert_eq!(text(&a.stdout), text(&b.stdout), "{}", book.display());
+    }
+    assert!(seen >= 4, "an .xlsx, .xls and .ods at least: {seen}");
+}
+
+/// A file that holds no responses is named for what it is, with what is read, in one error.
+#[test]
+fn a_file_that_is_no_export_is_named_for_what_it_is() {
+    let work = tempfile::tempdir().unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(b"<w:document/>").unwrap();
+    let docx = zip.finish().unwrap().into_inner();
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("answers.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj".to_vec(), "is a PDF document"),
+        ("answers.docx", docx, "is a Word document"),
+        ("answers.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "is a PNG image"),
+        ("answers.xlsx", b"PK\x03\x04 not really".to_vec(), "not one that can be read"),
+    ];
+    for (name, bytes, says) in cases {
+        let path = work.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = crossroads(&["screen", path.to_str().unwrap()], work.path());
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(says), "{name}: {stderr}");
+        assert_eq!(stderr.matches("error:").count(), 1, "one error: {stderr}");
+        if !name.ends_with("xlsx") {
+            assert!(stderr.contains("screen reads a CSV"), "says what is read: {stderr}");
+        }
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_sheet_is_named_or_the_first_is_read() {
+    let work = tempfile::tempdir().unwrap();
+    let book = common::path("tests/screen/google-forms-ods/responses.ods");
+    let out = crossroads(&["screen", book.to_str().unwrap(), "--sheet", "Sheet9"], work.path());
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no sheet \"Sheet9\"") && stderr.contains("\"Form responses 1\""), "{stderr}");
+    let out = crossroads(&["screen", book.to_str().unwrap(), "--sheet", "Form responses 1"], work.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = common::path("tests/screen/plain/responses.csv");
+    let out = crossroads(&["screen", csv.to_str().unwrap(), "--sheet", "Form1"], work.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--sheet names a sheet of a workbook"));
+}
+
+/// A workbook is bounded by its size before anything in it is read.
+#[test]
+fn a_workbook_past_the_limit_is_refused_before_it_is_opened() {
+    let work = tempfile::tempdir().unwrap();
+    let path = work.path().join("huge.xlsx");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(crossroads::screen::workbook::MAX_WORKBOOK_BYTES + 1).unwrap();
+    drop(file);
+    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    f.write_all(b"PK\x03\x04").unwrap();
+    let out = crossroads(&["screen", path.to_str().unwrap()], work.path());
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("larger than 64 MiB") && stderr.contains("CSV"), "{stderr}");
 }

@@ -88,10 +88,11 @@ fn sniff(head: &[u8], legacy: bool) -> Used {
     if let Some(encoding) = utf16_without_bom(head) {
         return Used { encoding, how: How::Detected };
     }
-    // Text that is Windows-1252 almost never forms a valid multi-byte UTF-8 sequence, and its
-    // high bytes are mostly accented letters inside words ("Pr\xe9nom"); UTF-8 with a stray
-    // byte has valid sequences elsewhere, or bytes that are not letters. Only the first is
-    // read as Windows-1252; in the second, the stray byte spoils its own row only.
+    // Text in a legacy encoding almost never forms a valid multi-byte UTF-8 sequence, and its
+    // high bytes are letters inside words ("Pr\xe9nom", or a Cyrillic word all of high bytes);
+    // UTF-8 with a stray byte has valid sequences elsewhere, or high bytes that stand alone.
+    // Only the first is read in a legacy encoding, which chardetng (the detector made for
+    // encoding_rs, as browsers use it) names; in the second, the stray byte spoils its own row.
     let (mut valid_multibyte, mut invalid, mut in_words) = (0usize, 0usize, 0usize);
     let count =
         |s: &[u8]| std::str::from_utf8(s).map_or(0, |s| s.chars().filter(|c| c.len_utf8() > 1).count());
@@ -107,10 +108,7 @@ fn sniff(head: &[u8], legacy: bool) -> Used {
                 let at = offset + e.valid_up_to();
                 let Some(n) = e.error_len() else { break };
                 invalid += 1;
-                let letter =
-                    |i: Option<usize>| i.and_then(|i| head.get(i)).is_some_and(u8::is_ascii_alphabetic);
-                let accented = head[at] >= 0xC0 && head[at] != 0xD7 && head[at] != 0xF7;
-                if accented && (letter(at.checked_sub(1)) || letter(Some(at + 1))) {
+                if in_a_word(head, at) {
                     in_words += 1;
                 }
                 offset = at + n;
@@ -118,10 +116,25 @@ fn sniff(head: &[u8], legacy: bool) -> Used {
         }
     }
     if legacy && invalid > 0 && valid_multibyte == 0 && in_words * 2 > invalid {
-        Used { encoding: WINDOWS_1252, how: How::Detected }
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(head, head.len() < SNIFF);
+        let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+        let encoding = if guess == UTF_8 { WINDOWS_1252 } else { guess };
+        Used { encoding, how: How::Detected }
     } else {
         Used { encoding: UTF_8, how: How::Default }
     }
+}
+
+/// Whether the byte at `at` is inside a word: a run of at least three letters or high bytes
+/// (what a word in any legacy encoding is made of) that holds an ASCII letter, or is all high
+/// bytes from a letter-range start (0xC0 and up: accented Latin, Cyrillic, Greek letters).
+fn in_a_word(head: &[u8], at: usize) -> bool {
+    let wordy = |b: u8| b.is_ascii_alphabetic() || b >= 0x80;
+    let start = head[..at].iter().rposition(|&b| !wordy(b)).map_or(0, |i| i + 1);
+    let end = head[at..].iter().position(|&b| !wordy(b)).map_or(head.len(), |i| at + i);
+    let word = &head[start..end];
+    word.len() >= 3 && (word.iter().any(u8::is_ascii_alphabetic) || word.iter().all(|&b| b >= 0xC0))
 }
 
 /// UTF-16 without a byte-order mark: text in Latin letters has a zero in every other byte.
@@ -179,6 +192,21 @@ mod tests {
         assert_eq!(used, Used { encoding: WINDOWS_1252, how: How::Detected });
         let (text, used) = read(bytes, by_label("latin1"));
         assert_eq!((text.as_str(), used.how), ("Prénom,Réponse\nZoë,café €\n", How::Named));
+    }
+
+    #[test]
+    fn other_legacy_encodings_are_detected_and_named() {
+        let (cyrillic, _, _) = encoding_rs::WINDOWS_1251.encode("Имя;Ответ\nЗоя;да, конечно\nБорис;нет\n");
+        let (text, used) = read(cyrillic.into_owned(), None);
+        assert_eq!(text, "Имя;Ответ\nЗоя;да, конечно\nБорис;нет\n");
+        assert_eq!((used.encoding, used.how), (encoding_rs::WINDOWS_1251, How::Detected));
+        assert!(used.note().unwrap().contains("windows-1251"), "named in the note");
+        let (greek, _, _) = encoding_rs::ISO_8859_7.encode("Όνομα,Απάντηση\nΖωή,ναι\nΝίκος,όχι\n");
+        let (text, used) = read(greek.into_owned(), None);
+        assert_eq!(text, "Όνομα,Απάντηση\nΖωή,ναι\nΝίκος,όχι\n", "{used:?}");
+        let (polish, _, _) = encoding_rs::WINDOWS_1250.encode("Imię,Odpowiedź\nŁucja,tak, oczywiście\n");
+        let (text, used) = read(polish.into_owned(), None);
+        assert_eq!(text, "Imię,Odpowiedź\nŁucja,tak, oczywiście\n", "{used:?}");
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub enum Preset {
     Plain,
 }
 
-/// Google Forms' first column, by language.
+/// Google Forms' first column, by language (en, fr, es, de, it, pt, nl). Each header in this
+/// file was read in a real export or in code that reads one; `tests/screen/*/source.md` says
+/// where, for the fixtures built from them.
 const GOOGLE_TIMESTAMP: &[&str] = &[
     "Timestamp",
     "Horodateur",
@@ -26,6 +28,16 @@ const GOOGLE_TIMESTAMP: &[&str] = &[
     "Zeitstempel",
     "Informazioni cronologiche",
     "Carimbo de data/hora",
+    "Tijdstempel",
+];
+
+/// Microsoft Forms' start and completion times, by language (en, fr, es, pt, de).
+const MICROSOFT_TIMES: &[(&str, &str)] = &[
+    ("Start time", "Completion time"),
+    ("Heure de début", "Heure de fin"),
+    ("Hora de inicio", "Hora de finalización"),
+    ("Hora de início", "Hora de conclusão"),
+    ("Startzeit", "Abschlusszeit"),
 ];
 
 impl Preset {
@@ -63,9 +75,7 @@ impl Preset {
         let first = headers.first().copied().unwrap_or("");
         if GOOGLE_TIMESTAMP.contains(&first) {
             Preset::GoogleForms
-        } else if (has("Start time") && has("Completion time"))
-            || (has("Heure de début") && has("Heure de fin"))
-        {
+        } else if MICROSOFT_TIMES.iter().any(|(start, end)| has(start) && has(end)) {
             Preset::MicrosoftForms
         } else if first == "#" && (has("Submit Date (UTC)") || has("Response Type")) {
             Preset::Typeform
@@ -94,22 +104,31 @@ impl Preset {
 
     /// Columns the tool adds that are not questions: ignored without a note.
     pub fn is_metadata(self, header: &str) -> bool {
+        // Tools with no layout of their own (their answers' columns are plain): Tally's and
+        // Jotform's submission times, KoboToolbox's underscored columns and its `start` and
+        // `end` (XLSForm's metadata), wherever they appear.
+        const ANY_TOOL: &[&str] = &[
+            "Submitted at",
+            "Submission Date",
+            "start",
+            "end",
+            "_id",
+            "_submission_time",
+            "_validation_status",
+            "_index",
+            "_status",
+            "_submitted_by",
+            "_notes",
+            "_tags",
+            "__version__",
+        ];
         let exact: &[&str] = match self {
-            Preset::GoogleForms => &["Email Address", "Email address", "Adresse e-mail", "Score", "Note"],
+            Preset::GoogleForms => &["Score", "Note", "Punkte", "Puntuación"],
             Preset::MicrosoftForms => &[
-                "ID",
-                "Start time",
-                "Completion time",
-                "Email",
-                "Name",
                 "Last modified time",
                 "Total points",
                 "Quiz feedback",
                 "Grade posted time",
-                "Heure de début",
-                "Heure de fin",
-                "Adresse de messagerie",
-                "Nom",
                 "Heure de la dernière modification",
             ],
             Preset::Typeform => &[
@@ -183,8 +202,17 @@ impl Preset {
             Preset::SurveyMonkey => &["Custom Data"],
             Preset::Qualtrics => &["Q_"],
         };
-        let timestamp = self == Preset::GoogleForms && GOOGLE_TIMESTAMP.contains(&header);
-        timestamp || exact.contains(&header) || prefixes.iter().any(|p| header.starts_with(p))
+        let timestamp = match self {
+            Preset::GoogleForms => GOOGLE_TIMESTAMP.contains(&header),
+            Preset::MicrosoftForms => MICROSOFT_TIMES.iter().any(|(a, b)| *a == header || *b == header),
+            _ => false,
+        };
+        // A column that may name the respondent is the key, never a question, in every layout.
+        timestamp
+            || exact.contains(&header)
+            || ANY_TOOL.contains(&header)
+            || prefixes.iter().any(|p| header.starts_with(p))
+            || is_key_column(header)
     }
 
     /// The column that says whether a response was finished, and what a finished one holds.
@@ -227,7 +255,10 @@ impl Partial {
 }
 
 /// Columns that identify a respondent, best first: an email, then a name, then an id. Compared
-/// without regard to case; names may come as a first and a last name.
+/// without regard to case; names may come as a first and a last name. Google Forms' and
+/// Microsoft Forms' own columns in English, French, Spanish, Portuguese, German, Italian and
+/// Dutch (where each tool localises them), and the ids of Typeform (`#`), SurveyMonkey,
+/// Qualtrics, LimeSurvey, Tally, Jotform and KoboToolbox (`_uuid`).
 const EMAILS: &[&str] = &[
     "email address",
     "email",
@@ -243,6 +274,12 @@ const EMAILS: &[&str] = &[
     "recipientemail",
     "recipient email",
     "email_address",
+    "dirección de correo electrónico",
+    "correo electrónico",
+    "endereço de e-mail",
+    "e-mail-adresse",
+    "indirizzo email",
+    "e-mailadres",
 ];
 const NAME_PAIRS: &[(&str, &str)] = &[
     ("first name", "last name"),
@@ -250,10 +287,22 @@ const NAME_PAIRS: &[(&str, &str)] = &[
     ("recipientfirstname", "recipientlastname"),
     ("prénom", "nom"),
     ("prénom", "nom de famille"),
+    ("vorname", "nachname"),
 ];
-const NAMES: &[&str] =
-    &["name", "your name", "full name", "nom", "votre nom", "nom complet", "respondent name", "respondent"];
-const IDS: &[&str] = &["id", "#", "respondent id", "responseid", "response id", "response_id"];
+const NAMES: &[&str] = &[
+    "name",
+    "your name",
+    "full name",
+    "nom",
+    "votre nom",
+    "nom complet",
+    "respondent name",
+    "respondent",
+    "nombre",
+    "nome",
+];
+const IDS: &[&str] =
+    &["id", "#", "respondent id", "responseid", "response id", "response_id", "submission id", "_uuid"];
 
 /// Values that say there is no one to name (Microsoft Forms writes "anonymous").
 const ANONYMOUS: &[&str] = &["anonymous", "anonyme"];

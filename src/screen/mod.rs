@@ -17,6 +17,7 @@ pub mod records;
 pub mod rejects;
 pub mod sink;
 mod stderr;
+pub mod workbook;
 
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
@@ -62,6 +63,8 @@ pub struct ScreenConfig {
     pub rules: crate::run::PackChoice,
     pub preset: Option<Preset>,
     pub encoding: Option<String>,
+    /// A workbook's sheet to read, by name.
+    pub sheet: Option<String>,
     pub key: Option<String>,
     pub mapping: Option<PathBuf>,
     pub emit_mapping: Option<PathBuf>,
@@ -166,7 +169,7 @@ fn usage_problem(config: &ScreenConfig) -> Option<String> {
         && decode::by_label(label).is_none()
     {
         return Some(format!(
-            "--encoding {label}: not an encoding this tool knows; use utf-8, utf-16le, utf-16be or windows-1252 (latin1)"
+            "--encoding {label}: not an encoding this tool knows; use a name from the Encoding Standard: utf-8, utf-16le, utf-16be, windows-1252 (latin1), windows-1250, windows-1251, iso-8859-7, shift_jis, gbk, ..."
         ));
     }
     let outputs = [
@@ -213,7 +216,7 @@ impl From<io::Error> for Failure {
 
 /// Reads rows from either kind of input.
 enum Rows<'r> {
-    Csv(Box<read::CsvRows<'r, Box<dyn BufRead + 'r>>>),
+    Csv(Box<read::CsvRows<'r>>),
     Json(read::JsonRows<'r, Box<dyn BufRead + 'r>>),
 }
 
@@ -247,6 +250,30 @@ struct Tally {
 fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut Io) -> Result<i32, Failure> {
     sink::on_signal_clean_up();
     let (name, size, input) = open_input(&config.input)?;
+    let explicit = match &config.mapping {
+        Some(path) => Some(Explicit::read(path, sources).map_err(Failure::Diagnostics)?),
+        None => None,
+    };
+    // A workbook, or a file that holds no responses, is known by its first bytes.
+    let (head, input) = workbook::peek(input)?;
+    match workbook::what(&head) {
+        workbook::What::Text => {}
+        workbook::What::Other(what) => {
+            return Err(Failure::Message(format!(
+                "{name} is {what}, not a survey export: {}",
+                workbook::ACCEPTED
+            )));
+        }
+        workbook::What::Container => {
+            let opened = workbook::open(input, &name, config.sheet.as_deref()).map_err(Failure::Message)?;
+            writeln!(io.stderr, "note: {}", opened.note)?;
+            let records = Box::new(opened.rows);
+            return screen_table(config, ruleset, explicit.as_ref(), records, (&name, None), io);
+        }
+    }
+    if config.sheet.is_some() {
+        return Err(Failure::Usage(format!("--sheet names a sheet of a workbook; {name} is not one")));
+    }
     let named = config.encoding.as_deref().and_then(decode::by_label);
     let known = match (config.kind, &config.input) {
         (Some(kind), _) => Some(kind),
@@ -274,11 +301,6 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
         )?;
         reader = Box::new(io::BufReader::new(array::ArrayLines::new(reader)));
     }
-    let explicit = match &config.mapping {
-        Some(path) => Some(Explicit::read(path, sources).map_err(Failure::Diagnostics)?),
-        None => None,
-    };
-
     let (rows, grouping) = match kind {
         InputKind::Jsonl => {
             if config.emit_mapping.is_some() {
@@ -303,37 +325,49 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
             (Rows::Json(rows), grouping)
         }
         InputKind::Csv => {
-            let csv = open_csv(config, ruleset, explicit.as_ref(), reader, &name)?;
-            for note in &csv.notes {
-                writeln!(io.stderr, "note: {note}")?;
-            }
-            if !csv.errors.is_empty() {
-                if let Some(path) = &config.emit_mapping {
-                    let text = emit::emit(
-                        ruleset,
-                        &name,
-                        &csv.mapping,
-                        &Unmatched::default(),
-                        config.audience == Audience::Coach,
-                    );
-                    sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
-                    writeln!(
-                        io.stderr,
-                        "note: the mapping found so far is in {}: fill it in and pass it with --mapping",
-                        path.display()
-                    )?;
-                }
-                return Err(Failure::Diagnostics(csv.errors));
-            }
-            let grouping =
-                hr::release::grouping(config, ruleset, csv.group_question).map_err(Failure::Usage)?;
-            let header = Some((csv.header_raw, csv.delimiter));
-            let rows = Rows::Csv(Box::new(read::CsvRows::new(ruleset, csv.records, csv.mapping, csv.held)));
-            let input = Opened { name: &name, size, grouping };
-            return finish_run(config, ruleset, io, input, rows, header);
+            let records = Box::new(records::Records::new(reader));
+            return screen_table(config, ruleset, explicit.as_ref(), records, (&name, size), io);
         }
     };
     finish_run(config, ruleset, io, Opened { name: &name, size, grouping }, rows, None)
+}
+
+/// Screens a table of rows (a CSV export or a workbook's sheet): header rows read and mapped,
+/// then every row.
+fn screen_table<'r>(
+    config: &ScreenConfig,
+    ruleset: &'r RuleSet,
+    explicit: Option<&Explicit>,
+    records: Box<dyn records::RecordSource + 'r>,
+    (name, size): (&str, Option<u64>),
+    io: &mut Io,
+) -> Result<i32, Failure> {
+    let csv = open_csv(config, ruleset, explicit, records, name)?;
+    for note in &csv.notes {
+        writeln!(io.stderr, "note: {note}")?;
+    }
+    if !csv.errors.is_empty() {
+        if let Some(path) = &config.emit_mapping {
+            let text = emit::emit(
+                ruleset,
+                name,
+                &csv.mapping,
+                &Unmatched::default(),
+                config.audience == Audience::Coach,
+            );
+            sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
+            writeln!(
+                io.stderr,
+                "note: the mapping found so far is in {}: fill it in and pass it with --mapping",
+                path.display()
+            )?;
+        }
+        return Err(Failure::Diagnostics(csv.errors));
+    }
+    let grouping = hr::release::grouping(config, ruleset, csv.group_question).map_err(Failure::Usage)?;
+    let header = Some((csv.header_raw, csv.delimiter));
+    let rows = Rows::Csv(Box::new(read::CsvRows::new(ruleset, csv.records, csv.mapping, csv.held)));
+    finish_run(config, ruleset, io, Opened { name, size, grouping }, rows, header)
 }
 
 /// What is known of the input once its rows can be read.

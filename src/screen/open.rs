@@ -8,7 +8,7 @@ use std::path::Path;
 use super::columns::{self, Mapping};
 use super::layout::{self, Preset};
 use super::mapping::Explicit;
-use super::records::{self, Damage, MAX_ROW_BYTES, Record, Records};
+use super::records::{self, Damage, MAX_ROW_BYTES, Record, RecordSource};
 use super::{Failure, InputKind, ScreenConfig};
 use crate::engine::model::RuleSet;
 use crate::run::Input;
@@ -57,7 +57,7 @@ pub(super) fn open_input(input: &Input) -> Result<Source, Failure> {
 
 /// A CSV export opened: header rows read, columns mapped.
 pub(super) struct OpenCsv<'r> {
-    pub(super) records: Records<Box<dyn BufRead + 'r>>,
+    pub(super) records: Box<dyn RecordSource + 'r>,
     pub(super) mapping: Mapping,
     pub(super) group_question: Option<usize>,
     pub(super) errors: Vec<Diagnostic>,
@@ -72,10 +72,9 @@ pub(super) fn open_csv<'r>(
     config: &ScreenConfig,
     ruleset: &RuleSet,
     explicit: Option<&Explicit>,
-    reader: Box<dyn BufRead + 'r>,
+    mut records: Box<dyn RecordSource + 'r>,
     name: &str,
 ) -> Result<OpenCsv<'r>, Failure> {
-    let mut records = Records::new(reader);
     let Some(first) = records.next_record()? else {
         return Err(Failure::Message(format!("{name} is empty: there is no header and no row")));
     };

@@ -41,6 +41,36 @@ impl Record {
     }
 }
 
+/// Where records come from: a CSV text read here, or the rows of a workbook's sheet.
+pub trait RecordSource {
+    /// The next record, skipping blank lines; `None` at the end of the input.
+    fn next_record(&mut self) -> io::Result<Option<Record>>;
+    /// The header's width, once known.
+    fn set_width(&mut self, width: usize);
+    /// The delimiter a rejects file repeats the header with.
+    fn delimiter(&self) -> u8;
+    /// How far into the input, for the progress bar.
+    fn bytes_read(&self) -> u64;
+}
+
+impl<R: BufRead> RecordSource for Records<R> {
+    fn next_record(&mut self) -> io::Result<Option<Record>> {
+        Records::next_record(self)
+    }
+
+    fn set_width(&mut self, width: usize) {
+        Records::set_width(self, width);
+    }
+
+    fn delimiter(&self) -> u8 {
+        Records::delimiter(self)
+    }
+
+    fn bytes_read(&self) -> u64 {
+        Records::bytes_read(self)
+    }
+}
+
 struct Line {
     number: u64,
     bytes: Vec<u8>,

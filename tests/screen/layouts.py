@@ -218,3 +218,177 @@ for i, (who, a) in enumerate(people[:3]):
     rows.append([f"2026/11/01 9:0{i}:00 AM GMT+1", emails(i, who)] + [cell(q, a, "en") for q in plain]
                 + [str(grid[r["value"]][k]) if r["value"] in grid else "" for k in range(3) for r in balance["rows"]])
 write("google-forms-balance", "responses.csv", rows, [], exit=1)
+
+
+# Every layout below is built from headers read in real exports (or in code that reads them);
+# each folder's source.md says where. The metadata columns are localised by the account's
+# language; the questions are the pack's English texts, as a coach would type them.
+def source(case, text):
+    if ONLY and case not in ONLY:
+        return
+    with open(os.path.join(ROOT, case, "source.md"), "w", encoding="utf-8") as f:
+        f.write(text.strip() + "\n")
+
+
+def google(case, timestamp, email, score, cite, delimiter=","):
+    # A quiz's score column only where a real export showed its name in this language.
+    meta = [timestamp, email] + ([score] if score else [])
+    header = meta + [text(q["text"], "en") for q in questions]
+    rows = [header]
+    for i, (who, a) in enumerate(people):
+        rows.append([f"01.11.2026 09:0{i}:00", emails(i, who)] + ([""] if score else [])
+                    + [cell(q, a, "en") for q in questions])
+    write(case, "responses.csv", rows, [], delimiter=delimiter)
+    source(case, f"Google Forms' own columns as an account in this language writes them: "
+                 f"{', '.join(f'`{h}`' for h in meta)}.\n\n{cite}")
+
+
+google("google-forms-de", "Zeitstempel", "E-Mail-Adresse", "Punkte",
+       "Seen in public code that reads these downloads, for example a CSV test fixture "
+       "`Zeitstempel,E-Mail-Adresse,Punkte,...` and `Zeitstempel,E-Mail-Adresse,Vorname,Nachname,...` "
+       "(GitHub code search, December 2026).")
+google("google-forms-es", "Marca temporal", "Dirección de correo electrónico", "Puntuación",
+       "Seen in public code: `Marca temporal,Dirección de correo electrónico,Puntuación` "
+       "(a Google Forms quiz export in a test) and the sheet schema of "
+       "ebAutomationAi/enrico-pack-01 `docs/SHEET_SCHEMA.md`.")
+google("google-forms-pt", "Carimbo de data/hora", "Endereço de e-mail", None,
+       "Seen in public code: `Carimbo de data/hora,Endereço de e-mail,Nome Completo,...` "
+       "(a README's CSV format for a Google Forms download, and several importers' fixtures).")
+google("google-forms-it", "Informazioni cronologiche", "Indirizzo email", None,
+       "Seen in public code: `\"Informazioni cronologiche\",\"Indirizzo email\",...` in a test "
+       "commented \"Com'è il CSV che scarica Google\".")
+google("google-forms-nl", "Tijdstempel", "E-mailadres", None,
+       "Seen in public code: `Tijdstempel,E-mailadres,Voornaam + naam` in an importer's test of a "
+       "Google Forms download.")
+
+
+def microsoft(case, header_meta, cite, delimiter=",", encoding="utf-8", newline="\n", name_first=False):
+    header = header_meta + [text(q["text"], "en") for q in questions]
+    rows = [header]
+    for i, (who, a) in enumerate(people):
+        meta = [str(i + 1), f"11/1/26 9:0{i}:00", f"11/1/26 9:1{i}:00", emails(i, who) if i % 2 == 0 else "",
+                f"{who} Example"]
+        rows.append(meta + [cell(q, a, "en") for q in questions])
+    write(case, "responses.csv", rows, [], delimiter=delimiter, encoding=encoding, newline=newline)
+    source(case, f"Microsoft Forms' own columns in this language: {', '.join(f'`{h}`' for h in header_meta)}.\n\n{cite}")
+
+
+microsoft("microsoft-forms-es", ["Id", "Hora de inicio", "Hora de finalización", "Correo electrónico", "Nombre"],
+          "Seen in public code that reads the Excel download of a Spanish tenant: "
+          "`\"Id\",\"Hora de inicio\",\"Hora de finalización\",\"Correo electrónico\",\"Nombre\"`. "
+          "Saved by Excel on Windows as CSV: semicolons, Windows-1252, CRLF.",
+          delimiter=";", encoding="cp1252", newline="\r\n")
+microsoft("microsoft-forms-pt", ["ID", "Hora de início", "Hora de conclusão", "Email", "Nome"],
+          "Seen in public code that drops these columns from a Portuguese download: "
+          "`\"ID\", \"Nome\",\"Hora de início\",\"Hora de conclusão\",\"Email\"`.")
+microsoft("microsoft-forms-de", ["ID", "Startzeit", "Abschlusszeit", "E-Mail", "Name"],
+          "Seen in a public project's notes on a German tenant's Excel sync: columns `ID`, `Startzeit`, "
+          "`Abschlusszeit`, `E-Mail`, `Name`.")
+
+# Tally: its ids first; the respondent id names a person across submissions.
+rows = [["Submission ID", "Respondent ID", "Submitted at"] + [text(q["text"], "en") for q in questions]]
+for i, (who, a) in enumerate(people):
+    rows.append([f"s{i}Xy", f"r{i}Ab", f"2026-11-01 09:0{i}:00"] + [cell(q, a, "en") for q in questions])
+write("tally", "responses.csv", rows, [])
+source("tally", "Tally's CSV download starts `Submission ID,Respondent ID,Submitted at`, as seen in "
+                "several public projects that read it (GitHub code search, December 2026).")
+
+# Jotform: Submission Date and Submission ID.
+rows = [["Submission Date"] + [text(q["text"], "en") for q in questions] + ["Submission ID"]]
+for i, (who, a) in enumerate(people):
+    rows.append([f"Nov 1, 2026", ] + [cell(q, a, "en") for q in questions] + [f"59{i}1234567890"])
+write("jotform", "responses.csv", rows, [])
+source("jotform", "Jotform's download has `Submission Date` and `Submission ID` columns, as public "
+                  "code that reads it lists them (`\"Submission Date\",\"Submission ID\",...`).")
+
+# KoboToolbox: semicolons, question names as headers, its own underscored columns at the end.
+ids = [q["id"] for q in questions]
+rows = [["start", "end"] + ids + ["_id", "_uuid", "_submission_time", "_validation_status", "_index"]]
+for i, (who, a) in enumerate(people):
+    answers = [cell(q, a, "en") for q in questions]
+    rows.append([f"2026-11-01T09:0{i}:00", f"2026-11-01T09:1{i}:00"] + answers
+                + [str(1000 + i), f"6f1c{i}e2a-7d4e-4b7e-9a1b-0c2d3e4f5a6{i}", f"2026-11-01T09:1{i}:05", "", str(i + 1)])
+write("kobotoolbox", "responses.csv", rows, [], delimiter=";")
+source("kobotoolbox", "KoboToolbox's CSV download (semicolons by default) ends with its own columns "
+                      "`_id`, `_uuid`, `_submission_time`, `_validation_status`, `_index`; the issue that "
+                      "asked for this names `_uuid`.")
+
+
+# Workbooks, written by real spreadsheet writers: openpyxl (.xlsx), odfpy (.ods), xlwt (.xls).
+def workbook(case, rows, kind, sheet="Sheet1", cite=""):
+    if ONLY and case not in ONLY:
+        return
+    folder = os.path.join(ROOT, case)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"responses.{kind}")
+    if kind == "xlsx":
+        import openpyxl
+        book = openpyxl.Workbook()
+        book.active.title = sheet
+        for row in rows:
+            book.active.append([int(c) if c.isdigit() and len(c) < 10 else (c or None) for c in row])
+        book.save(path)
+    elif kind == "ods":
+        from odf.opendocument import OpenDocumentSpreadsheet
+        from odf.table import Table, TableRow, TableCell
+        from odf.text import P
+        doc = OpenDocumentSpreadsheet()
+        table = Table(name=sheet)
+        for row in rows:
+            tr = TableRow()
+            for c in row:
+                tc = TableCell(valuetype="string") if c else TableCell()
+                if c:
+                    tc.addElement(P(text=c))
+                tr.addElement(tc)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+        doc.save(path)
+    elif kind == "xls":
+        import xlwt
+        book = xlwt.Workbook()
+        s = book.add_sheet(sheet)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v:
+                    s.write(r, c, v)
+        book.save(path)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    with open(os.path.join(folder, "same.csv"), "w", encoding="utf-8") as f:
+        f.write(buffer.getvalue())
+    with open(os.path.join(folder, "case.yaml"), "w", encoding="utf-8") as f:
+        f.write("args: []\nexit: 0\n")
+    source(case, cite + "\n\n`same.csv` holds the same rows as CSV: the workbook must screen as it does.")
+
+
+header = ["ID", "Start time", "Completion time", "Email", "Name"] + [text(q["text"], "en") for q in questions]
+rows = [header]
+for i, (who, a) in enumerate(people):
+    rows.append([str(i + 1), f"11/1/26 9:0{i}:00", f"11/1/26 9:1{i}:00", emails(i, who) if i != 2 else "anonymous",
+                 "" if i != 2 else ""] + [cell(q, a, "en") for q in questions])
+workbook("microsoft-forms-xlsx", rows, "xlsx", sheet="Form1",
+         cite="Microsoft Forms' \"Open in Excel\" download: `ID`, `Start time`, `Completion time`, `Email`, "
+              "`Name`, then one column per question (the headers of tests/screen/microsoft-forms, "
+              "which were taken from real downloads), written as a workbook by openpyxl.")
+
+header = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
+          "First Name", "Last Name"] + [text(q["text"], "en") for q in questions]
+second = [""] * 8 + ["Open-Ended Response" if q["kind"] == "text" else "Response" for q in questions]
+rows = [header, second]
+for i, (who, a) in enumerate(people):
+    rows.append([str(114000000000 + i), "431000000", "11/01/2026 09:00:00 AM", "11/01/2026 09:10:00 AM",
+                 "203.0.113.7", "", who, surnames[i]] + [cell(q, a, "en") for q in questions])
+workbook("surveymonkey-xlsx", rows, "xlsx", sheet="Sheet",
+         cite="SurveyMonkey's offered .xlsx download: two header rows, as its CSV (tests/screen/surveymonkey), "
+              "written as a workbook by openpyxl.")
+
+header = ["Timestamp", "Email address"] + [text(q["text"], "en") for q in questions]
+rows = [header]
+for i, (who, a) in enumerate(people):
+    rows.append([f"2026/11/01 9:0{i}:00 AM GMT+1", emails(i, who)] + [cell(q, a, "en") for q in questions])
+workbook("google-forms-ods", rows, "ods", sheet="Form responses 1",
+         cite="Google Sheets' File > Download > OpenDocument (.ods) of a form's responses sheet, "
+              "\"Form responses 1\", written by odfpy.")
+workbook("google-forms-xls", rows, "xls", sheet="Form responses 1",
+         cite="The same sheet saved as an Excel 97-2003 workbook (.xls), written by xlwt.")

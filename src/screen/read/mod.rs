@@ -3,13 +3,13 @@
 //! urgent flags on whatever could be read. Nothing is held but the current row.
 
 use std::borrow::Cow;
-use std::io::{self, BufRead};
+use std::io;
 
 use super::cells::CellParser;
 use super::columns::{Mapping, Role};
 use super::emit::Unmatched;
 use super::layout::{self, KeyColumn, Partial};
-use super::records::{Damage, MAX_ROW_BYTES, Records};
+use super::records::{Damage, MAX_ROW_BYTES, RecordSource};
 use crate::engine::answers::{self, Answer, Answers};
 use crate::engine::model::{Kind, RuleSet};
 use crate::engine::safety::{self, Safety, Urgency};
@@ -140,10 +140,10 @@ fn shown_key(key: Option<String>, count: u64) -> String {
     }
 }
 
-pub struct CsvRows<'r, R: BufRead> {
+pub struct CsvRows<'r> {
     ruleset: &'r RuleSet,
     safety: Safety,
-    records: Records<R>,
+    records: Box<dyn RecordSource + 'r>,
     mapping: Mapping,
     parsers: Vec<Option<CellParser>>,
     keys: Vec<KeyColumn>,
@@ -156,10 +156,10 @@ pub struct CsvRows<'r, R: BufRead> {
     pub empty: u64,
 }
 
-impl<'r, R: BufRead> CsvRows<'r, R> {
+impl<'r> CsvRows<'r> {
     pub fn new(
         ruleset: &'r RuleSet,
-        records: Records<R>,
+        records: Box<dyn RecordSource + 'r>,
         mapping: Mapping,
         held: Option<super::records::Record>,
     ) -> Self {
