@@ -173,6 +173,15 @@ pub fn questionnaire(
         Ok(r) => r,
         Err(code) => return code,
     };
+    if format == super::questionnaire::Format::SurveyJs {
+        let (_, always) = super::surveyjs::form(&ruleset);
+        for id in always {
+            let _ = writeln!(
+                io.stderr,
+                "note: `{id}` always shows in SurveyJS: its show_if reads what SurveyJS cannot test; an answer the pack would hide is dropped when screened"
+            );
+        }
+    }
     let shown = super::questionnaire::render(&ruleset, format, lang, return_to, io.stdout);
     crate::run::written(shown, "the questionnaire", io)
 }

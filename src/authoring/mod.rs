@@ -8,6 +8,7 @@ pub mod fmt;
 pub mod packtest;
 pub mod questionnaire;
 pub mod schema;
+pub mod surveyjs;
 
 use crate::engine::answers::Answer;
 use crate::engine::model::{Condition, RuleSet, Target, Test};

@@ -11,6 +11,8 @@ use crate::util::number::number;
 pub enum Format {
     Markdown,
     Html,
+    /// A SurveyJS form definition (`surveyjs.rs`).
+    SurveyJs,
 }
 
 /// One question, ready for either format.
@@ -201,6 +203,9 @@ pub fn render(
     return_to: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    if format == Format::SurveyJs {
+        return super::surveyjs::write(r, out);
+    }
     let ui = i18n::ui(lang);
     let items: Vec<Item> = r.questions.iter().enumerate().map(|(i, q)| item(r, i, q, ui, lang)).collect();
     let paper = Paper {
@@ -213,6 +218,7 @@ pub fn render(
     match format {
         Format::Markdown => markdown(&items, &paper, out),
         Format::Html => html(&items, &paper, out),
+        Format::SurveyJs => unreachable!("written above"),
     }
 }
 

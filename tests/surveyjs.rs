@@ -1,0 +1,116 @@
+//! The SurveyJS round trip through the real library: `questionnaire --format surveyjs` loaded
+//! by survey-core (npm, run by node), filled with every persona's answers, completed; its
+//! results (a JSON array, as SurveyJS exports them) screened with no mapping give what the same
+//! answers give screened directly, which is what `evaluate` gives each of them.
+//!
+//! Needs node and survey-core (`npm install --prefix target/survey-core survey-core@3.1.1`;
+//! `bash .ci/run` installs both): without them the test says so loudly and passes, except
+//! under `CI=true`, where their absence fails it.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{crossroads, text};
+use serde_json::Value;
+
+fn survey_core() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/survey-core/node_modules/survey-core");
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if node && dir.join("package.json").is_file() {
+        return Some(dir);
+    }
+    let why = format!(
+        "the SurveyJS round trip needs node and survey-core at {}, which this machine lacks: \
+         install npm and run `npm install --prefix target/survey-core survey-core@3.1.1` \
+         (`bash .ci/run` does both), then `cargo test --test surveyjs`",
+        dir.display()
+    );
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true: {why}");
+    let _ = writeln!(std::io::stderr(), "\n======== SKIPPED: {why} ========\n");
+    None
+}
+
+/// Each line of `screen --format jsonl` without the row's key (the direct answers have none).
+fn results(out: &std::process::Output) -> Vec<Value> {
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut rows: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("respondent");
+            v
+        })
+        .collect();
+    rows.sort_by_key(|v| v["line"].as_u64());
+    rows
+}
+
+#[test]
+fn every_persona_fills_the_surveyjs_form_and_screens_as_answered() {
+    let Some(core) = survey_core() else { return };
+    let work = tempfile::tempdir().unwrap();
+    let form = crossroads(&["questionnaire", "--format", "surveyjs"], work.path());
+    assert_eq!(form.status.code(), Some(0), "{}", text(&form.stderr));
+    let definition: Value = serde_json::from_slice(&form.stdout).unwrap();
+    std::fs::write(work.path().join("form.json"), &form.stdout).unwrap();
+
+    let mut sources = crossroads::diag::Sources::default();
+    let ruleset = common::default_pack(&mut sources);
+    let personas = common::personas(&ruleset, &mut sources);
+    let answers: Vec<Value> = personas
+        .iter()
+        .map(|(_, a)| {
+            Value::Object(
+                crossroads::answers::answer_values(&ruleset, a)
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v))
+                    .collect(),
+            )
+        })
+        .collect();
+    std::fs::write(work.path().join("people.json"), serde_json::to_vec(&answers).unwrap()).unwrap();
+    let direct: String = answers.iter().map(|a| format!("{a}\n")).collect();
+    std::fs::write(work.path().join("direct.jsonl"), direct).unwrap();
+
+    let fill = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/surveyjs/fill.js");
+    let filled = Command::new("node")
+        .args([fill.as_os_str(), core.as_os_str(), "form.json".as_ref(), "people.json".as_ref()])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(filled.status.success(), "node: {}", text(&filled.stderr));
+    let filled: Vec<Value> = serde_json::from_slice(&filled.stdout).unwrap();
+    assert_eq!(filled.len(), personas.len());
+    for (((dir, _), f), given) in personas.iter().zip(&filled).zip(&answers) {
+        assert_eq!(f["valid"], Value::Bool(true), "{}: SurveyJS finds {}", dir.display(), f["errors"]);
+        // Nothing lost or changed: every answer shown by the pack is shown by the form.
+        assert_eq!(&f["data"], given, "{}: what SurveyJS keeps", dir.display());
+    }
+    // As SurveyJS exports results: a JSON array of answer objects.
+    let data: Vec<&Value> = filled.iter().map(|f| &f["data"]).collect();
+    std::fs::write(work.path().join("results.json"), serde_json::to_vec_pretty(&data).unwrap()).unwrap();
+
+    let through = crossroads(&["screen", "results.json", "--format", "jsonl"], work.path());
+    let straight = crossroads(&["screen", "direct.jsonl", "--format", "jsonl"], work.path());
+    let stderr = text(&through.stderr);
+    assert!(
+        !stderr.contains("ignored") && !stderr.contains("rejected:"),
+        "no mapping, no spurious note: {stderr}"
+    );
+    let (through, straight) = (results(&through), results(&straight));
+    assert_eq!(through.len(), personas.len(), "every persona is a row");
+    for (i, ((dir, _), (a, b))) in personas.iter().zip(through.iter().zip(&straight)).enumerate() {
+        assert_eq!(a, b, "{} (row {}): through SurveyJS, and answered directly", dir.display(), i + 1);
+    }
+    // Every question is in the form, named by its id, and every language the pack has.
+    let elements = definition["pages"][0]["elements"].as_array().unwrap();
+    for q in &ruleset.questions {
+        let e = elements.iter().find(|e| e["name"] == q.id.as_str()).unwrap_or_else(|| panic!("{}", q.id));
+        for lang in ruleset.meta.languages.iter().skip(1) {
+            assert!(e["title"][lang].is_string(), "{}: the title in {lang}", q.id);
+        }
+    }
+}
