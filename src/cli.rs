@@ -205,8 +205,8 @@ enum Command {
     /// options and scale labels, and which questions appear only after which answers.
     #[command(after_help = help::QUESTIONNAIRE)]
     Questionnaire {
-        /// Markdown, one self-contained HTML file with a printable layout, or a SurveyJS form
-        /// whose results `screen` reads with no mapping.
+        /// Markdown, one self-contained HTML file with a printable layout, a SurveyJS form, or
+        /// a FHIR R4 Questionnaire; `screen` reads the last two's results with no mapping.
         #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
         format: DocFormat,
         /// The language of the questions, if the pack has it.
@@ -389,6 +389,8 @@ enum DocFormat {
     Html,
     /// A SurveyJS form definition (JSON): every language, `show_if` as `visibleIf`.
     Surveyjs,
+    /// An HL7 FHIR R4 Questionnaire (JSON): `show_if` as `enableWhen`.
+    Fhir,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -586,6 +588,7 @@ where
                 DocFormat::Markdown => crate::authoring::questionnaire::Format::Markdown,
                 DocFormat::Html => crate::authoring::questionnaire::Format::Html,
                 DocFormat::Surveyjs => crate::authoring::questionnaire::Format::SurveyJs,
+                DocFormat::Fhir => crate::authoring::questionnaire::Format::Fhir,
             };
             commands::questionnaire(&rules, lang.as_deref(), format, return_to.as_deref(), io)
         }

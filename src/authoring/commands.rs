@@ -173,14 +173,17 @@ pub fn questionnaire(
         Ok(r) => r,
         Err(code) => return code,
     };
-    if format == super::questionnaire::Format::SurveyJs {
-        let (_, always) = super::surveyjs::form(&ruleset);
-        for id in always {
-            let _ = writeln!(
-                io.stderr,
-                "note: `{id}` always shows in SurveyJS: its show_if reads what SurveyJS cannot test; an answer the pack would hide is dropped when screened"
-            );
-        }
+    let always = match format {
+        super::questionnaire::Format::SurveyJs => ("SurveyJS", super::surveyjs::form(&ruleset).1),
+        super::questionnaire::Format::Fhir => ("FHIR", super::fhir::questionnaire(&ruleset).1),
+        _ => ("", Vec::new()),
+    };
+    for id in always.1 {
+        let _ = writeln!(
+            io.stderr,
+            "note: `{id}` always shows in {}: its show_if reads what the format cannot test; an answer the pack would hide is dropped when screened",
+            always.0
+        );
     }
     let shown = super::questionnaire::render(&ruleset, format, lang, return_to, io.stdout);
     crate::run::written(shown, "the questionnaire", io)

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod commands;
 pub mod explain;
+pub mod fhir;
 pub mod fmt;
 pub mod packtest;
 pub mod questionnaire;

@@ -13,6 +13,8 @@ pub enum Format {
     Html,
     /// A SurveyJS form definition (`surveyjs.rs`).
     SurveyJs,
+    /// An HL7 FHIR R4 Questionnaire (`fhir.rs`).
+    Fhir,
 }
 
 /// One question, ready for either format.
@@ -64,9 +66,10 @@ fn condition_in_words(r: &RuleSet, condition: &Condition, ui: &Ui, lang: Option<
             let n = (q + 1).to_string();
             let label = |i: usize| question.kind.options()[i].label.get(lang).to_string();
             let labels = |bits: u64| {
-                (0..question.kind.options().len())
-                    .filter(|i| bits & (1 << i) != 0)
-                    .map(|i| format!("\"{}\"", label(i)))
+                question
+                    .kind
+                    .chosen(bits)
+                    .map(|o| format!("\"{}\"", o.label.get(lang)))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
@@ -203,8 +206,10 @@ pub fn render(
     return_to: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    if format == Format::SurveyJs {
-        return super::surveyjs::write(r, out);
+    match format {
+        Format::SurveyJs => return super::surveyjs::write(r, out),
+        Format::Fhir => return super::fhir::write(r, out),
+        Format::Markdown | Format::Html => {}
     }
     let ui = i18n::ui(lang);
     let items: Vec<Item> = r.questions.iter().enumerate().map(|(i, q)| item(r, i, q, ui, lang)).collect();
@@ -218,7 +223,7 @@ pub fn render(
     match format {
         Format::Markdown => markdown(&items, &paper, out),
         Format::Html => html(&items, &paper, out),
-        Format::SurveyJs => unreachable!("written above"),
+        Format::SurveyJs | Format::Fhir => unreachable!("written above"),
     }
 }
 

@@ -6,6 +6,9 @@
 //!
 //! Under each question an urgent flag reads, a note that appears when the answer raises the
 //! flag names the support resources: a person filling in the form alone must see them then.
+//!
+//! A grid is a matrix of the pack's rows only: SurveyJS's matrices have fixed rows, so rows a
+//! person names themselves are not offered (the FHIR Questionnaire has them).
 
 use std::io::{self, Write};
 
@@ -185,7 +188,8 @@ fn support_notes(r: &RuleSet, index: usize) -> Vec<Value> {
         .collect()
 }
 
-fn reads(c: &Condition) -> Vec<usize> {
+/// The questions a condition reads.
+pub(crate) fn reads(c: &Condition) -> Vec<usize> {
     match c {
         Condition::All(items) | Condition::Any(items) => items.iter().flat_map(reads).collect(),
         Condition::Not(inner) => reads(inner),
@@ -215,14 +219,7 @@ fn expression(r: &RuleSet, c: &Condition) -> Option<String> {
             let name = format!("{{{}}}", question.id);
             let quoted = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
             let values = |bits: u64| -> String {
-                let chosen: Vec<String> = question
-                    .kind
-                    .options()
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| bits & (1 << i) != 0)
-                    .map(|(_, o)| quoted(&o.value))
-                    .collect();
+                let chosen: Vec<String> = question.kind.chosen(bits).map(|o| quoted(&o.value)).collect();
                 format!("[{}]", chosen.join(", "))
             };
             let n = crate::util::number::number;

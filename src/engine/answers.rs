@@ -220,16 +220,9 @@ pub fn to_value(question: &Question, answer: &Answer) -> Value {
         Answer::Number(x) if x.fract() == 0.0 && x.abs() < 9e15 => Value::from(*x as i64),
         Answer::Number(x) => Value::from(*x),
         Answer::Choice(i) => Value::from(question.kind.options()[*i].value.clone()),
-        Answer::Multi(bits) => Value::Array(
-            question
-                .kind
-                .options()
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| bits & (1 << i) != 0)
-                .map(|(_, o)| Value::from(o.value.clone()))
-                .collect(),
-        ),
+        Answer::Multi(bits) => {
+            Value::Array(question.kind.chosen(*bits).map(|o| Value::from(o.value.clone())).collect())
+        }
         Answer::Text(t) => Value::from(t.clone()),
         Answer::Grid(rows) => match &question.kind {
             Kind::Grid(grid) => crate::engine::grid::to_value(grid, rows),

@@ -142,13 +142,7 @@ pub(crate) fn part_points(
             }
         }
         (kind, Answer::Choice(i)) => kind.options()[*i].score.unwrap_or(0.0),
-        (kind, Answer::Multi(bits)) => kind
-            .options()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| bits & (1 << i) != 0)
-            .map(|(_, o)| o.score.unwrap_or(0.0))
-            .sum(),
+        (kind, Answer::Multi(bits)) => kind.chosen(*bits).map(|o| o.score.unwrap_or(0.0)).sum(),
         (_, Answer::Text(_)) => return None,
         (_, Answer::Grid(rows)) => {
             return part.measure.and_then(|m| crate::engine::model::measure_rows(m, rows));

@@ -165,6 +165,11 @@ impl Kind {
             _ => &[],
         }
     }
+
+    /// The options whose bits are set (a bit per option index), in order.
+    pub fn chosen(&self, bits: u64) -> impl Iterator<Item = &Choice> {
+        self.options().iter().enumerate().filter(move |(i, _)| bits & (1 << i) != 0).map(|(_, o)| o)
+    }
 }
 
 #[derive(Debug, Clone)]

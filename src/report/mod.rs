@@ -233,14 +233,9 @@ pub fn describe(
         },
         (_, Answer::Number(x)) => x.to_string(),
         (kind, Answer::Choice(i)) => kind.options()[*i].label.get(lang).to_string(),
-        (kind, Answer::Multi(bits)) => kind
-            .options()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| bits & (1 << i) != 0)
-            .map(|(_, o)| o.label.get(lang))
-            .collect::<Vec<_>>()
-            .join("; "),
+        (kind, Answer::Multi(bits)) => {
+            kind.chosen(*bits).map(|o| o.label.get(lang)).collect::<Vec<_>>().join("; ")
+        }
         (Kind::Grid(grid), Answer::Grid(rows)) => rows
             .iter()
             .map(|row| {

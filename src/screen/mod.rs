@@ -8,6 +8,7 @@ pub mod coach;
 pub mod columns;
 pub mod decode;
 pub mod emit;
+pub mod fhir;
 pub mod hr;
 pub mod layout;
 pub mod mapping;
@@ -300,6 +301,14 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
             "note: {name} is a JSON array: each answer object in it is a row, numbered by its place in the array"
         )?;
         reader = Box::new(io::BufReader::new(array::ArrayLines::new(reader)));
+    }
+    // FHIR QuestionnaireResponses: each one's answers become a row of JSON answers.
+    if kind == InputKind::Jsonl && fhir::is_fhir(reader.fill_buf()?) {
+        writeln!(
+            io.stderr,
+            "note: {name} holds FHIR QuestionnaireResponses: each is a row, its items' linkIds read as question ids"
+        )?;
+        reader = Box::new(io::BufReader::new(fhir::ResponseLines::new(ruleset, reader)));
     }
     let (rows, grouping) = match kind {
         InputKind::Jsonl => {

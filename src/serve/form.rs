@@ -198,13 +198,7 @@ pub fn strings(question: &Question, answer: &Answer) -> Vec<String> {
         (_, Answer::Bool(b)) => vec![b.to_string()],
         (_, Answer::Number(x)) => vec![crate::util::number::number(*x)],
         (kind, Answer::Choice(i)) => vec![kind.options()[*i].value.clone()],
-        (kind, Answer::Multi(bits)) => kind
-            .options()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| bits & (1 << i) != 0)
-            .map(|(_, o)| o.value.clone())
-            .collect(),
+        (kind, Answer::Multi(bits)) => kind.chosen(*bits).map(|o| o.value.clone()).collect(),
         (_, Answer::Text(t)) => vec![t.clone()],
         (Kind::Grid(grid), Answer::Grid(rows)) => vec![crate::engine::grid::to_value(grid, rows).to_string()],
         (_, Answer::Grid(_)) => Vec::new(),

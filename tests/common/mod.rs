@@ -145,3 +145,56 @@ pub fn add_account(dir: &Path, store: &Path, name: &str, role: &str, password: &
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "accounts add {name}: {}", text(&out.stderr));
 }
+
+/// An npm package installed under `target/<folder>` (as `.ci/run` installs it), with node to
+/// run it. A machine without them (a new user's) skips the test that needs them and says so
+/// loudly; under `CI=true` their absence fails it, so CI never skips silently.
+pub fn npm_package(folder: &str, package: &str, version: &str, test: &str) -> Option<PathBuf> {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join(folder).join("node_modules").join(package);
+    let node = std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if node && dir.join("package.json").is_file() {
+        return Some(dir);
+    }
+    let why = format!(
+        "this test needs node and {package} at {}, which this machine lacks: install npm and run \
+         `npm install --prefix target/{folder} {package}@{version}` (`bash .ci/run` does both), \
+         then `cargo test --test {test}`",
+        dir.display()
+    );
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true: {why}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\n======== SKIPPED: {why} ========\n");
+    None
+}
+
+/// Each persona's answers as the JSON object an answers file holds, in the pack's order.
+pub fn persona_answers(ruleset: &RuleSet, sources: &mut Sources) -> Vec<(PathBuf, serde_json::Value)> {
+    personas(ruleset, sources)
+        .into_iter()
+        .map(|(dir, a)| {
+            let values =
+                crossroads::answers::answer_values(ruleset, &a).into_iter().map(|(k, v)| (k.into(), v));
+            (dir, serde_json::Value::Object(values.collect()))
+        })
+        .collect()
+}
+
+/// The rows of `screen --format jsonl`, without who each is (an id in one input, none in
+/// another): what each person gets, to compare across inputs.
+pub fn screened_rows(out: &std::process::Output) -> Vec<serde_json::Value> {
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut rows: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("respondent");
+            if let Some(a) = v.get_mut("assessment").and_then(serde_json::Value::as_object_mut) {
+                a.remove("respondent");
+            }
+            v
+        })
+        .collect();
+    rows.sort_by_key(|v| v["line"].as_u64());
+    rows
+}
