@@ -205,8 +205,9 @@ enum Command {
     /// options and scale labels, and which questions appear only after which answers.
     #[command(after_help = help::QUESTIONNAIRE)]
     Questionnaire {
-        /// Markdown, one self-contained HTML file with a printable layout, a SurveyJS form, or
-        /// a FHIR R4 Questionnaire; `screen` reads the last two's results with no mapping.
+        /// Markdown, one self-contained HTML file with a printable layout, a SurveyJS form, a
+        /// FHIR R4 Questionnaire, or a Google Apps Script that builds a Google Form; `screen`
+        /// reads the last three's results with no mapping.
         #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
         format: DocFormat,
         /// The language of the questions, if the pack has it.
@@ -391,6 +392,8 @@ enum DocFormat {
     Surveyjs,
     /// An HL7 FHIR R4 Questionnaire (JSON): `show_if` as `enableWhen`.
     Fhir,
+    /// A Google Apps Script that builds the form in Google Forms, in one language.
+    GoogleAppsScript,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -589,6 +592,7 @@ where
                 DocFormat::Html => crate::authoring::questionnaire::Format::Html,
                 DocFormat::Surveyjs => crate::authoring::questionnaire::Format::SurveyJs,
                 DocFormat::Fhir => crate::authoring::questionnaire::Format::Fhir,
+                DocFormat::GoogleAppsScript => crate::authoring::questionnaire::Format::GoogleAppsScript,
             };
             commands::questionnaire(&rules, lang.as_deref(), format, return_to.as_deref(), io)
         }

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod explain;
 pub mod fhir;
 pub mod fmt;
+pub mod google;
 pub mod packtest;
 pub mod questionnaire;
 pub mod schema;

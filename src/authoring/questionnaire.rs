@@ -15,6 +15,8 @@ pub enum Format {
     SurveyJs,
     /// An HL7 FHIR R4 Questionnaire (`fhir.rs`).
     Fhir,
+    /// A Google Apps Script that builds the form in Google Forms (`google.rs`).
+    GoogleAppsScript,
 }
 
 /// One question, ready for either format.
@@ -41,29 +43,50 @@ struct Item {
 
 /// A condition in words for the person answering: which earlier answers show a question.
 fn condition_in_words(r: &RuleSet, condition: &Condition, ui: &Ui, lang: Option<&str>) -> String {
+    words(r, condition, ui, lang, &|q| (q + 1).to_string())
+}
+
+/// A condition in words for a form that numbers no question (Google Forms): each question
+/// named by its text, as the person sees it.
+pub(super) fn condition_for_a_form(
+    r: &RuleSet,
+    condition: &Condition,
+    ui: &Ui,
+    lang: Option<&str>,
+) -> String {
+    let named = |q: usize| format!("\"{}\"", r.questions[q].text.get(lang));
+    format!("{} {}.", ui.asked_only_if, words(r, condition, ui, lang, &named))
+}
+
+/// A condition in words, each question it reads named by `name`.
+fn words(
+    r: &RuleSet,
+    condition: &Condition,
+    ui: &Ui,
+    lang: Option<&str>,
+    name: &dyn Fn(usize) -> String,
+) -> String {
     match condition {
         Condition::All(items) => items
             .iter()
-            .map(|c| condition_in_words(r, c, ui, lang))
+            .map(|c| words(r, c, ui, lang, name))
             .collect::<Vec<_>>()
             .join(&format!(", {} ", ui.and)),
         Condition::Any(items) => items
             .iter()
-            .map(|c| condition_in_words(r, c, ui, lang))
+            .map(|c| words(r, c, ui, lang, name))
             .collect::<Vec<_>>()
             .join(&format!(" {} ", ui.or)),
         Condition::Not(inner) => {
-            format!("{} {}", ui.it_is_not_so_that, condition_in_words(r, inner, ui, lang))
+            format!("{} {}", ui.it_is_not_so_that, words(r, inner, ui, lang, name))
         }
         // `show_if` never reads scores (the loader refuses it).
         Condition::Test(Target::Score(_), _) => String::new(),
         // A grid's measure, as the answer to its question.
-        Condition::Test(Target::Measure(q, _), _) => {
-            fill(ui.answered_question, &[("n", &(q + 1).to_string())])
-        }
+        Condition::Test(Target::Measure(q, _), _) => fill(ui.answered_question, &[("n", &name(*q))]),
         Condition::Test(Target::Question(q), test) => {
             let question = &r.questions[*q];
-            let n = (q + 1).to_string();
+            let n = name(*q);
             let label = |i: usize| question.kind.options()[i].label.get(lang).to_string();
             let labels = |bits: u64| {
                 question
@@ -209,6 +232,7 @@ pub fn render(
     match format {
         Format::SurveyJs => return super::surveyjs::write(r, out),
         Format::Fhir => return super::fhir::write(r, out),
+        Format::GoogleAppsScript => return super::google::write(r, lang, out),
         Format::Markdown | Format::Html => {}
     }
     let ui = i18n::ui(lang);
@@ -223,7 +247,7 @@ pub fn render(
     match format {
         Format::Markdown => markdown(&items, &paper, out),
         Format::Html => html(&items, &paper, out),
-        Format::SurveyJs | Format::Fhir => unreachable!("written above"),
+        Format::SurveyJs | Format::Fhir | Format::GoogleAppsScript => unreachable!("written above"),
     }
 }
 
