@@ -70,6 +70,9 @@ pub const QUESTIONNAIRE: &str = "\
 Examples:
   crossroads questionnaire --format html --return-to \"Sam Lee, sam@example.org\" > intake.html
   crossroads questionnaire --lang fr > questionnaire.md
+  crossroads questionnaire --format surveyjs > intake.surveyjs.json
+  crossroads questionnaire --format fhir > intake.questionnaire.json
+  crossroads questionnaire --format google-apps-script --lang fr > intake.gs
 
 Exit codes: 0 written; 1 the pack is invalid; 2 usage error";
 
@@ -89,13 +92,16 @@ Examples:
 
 pub const SCREEN: &str = "\
 Exports read as they come: Google Forms, Microsoft Forms, Typeform, SurveyMonkey, Qualtrics,
-LimeSurvey, or a CSV headed with question ids; JSON Lines of answers. UTF-8, UTF-16 or
-Windows-1252. Columns map onto questions by --mapping, else by question id, else by the exact
-question text; never by guesswork. A row that cannot be assessed but carries an urgent answer
+LimeSurvey, Tally, Jotform, KoboToolbox, or a CSV headed with question ids; as CSV or TSV, or a
+workbook (.xlsx, .xls, .ods); JSON Lines or a JSON array of answers (SurveyJS); FHIR
+QuestionnaireResponses. UTF-8, UTF-16 or a legacy encoding, detected. Columns map onto
+questions by --mapping, else by question id, else by the exact question text; never by
+guesswork. A row that cannot be assessed but carries an urgent answer
 (or one that cannot be read) is listed first, marked urgent.
 
 Examples:
   crossroads screen responses.csv --out results.csv --rejects rejects.csv
+  crossroads screen intake.xlsx --sheet Form1                 # a workbook, one sheet
   crossroads screen export.csv --emit-mapping mapping.yaml     # then edit, and:
   crossroads screen export.csv --mapping mapping.yaml
   crossroads screen cohort.csv --audience hr --ledger hr-ledger.json \
