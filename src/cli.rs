@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ask::{self, AskConfig};
-use crate::authoring::commands::{self, CheckConfig};
+use crate::authoring::commands::{self, CheckConfig, QuestionnaireFormat};
 use crate::pack::embedded::Builtin;
 use crate::report::render::Format;
 use crate::run::{self, EvaluateConfig, Input, Io, PackChoice};
@@ -588,11 +588,15 @@ where
         Command::Questionnaire { format, lang, pack, return_to } => {
             let rules = pack.choice();
             let format = match format {
-                DocFormat::Markdown => crate::authoring::questionnaire::Format::Markdown,
-                DocFormat::Html => crate::authoring::questionnaire::Format::Html,
-                DocFormat::Surveyjs => crate::authoring::questionnaire::Format::SurveyJs,
-                DocFormat::Fhir => crate::authoring::questionnaire::Format::Fhir,
-                DocFormat::GoogleAppsScript => crate::authoring::questionnaire::Format::GoogleAppsScript,
+                DocFormat::Markdown => {
+                    QuestionnaireFormat::Document(crate::authoring::questionnaire::Format::Markdown)
+                }
+                DocFormat::Html => {
+                    QuestionnaireFormat::Document(crate::authoring::questionnaire::Format::Html)
+                }
+                DocFormat::Surveyjs => QuestionnaireFormat::SurveyJs,
+                DocFormat::Fhir => QuestionnaireFormat::Fhir,
+                DocFormat::GoogleAppsScript => QuestionnaireFormat::GoogleAppsScript,
             };
             commands::questionnaire(&rules, lang.as_deref(), format, return_to.as_deref(), io)
         }

@@ -161,10 +161,22 @@ pub fn init(dir: &std::path::Path, io: &mut Io) -> i32 {
 }
 
 /// The intake as a document to send or print.
+/// What `questionnaire` writes: a document to send or print, or a form for a survey tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionnaireFormat {
+    Document(super::questionnaire::Format),
+    /// A SurveyJS form definition (`surveyjs.rs`).
+    SurveyJs,
+    /// An HL7 FHIR R4 Questionnaire (`fhir.rs`).
+    Fhir,
+    /// A Google Apps Script that builds the form in Google Forms (`google.rs`).
+    GoogleAppsScript,
+}
+
 pub fn questionnaire(
     rules: &PackChoice,
     lang: Option<&str>,
-    format: super::questionnaire::Format,
+    format: QuestionnaireFormat,
     return_to: Option<&str>,
     io: &mut Io,
 ) -> i32 {
@@ -174,8 +186,8 @@ pub fn questionnaire(
         Err(code) => return code,
     };
     let always = match format {
-        super::questionnaire::Format::SurveyJs => ("SurveyJS", super::surveyjs::form(&ruleset).1),
-        super::questionnaire::Format::Fhir => ("FHIR", super::fhir::questionnaire(&ruleset).1),
+        QuestionnaireFormat::SurveyJs => ("SurveyJS", super::surveyjs::form(&ruleset).1),
+        QuestionnaireFormat::Fhir => ("FHIR", super::fhir::questionnaire(&ruleset).1),
         _ => ("", Vec::new()),
     };
     for id in always.1 {
@@ -185,7 +197,14 @@ pub fn questionnaire(
             always.0
         );
     }
-    let shown = super::questionnaire::render(&ruleset, format, lang, return_to, io.stdout);
+    let shown = match format {
+        QuestionnaireFormat::Document(f) => {
+            super::questionnaire::render(&ruleset, f, lang, return_to, io.stdout)
+        }
+        QuestionnaireFormat::SurveyJs => super::surveyjs::write(&ruleset, io.stdout),
+        QuestionnaireFormat::Fhir => super::fhir::write(&ruleset, io.stdout),
+        QuestionnaireFormat::GoogleAppsScript => super::google::write(&ruleset, lang, io.stdout),
+    };
     crate::run::written(shown, "the questionnaire", io)
 }
 

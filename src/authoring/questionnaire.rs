@@ -11,12 +11,6 @@ use crate::util::number::number;
 pub enum Format {
     Markdown,
     Html,
-    /// A SurveyJS form definition (`surveyjs.rs`).
-    SurveyJs,
-    /// An HL7 FHIR R4 Questionnaire (`fhir.rs`).
-    Fhir,
-    /// A Google Apps Script that builds the form in Google Forms (`google.rs`).
-    GoogleAppsScript,
 }
 
 /// One question, ready for either format.
@@ -229,12 +223,6 @@ pub fn render(
     return_to: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::SurveyJs => return super::surveyjs::write(r, out),
-        Format::Fhir => return super::fhir::write(r, out),
-        Format::GoogleAppsScript => return super::google::write(r, lang, out),
-        Format::Markdown | Format::Html => {}
-    }
     let ui = i18n::ui(lang);
     let items: Vec<Item> = r.questions.iter().enumerate().map(|(i, q)| item(r, i, q, ui, lang)).collect();
     let paper = Paper {
@@ -247,7 +235,6 @@ pub fn render(
     match format {
         Format::Markdown => markdown(&items, &paper, out),
         Format::Html => html(&items, &paper, out),
-        Format::SurveyJs | Format::Fhir | Format::GoogleAppsScript => unreachable!("written above"),
     }
 }
 
