@@ -93,6 +93,23 @@ fn accept_review_and_save(mut t: Transcript) -> (i32, String) {
     t.finish()
 }
 
+/// The same at the menus' review (not `--accessible`).
+fn accept_menu_review_and_save(mut t: Transcript) -> (i32, String) {
+    t.press("These are right: show my report", "\r");
+    t.reply("Save your answers to", "(crossroads-answers.yaml)", "\r");
+    t.reply("Save this report too", "(Yes)", "n\r");
+    t.finish()
+}
+
+/// A pack in `dir/pack`: the mini pack with `from` replaced by `to`.
+fn mini_pack_with(dir: &Path, from: &str, to: &str) {
+    let pack = dir.join("pack");
+    std::fs::create_dir(&pack).unwrap();
+    let mini = std::fs::read_to_string("tests/packs-valid/mini/pack.yaml").unwrap();
+    assert!(mini.contains(from));
+    std::fs::write(pack.join("pack.yaml"), mini.replace(from, to)).unwrap();
+}
+
 /// What the plain prompter asks for a question of this kind.
 fn prompt_for(kind: &Kind) -> &'static str {
     match kind {
@@ -346,21 +363,16 @@ fn an_opening_screen_says_what_this_is_and_nothing_is_saved_before_an_answer() {
 fn an_optional_yes_no_is_skipped_with_enter_and_long_texts_wrap_between_words() {
     let dir = tempfile::tempdir().unwrap();
     let long = "Would you say that the situation you are in today, at work and around it, is one you would like to talk through with someone who listens well?";
-    let pack = dir.path().join("pack");
-    std::fs::create_dir(&pack).unwrap();
-    let mini = std::fs::read_to_string("tests/packs-valid/mini/pack.yaml").unwrap().replace(
+    mini_pack_with(
+        dir.path(),
         "  - id: wants\n    kind: yes_no\n    text: Do you want it?\n",
         &format!("  - id: wants\n    kind: yes_no\n    required: false\n    text: {long}\n"),
     );
-    std::fs::write(pack.join("pack.yaml"), mini).unwrap();
     let mut t = Transcript::new(spawn(dir.path(), &["ask", "--rules", "pack"]));
     t.press("to skip)", "\r");
     t.press("How much?", "\r");
     t.press("Pick one", "\r");
-    t.press("These are right: show my report", "\r");
-    t.reply("Save your answers to", "(crossroads-answers.yaml)", "\r");
-    t.reply("Save this report too", "(Yes)", "n\r");
-    let (code, transcript) = t.finish();
+    let (code, transcript) = accept_menu_review_and_save(t);
     assert_eq!(code, 0, "{transcript}");
     let saved = std::fs::read_to_string(dir.path().join("crossroads-answers.yaml")).unwrap();
     assert!(!saved.contains("wants:"), "skipped, so not answered: {saved}");
@@ -373,4 +385,26 @@ fn an_optional_yes_no_is_skipped_with_enter_and_long_texts_wrap_between_words() 
         long.starts_with(&format!("{} {}", shown[0].trim_end(), shown[1].split_whitespace().next().unwrap())),
         "{shown:?}"
     );
+}
+
+/// A checklist says how to tick (Space) before anything else, and ticking works.
+#[test]
+fn a_checklist_says_space_ticks() {
+    let dir = tempfile::tempdir().unwrap();
+    mini_pack_with(
+        dir.path(),
+        "  - id: note\n",
+        "  - id: extras\n    kind: multiple\n    required: false\n    text: Which of these?\n    options:\n      - {value: x, label: Ex}\n      - {value: y, label: Why}\n  - id: note\n",
+    );
+    let mut t = Transcript::new(spawn(dir.path(), &["ask", "--rules", "pack"]));
+    t.press("Do you want it?", "y\r");
+    t.press("How much?", "\r");
+    t.press("Pick one", "\r");
+    t.expect("Which of these?");
+    t.press("Space ticks or unticks an answer", " \r");
+    t.press("Anything else?", "\r");
+    let (code, transcript) = accept_menu_review_and_save(t);
+    assert_eq!(code, 0, "{transcript}");
+    let saved = std::fs::read_to_string(dir.path().join("crossroads-answers.yaml")).unwrap();
+    assert!(saved.contains("extras:") && saved.contains("- x"), "Space ticked the first: {saved}");
 }

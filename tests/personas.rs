@@ -156,6 +156,7 @@ fn no_sentence_of_evidence_is_said_twice() {
 /// forbids both, and a name that a respondent typed shown as text.
 #[test]
 fn the_html_report_is_self_contained_and_inert() {
+    let tel = regex::Regex::new(r#"href="tel:\+?[0-9]+""#).unwrap();
     let mut sources = Sources::default();
     let ruleset = common::default_pack(&mut sources);
     for (dir, mut answers) in common::personas(&ruleset, &mut sources) {
@@ -167,6 +168,9 @@ fn the_html_report_is_self_contained_and_inert() {
         let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;";
         assert!(html.contains(escaped), "{name}: the name is shown as text");
         let html = html.replace(escaped, "");
+        // The only links are phone numbers a phone can call: nothing is fetched by them.
+        assert_eq!(html.matches("href=").count(), html.matches("href=\"tel:").count(), "{name}");
+        let html = tel.replace_all(&html, "").into_owned();
         for forbidden in ["<script", "<img", "src=", "href=", "url(", "@import", "onerror"] {
             assert!(!html.contains(forbidden), "{name}: the page contains {forbidden}");
         }
@@ -211,6 +215,13 @@ fn every_reason_shown_argues_in_the_direction_it_is_shown() {
         let assessment = evaluate(&ruleset, &answers);
         let text = common::report_text(&ruleset, &answers, Format::Text);
         assert!(!text.contains("weight") && !text.contains("sha256"), "{name}:\n{text}");
+        // The person's reports speak to the person: no command, no hash (those are for the
+        // pack's authors, in `explain`, the JSON and the Markdown).
+        let html = common::report_text(&ruleset, &answers, Format::Html);
+        for (format, shown) in [("text", &text), ("html", &html)] {
+            assert!(!shown.contains("crossroads ") && !shown.contains(&ruleset.hash), "{name} ({format})");
+            assert!(!shown.contains("sha256 "), "{name} ({format})");
+        }
         // Each heading's bullets, as the person reads them (a bullet's lines joined, its note
         // number dropped); wrapping may break after a hyphen, so compare without whitespace.
         let bare = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();

@@ -9,7 +9,7 @@ use crate::engine::answers::{Answer, Answers};
 use crate::engine::model::{Identity, Kind, Question, RuleSet};
 use crate::report::Report;
 use crate::report::describe;
-use crate::report::render::html::{body, page};
+use crate::report::render::html::{body, page, support_list};
 use crate::util::i18n::{self, Web, fill};
 
 /// What every page's form carries besides the answers.
@@ -273,16 +273,6 @@ pub fn stopped(ruleset: &RuleSet, lang: &str, report: &Report) -> Markup {
         (support_list(report, ui))
     };
     page(lang, &title(ruleset, lang), content, true)
-}
-
-fn support_list(report: &Report, ui: &i18n::Ui) -> Markup {
-    html! {
-        ul {
-            @for s in &report.support {
-                li { strong { (s.name) } (ui.colon) (s.contact) @if let Some(note) = &s.note { br; (note) } }
-            }
-        }
-    }
 }
 
 /// Every answer, each with a button to change it, then submit.

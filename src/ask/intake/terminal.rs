@@ -227,6 +227,8 @@ impl Prompter for Terminal {
                 };
                 let required = q.required;
                 let message = ui.required_answer;
+                // A checklist says how to tick before anything else.
+                let help = format!("{} {help}", ui.ticks_hint);
                 let prompt = MultiSelect::new(text, shown)
                     .with_help_message(&help)
                     .with_render_config(self.render)

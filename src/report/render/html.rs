@@ -192,7 +192,8 @@ pub fn body(r: &Report) -> Markup {
             ol.sources { @for note in &notes { li { (note) } } }
         }
         footer {
-            (fill(ui.report_footer, &[("id", &r.pack.id), ("version", &r.pack.version), ("hash", &r.pack.hash)]))
+            // The pack's hash is for its authors: it is in the JSON and Markdown reports.
+            (fill(ui.report_footer, &[("id", &r.pack.id), ("version", &r.pack.version)]))
         }
     }
 }
@@ -206,14 +207,42 @@ fn note(n: Option<usize>) -> Markup {
     html! { @if let Some(n) = n { " " sup { "[" (n) "]" } } }
 }
 
-fn support_list(r: &Report, ui: &Ui) -> Markup {
+/// The support resources, each phone number in them a link a phone can call (`serve`'s pages
+/// show the same list).
+pub fn support_list(r: &Report, ui: &Ui) -> Markup {
     html! {
         ul {
             @for s in &r.support {
                 li {
-                    strong { (s.name) } (ui.colon) (s.contact)
+                    strong { (s.name) } (ui.colon) (with_phone_links(&s.contact))
                     @if let Some(note) = &s.note { br; span.note { (note) } }
                 }
+            }
+        }
+    }
+}
+
+/// A phone number as a resource writes it: three digits or more, spaces allowed between them
+/// (`988`, `116 123`, `+44 20 7946 0000`).
+static PHONE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\+?\b\d(?: ?\d){2,14}\b").expect("a pattern"));
+
+/// Text with each phone number in it a `tel:` link; the rest is text, escaped.
+pub fn with_phone_links(text: &str) -> Markup {
+    let mut at = 0;
+    let mut parts: Vec<(&str, Option<String>)> = Vec::new();
+    for m in PHONE.find_iter(text) {
+        parts.push((&text[at..m.start()], None));
+        let digits: String = m.as_str().chars().filter(|c| *c == '+' || c.is_ascii_digit()).collect();
+        parts.push((m.as_str(), Some(digits)));
+        at = m.end();
+    }
+    parts.push((&text[at..], None));
+    html! {
+        @for (shown, number) in parts {
+            @match number {
+                Some(number) => a href={ "tel:" (number) } { (shown) },
+                None => (shown),
             }
         }
     }
@@ -306,5 +335,23 @@ fn gauge(readiness: &Readiness, ui: &Ui) -> Markup {
             @if let Some(label) = &readiness.band_label { p #readiness-band { (label) } }
             @if !readiness.low.is_empty() { p { (fill(ui.readiness_low, &[("parts", &readiness.low.join(ui.semicolon))])) } }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_in_support_become_links_a_phone_can_call() {
+        let shown = with_phone_links(
+            "In the US, call or text 988. In the UK, call Samaritans on 116 123; <b>24/7</b>.",
+        )
+        .into_string();
+        assert!(shown.contains(r#"<a href="tel:988">988</a>"#), "{shown}");
+        assert!(shown.contains(r#"<a href="tel:116123">116 123</a>"#), "{shown}");
+        assert!(shown.contains("&lt;b&gt;24/7&lt;/b&gt;"), "the rest is text: {shown}");
+        let shown = with_phone_links("Call +44 20 7946 0000 now").into_string();
+        assert!(shown.contains(r#"href="tel:+442079460000""#), "{shown}");
     }
 }
