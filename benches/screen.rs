@@ -87,6 +87,7 @@ fn screen_file(path: &Path) -> i32 {
         stdout_color: false,
         stderr_color: false,
         interactive: false,
+        quiet: true,
     };
     screen::screen(&config, &mut io)
 }

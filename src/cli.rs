@@ -23,6 +23,10 @@ mod serve;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Leave out notes (what was detected, how a file was read); warnings, errors, urgent rows
+    /// and closing lines are always written.
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 /// Which pack a command uses: a folder, or a built-in pack by name (the default when neither).
@@ -33,8 +37,35 @@ struct PackArgs {
     rules: Option<PathBuf>,
     /// A built-in pack, by name (a wrong name lists them); the default when neither this nor
     /// --rules is given.
-    #[arg(long, value_name = "NAME", value_parser = builtin_pack)]
+    #[arg(long, value_name = "NAME", value_parser = BuiltinPack)]
     pack: Option<&'static Builtin>,
+}
+
+/// `--pack`'s parser: the built-in packs' names are its possible values, so that shell
+/// completion offers them (a plain function parser offers file names).
+#[derive(Debug, Clone, Copy)]
+struct BuiltinPack;
+
+impl clap::builder::TypedValueParser for BuiltinPack {
+    type Value = &'static Builtin;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let name = value.to_string_lossy();
+        builtin_pack(&name).map_err(|why| {
+            let arg = arg.map_or_else(|| "--pack <NAME>".to_string(), ToString::to_string);
+            let message = format!("invalid value '{name}' for '{arg}': {why}\n");
+            clap::Error::raw(clap::error::ErrorKind::InvalidValue, message).with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(crate::pack::embedded::builtins().map(|b| clap::builder::PossibleValue::new(b.name))))
+    }
 }
 
 impl PackArgs {
@@ -252,8 +283,13 @@ enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), for `man -l -` or to install as crossroads.1.
-    Man,
+    /// Print the manual page (roff), for `man -l -`; with --dir, write a page for every command.
+    Man {
+        /// Write crossroads.1 and a page for every command (crossroads-screen.1, ...) into DIR,
+        /// for example ~/.local/share/man/man1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -473,6 +509,7 @@ where
             return err.exit_code();
         }
     };
+    io.quiet = cli.quiet;
     match cli.command {
         Command::Evaluate { answers, pack, format, lang } => {
             let rules = pack.choice();
@@ -576,7 +613,7 @@ where
             AccountsAction::List { store } => crate::serve::accounts::list_command(&store, io),
         },
         Command::Completions { shell } => help::completions(shell, io),
-        Command::Man => help::manual(io),
+        Command::Man { dir } => help::manual(dir.as_deref(), io),
         Command::Rules { action: RulesAction::Schema { of } } => {
             let of = match of {
                 SchemaKind::Pack => commands::SchemaOf::Pack,

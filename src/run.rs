@@ -31,6 +31,9 @@ pub struct Io<'a> {
     pub stderr_color: bool,
     /// Standard input and output are both a terminal: a person can be asked questions.
     pub interactive: bool,
+    /// `--quiet`: notes are left out (what was detected, how a file was read); warnings,
+    /// errors, urgent rows and closing lines never are.
+    pub quiet: bool,
 }
 
 impl Io<'_> {
@@ -42,6 +45,7 @@ impl Io<'_> {
             stdout_color: !no_color && stdout.is_terminal(),
             stderr_color: !no_color && stderr.is_terminal(),
             interactive: stdin.is_terminal() && stdout.is_terminal(),
+            quiet: false,
             // No stream is held locked: `ask` reads and writes through its own prompter, and
             // its Ctrl-C handler writes from another thread.
             stdin: &mut &stdin,
@@ -49,6 +53,12 @@ impl Io<'_> {
             stderr: &mut &stderr,
         };
         f(&mut io)
+    }
+
+    /// A note on standard error, unless `--quiet`: something the person may like to know,
+    /// never something they must act on.
+    pub fn note(&mut self, note: impl std::fmt::Display) -> io::Result<()> {
+        if self.quiet { Ok(()) } else { writeln!(self.stderr, "note: {note}") }
     }
 
     fn report_diagnostics(&mut self, sources: &Sources, diagnostics: &[Diagnostic]) {
@@ -169,16 +179,15 @@ pub(crate) fn read_answers(
     let checked = answers::parse(sources, file).and_then(|raw| {
         // Answers saved by `ask` name their pack; say so when another version assesses them.
         if let Some(stamp) = raw.pack.as_ref().filter(|p| p.hash != ruleset.hash) {
-            let _ = writeln!(
-                io.stderr,
-                "note: these answers were given with pack `{}` {} ({}); they are assessed with `{}` {} ({})",
+            let _ = io.note(format_args!(
+                "these answers were given with pack `{}` {} ({}); they are assessed with `{}` {} ({})",
                 stamp.id,
                 stamp.version,
                 stamp.hash.get(..12).unwrap_or(&stamp.hash),
                 ruleset.meta.id,
                 ruleset.meta.version,
                 ruleset.hash.get(..12).unwrap_or(&ruleset.hash),
-            );
+            ));
         }
         answers::checked(ruleset, file, raw)
     });

@@ -232,13 +232,18 @@ fn every_shipped_yaml_file_fits_its_schema() {
     packs.extend(yaml_files("tests/packs-valid", &["yaml"]));
     packs.extend(yaml_files("tests/lints", &["yaml"]));
     packs.extend(yaml_files("tests/packtests", &["yaml"]));
-    let mut answer_files = yaml_files("examples", &["yaml", "json"]);
+    // The examples are answers files, but for the roster, which has its own schema.
+    let (rosters, mut answer_files): (Vec<_>, Vec<_>) =
+        yaml_files("examples", &["yaml", "json"]).into_iter().partition(|p| p.ends_with("roster.yaml"));
+    let roster = jsonschema::validator_for(&crossroads::authoring::schema::roster()).unwrap();
+    assert_eq!(rosters.len(), 1, "examples/roster.yaml ships");
     answer_files.extend(common::case_dirs("cases").into_iter().map(|d| d.join("answers.yaml")));
     assert!(packs.len() >= 10 && answer_files.len() >= 19);
     let errors: Vec<String> = packs
         .iter()
         .flat_map(|p| schema_errors(&pack, p))
         .chain(answer_files.iter().flat_map(|p| schema_errors(&answers, p)))
+        .chain(rosters.iter().flat_map(|p| schema_errors(&roster, p)))
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
@@ -276,4 +281,18 @@ fn the_schemas_are_locked() {
         assert_eq!(out.status.code(), Some(0));
         insta::assert_snapshot!(format!("schema_{of}"), text(&out.stdout));
     }
+}
+
+/// The README's count of the default pack's test cases is the pack's.
+#[test]
+fn the_readme_counts_the_pack_tests_there_are() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let said: usize = regex::Regex::new(r"The default pack ships (\d+) cases")
+        .unwrap()
+        .captures(&readme)
+        .expect("the README says how many cases")[1]
+        .parse()
+        .unwrap();
+    let ruleset = common::default_pack(&mut crossroads::diag::Sources::default());
+    assert_eq!(said, ruleset.tests.len(), "README.md: `The default pack ships {said} cases`");
 }

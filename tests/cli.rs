@@ -195,6 +195,11 @@ fn a_built_in_pack_is_chosen_by_name() {
     let out = run(&["evaluate", session, "--pack", "nope"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("built in: intake, coach-fit"), "{}", stderr(&out));
+    // Shell completion offers the built-in packs' names for --pack, not file names.
+    let bash = run(&["completions", "bash"], None);
+    let script = stdout(&bash);
+    let pack_line = script.lines().skip_while(|l| !l.contains("--pack)")).nth(1).unwrap_or_default();
+    assert!(pack_line.contains("intake coach-fit"), "{pack_line}");
     let out = run(&["evaluate", session, "--pack", "coach-fit", "--rules", "x"], None);
     assert_eq!(out.status.code(), Some(2), "one pack or the other");
 }
@@ -252,4 +257,20 @@ rules:
     assert_eq!(json["recommendation"]["primary"], "coaching");
     assert_eq!(json["reasons"][0]["argues_for"], serde_json::json!(["teaching"]));
     assert!(!text.contains("what teaching gives"), "{text}");
+}
+
+/// The README's `match` example runs from the shipped files: three to five coaches to meet.
+#[test]
+fn the_shipped_roster_gives_the_readme_match_example() {
+    let answers = example("amara.yaml");
+    let roster = example("roster.yaml");
+    let out = run(
+        &["match", answers.to_str().unwrap(), "--coaches", roster.to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shortlist: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let proposed = shortlist["proposed"].as_array().unwrap();
+    assert!((3..=5).contains(&proposed.len()), "{shortlist}");
+    assert_eq!(shortlist["total"], 12, "the roster's dozen coaches were read");
 }

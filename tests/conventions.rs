@@ -77,6 +77,48 @@ fn completions_and_the_man_page_are_generated() {
     }
     let help = text(&crossroads(&["screen", "--help"]).stdout);
     assert!(help.contains("Examples:"), "--help shows examples");
+
+    // With --dir, a page for every command: every page a page names exists.
+    let dir = tempfile::tempdir().unwrap();
+    let out = crossroads(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let named = regex::Regex::new(r"\\fBcrossroads((?:\\-[a-z]+)*)\\fR\(1\)").unwrap();
+    let mut pages = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let page = std::fs::read_to_string(&path).unwrap();
+        pages += 1;
+        for c in named.captures_iter(&page) {
+            let file = format!("crossroads{}.1", c[1].replace("\\-", "-"));
+            assert!(
+                dir.path().join(&file).is_file(),
+                "{} names {file}, which was not written",
+                path.display()
+            );
+        }
+    }
+    assert!(pages >= 15, "a page per command: {pages}");
+    // Examples as written, a line each (filled as a paragraph, they would run together).
+    let screen = std::fs::read_to_string(dir.path().join("crossroads-screen.1")).unwrap();
+    let verbatim = "  crossroads screen responses.csv \\-\\-out results.csv \\-\\-rejects rejects.csv\n";
+    let examples =
+        &screen[screen.find(".SH \"EXAMPLES AND EXIT STATUS\"\n.nf\n").expect("the examples, unfilled")..];
+    assert!(examples.contains(verbatim), "{examples}");
+    // And man reads it so: the example is one line of the rendered page.
+    if let Ok(shown) = std::process::Command::new("man")
+        .arg("-l")
+        .arg(dir.path().join("crossroads-screen.1"))
+        .env("MANWIDTH", "100")
+        .output()
+    {
+        let shown = text(&shown.stdout);
+        if !shown.is_empty() {
+            assert!(
+                shown.contains("crossroads screen responses.csv --out results.csv --rejects rejects.csv"),
+                "{shown}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -131,7 +173,14 @@ fn rules_fmt_puts_keys_in_order_keeps_comments_and_checks_for_ci() {
 
     let check = crossroads_in(work.path(), &["rules", "fmt", "pack", "--check"]);
     assert_eq!(check.status.code(), Some(1));
-    assert!(text(&check.stdout).contains("pack/pack.yaml: not formatted"));
+    let said = text(&check.stdout);
+    assert!(said.contains("pack/pack.yaml: not formatted"), "{said}");
+    // The diff: what is there, and what formatting makes of it.
+    assert!(
+        said.contains("--- pack/pack.yaml (as it is)") && said.contains("+++ pack/pack.yaml (formatted)"),
+        "{said}"
+    );
+    assert!(said.contains("\n-  - kind: yes_no   \n") && said.contains("\n+  - id: wants\n"), "{said}");
     assert_eq!(std::fs::read_to_string(pack.join("pack.yaml")).unwrap(), messy, "--check changes nothing");
 
     let fmt = crossroads_in(work.path(), &["rules", "fmt", "pack"]);

@@ -778,3 +778,26 @@ fn a_workbook_past_the_limit_is_refused_before_it_is_opened() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("larger than 64 MiB") && stderr.contains("CSV"), "{stderr}");
 }
+
+/// `--quiet` leaves out the notes (how the file was read, what was detected), never an urgent
+/// row, a rejection or the closing line.
+#[test]
+fn quiet_leaves_out_notes_never_what_must_be_acted_on() {
+    let work = tempfile::tempdir().unwrap();
+    let export = common::path("tests/screen/microsoft-forms-es/responses.csv");
+    let loud = crossroads(&["screen", export.to_str().unwrap()], work.path());
+    assert!(text(&loud.stderr).contains("note: read as windows-1252"), "{}", text(&loud.stderr));
+    let quiet = crossroads(&["screen", "--quiet", export.to_str().unwrap()], work.path());
+    assert_eq!(quiet.status.code(), loud.status.code());
+    assert_eq!(quiet.stdout, loud.stdout, "the same results");
+    let stderr = text(&quiet.stderr);
+    assert!(!stderr.contains("note:"), "{stderr}");
+    assert!(stderr.contains("screened") && stderr.contains("1 urgent: reach them first"), "{stderr}");
+
+    let urgent = common::path("tests/screen/google-forms-balance/responses.csv");
+    let out = crossroads(&["screen", "-q", urgent.to_str().unwrap()], work.path());
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.starts_with("URGENT, not assessed: an answer raises self_harm"), "{stderr}");
+    assert!(stderr.contains("rejected:") && stderr.contains("; URGENT: 1 of the rows"), "{stderr}");
+}

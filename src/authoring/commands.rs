@@ -191,11 +191,10 @@ pub fn questionnaire(
         _ => ("", Vec::new()),
     };
     for id in always.1 {
-        let _ = writeln!(
-            io.stderr,
-            "note: `{id}` always shows in {}: its show_if reads what the format cannot test; an answer the pack would hide is dropped when screened",
+        let _ = io.note(format_args!(
+            "`{id}` always shows in {}: its show_if reads what the format cannot test; an answer the pack would hide is dropped when screened",
             always.0
-        );
+        ));
     }
     let shown = match format {
         QuestionnaireFormat::Document(f) => {

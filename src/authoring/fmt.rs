@@ -94,7 +94,8 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("matching", &["for", "at_least", "at_most", "advice", "source", "values", "criteria"]),
 ];
 
-/// Formats every `.yaml` file of the pack in `dir`; with `check`, only says which would change.
+/// Formats every `.yaml` file of the pack in `dir`; with `check`, only says which would change
+/// and how.
 pub fn run(dir: &Path, check: bool, io: &mut Io) -> i32 {
     let files = match crate::pack::load::read_dir(dir) {
         Ok(files) => files,
@@ -119,7 +120,12 @@ pub fn run(dir: &Path, check: bool, io: &mut Io) -> i32 {
         }
         changed += 1;
         if check {
+            // What would change, as a unified diff, so that CI's log says what to fix.
             let _ = writeln!(io.stdout, "{shown}: not formatted");
+            let diff = similar::TextDiff::from_lines(&text, &formatted);
+            let before = format!("{shown} (as it is)");
+            let after = format!("{shown} (formatted)");
+            let _ = write!(io.stdout, "{}", diff.unified_diff().context_radius(2).header(&before, &after));
         } else if let Err(e) = replace(&dir.join(&relative), &formatted) {
             let _ = writeln!(io.stderr, "error: cannot write `{shown}`: {e}");
             failed += 1;

@@ -13,9 +13,73 @@ pub fn completions(shell: clap_complete::Shell, io: &mut Io) -> i32 {
 }
 
 /// `crossroads man`.
-pub fn manual(io: &mut Io) -> i32 {
-    let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
-    run::written(page.render(io.stdout), "the manual page", io)
+/// `crossroads man`: the manual page on standard output, or with `dir` a page for every
+/// command (`crossroads.1`, `crossroads-screen.1`, `crossroads-rules-check.1`, ...), so that
+/// every page a SEE ALSO or COMMANDS section names exists.
+pub fn manual(dir: Option<&std::path::Path>, io: &mut Io) -> i32 {
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
+    let Some(dir) = dir else {
+        return run::written(page(&cmd, io.stdout), "the manual page", io);
+    };
+    fn every(cmd: &clap::Command, all: &mut Vec<clap::Command>) {
+        all.push(cmd.clone());
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            every(sub, all);
+        }
+    }
+    let mut all = Vec::new();
+    every(&cmd, &mut all);
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        for cmd in &all {
+            let name = clap_mangen::Man::new(cmd.clone()).get_filename();
+            let mut file = std::io::BufWriter::new(std::fs::File::create(dir.join(&name))?);
+            page(cmd, &mut file)?;
+            std::io::Write::flush(&mut file)?;
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => {
+            let _ = io.note(format_args!("{} manual pages written in {}", all.len(), dir.display()));
+            run::EXIT_OK
+        }
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: cannot write the manual pages in {}: {e}", dir.display());
+            run::EXIT_INVALID
+        }
+    }
+}
+
+/// One command's page: clap_mangen's sections, with the examples and exit codes kept as they
+/// are written (clap_mangen fills them as a paragraph, which runs the examples together).
+fn page(cmd: &clap::Command, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(out)?;
+    }
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        man.render_subcommands_section(out)?;
+    }
+    if let Some(after) = cmd.get_after_long_help().or(cmd.get_after_help()) {
+        writeln!(out, ".SH \"EXAMPLES AND EXIT STATUS\"\n.nf")?;
+        for line in after.to_string().lines() {
+            // Text, never a request: a backslash is an escape, a line may not start a request,
+            // and a minus is a minus (so that an option can be copied).
+            let line = line.replace('\\', "\\e").replace('-', "\\-");
+            let line = if line.starts_with(['.', '\'']) { format!("\\&{line}") } else { line };
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, ".fi")?;
+    }
+    if cmd.get_version().is_some() {
+        man.render_version_section(out)?;
+    }
+    Ok(())
 }
 
 pub const EVALUATE: &str = "\

@@ -267,7 +267,7 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
         }
         workbook::What::Container => {
             let opened = workbook::open(input, &name, config.sheet.as_deref()).map_err(Failure::Message)?;
-            writeln!(io.stderr, "note: {}", opened.note)?;
+            io.note(&opened.note)?;
             let records = Box::new(opened.rows);
             return screen_table(config, ruleset, explicit.as_ref(), records, (&name, None), io);
         }
@@ -288,7 +288,7 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
     };
     let (mut reader, used) = decode::open(input, named, known != Some(InputKind::Jsonl))?;
     if let Some(note) = used.note() {
-        writeln!(io.stderr, "note: {note}")?;
+        io.note(note)?;
     }
     let kind = match known {
         Some(kind) => kind,
@@ -296,27 +296,22 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
     };
     // A JSON array of answer objects: each element a row, streamed, never a line of it alone.
     if kind == InputKind::Jsonl && first_byte(&mut reader)? == Some(b'[') {
-        writeln!(
-            io.stderr,
-            "note: {name} is a JSON array: each answer object in it is a row, numbered by its place in the array"
-        )?;
+        io.note(format_args!(
+            "{name} is a JSON array: each answer object in it is a row, numbered by its place in the array"
+        ))?;
         reader = Box::new(io::BufReader::new(array::ArrayLines::new(reader)));
     }
     // FHIR QuestionnaireResponses: each one's answers become a row of JSON answers.
     if kind == InputKind::Jsonl && fhir::is_fhir(reader.fill_buf()?) {
-        writeln!(
-            io.stderr,
-            "note: {name} holds FHIR QuestionnaireResponses: each is a row, its items' linkIds read as question ids"
-        )?;
+        io.note(format_args!(
+            "{name} holds FHIR QuestionnaireResponses: each is a row, its items' linkIds read as question ids"
+        ))?;
         reader = Box::new(io::BufReader::new(fhir::ResponseLines::new(ruleset, reader)));
     }
     let (rows, grouping) = match kind {
         InputKind::Jsonl => {
             if config.emit_mapping.is_some() {
-                writeln!(
-                    io.stderr,
-                    "note: --emit-mapping is for CSV exports; JSON Lines keys are question ids"
-                )?;
+                io.note("--emit-mapping is for CSV exports; JSON Lines keys are question ids")?;
             }
             // A question id groups as that question (if the pack allows it); any other key as
             // a column, unless it names the respondent.
@@ -353,7 +348,7 @@ fn screen_table<'r>(
 ) -> Result<i32, Failure> {
     let csv = open_csv(config, ruleset, explicit, records, name)?;
     for note in &csv.notes {
-        writeln!(io.stderr, "note: {note}")?;
+        io.note(note)?;
     }
     if !csv.errors.is_empty() {
         if let Some(path) = &config.emit_mapping {
@@ -365,11 +360,10 @@ fn screen_table<'r>(
                 config.audience == Audience::Coach,
             );
             sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
-            writeln!(
-                io.stderr,
-                "note: the mapping found so far is in {}: fill it in and pass it with --mapping",
+            io.note(format_args!(
+                "the mapping found so far is in {}: fill it in and pass it with --mapping",
                 path.display()
-            )?;
+            ))?;
         }
         return Err(Failure::Diagnostics(csv.errors));
     }
