@@ -158,14 +158,52 @@ impl Session {
             .collect()
     }
 
+    /// The page fits the window: nothing wider than it (no sideways scroll), and the text of
+    /// its charts no smaller than its body text (drawings hold no text, which would shrink
+    /// with them).
+    async fn assert_fits(&self, page: &str) {
+        let measured = self
+            .client
+            .execute(
+                "const body = parseFloat(getComputedStyle(document.body).fontSize);\
+                 const sizes = [...document.querySelectorAll('figure *')]\
+                   .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))\
+                   .map(e => parseFloat(getComputedStyle(e).fontSize));\
+                 return [document.documentElement.scrollWidth, window.innerWidth, body,\
+                         Math.min(body, ...sizes), document.querySelectorAll('svg text').length];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let n = |i: usize| measured[i].as_f64().unwrap();
+        assert!(n(0) <= n(1), "{page}: {} px wide in a {} px window", n(0), n(1));
+        assert!(n(3) >= n(2), "{page}: chart text of {} px, body text {} px", n(3), n(2));
+        assert_eq!(n(4), 0.0, "{page}: text inside a drawing");
+    }
+
     async fn assert_accessible(&self, page: &str) {
         let found = self.violations().await;
         assert!(found.is_empty(), "{page}: axe-core finds {found:?}");
     }
 }
 
-/// Fills the intake with `answers` through the pages, carrying on past support, up to review.
-async fn fill_in(s: &Session, ruleset: &RuleSet, answers: &Answers) {
+/// Answers as the persona in crisis, page by page, up to the support her self-harm answer brings.
+async fn answer_as_eli_up_to_support(s: &Session, ruleset: &RuleSet) {
+    let eli = persona(ruleset, "crisis-self-harm");
+    loop {
+        let id = s.asks().await.expect("a question before the support");
+        let i = ruleset.question(&id).unwrap();
+        s.answer(ruleset, &id, eli.values[i].as_ref()).await;
+        s.go("button[name='go'][value='next']").await;
+        if id == "self_harm" {
+            return;
+        }
+    }
+}
+
+/// Fills the intake with `answers` through the pages, carrying on past support, up to review;
+/// with `fits`, checking that every page fits the window.
+async fn fill_in(s: &Session, ruleset: &RuleSet, answers: &Answers, fits: bool) {
     for _ in 0..(2 * ruleset.questions.len()) {
         let source = s.source().await;
         if source.contains(r#"value="submit""#) {
@@ -176,6 +214,9 @@ async fn fill_in(s: &Session, ruleset: &RuleSet, answers: &Answers) {
             continue;
         }
         let id = s.asks().await.expect("a question or the review");
+        if fits {
+            s.assert_fits(&id).await;
+        }
         let i = ruleset.question(&id).unwrap();
         s.answer(ruleset, &id, answers.values[i].as_ref()).await;
         s.go("button[name='go'][value='next']").await;
@@ -310,7 +351,7 @@ fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
         let i = ruleset.question("help_with").unwrap();
         s.answer(&ruleset, "help_with", amara.values[i].as_ref()).await;
         s.go("button[name='go'][value='next']").await;
-        fill_in(&s, &ruleset, &amara).await;
+        fill_in(&s, &ruleset, &amara, false).await;
         s.shot("review").await;
         s.assert_accessible("review").await;
         s.go("button[value='submit']").await;
@@ -341,16 +382,7 @@ fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
 
         // 3. The urgent path: support next, and the person stops there.
         s.go("button[name='go'][value='next']").await;
-        let eli = persona(&ruleset, "crisis-self-harm");
-        loop {
-            let id = s.asks().await.expect("a question before the support");
-            let i = ruleset.question(&id).unwrap();
-            s.answer(&ruleset, &id, eli.values[i].as_ref()).await;
-            s.go("button[name='go'][value='next']").await;
-            if id == "self_harm" {
-                break;
-            }
-        }
+        answer_as_eli_up_to_support(&s, &ruleset).await;
         let support = s.source().await;
         assert!(support.contains(r#"value="stop""#) && support.contains("3114"), "the support, in French");
         s.shot("support").await;
@@ -365,6 +397,45 @@ fn a_person_fills_the_intake_in_chromium_and_the_coach_screens_the_store() {
     let out = common::crossroads(&["screen", store.to_str().unwrap()], dir.path());
     let stderr = common::text(&out.stderr);
     assert!(stderr.contains("1 assessed, 0 rejected"), "{stderr}");
+}
+
+/// On a phone (320 and 390 px wide) every page of the intake, the review and the report fit the
+/// screen, their charts' words as large as the rest; the urgent path's support page too.
+#[test]
+fn every_page_of_the_intake_fits_a_phone() {
+    if !browser_present() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve_at(dir.path(), &[]);
+    runtime.block_on(async {
+        let (_driver, s) = chromium(dir.path(), base, "320,800", None).await;
+        let ruleset = common::default_pack(&mut Sources::default());
+        // Her own areas in the grid, so the balance picture is drawn on the report.
+        let ana = persona(&ruleset, "balance-of-her-own-areas");
+        s.client.goto(&format!("{}/", s.base)).await.unwrap();
+        s.assert_fits("start").await;
+        s.go("button[name='go'][value='next']").await;
+        fill_in(&s, &ruleset, &ana, true).await;
+        s.assert_fits("review").await;
+        s.go("button[value='submit']").await;
+        assert!(s.source().await.contains("figure class=\"balance\""), "the balance picture is drawn");
+        for width in [320, 390] {
+            s.client.set_window_size(width, 800).await.unwrap();
+            s.assert_fits(&format!("report at {width} px")).await;
+            s.shot(&format!("report-{width}")).await;
+        }
+        // The support page, on the urgent path.
+        s.client.set_window_size(320, 800).await.unwrap();
+        s.client.goto(&format!("{}/", s.base)).await.unwrap();
+        s.go("button[name='go'][value='next']").await;
+        answer_as_eli_up_to_support(&s, &ruleset).await;
+        s.assert_fits("support").await;
+        assert!(s.source().await.contains("href=\"tel:988\""), "a number a phone can call");
+        s.shot("support-320").await;
+        s.client.close().await.unwrap();
+    });
 }
 
 /// The organisation's pages in Chromium: a coach signs in, sees the urgent submission first,

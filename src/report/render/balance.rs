@@ -79,13 +79,9 @@ pub fn markdown(g: &GridOut, ui: &Ui, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-const WIDTH: f64 = 560.0;
-const ROW: f64 = 58.0;
-const RADIUS: f64 = 19.0;
+const RADIUS: f64 = 15.0;
 /// The arc of the highest rating: three quarters of a turn, so that even it reads as an arc.
 const SWEEP: f64 = 270.0;
-const BARS_AT: f64 = 290.0;
-const BAR_LENGTH: f64 = 200.0;
 
 /// A point on the arc's circle, `degrees` clockwise from straight down-left (the arc's start).
 fn on_circle(cx: f64, cy: f64, degrees: f64) -> (f64, f64) {
@@ -100,54 +96,51 @@ fn arc(cx: f64, cy: f64, degrees: f64) -> String {
     format!("M{x0} {y0} A{RADIUS} {RADIUS} 0 {large} 1 {x1} {y1}")
 }
 
-/// HTML: the picture, with every number also in its description, and the widest gap beneath.
+/// HTML: the picture: a key, then a row per area, its rating an arc with its number, its name,
+/// and its share of time now and wished as bars with their numbers; every number is text of
+/// the page (a phone shows it at the size of the rest), the arcs and bars drawings beside it.
+/// The widest gap beneath, in words.
 pub fn html(g: &GridOut, index: usize, ui: &Ui) -> Markup {
     let (rating, now, wished) = parts(g);
     let id = format!("balance-{index}");
-    let words = format!("{id}-words");
-    let height = ROW * g.rows.len() as f64 + 34.0;
     let widest = g.widest_gap.as_ref().map(|w| w.row.as_str());
     let column = |i: Option<usize>| i.map(|i| &g.columns[i]);
+    let swatch = |class: &str| {
+        html! { svg.swatch xmlns="http://www.w3.org/2000/svg" viewBox="0 0 14 12" aria-hidden="true" focusable="false" { rect class=(class) width="14" height="12" rx="2" {} } }
+    };
     html! {
         figure.balance {
             figcaption #(id) { (ui.balance) }
-            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (round(height)) } role="img" aria-labelledby={ (id) " " (words) } {
-                desc #(words) {
-                    @for r in &g.rows {
-                        (r.label) (ui.colon)
-                        @for (c, v) in g.columns.iter().zip(&r.values) { (c.label) " " (cell(c, *v)) "; " }
-                    }
-                }
-                // The legend: what the arcs and the two bars are.
-                @if let Some(c) = column(rating) { text.word x="10" y="16" { (c.label) " (" (c.min) "\u{2013}" (c.max) ")" } }
-                @if let Some(c) = column(now) {
-                    rect.now x=(BARS_AT) y="6" width="14" height="12" rx="2" {}
-                    text.word x=(BARS_AT + 20.0) y="16" { (c.label) }
-                }
-                @if let Some(c) = column(wished) {
-                    rect.wished x=(BARS_AT + 150.0) y="6" width="14" height="12" rx="2" {}
-                    text.word x=(BARS_AT + 170.0) y="16" { (c.label) }
-                }
-                @for (i, r) in g.rows.iter().enumerate() {
-                    @let top = 30.0 + ROW * i as f64;
-                    @let cy = top + ROW / 2.0;
-                    @if let Some(c) = rating.map(|c| &g.columns[c]) {
-                        path.arc-track d=(arc(34.0, cy, SWEEP)) {}
-                        @if let Some(v) = r.values[rating.unwrap_or(0)] {
-                            @let share = if c.max > c.min { (v - c.min as f64) / (c.max - c.min) as f64 } else { 1.0 };
-                            path.arc d=(arc(34.0, cy, 12.0 + share * (SWEEP - 12.0))) {}
-                            text x="34" y=(round(cy + 5.0)) text-anchor="middle" font-weight="600" { (number(v)) }
-                        }
-                    }
-                    text.widest[widest == Some(r.name.as_str())] x="70" y=(round(cy + 5.0)) { (r.label) }
-                    @for (k, (col, class)) in [(now, "now"), (wished, "wished")].into_iter().enumerate() {
-                        @if let Some(c) = col {
-                            @let y = top + 10.0 + 20.0 * k as f64;
-                            rect.track x=(BARS_AT) y=(round(y)) width=(BAR_LENGTH) height="14" rx="2" {}
-                            @if let Some(v) = r.values[c].filter(|v| *v > 0.0) {
-                                rect class=(class) x=(BARS_AT) y=(round(y)) width=(round((v / 100.0 * BAR_LENGTH).max(3.0))) height="14" rx="2" {}
+            p.key {
+                @if let Some(c) = column(rating) { span { (c.label) " (" (c.min) "\u{2013}" (c.max) ")" } }
+                @if let Some(c) = column(now) { span { (swatch("now")) (c.label) } }
+                @if let Some(c) = column(wished) { span { (swatch("wished")) (c.label) } }
+            }
+            ul.areas aria-labelledby=(id) {
+                @for r in &g.rows {
+                    li.widest[widest == Some(r.name.as_str())] {
+                        span.rating {
+                            @if let (Some(i), Some(c)) = (rating, column(rating)) {
+                                @let value = r.values[i];
+                                @let share = value.map(|v| if c.max > c.min { (v - c.min as f64) / (c.max - c.min) as f64 } else { 1.0 });
+                                svg.arc-of xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40" aria-hidden="true" focusable="false" {
+                                    path.arc-track d=(arc(20.0, 20.0, SWEEP)) {}
+                                    @if let Some(share) = share { path.arc d=(arc(20.0, 20.0, 12.0 + share * (SWEEP - 12.0))) {} }
+                                }
+                                span.visually-hidden { (c.label) " " }
+                                span.num { (cell(c, value)) }
                             }
-                            text.word x=(BARS_AT + BAR_LENGTH + 8.0) y=(round(y + 12.0)) { (cell(&g.columns[c], r.values[c])) }
+                        }
+                        span.label { (r.label) }
+                        span.pairs {
+                            @for (col, class) in [(now, "now"), (wished, "wished")] {
+                                @if let Some(i) = col {
+                                    span.pair {
+                                        (super::html::bar(r.values[i].map(|v| v / 100.0), class))
+                                        span.word { span.visually-hidden { (g.columns[i].label) " " } (cell(&g.columns[i], r.values[i])) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -21,11 +21,20 @@ h1{font-size:1.5rem;margin:0 0 1rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem}h
 .support{background:var(--calm);border:1px solid #9cc0e6;border-radius:.5rem;padding:.8rem 1.1rem;margin:0 0 1.2rem}\
 .support h2{margin-top:.2rem}.support li{margin:.3rem 0}.note{color:var(--soft);font-size:.92em}\
 figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.4rem}svg{width:100%;height:auto;display:block}\
-svg text{font-family:inherit;font-size:14px;fill:var(--ink)}svg .word{fill:var(--soft)}\
-.bar{fill:#7aa7d9}.bar.first{fill:var(--accent)}.track{fill:#f0f3f6}\
-.band{fill:#e3ecf6;stroke:#fff;stroke-width:3}.band.here{fill:#9cc0e6}.marker{fill:var(--ink)}\
+.bar{fill:#7aa7d9}li.first .bar{fill:var(--accent)}.track{fill:#f0f3f6}\
+.bars{list-style:none;padding:0;margin:0}.bars li{display:grid;grid-template-columns:minmax(6rem,15rem) minmax(3rem,1fr) 9rem;gap:.1rem .8rem;align-items:center;margin:.35rem 0}\
+.bars .label{text-align:right}.bars li.first .label{font-weight:600}.word{color:var(--soft)}svg.meter{height:1.1rem}\
+.bars.above li{grid-template-columns:minmax(3rem,1fr) minmax(5rem,auto)}.bars.above .label{grid-column:1/-1;text-align:left}\
+@media (max-width:36rem){.bars li{grid-template-columns:minmax(3rem,1fr) minmax(5rem,auto)}.bars .label{grid-column:1/-1;text-align:left}}\
+.band{fill:#e3ecf6;stroke:#fff;stroke-width:3}.band.here{fill:#9cc0e6}.marker{fill:var(--ink)}svg.gauge{max-width:40rem}\
+.scale{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;list-style:none;padding:0;margin:.1rem 0;color:var(--soft)}.scale .here{color:var(--ink);font-weight:600}\
 .arc-track{fill:none;stroke:#e3ecf6;stroke-width:7;stroke-linecap:round}.arc{fill:none;stroke:var(--accent);stroke-width:7;stroke-linecap:round}\
-.now{fill:#8c959f}.wished{fill:var(--accent)}svg .widest{font-weight:700}\
+.now{fill:#8c959f}.wished{fill:var(--accent)}\
+.areas{list-style:none;padding:0;margin:0}.areas li{display:grid;grid-template-columns:3rem minmax(6rem,13rem) minmax(8rem,1fr);gap:.1rem .7rem;align-items:center;margin:.5rem 0}\
+.areas .widest .label{font-weight:700}.rating{position:relative;width:3rem;height:3rem}svg.arc-of{width:3rem;height:3rem}\
+.num{position:absolute;inset:0;display:flex;align-items:center;justify-content:center;font-weight:600}.pair{display:grid;grid-template-columns:minmax(3rem,1fr) 3.2rem;gap:.5rem;align-items:center}\
+.key{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;color:var(--soft);margin:.2rem 0}svg.swatch{display:inline-block;width:.9rem;height:.8rem;vertical-align:middle;margin-right:.3rem}\
+@media (max-width:36rem){.areas li{grid-template-columns:3rem minmax(6rem,1fr)}.areas .pairs{grid-column:1/-1}}\
 table.grid input[type=number]{width:4.2rem;padding:.4rem}table.grid th input{width:100%;min-width:6rem}table.grid th{font-weight:600}table.grid .range{font-weight:normal;color:var(--soft);font-size:.85em}.grid-wrap{overflow-x:auto}\
 ul,ol{padding-left:1.4rem}li{margin:.25rem 0}sup{font-size:.75em;color:var(--soft)}\
 .sources{font-size:.9em;color:var(--soft)}footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:.6rem;font-size:.85em;color:var(--soft)}\
@@ -38,11 +47,11 @@ button{font:inherit;padding:.55rem 1.1rem;border-radius:.4rem;border:1px solid v
 button.quiet{background:#fff;color:var(--accent)}:focus-visible{outline:3px solid #b35c00;outline-offset:2px}\
 .error{color:#a40e26;font-weight:600}.switch{text-align:right;margin:0}.answers dt{font-weight:600;margin-top:.7rem}.answers dd{margin:0}\
 @media print{main{max-width:none;padding:0}body{font-size:10pt}h2{break-after:avoid}figure,.support,li{break-inside:avoid}\
-.bar,.band,.marker,.support,.arc,.now,.wished{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
+.bar,.band,.marker,.support,.arc,.now,.wished,.track{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}";
 
 /// What the pages with forms (`serve`'s) add: the staff's tables, their bar and their alerts.
 const FORMS_STYLE: &str = "\
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
 nav.staff{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid var(--line);margin-bottom:1rem}\
 nav.staff p{margin:0}.table{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\
 th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid var(--line)}\
@@ -248,11 +257,6 @@ pub fn with_phone_links(text: &str) -> Markup {
     }
 }
 
-const CHART_WIDTH: f64 = 700.0;
-const LABEL_WIDTH: f64 = 250.0;
-const BAR_WIDTH: f64 = 220.0;
-const ROW: f64 = 30.0;
-
 /// One bar of a chart: its label, its length as a share of the longest (0 to 1; none drawn for
 /// `None`), and the words beside it.
 pub struct Bar<'a> {
@@ -261,39 +265,42 @@ pub struct Bar<'a> {
     pub words: String,
 }
 
-/// A horizontal bar chart in SVG, captioned, its words also given as the image's description
-/// for screen readers. The first bar may be marked as the one that matters most.
+/// A horizontal bar chart, captioned: each row's label and words are text of the page (so
+/// that a phone shows them at the size of the rest), the bar alone a drawing that stretches
+/// with the row. The first bar may be marked as the one that matters most.
 pub fn bar_chart(id: &str, caption: &str, bars: &[Bar], first_marked: bool, colon: &str) -> Markup {
     // Labels that would not fit beside their bar (a band described in a sentence) go above it.
     let above = bars.iter().any(|b| b.label.chars().count() > LABEL_CHARS);
-    let (row, left, label_dy) = if above { (ROW + 18.0, 0.0, 0.0) } else { (ROW, LABEL_WIDTH, 19.0) };
-    let height = row * bars.len() as f64 + 6.0;
-    let words_id = format!("{id}-words");
     html! {
         figure {
             figcaption #(id) { (caption) }
-            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (CHART_WIDTH) " " (height) } role="img" aria-labelledby={ (id) " " (words_id) } {
-                desc #(words_id) { @for b in bars { (b.label) (colon) (b.words) ". " } }
+            ul.bars.above[above] aria-labelledby=(id) {
                 @for (i, b) in bars.iter().enumerate() {
-                    @let y = 3.0 + row * i as f64;
-                    @let bar_y = if above { y + 18.0 } else { y + 4.0 };
-                    @if above {
-                        text x="0" y=(y + 13.0) { (b.label) }
-                    } @else {
-                        text x=(LABEL_WIDTH - 10.0) y=(y + label_dy) text-anchor="end" { (b.label) }
+                    li.first[first_marked && i == 0] {
+                        span.label { (b.label) span.visually-hidden { (colon) } }
+                        (bar(b.share, "bar"))
+                        span.word { (b.words) }
                     }
-                    rect.track x=(left) y=(bar_y) width=(BAR_WIDTH) height="18" rx="3" {}
-                    @if let Some(share) = b.share.filter(|s| *s > 0.0) {
-                        rect.bar.first[first_marked && i == 0] x=(left) y=(bar_y) width=(round((share * BAR_WIDTH).max(4.0))) height="18" rx="3" {}
-                    }
-                    text.word x=(left + BAR_WIDTH + 10.0) y=(bar_y + 15.0) { (b.words) }
                 }
             }
         }
     }
 }
 
-/// The longest label drawn beside its bar; longer ones are drawn above it.
+/// A bar on its track, `share` of the way (0 to 1): a drawing only, its value said in words
+/// beside it.
+pub fn bar(share: Option<f64>, class: &str) -> Markup {
+    html! {
+        svg.meter xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false" {
+            rect.track width="100" height="10" {}
+            @if let Some(share) = share.filter(|s| *s > 0.0) {
+                rect class=(class) width=(round((share * 100.0).clamp(2.0, 100.0))) height="10" {}
+            }
+        }
+    }
+}
+
+/// The longest label shown beside its bar; longer ones are shown above it.
 const LABEL_CHARS: usize = 32;
 
 /// How well each kind of support fits: a bar relative to the best and a word, never a weight.
@@ -309,12 +316,11 @@ fn chart(r: &Report, ui: &Ui) -> Markup {
     bar_chart("fit-chart", ui.fit_chart, &bars, true, ui.colon)
 }
 
-const GAUGE_WIDTH: f64 = 600.0;
-
-/// The readiness score on its bands: the person's band darker, a marker at the score, the
-/// band's words beneath and what is not in place yet.
+/// The readiness score on its bands: the person's band darker, a marker at the score (a drawing;
+/// the score and the band are the caption's and the paragraph's words), each band's range
+/// beneath as text.
 fn gauge(readiness: &Readiness, ui: &Ui) -> Markup {
-    let x = |v: f64| round(20.0 + v.clamp(0.0, 100.0) / 100.0 * GAUGE_WIDTH);
+    let x = |v: f64| round(v.clamp(0.0, 100.0) * 6.0);
     let score = f64::from(readiness.score);
     let caption = fill(
         ui.score_of_100,
@@ -323,14 +329,18 @@ fn gauge(readiness: &Readiness, ui: &Ui) -> Markup {
     html! {
         figure {
             figcaption #readiness { (caption.trim()) }
-            svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 64" role="img" aria-labelledby="readiness readiness-band" {
+            svg.gauge xmlns="http://www.w3.org/2000/svg" viewBox="-8 0 616 34" aria-hidden="true" focusable="false" {
                 @for band in &readiness.bands {
                     @let here = readiness.band.as_deref() == Some(band.id.as_str());
-                    rect.band.here[here] x=(x(band.from)) y="8" width=(x(band.to) - x(band.from)) height="22" {}
-                    text.word x=(x(band.from) + 4.0) y="48" { (band.from) "\u{2013}" (band.to) }
+                    rect.band.here[here] x=(x(band.from)) y="2" width=(x(band.to) - x(band.from)) height="20" {}
                 }
-                path.marker d={ "M" (x(score)) " 30 l-7 -12 h14 z" } {}
-                text x=(x(score)) y="62" text-anchor="middle" font-weight="600" { (readiness.score) }
+                path.marker d={ "M" (x(score)) " 22 l-7 -12 h14 z" } {}
+            }
+            ul.scale {
+                @for band in &readiness.bands {
+                    @let here = readiness.band.as_deref() == Some(band.id.as_str());
+                    li.here[here] { (band.from) "\u{2013}" (band.to) }
+                }
             }
             @if let Some(label) = &readiness.band_label { p #readiness-band { (label) } }
             @if !readiness.low.is_empty() { p { (fill(ui.readiness_low, &[("parts", &readiness.low.join(ui.semicolon))])) } }
