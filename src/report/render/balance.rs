@@ -136,7 +136,7 @@ pub fn html(g: &GridOut, index: usize, ui: &Ui) -> Markup {
                             @for (col, class) in [(now, "now"), (wished, "wished")] {
                                 @if let Some(i) = col {
                                     span.pair {
-                                        (super::html::bar(r.values[i].map(|v| v / 100.0), class))
+                                        (super::bar(r.values[i].map(|v| v / 100.0), class))
                                         span.word { span.visually-hidden { (g.columns[i].label) " " } (cell(&g.columns[i], r.values[i])) }
                                     }
                                 }

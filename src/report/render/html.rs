@@ -278,23 +278,10 @@ pub fn bar_chart(id: &str, caption: &str, bars: &[Bar], first_marked: bool, colo
                 @for (i, b) in bars.iter().enumerate() {
                     li.first[first_marked && i == 0] {
                         span.label { (b.label) span.visually-hidden { (colon) } }
-                        (bar(b.share, "bar"))
+                        (super::bar(b.share, "bar"))
                         span.word { (b.words) }
                     }
                 }
-            }
-        }
-    }
-}
-
-/// A bar on its track, `share` of the way (0 to 1): a drawing only, its value said in words
-/// beside it.
-pub fn bar(share: Option<f64>, class: &str) -> Markup {
-    html! {
-        svg.meter xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false" {
-            rect.track width="100" height="10" {}
-            @if let Some(share) = share.filter(|s| *s > 0.0) {
-                rect class=(class) width=(round((share * 100.0).clamp(2.0, 100.0))) height="10" {}
             }
         }
     }

@@ -9,6 +9,8 @@ mod text;
 
 use std::io::{self, Write};
 
+use maud::{Markup, html};
+
 use crate::report::{FlagOut, RankOut, Reason, Report};
 
 pub(crate) use markdown::cite as markdown_cite;
@@ -296,4 +298,17 @@ pub(crate) fn fits(r: &Report) -> Vec<Fit<'_>> {
         out.push(Fit { name: &m.name, share: 0.0, word: ui.not_for_now });
     }
     out
+}
+
+/// A bar on its track, `share` of the way (0 to 1): a drawing only, its value said in words
+/// beside it.
+pub fn bar(share: Option<f64>, class: &str) -> Markup {
+    html! {
+        svg.meter xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false" {
+            rect.track width="100" height="10" {}
+            @if let Some(share) = share.filter(|s| *s > 0.0) {
+                rect class=(class) width=(round((share * 100.0).clamp(2.0, 100.0))) height="10" {}
+            }
+        }
+    }
 }
