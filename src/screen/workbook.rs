@@ -190,13 +190,13 @@ fn read_sheet(
         }
     } else {
         let range = book.worksheet_range(sheet).map_err(|e| failed(&e))?;
-        let (top, left) = range.start().unwrap_or((0, 0));
+        // Rows and columns from where the used range starts, as the xlsx branch counts them.
+        let (top, _) = range.start().unwrap_or((0, 0));
         for (i, cells) in range.rows().enumerate() {
             row.number = u64::from(top) + i as u64 + 1;
             for (c, value) in cells.iter().enumerate() {
                 row.put(c, value);
             }
-            let _ = left;
             if !row.flush(send) {
                 return Ok(());
             }
