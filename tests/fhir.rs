@@ -115,10 +115,7 @@ fn response(questionnaire: &Value, id: &str, answers: &Value) -> Value {
 #[test]
 fn every_persona_round_trips_through_a_valid_fhir_questionnaire_and_response() {
     let work = tempfile::tempdir().unwrap();
-    let form = crossroads(&["questionnaire", "--format", "fhir"], work.path());
-    assert_eq!(form.status.code(), Some(0), "{}", text(&form.stderr));
-    let questionnaire: Value = serde_json::from_slice(&form.stdout).unwrap();
-    std::fs::write(work.path().join("questionnaire.json"), &form.stdout).unwrap();
+    let questionnaire = common::json_form(work.path(), "fhir", "questionnaire.json");
 
     let mut sources = crossroads::diag::Sources::default();
     let ruleset = common::default_pack(&mut sources);

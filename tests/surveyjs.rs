@@ -19,10 +19,7 @@ use serde_json::Value;
 fn every_persona_fills_the_surveyjs_form_and_screens_as_answered() {
     let Some(core) = common::npm_package("survey-core", "survey-core", "3.1.1", "surveyjs") else { return };
     let work = tempfile::tempdir().unwrap();
-    let form = crossroads(&["questionnaire", "--format", "surveyjs"], work.path());
-    assert_eq!(form.status.code(), Some(0), "{}", text(&form.stderr));
-    let definition: Value = serde_json::from_slice(&form.stdout).unwrap();
-    std::fs::write(work.path().join("form.json"), &form.stdout).unwrap();
+    let definition = common::json_form(work.path(), "surveyjs", "form.json");
 
     let mut sources = crossroads::diag::Sources::default();
     let ruleset = common::default_pack(&mut sources);

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::model::{Condition, Kind, Question, RuleSet, Severity, Target, Test, Text};
+use crate::engine::model::{Condition, Kind, Question, RuleSet, Target, Test, Text};
 
 const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
 
@@ -243,10 +243,7 @@ fn own_rows(r: &RuleSet, q: &Question, grid: &crate::engine::model::Grid) -> Val
 
 /// A display item under the last question each urgent flag reads, enabled by the flag's answer.
 fn support_items(r: &RuleSet, index: usize) -> Vec<Value> {
-    r.flags
-        .iter()
-        .filter(|f| f.severity == Severity::Urgent && !f.support.is_empty())
-        .filter(|f| super::surveyjs::reads(&f.when).into_iter().max() == Some(index))
+    super::urgent_reading(r, index, true)
         .filter_map(|f| {
             let (when, behavior) = enable_when(r, &f.when)?;
             let line = |lang: Option<&str>| -> String {

@@ -12,7 +12,7 @@
 
 use std::io::{self, Write};
 
-use crate::engine::model::{Kind, Question, RuleSet, Severity};
+use crate::engine::model::{Kind, Question, RuleSet};
 use crate::util::i18n::{self, Ui};
 
 /// Widest range a Google grid's columns hold (one column per number).
@@ -47,10 +47,7 @@ pub fn write(r: &RuleSet, lang: Option<&str>, out: &mut dyn Write) -> io::Result
     for (i, q) in r.questions.iter().enumerate() {
         writeln!(out, "  // {}", q.id)?;
         question(r, q, ui, lang, out)?;
-        for flag in r.flags.iter().filter(|f| f.severity == Severity::Urgent && !f.support.is_empty()) {
-            if super::surveyjs::reads(&flag.when).into_iter().max() != Some(i) {
-                continue;
-            }
+        for flag in super::urgent_reading(r, i, true) {
             let lines: Vec<String> = flag
                 .support
                 .iter()

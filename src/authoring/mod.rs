@@ -13,8 +13,20 @@ pub mod schema;
 pub mod surveyjs;
 
 use crate::engine::answers::Answer;
-use crate::engine::model::{Condition, RuleSet, Target, Test};
+use crate::engine::condition::questions_read;
+use crate::engine::model::{Condition, Flag, RuleSet, Severity, Target, Test};
 use crate::util::number::number;
+
+/// Whether an urgent flag with support reads question `index` (`last`: reads it last, so that
+/// its answer is the one that can raise the flag, where a form shows the support).
+pub(crate) fn urgent_reading(r: &RuleSet, index: usize, last: bool) -> impl Iterator<Item = &Flag> {
+    r.flags.iter().filter(move |f| {
+        let mut reads = vec![false; r.questions.len()];
+        questions_read(r, &f.when, &mut reads);
+        let hit = if last { reads.iter().rposition(|&x| x) == Some(index) } else { reads[index] };
+        f.severity == Severity::Urgent && !f.support.is_empty() && hit
+    })
+}
 
 /// An assessment's ranking as "id total" entries, best first.
 pub fn ranking(r: &RuleSet, a: &crate::engine::evaluate::Assessment) -> Vec<String> {

@@ -120,20 +120,8 @@ fn words(
 
 /// The questions each urgent flag reads, with the support it names.
 fn urgent_support(r: &RuleSet, index: usize, lang: Option<&str>) -> Vec<(String, String)> {
-    fn reads(c: &Condition, q: usize) -> bool {
-        match c {
-            Condition::All(items) | Condition::Any(items) => items.iter().any(|i| reads(i, q)),
-            Condition::Not(inner) => reads(inner, q),
-            Condition::Test(Target::Question(x) | Target::Measure(x, _), _) => *x == q,
-            Condition::Test(Target::Score(_), _) => false,
-        }
-    }
     let mut support: Vec<(String, String)> = Vec::new();
-    for flag in r
-        .flags
-        .iter()
-        .filter(|f| f.severity == crate::engine::model::Severity::Urgent && reads(&f.when, index))
-    {
+    for flag in super::urgent_reading(r, index, false) {
         for &s in &flag.support {
             let entry = (r.support[s].name.get(lang).to_string(), r.support[s].contact.get(lang).to_string());
             if !support.contains(&entry) {

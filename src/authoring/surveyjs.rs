@@ -14,7 +14,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::model::{Condition, Kind, Question, RuleSet, Severity, Target, Test, Text};
+use crate::engine::model::{Condition, Kind, Question, RuleSet, Target, Test, Text};
 
 /// The form, and the questions whose `show_if` SurveyJS cannot test (they always show; an
 /// answer given to one that the pack would hide is dropped by `screen`, as ever).
@@ -154,11 +154,7 @@ fn question(q: &Question) -> Map<String, Value> {
 /// For each urgent flag that reads question `index` (and no earlier question's note already
 /// covers), a note shown when the flag is raised, naming its support.
 fn support_notes(r: &RuleSet, index: usize) -> Vec<Value> {
-    let last_read = |c: &Condition| reads(c).into_iter().max();
-    r.flags
-        .iter()
-        .filter(|f| f.severity == Severity::Urgent && !f.support.is_empty())
-        .filter(|f| last_read(&f.when) == Some(index))
+    super::urgent_reading(r, index, true)
         .filter_map(|f| {
             let visible = expression(r, &f.when)?;
             let mut langs: Vec<Option<&str>> = vec![None];
@@ -186,16 +182,6 @@ fn support_notes(r: &RuleSet, index: usize) -> Vec<Value> {
             Some(json!({ "type": "html", "name": format!("support_{}", f.id), "visibleIf": visible, "html": html }))
         })
         .collect()
-}
-
-/// The questions a condition reads.
-pub(crate) fn reads(c: &Condition) -> Vec<usize> {
-    match c {
-        Condition::All(items) | Condition::Any(items) => items.iter().flat_map(reads).collect(),
-        Condition::Not(inner) => reads(inner),
-        Condition::Test(Target::Question(q) | Target::Measure(q, _), _) => vec![*q],
-        Condition::Test(Target::Score(_), _) => Vec::new(),
-    }
 }
 
 fn escape(s: &str) -> String {

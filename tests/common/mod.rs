@@ -168,6 +168,15 @@ pub fn npm_package(folder: &str, package: &str, version: &str, test: &str) -> Op
     None
 }
 
+/// `crossroads questionnaire --format FORMAT` (a JSON form) run in `dir`, written to `dir/file`
+/// for the tool that reads it, and parsed.
+pub fn json_form(dir: &Path, format: &str, file: &str) -> serde_json::Value {
+    let form = crossroads(&["questionnaire", "--format", format], dir);
+    assert_eq!(form.status.code(), Some(0), "{}", text(&form.stderr));
+    std::fs::write(dir.join(file), &form.stdout).unwrap();
+    serde_json::from_slice(&form.stdout).unwrap()
+}
+
 /// Each persona's answers as the JSON object an answers file holds, in the pack's order.
 pub fn persona_answers(ruleset: &RuleSet, sources: &mut Sources) -> Vec<(PathBuf, serde_json::Value)> {
     personas(ruleset, sources)
