@@ -169,16 +169,38 @@ impl Session {
                  const sizes = [...document.querySelectorAll('figure *')]\
                    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))\
                    .map(e => parseFloat(getComputedStyle(e).fontSize));\
+                 const over = [...document.querySelectorAll('body *')]\
+                   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)\
+                   .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')\
+                        + ' ' + Math.round(e.getBoundingClientRect().right) + 'px');\
                  return [document.documentElement.scrollWidth, window.innerWidth, body,\
-                         Math.min(body, ...sizes), document.querySelectorAll('svg text').length];",
+                         Math.min(body, ...sizes), document.querySelectorAll('svg text').length,\
+                         over.slice(0, 8).join(', ')];",
                 vec![],
             )
             .await
             .unwrap();
         let n = |i: usize| measured[i].as_f64().unwrap();
-        assert!(n(0) <= n(1), "{page}: {} px wide in a {} px window", n(0), n(1));
+        assert!(
+            n(0) <= n(1),
+            "{page}: {} px wide in a {} px window; past its edge: {}",
+            n(0),
+            n(1),
+            measured[5]
+        );
         assert!(n(3) >= n(2), "{page}: chart text of {} px, body text {} px", n(3), n(2));
         assert_eq!(n(4), 0.0, "{page}: text inside a drawing");
+    }
+
+    /// The page fits phones of 320 and 390 px (and is looked at there), then the window is
+    /// a desktop's again.
+    async fn assert_fits_phones(&self, page: &str, shot: &str) {
+        for width in [320, 390] {
+            self.client.set_window_size(width, 800).await.unwrap();
+            self.assert_fits(&format!("{page} at {width} px")).await;
+            self.shot(&format!("{shot}-{width}")).await;
+        }
+        self.client.set_window_size(1280, 900).await.unwrap();
     }
 
     async fn assert_accessible(&self, page: &str) {
@@ -475,9 +497,11 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
         s.client.goto(&format!("{}/login", s.base)).await.unwrap();
         s.shot("login").await;
         s.assert_accessible("the sign-in page").await;
+        s.assert_fits_phones("the sign-in page", "login").await;
         s.client.goto(&format!("{}/erase", s.base)).await.unwrap();
         s.shot("erase").await;
         s.assert_accessible("the page to delete one's answers").await;
+        s.assert_fits_phones("the page to delete one's answers", "erase").await;
 
         // The coach: the urgent submission first, opened, marked contacted.
         sign_in("ana").await;
@@ -488,10 +512,12 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
         assert!(first.contains("Dana Whitfield"), "the respondent, by name: {first}");
         s.shot("inbox").await;
         s.assert_accessible("the inbox").await;
+        s.assert_fits_phones("the inbox", "inbox").await;
         s.go("tbody tr:first-child a").await;
         assert!(s.source().await.contains("Please reach out for support now"));
         s.shot("coach-report").await;
         s.assert_accessible("a report in the inbox").await;
+        s.assert_fits_phones("a report in the inbox", "coach-report").await;
         s.go("form[action$='/contacted'] button").await;
         assert!(s.source().await.contains("Marked contacted by ana"));
         s.go("nav.staff button").await;
@@ -499,11 +525,13 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
         // HR: counts only.
         sign_in("hal").await;
         s.assert_accessible("HR's choices").await;
+        s.assert_fits_phones("HR's choices", "hr-choices").await;
         s.go("form[action='/hr'] button").await;
         let counts = s.source().await;
         assert!(counts.contains("Counts only") && !counts.contains("/coach/"), "{counts}");
         s.shot("hr-counts").await;
         s.assert_accessible("HR's counts").await;
+        s.assert_fits_phones("HR's counts", "hr-counts").await;
         s.client.goto(&format!("{}/coach", s.base)).await.unwrap();
         assert!(s.source().await.contains("Not for your account"), "HR cannot open the inbox");
         s.client.goto(&format!("{}/hr", s.base)).await.unwrap();
@@ -517,6 +545,7 @@ fn a_coach_hr_and_an_admin_do_their_work_in_chromium() {
         }
         s.shot("admin").await;
         s.assert_accessible("the audit trail").await;
+        s.assert_fits_phones("the audit trail", "admin").await;
 
         // In French, from the switch on the bar: every page after it.
         s.go("nav.staff a[href^='/language']").await;

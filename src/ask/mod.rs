@@ -6,6 +6,7 @@ pub mod intake;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
+use crate::ask::intake::lines::report_columns;
 use crate::ask::intake::plain::Plain;
 use crate::ask::intake::terminal::Terminal;
 use crate::ask::intake::{Intake, Interrupt, Outcome, Prompter};
@@ -13,7 +14,7 @@ use crate::engine::answers::{self, Answers};
 use crate::engine::evaluate;
 use crate::engine::model::RuleSet;
 use crate::report;
-use crate::report::render::{Format, render};
+use crate::report::render::{Format, render, render_text};
 use crate::run::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, prepare};
 use crate::util::diag::{Diagnostic, Sources};
 use crate::util::files::write_private;
@@ -87,8 +88,11 @@ fn session(
     // is already saved, so the handler only has to say how to carry on. (Menus read Ctrl-C as
     // a key and return it as `Interrupt::Interrupted`.)
     let on_signal = stopped_line.clone();
+    // The same on SIGHUP, when the terminal is closed: then nothing can be printed, and the
+    // process must still end (`eprintln!` would panic the handler's thread and leave the menus
+    // spinning on a terminal that is gone).
     let _ = ctrlc::set_handler(move || {
-        eprintln!("\n{}", on_signal());
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("\n{}\n", on_signal()).as_bytes());
         std::process::exit(EXIT_INTERRUPTED);
     });
 
@@ -118,6 +122,7 @@ fn session(
             let _ = crate::report::render::render_support_list(
                 &report,
                 ui.support_again,
+                report_columns(),
                 io.stdout,
                 io.stdout_color,
             );
@@ -232,7 +237,8 @@ fn finish(
     let assessment = evaluate::evaluate(ruleset, answers);
     let report = report::for_person(ruleset, &assessment, answers, config.lang.as_deref());
     let mut text = vec![b'\n'];
-    let shown = render(&report, Format::Text, &mut text, io.stdout_color).and_then(|()| page(&text, io));
+    let shown =
+        render_text(&report, report_columns(), &mut text, io.stdout_color).and_then(|()| page(&text, io));
     if let Err(err) = shown {
         let _ = writeln!(io.stderr, "error: cannot write the report: {err}\n{resume_line}");
         return EXIT_INVALID;

@@ -78,24 +78,46 @@ pub fn lints(r: &RuleSet, files: &[(FileId, RawFile)]) -> Vec<Diagnostic> {
     let conditions = r
         .flags
         .iter()
-        .map(|f| (f.id.as_str(), &f.when, f.source.is_some(), flag_at(&f.id), "flag", "can never be raised"))
+        .map(|f| (f.id.as_str(), &f.when, &f.source, flag_at(&f.id), "flag", "can never be raised"))
         .chain(
-            r.rules.iter().map(|x| {
-                (x.id.as_str(), &x.when, x.source.is_some(), rule_at(&x.id), "rule", "can never fire")
-            }),
+            r.rules
+                .iter()
+                .map(|x| (x.id.as_str(), &x.when, &x.source, rule_at(&x.id), "rule", "can never fire")),
         );
-    for (id, when, cited, at, what, never) in conditions {
+    for (id, when, source, at, what, never) in conditions {
         if contradicts(r, when) {
             let message = format!("{what} `{id}` {never}");
             out.push(warning_at(Code::NeverFires, message, at, "its conditions contradict each other"));
         }
-        if !cited {
-            out.push(warning_at(
+        match source {
+            None => out.push(warning_at(
                 Code::MissingSource,
                 format!("{what} `{id}` cites no source"),
                 at,
                 "add `source:`",
-            ));
+            )),
+            // A pack that names its works names every work it cites: a person reads the name.
+            Some(citation) if !r.meta.sources.is_empty() => {
+                for work in crate::engine::model::works(citation).filter(|w| r.meta.source(w).is_none()) {
+                    let named: Vec<&str> = r.meta.sources.iter().map(|(id, _)| id.as_str()).collect();
+                    out.push(
+                        warning_at(
+                            Code::UnknownSource,
+                            format!(
+                                "{what} `{id}` cites `{}` (in `{work}`), a work `pack.sources` does not name",
+                                work.split_whitespace().next().unwrap_or(work)
+                            ),
+                            at,
+                            "a person's report shows this citation as written",
+                        )
+                        .note(format!(
+                            "a citation starts with the work it cites: one of {}",
+                            named.join(", ")
+                        )),
+                    );
+                }
+            }
+            Some(_) => {}
         }
     }
     // One `because` under several modalities reads as an argument for the one it was written

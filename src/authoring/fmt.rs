@@ -38,6 +38,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
             "name",
             "description",
             "languages",
+            "sources",
             "readiness",
             "readiness_for",
             "expected",

@@ -221,7 +221,7 @@ fn text(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
         let (head, flags, why) = summary(r);
         writeln!(out, "\n{}", wrap(&format!("{}. {label}{}{head}", i + 1, ui.colon), "", "   "))?;
         if r.urgent {
-            crate::report::render::render_support(r, out, false)?;
+            crate::report::render::render_support(r, crate::report::render::TEXT_WIDTH, out, false)?;
             continue;
         }
         for (text, source) in flags {

@@ -30,6 +30,8 @@ pub struct Meta {
     pub name: Text,
     pub description: Option<Text>,
     pub languages: Vec<String>,
+    /// The works cited, by the first word of a citation: what a person reads for it.
+    pub sources: Vec<(String, Text)>,
 }
 
 impl Meta {
@@ -38,6 +40,28 @@ impl Meta {
     pub fn about(&self, lang: Option<&str>) -> &str {
         self.description.as_ref().unwrap_or(&self.name).get(lang)
     }
+
+    /// The work a citation (`004 Step 1`) cites, if the pack names it.
+    pub fn source(&self, citation: &str) -> Option<&Text> {
+        let work = citation.split_whitespace().next()?;
+        self.sources.iter().find(|(id, _)| id == work).map(|(_, words)| words)
+    }
+}
+
+/// The works a citation cites: its parts between semicolons outside parentheses.
+pub fn works(citation: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0usize;
+    citation
+        .split(move |c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            c == ';' && depth == 0
+        })
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
 }
 
 #[derive(Debug, Clone)]

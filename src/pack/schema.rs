@@ -64,6 +64,12 @@ pub struct RawMeta {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub languages: Vec<S<String>>,
+    /// The works that `source:` fields cite, by the word a citation starts with (`004 Step 1`
+    /// cites `004`), each named in a few words a person understands: a person's report names
+    /// the work, the pack's tools and the Markdown and JSON reports keep the citation.
+    #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, RawText>>")]
+    pub sources: Option<S<Entries<S<String>, S<RawText>>>>,
     /// The score reported as readiness (0 to 100, with its band).
     #[serde(default)]
     #[schemars(with = "Option<String>")]

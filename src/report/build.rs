@@ -43,6 +43,12 @@ pub fn build(ruleset: &RuleSet, a: &Assessment, answers: &Answers, lang: Option<
         ignored_answers: from.ignored(),
         changes: None,
         pack: PackOut::of(ruleset, lang),
+        sources: ruleset
+            .meta
+            .sources
+            .iter()
+            .map(|(id, words)| (id.clone(), words.get(lang).to_string()))
+            .collect(),
     }
 }
 

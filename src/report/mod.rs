@@ -41,6 +41,45 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<ChangeOut>>,
     pub pack: PackOut,
+    /// The works the pack cites, in the report's language, by the word a citation starts with:
+    /// what the person's text and HTML reports name (the JSON keeps each citation as written).
+    #[serde(skip)]
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+impl Report {
+    /// What a person reads for a citation: each work it cites (`004 Step 1; 003 Goals`), by
+    /// the name the pack gives it, once; a citation of a work the pack does not name, as
+    /// written but for the detail in parentheses.
+    pub fn source_words(&self, citation: &str) -> String {
+        let mut words: Vec<String> = Vec::new();
+        for part in crate::engine::model::works(citation) {
+            let work = part.split_whitespace().next().unwrap_or(part);
+            let word = match self.sources.get(work) {
+                Some(named) => named.clone(),
+                None => without_detail(part),
+            };
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        words.join("; ")
+    }
+}
+
+/// A citation without the detail in parentheses, for a line of notes.
+fn without_detail(citation: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in citation.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[derive(Debug, Serialize)]

@@ -73,6 +73,7 @@ codes! {
     NeverFires => "never-fires", "lint: a rule or flag whose conditions contradict each other, so it can never apply";
     UnreachableModality => "unreachable-modality", "lint: a modality that no answers found make the primary recommendation";
     MissingSource => "missing-source", "lint: a rule or flag that cites no source";
+    UnknownSource => "unknown-source", "lint: a rule or flag that cites a work the pack's `sources` does not name";
     ReasonForSeveral => "reason-for-several", "lint: a rule that adds to several modalities with one `because` and no `argues_for` saying which it was written for";
     AnswerUnknownQuestion => "answer-unknown-question", "an answer to a question the pack does not have";
     AnswerWrongType => "answer-wrong-type", "an answer of the wrong type for its question";

@@ -70,6 +70,15 @@ pub fn finish(grid: &Grid, rows: &[GridRow]) -> Result<Option<Answer>, String> {
     crate::engine::grid::check(grid, rows).map(|rows| rows.map(Answer::Grid)).map_err(|w| w.message)
 }
 
+/// The rows of the person's own in the answer given before, as they would type them again.
+pub fn own_typed(grid: &Grid, before: &[GridRow]) -> Vec<String> {
+    before
+        .iter()
+        .filter(|r| !grid.rows.iter().any(|row| row.value == r.name))
+        .map(|r| format!("{} {}", r.name, typed(&r.values)))
+        .collect()
+}
+
 /// The rows of the answer given before, if any.
 pub fn current(answer: Option<&Answer>) -> &[GridRow] {
     match answer {

@@ -3,6 +3,7 @@
 //! asks, so the logic is tested with a scripted one.
 
 mod grid;
+pub mod lines;
 pub mod plain;
 pub mod terminal;
 

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, Write};
 
+use super::lines::{columns, report_columns, wrap_within};
 use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, grid, parse_yes_no, review_line};
 use crate::engine::answers::Answer;
 use crate::engine::model::{Grid, GridRow, Kind};
@@ -31,8 +32,12 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         Plain { input, out, ui, lang, color }
     }
 
+    /// A line wrapped between words to the terminal; a numbered entry's next lines under its
+    /// text.
     fn print(&mut self, text: &str) -> Result<(), Interrupt> {
-        writeln!(self.out, "{text}").map_err(failed)
+        let wrapped: Vec<String> =
+            text.lines().map(|line| wrap_within(line, 0, &hang(line), columns())).collect();
+        writeln!(self.out, "{}", wrapped.join("\n")).map_err(failed)
     }
 
     fn read(&mut self, prompt: &str, can_go_back: bool) -> Result<Line, Interrupt> {
@@ -125,18 +130,33 @@ impl<R: BufRead, W: Write> Plain<R, W> {
                     }
                 }
             }
+            // The rows of the person's own given before: Enter keeps each, `-` leaves it out.
+            let mut kept = grid::own_typed(g, before).into_iter().peekable();
             let mut own = 0;
             while own < g.own_rows {
-                match self.read(ui.grid_own_row, step.can_go_back)? {
+                let prompt = match kept.peek() {
+                    Some(typed) => format!("{} [{typed}]", ui.grid_own_row),
+                    None => ui.grid_own_row.to_string(),
+                };
+                let typed = match self.read(&prompt, step.can_go_back)? {
                     Line::Back => return Ok(Reply::Back),
-                    Line::Empty => break,
-                    Line::Text(t) => match grid::parse_own(g, &t, ui, lang) {
-                        Ok(row) => {
-                            rows.push(row);
-                            own += 1;
-                        }
-                        Err(why) => self.print(&why)?,
+                    Line::Empty => match kept.peek() {
+                        Some(typed) => typed.clone(),
+                        None => break,
                     },
+                    Line::Text(t) if t == "-" && kept.peek().is_some() => {
+                        kept.next();
+                        continue;
+                    }
+                    Line::Text(t) => t,
+                };
+                match grid::parse_own(g, &typed, ui, lang) {
+                    Ok(row) => {
+                        rows.push(row);
+                        own += 1;
+                        kept.next();
+                    }
+                    Err(why) => self.print(&why)?,
                 }
             }
             match grid::finish(g, &rows) {
@@ -252,7 +272,7 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
     }
 
     fn urgent(&mut self, report: &Report) -> Result<bool, Interrupt> {
-        render_support(report, &mut self.out, self.color).map_err(failed)?;
+        render_support(report, report_columns(), &mut self.out, self.color).map_err(failed)?;
         self.print("")?;
         let ui = self.ui;
         let labels = [ui.carry_on.to_string(), ui.stop_here.to_string()];
@@ -320,4 +340,14 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
     fn say(&mut self, text: &str) -> Result<(), Interrupt> {
         self.print(text)
     }
+}
+
+/// The indent of a line's next lines: under the text of a numbered entry ("  3. "), else the
+/// line's own indent.
+fn hang(line: &str) -> String {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if digits > 0 && rest[digits..].starts_with(". ") { digits + 2 } else { 0 };
+    " ".repeat(indent + marker)
 }

@@ -8,6 +8,7 @@ use inquire::ui::RenderConfig;
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomType, MultiSelect, Select, Text};
 
+use super::lines::{columns, report_columns, wrap_within};
 use super::{Interrupt, Prompter, Reply, Review, ReviewRow, Step, grid, parse_yes_no, review_line};
 use crate::engine::answers::Answer;
 use crate::engine::model::{Grid, GridRow, Kind};
@@ -47,7 +48,7 @@ impl Terminal {
         let before = grid::current(step.current.as_ref());
         self.say_line(text)?;
         let hint = format!("{}. {}", grid::columns(g, ui, lang), ui.grid_hint);
-        let help = if help.is_empty() { hint } else { format!("{hint} {help}") };
+        let help = help_lines(&if help.is_empty() { hint } else { format!("{hint} {help}") });
         loop {
             let mut rows: Vec<GridRow> = Vec::new();
             for (i, row) in g.rows.iter().enumerate() {
@@ -56,10 +57,12 @@ impl Terminal {
                     .find(|r| r.name == row.value)
                     .map(|r| grid::typed(&r.values))
                     .unwrap_or_default();
-                let label = row.label.get(lang).to_string();
+                let label = wrap(row.label.get(lang), PROMPT_MARK);
+                let format = |typed: &str| answered(&label, typed);
                 loop {
                     let prompt = Text::new(&label)
                         .with_help_message(&help)
+                        .with_formatter(&format)
                         .with_render_config(self.render)
                         .with_initial_value(&initial);
                     let Outcome::Got(typed) = outcome(prompt.prompt())? else { return Ok(Outcome::Back) };
@@ -79,9 +82,17 @@ impl Terminal {
                     }
                 }
             }
+            // The rows of the person's own given before are offered again, to keep or change.
+            let mut kept = grid::own_typed(g, before).into_iter();
+            let own = wrap(ui.grid_own_row, PROMPT_MARK);
+            let format = |typed: &str| answered(&own, typed);
             while rows.len() < g.rows.len() + g.own_rows {
-                let prompt =
-                    Text::new(ui.grid_own_row).with_help_message(&help).with_render_config(self.render);
+                let initial = kept.next().unwrap_or_default();
+                let prompt = Text::new(&own)
+                    .with_help_message(&help)
+                    .with_formatter(&format)
+                    .with_initial_value(&initial)
+                    .with_render_config(self.render);
                 let Outcome::Got(typed) = outcome(prompt.prompt())? else { return Ok(Outcome::Back) };
                 if typed.trim().is_empty() {
                     break;
@@ -120,8 +131,9 @@ impl Terminal {
             .with_formatter(format)
             .with_default_value_formatter(format)
             .with_error_message(self.ui.plain_yes_no);
+        let help = help_lines(help);
         if !help.is_empty() {
-            prompt = prompt.with_help_message(help);
+            prompt = prompt.with_help_message(&help);
         }
         if let Some(d) = default {
             prompt = prompt.with_default(d);
@@ -132,21 +144,54 @@ impl Terminal {
 
 /// The columns inquire puts before a prompt's text ("? ").
 const PROMPT_MARK: usize = 2;
+/// The columns before an option's text in a menu ("> ") and in a checklist ("> [ ] ").
+const MENU_MARK: usize = 2;
+const CHECKLIST_MARK: usize = 6;
 
 /// Text wrapped at word boundaries to the terminal's width, less `taken` columns on the first
 /// line: inquire does not wrap, and the terminal would break words.
 fn wrap(text: &str, taken: usize) -> String {
-    let width = textwrap::termwidth().clamp(20, 100);
-    let first = " ".repeat(taken);
-    let lines: Vec<String> = text
-        .lines()
-        .map(|line| {
-            // A list item's next lines align under its text.
-            let hang = if line.starts_with("- ") { "  " } else { "" };
-            textwrap::fill(line, textwrap::Options::new(width).initial_indent(&first).subsequent_indent(hang))
-        })
-        .collect();
-    lines.join("\n")[taken.min(first.len())..].to_string()
+    wrap_within(text, taken, "", columns())
+}
+
+/// A menu's option (or a checklist's, after `mark` columns) wrapped with its next lines under
+/// its text: inquire starts them at the left edge.
+fn option_lines(text: &str, mark: usize) -> String {
+    wrap_within(text, mark, &" ".repeat(mark), columns())
+}
+
+/// A help line, inside the brackets inquire draws around it.
+fn help_lines(text: &str) -> String {
+    wrap_within(text, 1, "", columns() - 1)
+}
+
+/// The answer inquire writes after the (wrapped) prompt once answered: after the prompt's last
+/// line when there is room for it, else on lines of its own, indented.
+fn answered(prompt: &str, answer: &str) -> String {
+    let lines = prompt.lines().count().max(1);
+    let last = prompt.lines().last().map_or(0, textwrap::core::display_width);
+    let taken = if lines == 1 { PROMPT_MARK } else { 0 } + last + 1;
+    let width = columns();
+    if taken + textwrap::core::display_width(answer).min(12) > width {
+        format!("\n  {}", wrap_within(answer, 2, "  ", width))
+    } else {
+        wrap_within(answer, taken, "  ", width)
+    }
+}
+
+/// How many options a menu shows at once: as many as fit under the prompt on the screen
+/// whichever are shown, up to twelve, and never fewer than three.
+fn page_size(prompt: &str, help: &str, options: &[String]) -> usize {
+    let rows = terminal_size::terminal_size().map_or(24, |(_, h)| h.0 as usize);
+    let room = rows.saturating_sub(prompt.lines().count() + help.lines().count() + 2);
+    // Any `n` options fit when the `n` tallest do.
+    let mut heights: Vec<usize> = options.iter().map(|o| o.lines().count().max(1)).collect();
+    heights.sort_unstable_by(|a, b| b.cmp(a));
+    let fit = heights.iter().scan(0, |sum, h| {
+        *sum += h;
+        Some(*sum)
+    });
+    fit.take_while(|&sum| sum <= room).count().clamp(3, 12)
 }
 
 /// What a prompt's error means for the questionnaire: Esc is "back", Ctrl-C is "stop".
@@ -228,9 +273,17 @@ impl Prompter for Terminal {
                 let required = q.required;
                 let message = ui.required_answer;
                 // A checklist says how to tick before anything else.
-                let help = format!("{} {help}", ui.ticks_hint);
-                let prompt = MultiSelect::new(text, shown)
+                let help = help_lines(&format!("{} {help}", ui.ticks_hint));
+                let text = wrap(text, PROMPT_MARK);
+                let lines: Vec<String> = shown.iter().map(|o| option_lines(o, CHECKLIST_MARK)).collect();
+                let format = |picked: &[inquire::list_option::ListOption<&String>]| {
+                    let names: Vec<&str> = picked.iter().map(|o| shown[o.index].as_str()).collect();
+                    answered(&text, &names.join(", "))
+                };
+                let prompt = MultiSelect::new(&text, lines.clone())
                     .with_help_message(&help)
+                    .with_page_size(page_size(&text, &help, &lines))
+                    .with_formatter(&format)
                     .with_render_config(self.render)
                     .with_default(&defaults)
                     .with_validator(move |picked: &[inquire::list_option::ListOption<&String>]| {
@@ -255,7 +308,9 @@ impl Prompter for Terminal {
                         ("max", &hi.map_or("-".into(), |m| m.to_string())),
                     ],
                 );
-                let mut prompt = CustomType::<f64>::new(text)
+                let text = wrap(text, PROMPT_MARK);
+                let help = help_lines(&help);
+                let mut prompt = CustomType::<f64>::new(&text)
                     .with_help_message(&help)
                     .with_render_config(self.render)
                     .with_error_message(ui.plain_number)
@@ -278,8 +333,12 @@ impl Prompter for Terminal {
                     Some(Answer::Text(t)) => t.clone(),
                     _ => String::new(),
                 };
-                let prompt = Text::new(text)
+                let text = wrap(text, PROMPT_MARK);
+                let help = help_lines(&help);
+                let format = |typed: &str| answered(&text, typed);
+                let prompt = Text::new(&text)
                     .with_help_message(&help)
+                    .with_formatter(&format)
                     .with_render_config(self.render)
                     .with_initial_value(&initial)
                     .with_validator(move |s: &str| {
@@ -299,7 +358,8 @@ impl Prompter for Terminal {
 
     fn urgent(&mut self, report: &Report) -> Result<bool, Interrupt> {
         let mut out = std::io::stdout();
-        render_support(report, &mut out, self.color).map_err(|e| Interrupt::Failed(e.to_string()))?;
+        render_support(report, report_columns(), &mut out, self.color)
+            .map_err(|e| Interrupt::Failed(e.to_string()))?;
         let ui = self.ui;
         loop {
             let choice = self.select(
@@ -335,7 +395,12 @@ impl Prompter for Terminal {
     }
 
     fn path(&mut self, question: &str, default: &str) -> Result<String, Interrupt> {
-        let prompt = Text::new(question).with_default(default).with_render_config(self.render);
+        let question = wrap(question, PROMPT_MARK);
+        let format = |typed: &str| answered(&question, typed);
+        let prompt = Text::new(&question)
+            .with_default(default)
+            .with_formatter(&format)
+            .with_render_config(self.render);
         match outcome(prompt.prompt())? {
             Outcome::Got(p) if !p.trim().is_empty() => Ok(p.trim().to_string()),
             _ => Ok(default.to_string()),
@@ -365,8 +430,11 @@ impl Terminal {
             Some(Answer::Bool(false)) => ui.no,
             _ => "",
         };
+        let help = help_lines(help);
+        let format = |typed: &str| answered(&text, typed);
         let prompt = Text::new(&text)
-            .with_help_message(help)
+            .with_help_message(&help)
+            .with_formatter(&format)
             .with_render_config(self.render)
             .with_initial_value(initial)
             .with_validator(move |s: &str| {
@@ -388,13 +456,18 @@ impl Terminal {
     ) -> Result<Outcome<usize>, Interrupt> {
         let at = at.min(options.len().saturating_sub(1));
         let text = wrap(text, PROMPT_MARK);
-        let mut prompt = Select::new(&text, options)
+        let help = help_lines(help);
+        let shown: Vec<String> = options.iter().map(|o| option_lines(o, MENU_MARK)).collect();
+        let page = page_size(&text, &help, &shown);
+        let format = |o: inquire::list_option::ListOption<&String>| answered(&text, &options[o.index]);
+        let mut prompt = Select::new(&text, shown)
             .with_render_config(self.render)
             .with_starting_cursor(at)
-            .with_page_size(12);
+            .with_page_size(page)
+            .with_formatter(&format);
         // An empty help would still be drawn, as "[]".
         if !help.is_empty() {
-            prompt = prompt.with_help_message(help);
+            prompt = prompt.with_help_message(&help);
         }
         Ok(match outcome(prompt.raw_prompt())? {
             Outcome::Got(choice) => Outcome::Got(choice.index),

@@ -99,6 +99,13 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         name: v.text(meta_file, &raw_meta.value.name),
         description: raw_meta.value.description.as_ref().map(|d| v.text(meta_file, d)),
         languages: v.languages.clone(),
+        sources: raw_meta
+            .value
+            .sources
+            .iter()
+            .flat_map(|s| &s.value.0)
+            .map(|(id, words)| (id.value.clone(), v.text(meta_file, words)))
+            .collect(),
     };
 
     let questions = v.questions(files);

@@ -53,7 +53,8 @@ button.quiet{background:#fff;color:var(--accent)}:focus-visible{outline:3px soli
 /// What the pages with forms (`serve`'s) add: the staff's tables, their bar and their alerts.
 const FORMS_STYLE: &str = "\
 nav.staff{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;border-bottom:1px solid var(--line);margin-bottom:1rem}\
-nav.staff p{margin:0}.table{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\
+nav.staff p{margin:0}main:has(.table){max-width:72rem}.table{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}\
+@media (max-width:36rem){.table thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.table table,.table tbody,.table tr,.table td{display:block}.table tr{padding:.4rem 0;border-bottom:1px solid var(--line)}.table td{border:0;padding:.1rem .5rem}.table td:empty{display:none}.table td::before{content:attr(data-label) \": \";font-weight:600}}\
 th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid var(--line)}\
 tr.urgent td{background:#fdecec}time{white-space:nowrap}.urgent,.problem{color:#a40e26;font-weight:600}\
 input[type=text],input[type=email],input[type=password],select{font:inherit;padding:.4rem;border:1px solid var(--soft);border-radius:.3rem;max-width:100%}fieldset input[type=text],fieldset input[type=email]{width:100%}";
@@ -106,7 +107,7 @@ pub fn page(lang: &str, title: &str, content: Markup, forms: bool) -> Markup {
 pub fn body(r: &Report) -> Markup {
     let ui = i18n::ui(Some(&r.language));
     let primary = r.recommendation.primary.as_deref();
-    let mut notes = Notes::default();
+    let mut notes = Notes::for_person(r);
     let argued = argued(r);
     let changes = changes(r);
     let readiness =
@@ -128,7 +129,7 @@ pub fn body(r: &Report) -> Markup {
         .map(|flag| {
             let ruled = flag_rules_out(r, flag);
             html! {
-                (flag.message) (note(notes.number(&flag.source)))
+                (flag.message) (note(notes.mark(&flag.source)))
                 @if !ruled.is_empty() { " " (fill(ui.rules_out_for_now, &[("names", &join_names(&ruled, ui.and))])) }
             }
         })
@@ -138,7 +139,7 @@ pub fn body(r: &Report) -> Markup {
     let others = super::about_others(r, true);
     let others: Vec<Cited> = others.iter().map(|(t, s)| (t.as_str(), *s)).collect();
     let others_markup = cited(&others, &mut notes);
-    let guide_notes: Vec<Option<usize>> = r.guides.iter().map(|g| notes.number(&g.source)).collect();
+    let guide_notes: Vec<Option<String>> = r.guides.iter().map(|g| notes.mark(&g.source)).collect();
     let notes = notes.take();
 
     html! {
@@ -188,7 +189,7 @@ pub fn body(r: &Report) -> Markup {
             ol { @for step in &r.next_steps { li { (step) } } }
         }
         @for (guide, n) in r.guides.iter().zip(&guide_notes) {
-            h3 { (guide.title) (note(*n)) }
+            h3 { (guide.title) (note(n.clone())) }
             ul { @for item in &guide.items { li { (item) } } }
         }
         @if r.urgent { p { (ui.other_answers_wait) } }
@@ -209,11 +210,11 @@ pub fn body(r: &Report) -> Markup {
 
 /// A list of sentences, each with the number of its source's note.
 fn cited(list: &[Cited], notes: &mut Notes) -> Markup {
-    html! { ul { @for (text, source) in list { li { (text) (note(notes.number(source))) } } } }
+    html! { ul { @for (text, source) in list { li { (text) (note(notes.mark(source))) } } } }
 }
 
-fn note(n: Option<usize>) -> Markup {
-    html! { @if let Some(n) = n { " " sup { "[" (n) "]" } } }
+fn note(mark: Option<String>) -> Markup {
+    html! { @if let Some(mark) = mark { " " sup { (mark) } } }
 }
 
 /// The support resources, each phone number in them a link a phone can call (`serve`'s pages

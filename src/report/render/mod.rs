@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use crate::report::{FlagOut, RankOut, Reason, Report};
 
 pub(crate) use markdown::cite as markdown_cite;
-pub use text::{render_support, render_support_list};
+pub use text::{WIDTH as TEXT_WIDTH, render_support, render_support_list};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -28,11 +28,16 @@ pub enum Format {
 /// (and that `NO_COLOR` is unset) should pass true.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write, color: bool) -> io::Result<()> {
     match format {
-        Format::Text => text::render(report, out, color),
+        Format::Text => text::render(report, text::WIDTH, out, color),
         Format::Json => json::render(report, out),
         Format::Markdown => markdown::render(report, out),
         Format::Html => html::render(report, out),
     }
+}
+
+/// The text report wrapped at `width` columns, for a terminal narrower or wider than a file's 80.
+pub fn render_text(report: &Report, width: usize, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    text::render(report, width, out, color)
 }
 
 /// The report's title: the pack's name, and whom it is for. A name a respondent typed is
@@ -81,23 +86,53 @@ pub(crate) fn round(x: f64) -> f64 {
 /// The sources cited so far, numbered in order of first citation: the text shows `[n]`, the
 /// notes at the end the source.
 #[derive(Default)]
-pub(crate) struct Notes(Vec<String>);
+pub(crate) struct Notes<'a> {
+    cited: Vec<String>,
+    /// The person's report, whose notes name the works cited rather than the citations.
+    person: Option<&'a Report>,
+}
 
-impl Notes {
-    /// The number of `source`'s note, adding it if it is new.
-    pub fn number(&mut self, source: &Option<String>) -> Option<usize> {
+impl<'a> Notes<'a> {
+    /// Notes in the person's words: each work cited once, by the name the pack gives it.
+    pub fn for_person(report: &'a Report) -> Self {
+        Notes { cited: Vec::new(), person: Some(report) }
+    }
+
+    /// The mark of `source` in the text, `[2]` or `[1, 3]`, adding its notes if they are new:
+    /// in the person's words a note per work cited, else a note per citation.
+    pub fn mark(&mut self, source: &Option<String>) -> Option<String> {
         let s = source.as_ref()?;
-        Some(match self.0.iter().position(|x| x == s) {
+        let notes: Vec<String> = match self.person {
+            Some(report) => crate::engine::model::works(s).map(|w| report.source_words(w)).collect(),
+            None => vec![s.clone()],
+        };
+        let mut numbers: Vec<usize> = notes.into_iter().map(|note| self.number(note)).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let numbers: Vec<String> = numbers.iter().map(ToString::to_string).collect();
+        Some(format!("[{}]", numbers.join(", ")))
+    }
+
+    /// `text` followed by the mark of its source, if it has one.
+    pub fn cite(&mut self, text: &str, source: &Option<String>) -> String {
+        match self.mark(source) {
+            Some(mark) => format!("{text} {mark}"),
+            None => text.to_string(),
+        }
+    }
+
+    fn number(&mut self, note: String) -> usize {
+        match self.cited.iter().position(|x| *x == note) {
             Some(i) => i + 1,
             None => {
-                self.0.push(s.clone());
-                self.0.len()
+                self.cited.push(note);
+                self.cited.len()
             }
-        })
+        }
     }
 
     pub fn take(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.0)
+        std::mem::take(&mut self.cited)
     }
 }
 

@@ -12,14 +12,11 @@ pub(crate) fn wrap(text: &str, first: &str, rest: &str) -> String {
 
 /// The sources cited so far, shown as `[n]` in the text and listed by [`Cites::finish`].
 #[derive(Default)]
-pub(crate) struct Cites(super::Notes);
+pub(crate) struct Cites(super::Notes<'static>);
 
 impl Cites {
     pub fn cite(&mut self, text: &str, source: &Option<String>) -> String {
-        match self.0.number(source) {
-            Some(n) => format!("{text} [{n}]"),
-            None => text.to_string(),
-        }
+        self.0.cite(text, source)
     }
 
     /// The notes, then `footer`.

@@ -1,5 +1,5 @@
 //! The text report, for the person: recommendation first, then why, cautions and next steps,
-//! wrapped at 80 columns.
+//! wrapped at 80 columns (at the terminal's width in `ask`).
 
 use std::io::{self, Write};
 
@@ -15,21 +15,20 @@ use crate::engine::model::{FlagKind, Severity};
 use crate::report::Report;
 use crate::util::i18n::{self, fill};
 
-const WIDTH: usize = 80;
+/// The width of a report written to a file or a pipe.
+pub const WIDTH: usize = 80;
 
 struct Printer<'a> {
     out: Ansi<&'a mut dyn Write>,
     color: bool,
-    notes: super::Notes,
+    notes: super::Notes<'a>,
+    width: usize,
 }
 
 impl Printer<'_> {
     /// A text with its source as a numbered note.
     fn cite(&mut self, text: &str, source: &Option<String>) -> String {
-        match self.notes.number(source) {
-            Some(n) => format!("{text} [{n}]"),
-            None => text.to_string(),
-        }
+        self.notes.cite(text, source)
     }
 
     fn styled(&mut self, text: &str, spec: ColorSpec) -> io::Result<()> {
@@ -55,7 +54,7 @@ impl Printer<'_> {
     }
 
     fn para(&mut self, text: &str, indent: &str) -> io::Result<()> {
-        let options = Options::new(WIDTH).initial_indent(indent).subsequent_indent(indent);
+        let options = Options::new(self.width).initial_indent(indent).subsequent_indent(indent);
         writeln!(self.out, "{}", textwrap::fill(text, options))
     }
 
@@ -69,13 +68,13 @@ impl Printer<'_> {
 
     fn item(&mut self, bullet: &str, text: &str) -> io::Result<()> {
         let rest = " ".repeat(bullet.chars().count());
-        let options = Options::new(WIDTH).initial_indent(bullet).subsequent_indent(&rest);
+        let options = Options::new(self.width).initial_indent(bullet).subsequent_indent(&rest);
         writeln!(self.out, "{}", textwrap::fill(text, options))
     }
 }
 
-pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default() };
+pub fn render(r: &Report, width: usize, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let mut p = Printer { out: Ansi::new(out), color, notes: super::Notes::for_person(r), width };
     let primary = r.recommendation.primary.as_deref();
     let ui = i18n::ui(Some(&r.language));
     p.styled(&super::title(r), ColorSpec::new().set_bold(true).clone())?;
@@ -217,14 +216,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let notes = p.notes.take();
     writeln!(p.out)?;
     if !notes.is_empty() {
-        // Short notes: the source and section, without the detail in parentheses, which the
-        // full reports keep.
-        let short = regex::Regex::new(r"\s*\([^)]*\)").expect("a valid pattern");
-        let notes: Vec<String> = notes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("[{}] {}", i + 1, short.replace_all(n, "")))
-            .collect();
+        let notes: Vec<String> = notes.iter().enumerate().map(|(i, n)| format!("[{}] {n}", i + 1)).collect();
         p.para(&format!("{}{}{}.", ui.sources, ui.colon, notes.join(ui.semicolon)), "")?;
     }
     // The pack and its hash are in the JSON, Markdown and HTML reports; here, words for the reader.
@@ -236,8 +228,8 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
 
 /// Where to get help now, the way the report leads with it; `ask` shows the same the moment
 /// an urgent flag is raised.
-pub fn render_support(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default() };
+pub fn render_support(r: &Report, width: usize, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default(), width };
     support_block(r, &mut p, i18n::ui(Some(&r.language)))
 }
 
@@ -252,8 +244,14 @@ fn support_block(r: &Report, p: &mut Printer, ui: &i18n::Ui) -> io::Result<()> {
 }
 
 /// Only the places to get help, under a heading: the last words after stopping at support.
-pub fn render_support_list(r: &Report, heading: &str, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default() };
+pub fn render_support_list(
+    r: &Report,
+    heading: &str,
+    width: usize,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    let mut p = Printer { out: Ansi::new(out), color, notes: Default::default(), width };
     writeln!(p.out)?;
     p.alarm(heading)?;
     support_list(r, &mut p)

@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use maud::html;
 
-use super::{as_role, bar, html_page, log, posted, see_other, unavailable};
+use super::{as_role, bar, html_page, log, posted, see_other, table, unavailable};
 use crate::serve::accounts::{self, Role};
 use crate::serve::client::Client;
 use crate::serve::store::when;
@@ -86,10 +86,13 @@ async fn page(State(app): State<Arc<App>>, Client(address): Client, headers: Hea
                 h1 { (t.administration) }
                 h2 { (t.accounts) }
                 p { (t.accounts_intro) " " code { "crossroads accounts" } "." }
-                table {
-                    thead { tr { th scope="col" { (t.account) } th scope="col" { (t.role) } th scope="col" { (t.account_since) } } }
-                    tbody { @for (name, role, at) in &list { tr { td { (name) } td { (role) } td { time { (when(*at)) } } } } }
-                }
+                (table(
+                    t.accounts,
+                    &[t.account, t.role, t.account_since],
+                    list.iter()
+                        .map(|(name, role, at)| (false, vec![html! { (name) }, html! { (role) }, html! { time { (when(*at)) } }]))
+                        .collect(),
+                ))
                 h2 { (t.notifications) }
                 @match &channels {
                     Some(to) => p { (fill(t.notified_to, &[("to", to), ("n", &delivered.to_string())])) },
@@ -97,14 +100,22 @@ async fn page(State(app): State<Arc<App>>, Client(address): Client, headers: Hea
                 }
                 @if !pending.is_empty() {
                     p.urgent role="alert" { (fill(t.undelivered, &[("n", &pending.len().to_string())])) }
-                    div.table tabindex="0" role="region" aria-label=(t.notifications) { table {
-                        thead { tr { th scope="col" { (t.queued) } th scope="col" { (t.channel) } th scope="col" { (t.attempts) } th scope="col" { (t.last_error) } th scope="col" { (t.next_attempt) } } }
-                        tbody {
-                            @for n in &pending {
-                                tr { td { time { (when(n.created_at)) } } td { (n.channel) } td { (n.attempts) } td { (n.last_error.as_deref().unwrap_or("")) } td { time { (when(n.next_at)) } } }
-                            }
-                        }
-                    } }
+                    (table(
+                        t.notifications,
+                        &[t.queued, t.channel, t.attempts, t.last_error, t.next_attempt],
+                        pending
+                            .iter()
+                            .map(|n| {
+                                (false, vec![
+                                    html! { time { (when(n.created_at)) } },
+                                    html! { (n.channel) },
+                                    html! { (n.attempts) },
+                                    html! { (n.last_error.as_deref().unwrap_or("")) },
+                                    html! { time { (when(n.next_at)) } },
+                                ])
+                            })
+                            .collect(),
+                    ))
                 }
                 h2 { (t.delete_submission) }
                 p { (t.delete_intro) }
@@ -115,14 +126,22 @@ async fn page(State(app): State<Arc<App>>, Client(address): Client, headers: Hea
                 }
                 h2 { (t.audit_trail) }
                 p { (fill(t.audit_intro, &[("n", &SHOWN.to_string())])) }
-                div.table tabindex="0" role="region" aria-label=(t.audit_trail) { table {
-                    thead { tr { th scope="col" { (t.when) } th scope="col" { (t.account) } th scope="col" { (t.from) } th scope="col" { (t.what) } th scope="col" { (t.of) } } }
-                    tbody {
-                        @for line in &trail {
-                            tr { td { time { (when(line.at)) } } td { (line.account) } td { (line.address) } td { (line.action) } td { (line.subject) } }
-                        }
-                    }
-                } }
+                (table(
+                    t.audit_trail,
+                    &[t.when, t.account, t.from, t.what, t.of],
+                    trail
+                        .iter()
+                        .map(|line| {
+                            (false, vec![
+                                html! { time { (when(line.at)) } },
+                                html! { (line.account) },
+                                html! { (line.address) },
+                                html! { (line.action) },
+                                html! { (line.subject) },
+                            ])
+                        })
+                        .collect(),
+                ))
             },
         )
     })

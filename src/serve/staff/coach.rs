@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::html;
 
-use super::{Visit, as_role, bar, html_page, log, posted, see_other, unavailable};
+use super::{Visit, as_role, bar, html_page, log, posted, see_other, table, unavailable};
 use crate::engine::evaluate::evaluate;
 use crate::engine::model::RuleSet;
 use crate::serve::App;
@@ -168,22 +168,24 @@ async fn inbox(
                     " " a href="/coach/inbox.csv" { (t.download_csv) }
                 }
                 @if list.is_empty() { p { (t.no_submissions) } } @else {
-                    div.table tabindex="0" role="region" aria-label=(t.submissions) { table {
-                        thead { tr { th scope="col" { (t.submitted) } th scope="col" { (t.who) } th scope="col" { (t.urgent) } th scope="col" { (t.recommendation) } th scope="col" { (t.readiness) } th scope="col" { (t.contacted) } th scope="col" { (t.report) } } }
-                        tbody {
-                            @for e in shown {
-                                tr.urgent[e.waiting()] {
-                                    td { time { (when(e.at)) } }
-                                    td { (e.who.as_deref().unwrap_or(t.not_given)) }
-                                    td { @if e.urgent { strong { (t.urgent) } } }
-                                    td { (e.recommendation) }
-                                    td { (e.readiness) }
-                                    td { @if let Some((by, at)) = &e.contacted { (by) ", " (when(*at)) } }
-                                    td { a href={ "/coach/submission/" (e.id) } { (t.open) span.visually-hidden { (fill(t.open_which, &[("when", &when(e.at))])) } } }
-                                }
-                            }
-                        }
-                    } }
+                    (table(
+                        t.submissions,
+                        &[t.submitted, t.who, t.urgent, t.recommendation, t.readiness, t.contacted, t.report],
+                        shown
+                            .iter()
+                            .map(|e| {
+                                (e.waiting(), vec![
+                                    html! { time { (when(e.at)) } },
+                                    html! { (e.who.as_deref().unwrap_or(t.not_given)) },
+                                    html! { @if e.urgent { strong { (t.urgent) } } },
+                                    html! { (e.recommendation) },
+                                    html! { (e.readiness) },
+                                    html! { @if let Some((by, at)) = &e.contacted { (by) ", " (when(*at)) } },
+                                    html! { a href={ "/coach/submission/" (e.id) } { (t.open) span.visually-hidden { (fill(t.open_which, &[("when", &when(e.at))])) } } },
+                                ])
+                            })
+                            .collect(),
+                    ))
                     @if pages > 1 {
                         nav aria-label=(t.pages_of_inbox) {
                             p {

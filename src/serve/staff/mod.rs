@@ -117,6 +117,24 @@ pub fn html_page(t: &Staff, title: &str, content: Markup) -> Response {
     super::html(page(t.lang, title, content, true))
 }
 
+/// A table of the staff's pages, in a region of its own (named `label`): a row of column
+/// names, then the rows (those marked urgent stand out). Each cell carries its column's name,
+/// which a phone shows beside it when the rows are stacked.
+pub fn table(label: &str, columns: &[&str], rows: Vec<(bool, Vec<Markup>)>) -> Markup {
+    html! {
+        div.table tabindex="0" role="region" aria-label=(label) { table {
+            thead { tr { @for c in columns { th scope="col" { (c) } } } }
+            tbody {
+                @for (urgent, cells) in &rows {
+                    tr.urgent[*urgent] {
+                        @for (c, cell) in columns.iter().zip(cells) { td data-label=(c) { (cell) } }
+                    }
+                }
+            }
+        } }
+    }
+}
+
 /// The switch to the other language, on every staff page.
 fn switch(t: &Staff) -> Markup {
     html! {
