@@ -1,14 +1,14 @@
 //! `crossroads screen` end to end over synthetic responses (seeded, valid for the default pack),
-//! against merely parsing the same JSON Lines with serde_json into the row type screen reads;
-//! and the peak memory of the real binary, for a small and a large file.
+//! as JSON Lines and as CSV, side by side with a single-threaded pass that only reads the same
+//! file (its yardstick), printing each ratio; and the peak memory of the real binary, for a
+//! small and a large file. `ROWS=100000 ROUNDS=3 cargo bench --bench screen` for a quick look.
 
 use std::fs::File;
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
-use std::time::Duration;
+use std::time::Instant;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossroads::diag::Sources;
 use crossroads::model::{Kind, RuleSet};
 use crossroads::run::{Input, Io};
@@ -92,17 +92,63 @@ fn screen_file(path: &Path) -> i32 {
     screen::screen(&config, &mut io)
 }
 
-fn parse_only(path: &Path) -> usize {
+/// The yardstick for JSON Lines: each line read into one reused buffer and parsed by
+/// serde_json without keeping anything (`IgnoredAny`), on one thread.
+fn read_jsonl(path: &Path) -> usize {
     let mut reader = BufReader::with_capacity(1 << 16, File::open(path).unwrap());
-    let mut line = String::new();
+    let mut line = Vec::new();
     let mut rows = 0;
-    while reader.read_line(&mut line).unwrap() > 0 {
-        let row: Map<String, Value> = serde_json::from_str(&line).unwrap();
-        black_box(row);
+    while reader.read_until(b'\n', &mut line).unwrap() > 0 {
+        black_box(serde_json::from_slice::<serde::de::IgnoredAny>(&line).unwrap());
         rows += 1;
         line.clear();
     }
     rows
+}
+
+/// The yardstick for CSV: every record read by the csv crate into one reused `ByteRecord`.
+fn read_csv(path: &Path) -> usize {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_path(path).unwrap();
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0;
+    while reader.read_byte_record(&mut record).unwrap() {
+        black_box(&record);
+        rows += 1;
+    }
+    rows
+}
+
+/// The same rows as CSV, a column per question named by its id, as a survey tool would write
+/// them (a choice by its value, yes and no as words).
+fn write_csv(ruleset: &RuleSet, jsonl: &Path, path: &Path) {
+    let mut out = csv::Writer::from_path(path).unwrap();
+    let ids: Vec<&str> =
+        std::iter::once("id").chain(ruleset.questions.iter().map(|q| q.id.as_str())).collect();
+    out.write_record(&ids).unwrap();
+    for line in BufReader::new(File::open(jsonl).unwrap()).lines() {
+        let row: Map<String, Value> = serde_json::from_str(&line.unwrap()).unwrap();
+        let cells = ids.iter().map(|id| match row.get(*id) {
+            None => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+            Some(other) => other.to_string(),
+        });
+        out.write_record(cells).unwrap();
+    }
+    out.flush().unwrap();
+}
+
+/// Wall seconds of one call.
+fn seconds(f: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    f();
+    start.elapsed().as_secs_f64()
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
 }
 
 /// The peak resident memory of `crossroads screen` over `path`, in MiB, as the kernel counts it.
@@ -128,32 +174,44 @@ fn peak_memory_mib(path: &Path) -> f64 {
     usage.ru_maxrss as f64 / 1024.0
 }
 
-fn bench(c: &mut Criterion) {
+fn main() {
+    let rows: usize = std::env::var("ROWS").ok().and_then(|r| r.parse().ok()).unwrap_or(ROWS);
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
     let ruleset = crossroads::pack::load_embedded(&mut Sources::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("responses.jsonl");
+    let (jsonl, csv) = (dir.path().join("responses.jsonl"), dir.path().join("responses.csv"));
     let small = dir.path().join("small.jsonl");
-    write_responses(&ruleset, &big, ROWS);
-    write_responses(&ruleset, &small, ROWS / 100);
+    write_responses(&ruleset, &jsonl, rows);
+    write_responses(&ruleset, &small, rows / 100);
+    write_csv(&ruleset, &jsonl, &csv);
     assert_eq!(screen_file(&small), 0, "synthetic rows are all valid");
 
-    let mut group = c.benchmark_group("1,000,000 rows of JSON Lines");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(40))
-        .throughput(Throughput::Elements(ROWS as u64));
-    group.bench_function("screen end to end (CSV out)", |b| b.iter(|| assert_eq!(screen_file(&big), 0)));
-    group.bench_function("serde_json parse only", |b| b.iter(|| assert_eq!(parse_only(&big), ROWS)));
-    group.finish();
+    // Side by side, round after round, so that whatever else the machine does falls on both.
+    let mut times: [Vec<f64>; 4] = Default::default();
+    for _ in 0..rounds {
+        times[0].push(seconds(|| assert_eq!(screen_file(&jsonl), 0)));
+        times[1].push(seconds(|| assert_eq!(read_jsonl(&jsonl), rows)));
+        times[2].push(seconds(|| assert_eq!(screen_file(&csv), 0)));
+        times[3].push(seconds(|| assert_eq!(read_csv(&csv), rows)));
+    }
+    let [screen_jsonl, read_jsonl, screen_csv, read_csv] = times.map(median);
+    println!("{rows} rows, median of {rounds} rounds side by side, wall time:");
+    println!("| input | `screen` (coach, CSV out) | reading the file alone | ratio |");
+    println!("|---|---|---|---|");
+    println!(
+        "| JSON Lines | {screen_jsonl:.2} s | {read_jsonl:.2} s (serde_json, `IgnoredAny`) | {:.1}× |",
+        screen_jsonl / read_jsonl
+    );
+    println!(
+        "| CSV | {screen_csv:.2} s | {read_csv:.2} s (csv crate, one reused `ByteRecord`) | {:.1}× |",
+        screen_csv / read_csv
+    );
 
     // Memory is the process's own, so it is measured on the real binary, once per size.
     let small_peak = peak_memory_mib(&small);
-    let big_peak = peak_memory_mib(&big);
+    let big_peak = peak_memory_mib(&jsonl);
     println!(
-        "peak memory of `crossroads screen`: {small_peak:.1} MiB for {} rows, {big_peak:.1} MiB for {ROWS} rows",
-        ROWS / 100
+        "peak memory of `crossroads screen`: {small_peak:.1} MiB for {} rows, {big_peak:.1} MiB for {rows} rows",
+        rows / 100
     );
 }
-
-criterion_group!(benches, bench);
-criterion_main!(benches);

@@ -202,6 +202,40 @@ impl CellParser {
     }
 }
 
+/// A column's parser with the answers of the texts it has met: a survey column holds few
+/// distinct texts, so each is trimmed, folded, lowercased and looked up once per file, not once
+/// per cell. Free text and whole grids are parsed every time; at most [`REMEMBERED`] texts a
+/// column are kept, so memory stays flat whatever the file holds.
+#[derive(Debug)]
+pub struct Remembering {
+    parser: CellParser,
+    seen: rustc_hash::FxHashMap<Box<str>, Result<Option<Answer>, CellError>>,
+}
+
+/// The distinct texts of one column whose answers are kept.
+pub const REMEMBERED: usize = 1024;
+
+impl Remembering {
+    pub fn new(parser: CellParser) -> Self {
+        Remembering { parser, seen: Default::default() }
+    }
+
+    /// The same as [`CellParser::parse`].
+    pub fn parse(&mut self, cell: &str) -> Result<Option<Answer>, CellError> {
+        if matches!(self.parser, CellParser::Text | CellParser::Grid(_)) {
+            return self.parser.parse(cell);
+        }
+        if let Some(known) = self.seen.get(cell) {
+            return known.clone();
+        }
+        let parsed = self.parser.parse(cell);
+        if self.seen.len() < REMEMBERED {
+            self.seen.insert(cell.into(), parsed.clone());
+        }
+        parsed
+    }
+}
+
 /// What is wrong with a cell, kept apart from the cell's text: an HR audience is told the
 /// kind of problem only, never the value (it may be someone's health answer).
 #[derive(Debug, Clone, PartialEq)]

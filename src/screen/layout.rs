@@ -362,16 +362,27 @@ pub fn key_of<'c>(keys: &[KeyColumn], cell: impl Fn(usize) -> Option<&'c str>) -
 
 /// The rank of a JSON key as a respondent key (lower is better), as for CSV headers.
 pub fn key_rank(name: &str) -> Option<usize> {
-    let name = name.trim().to_lowercase();
-    let lists: [&[&str]; 3] = [EMAILS, NAMES, IDS];
-    let mut rank = 0;
-    for list in lists {
-        if let Some(i) = list.iter().position(|n| *n == name) {
-            return Some(rank + i);
+    // Called for every key of every row of JSON Lines: the lists become one map, made once, and
+    // a short ASCII name (nearly all) is lowercased on the stack, not into a new string.
+    static RANKS: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    let ranks = RANKS.get_or_init(|| {
+        let mut ranks = rustc_hash::FxHashMap::default();
+        for (rank, n) in [EMAILS, NAMES, IDS].into_iter().flatten().enumerate() {
+            ranks.entry(*n).or_insert(rank);
         }
-        rank += list.len();
+        ranks
+    });
+    let name = name.trim();
+    let mut buffer = [0u8; 64];
+    match buffer.get_mut(..name.len()) {
+        Some(lowered) if name.is_ascii() => {
+            lowered.copy_from_slice(name.as_bytes());
+            lowered.make_ascii_lowercase();
+            std::str::from_utf8(lowered).ok().and_then(|n| ranks.get(n).copied())
+        }
+        _ => ranks.get(name.to_lowercase().as_str()).copied(),
     }
-    None
 }
 
 /// Header rows combined into one name per column. SurveyMonkey writes a question's text over

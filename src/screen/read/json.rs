@@ -67,7 +67,11 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         }
         let body = self.buffer.strip_suffix(b"\n").unwrap_or(&self.buffer);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
-        let text = String::from_utf8_lossy(body);
+        // Valid UTF-8 (nearly every line) is checked by the fast path and borrowed.
+        let text = match std::str::from_utf8(body) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(body),
+        };
         if matches!(text, Cow::Owned(_)) {
             problems.push(Problem::row("not UTF-8 text", "the bytes that are not were read as \u{fffd}"));
         }
@@ -94,7 +98,6 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         }
         let key = row.key.take().map(|(_, k)| k);
         let group = row.group.take();
-        let raw_line = body.to_vec();
         let mut earlier_urgent = Vec::new();
         for values in &row.earlier {
             let unreadable = vec![false; values.len()];
@@ -116,7 +119,7 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
             false,
             |q| ruleset.questions[q].id.clone(),
             answers::describe_allowed,
-            || Raw::Json(raw_line),
+            || Raw::Json(body.to_vec()),
         );
         if let Outcome::Rejected(rejected) = &mut outcome
             && !earlier_urgent.is_empty()

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use super::cells::CellParser;
+use super::cells::{CellParser, Remembering};
 use super::columns::{Mapping, Role};
 use super::emit::Unmatched;
 use super::layout::{self, KeyColumn, Partial};
@@ -145,7 +145,7 @@ pub struct CsvRows<'r> {
     safety: Safety,
     records: Box<dyn RecordSource + 'r>,
     mapping: Mapping,
-    parsers: Vec<Option<CellParser>>,
+    parsers: Vec<Option<Remembering>>,
     keys: Vec<KeyColumn>,
     completion: Option<Partial>,
     /// A record read while looking for header rows that was not one.
@@ -173,6 +173,7 @@ impl<'r> CsvRows<'r> {
                 Role::Cell(q, _, c) => CellParser::grid_cell(&ruleset.questions[*q], *c),
                 _ => None,
             })
+            .map(|parser| parser.map(Remembering::new))
             .collect();
         let keys = layout::key_columns(&mapping.headers, mapping.key);
         let completion = mapping.preset.completion().map(|c| c.partial);
@@ -234,7 +235,11 @@ impl<'r> CsvRows<'r> {
                 .push(Problem::row(format!("the row has {} cells, the header {width}", record.cells.len()), "")),
             None => {}
         }
-        let cells: Vec<Cow<str>> = record.cells.iter().map(|c| String::from_utf8_lossy(c)).collect();
+        let cells: Vec<Cow<str>> = record
+            .cells
+            .iter()
+            .map(|c| std::str::from_utf8(c).map_or_else(|_| String::from_utf8_lossy(c), Cow::Borrowed))
+            .collect();
         let mut partial = false;
         let mut group = None;
         for (i, role) in self.mapping.roles.iter().enumerate() {
@@ -257,7 +262,7 @@ impl<'r> CsvRows<'r> {
                         unreadable[*q] = true;
                         continue;
                     }
-                    let parser = self.parsers[i].as_ref().expect("a parser for every question column");
+                    let parser = self.parsers[i].as_mut().expect("a parser for every question column");
                     match (parser.parse(text), role) {
                         (Ok(Some(Answer::Multi(bits))), Role::Choice(..)) => choices[*q] |= bits,
                         (Ok(_), Role::Choice(..)) => {}
