@@ -72,6 +72,12 @@ fn the_inbox_says_who_submitted() {
     let session = request(me, at, "POST", "/login", &headers, body.as_bytes()).cookie("session").unwrap();
     let inbox =
         request(me, at, "GET", "/coach", &[("Cookie", &format!("{cookie}; session={session}"))], b"").body;
-    assert!(inbox.contains("<td>ana@example.org</td>"), "the e-mail address first: {inbox}");
-    assert!(inbox.contains("<td>&lt;b&gt;Bo&lt;/b&gt;</td>") && !inbox.contains("<b>Bo"), "{inbox}");
+    assert!(
+        inbox.contains(r#"<td data-label="Who">ana@example.org</td>"#),
+        "the e-mail address first: {inbox}"
+    );
+    assert!(
+        inbox.contains(r#"<td data-label="Who">&lt;b&gt;Bo&lt;/b&gt;</td>"#) && !inbox.contains("<b>Bo"),
+        "{inbox}"
+    );
 }

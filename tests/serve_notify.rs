@@ -154,7 +154,7 @@ fn an_urgent_submission_reaches_the_webhook_once_with_nothing_about_the_person()
     assert_eq!(notifications(&store), 1);
 
     // The receiver is down: the failure is on the admin's page, by the webhook's host only.
-    let page = admin_says(&admin, "<td>webhook</td><td>1</td>");
+    let page = admin_says(&admin, r#"<td data-label="Channel">webhook</td><td data-label="Attempts">1</td>"#);
     assert!(page.contains("1 not delivered yet"), "{page}");
     assert!(page.contains("a webhook at 127.0.0.1") && !page.contains("secret-path"), "{page}");
     assert!(page.contains("Connection refused"), "the last error, for the admin: {page}");
