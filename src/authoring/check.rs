@@ -7,8 +7,9 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use crate::engine::answers::{Answer, Answers};
-use crate::engine::evaluate::evaluate;
+use crate::engine::evaluate::{Standing, evaluate};
 use crate::engine::model::{Condition, Kind, RuleSet, Target, Test};
+use crate::engine::stepwise::Stepwise;
 use crate::pack::schema::RawFile;
 use crate::util::diag::{Code, Diagnostic, FileId};
 use crate::util::yaml::{Spanned, range_of};
@@ -225,22 +226,30 @@ fn test_value(test: &Test, value: &Answer) -> bool {
 pub fn witness(r: &RuleSet, modality: usize) -> Option<Answers> {
     let domains: Vec<Vec<Option<Answer>>> = r.questions.iter().map(domain).collect();
     let mut rng = StdRng::seed_from_u64(modality as u64 + 1);
-    let score = |values: &[Option<Answer>]| -> (bool, f64) {
-        let answers = Answers::settle(r, values.to_vec(), None);
-        let a = evaluate(r, &answers);
-        if a.primary == Some(modality) {
+    let mut stepwise = Stepwise::new(r);
+    // Found, or how far from it: the modality's total against the best other's, far below
+    // when something rules it out. What the steps find, `evaluate` confirms.
+    let judge = |standing: Standing, values: &[Option<Answer>]| -> (bool, f64) {
+        let primary = standing.ranking.first().map(|x| x.modality);
+        if primary == Some(modality)
+            && evaluate(r, &Answers::settle(r, values.to_vec(), None)).primary == Some(modality)
+        {
             return (true, f64::INFINITY);
         }
-        let ruled_out =
-            a.ruled_out.iter().any(|(m, _)| *m == modality) || (a.urgent && a.primary != Some(modality));
-        let best_other =
-            a.ranking.iter().filter(|x| x.modality != modality).map(|x| x.score).fold(f64::MIN, f64::max);
-        (false, a.totals[modality] - best_other.max(-1e9) - if ruled_out { 1000.0 } else { 0.0 })
+        let ruled_out = standing.ruled_out.iter().any(|(m, _)| *m == modality)
+            || (standing.urgent && primary != Some(modality));
+        let best_other = standing
+            .ranking
+            .iter()
+            .filter(|x| x.modality != modality)
+            .map(|x| x.score)
+            .fold(f64::MIN, f64::max);
+        (false, standing.totals[modality] - best_other.max(-1e9) - if ruled_out { 1000.0 } else { 0.0 })
     };
     for _ in 0..RESTARTS {
         let mut values: Vec<Option<Answer>> =
             domains.iter().map(|d| d[rng.random_range(0..d.len())].clone()).collect();
-        let (mut found, mut current) = score(&values);
+        let (mut found, mut current) = judge(stepwise.start(&values), &values);
         for _ in 0..STEPS {
             if found {
                 return Some(Answers::settle(r, values, None));
@@ -248,7 +257,7 @@ pub fn witness(r: &RuleSet, modality: usize) -> Option<Answers> {
             let q = rng.random_range(0..domains.len());
             let before = values[q].clone();
             values[q] = domains[q][rng.random_range(0..domains[q].len())].clone();
-            let (ok, s) = score(&values);
+            let (ok, s) = judge(stepwise.next(&values), &values);
             if ok || s >= current {
                 found = ok;
                 current = s;
@@ -283,4 +292,46 @@ fn domain(q: &crate::engine::model::Question) -> Vec<Option<Answer>> {
         d.push(None);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search's stepwise evaluation stands where `evaluate` does after every step of a
+    /// random walk like the search's, in every built-in pack.
+    #[test]
+    fn stepwise_evaluation_agrees_with_evaluate_along_a_walk() {
+        for pack in crate::pack::embedded::builtins() {
+            let r = crate::pack::load::load_compiled(pack).expect("built-in pack loads");
+            let domains: Vec<Vec<Option<Answer>>> = r.questions.iter().map(domain).collect();
+            let mut rng = StdRng::seed_from_u64(7);
+            let mut stepwise = Stepwise::new(&r);
+            let mut values: Vec<Option<Answer>> = Vec::new();
+            for step in 0..4000 {
+                let standing = if step % 500 == 0 {
+                    values = domains.iter().map(|d| d[rng.random_range(0..d.len())].clone()).collect();
+                    stepwise.start(&values)
+                } else {
+                    // One or two answers changed, as a step and a step taken back do.
+                    for _ in 0..rng.random_range(1..=2) {
+                        let q = rng.random_range(0..domains.len());
+                        values[q] = domains[q][rng.random_range(0..domains[q].len())].clone();
+                    }
+                    stepwise.next(&values)
+                };
+                let a = evaluate(&r, &Answers::settle(&r, values.clone(), None));
+                let ranked = |ranking: &[crate::engine::evaluate::Ranked]| -> Vec<usize> {
+                    ranking.iter().map(|x| x.modality).collect()
+                };
+                let at = format!("{} step {step}", pack.name);
+                assert_eq!(ranked(&standing.ranking), ranked(&a.ranking), "{at}");
+                assert_eq!(standing.ruled_out, a.ruled_out, "{at}");
+                assert_eq!((standing.urgent, standing.put_first_by), (a.urgent, a.put_first_by), "{at}");
+                for (x, y) in standing.totals.iter().zip(&a.totals) {
+                    assert!((x - y).abs() < 1e-9, "{at}: {:?} against {:?}", standing.totals, a.totals);
+                }
+            }
+        }
+    }
 }

@@ -60,26 +60,67 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
     let values = &answers.values;
     let (scores, bands) = compute_scores(ruleset, values);
 
-    let flags: Vec<usize> =
-        (0..ruleset.flags.len()).filter(|&f| holds(&ruleset.flags[f].when, values, &scores)).collect();
+    let flags = raised(ruleset, values, &scores);
     let fired: Vec<usize> =
         (0..ruleset.rules.len()).filter(|&r| holds(&ruleset.rules[r].when, values, &scores)).collect();
+    let totals = rule_totals(ruleset, fired.iter().copied());
+    let Standing { ranking, totals, ruled_out, put_first_by, urgent } = stand(ruleset, totals, &flags);
 
+    Assessment {
+        respondent: answers.respondent.clone(),
+        primary: ranking.first().map(|r| r.modality),
+        ranking,
+        totals,
+        ruled_out,
+        put_first_by,
+        urgent,
+        scores,
+        bands,
+        flags,
+        fired,
+        ignored: answers.ignored.clone(),
+    }
+}
+
+/// The flags the answers raise, in the pack's order (most severe first).
+pub(crate) fn raised(ruleset: &RuleSet, values: &[Option<Answer>], scores: &[Option<f64>]) -> Vec<usize> {
+    (0..ruleset.flags.len()).filter(|&f| holds(&ruleset.flags[f].when, values, scores)).collect()
+}
+
+/// Each modality's total from the rules that fired, added in the order given.
+pub(crate) fn rule_totals(ruleset: &RuleSet, fired: impl Iterator<Item = usize>) -> Vec<f64> {
     let mut totals = vec![0.0; ruleset.modalities.len()];
-    for &r in &fired {
+    for r in fired {
         for &(modality, weight) in &ruleset.rules[r].weights {
             totals[modality] += weight;
         }
     }
+    totals
+}
+
+/// Where the modalities stand once the rules have weighed in: what the raised flags add, rule
+/// out and put first, and the ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Standing {
+    pub ranking: Vec<Ranked>,
+    /// Every modality's total, the flags' weights added.
+    pub totals: Vec<f64>,
+    pub ruled_out: Vec<(usize, usize)>,
+    pub put_first_by: Option<usize>,
+    pub urgent: bool,
+}
+
+/// The last phase of `evaluate`, from the totals of the rules that fired and the flags raised
+/// (most severe first); apart so that a search which keeps its own totals ranks as it does.
+pub(crate) fn stand(ruleset: &RuleSet, mut totals: Vec<f64>, flags: &[usize]) -> Standing {
     // A flag is evidence too (a pitfall weighs against what it makes fail).
-    for &f in &flags {
+    for &f in flags {
         for &(modality, weight) in &ruleset.flags[f].weights {
             totals[modality] += weight;
         }
     }
-
     let mut ruled_out: Vec<(usize, usize)> = Vec::new();
-    for &f in &flags {
+    for &f in flags {
         for &m in &ruleset.flags[f].rules_out {
             if !ruled_out.iter().any(|(r, _)| *r == m) {
                 ruled_out.push((m, f));
@@ -108,20 +149,7 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
         ranking.truncate(usize::from(put_first_by.is_some()));
     }
 
-    Assessment {
-        respondent: answers.respondent.clone(),
-        primary: ranking.first().map(|r| r.modality),
-        ranking,
-        totals,
-        ruled_out,
-        put_first_by,
-        urgent,
-        scores,
-        bands,
-        flags,
-        fired,
-        ignored: answers.ignored.clone(),
-    }
+    Standing { ranking, totals, ruled_out, put_first_by, urgent }
 }
 
 /// The points an answer gives a score part, before its weight; `None` for free text.

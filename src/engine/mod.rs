@@ -8,4 +8,5 @@ pub mod evaluate;
 pub mod grid;
 pub mod model;
 pub mod safety;
+pub mod stepwise;
 pub mod whatif;
