@@ -19,12 +19,15 @@ modalities = [line.split("id: ")[1].strip() for line in open(os.path.join(out, "
               if line.startswith("  - id: ")]
 weights = ", ".join(f"{m}: 0.001" for m in modalities)
 questions = ["feel_stuck", "same_feedback", "transition", "has_mentors", "goal_specific"]
-with open(os.path.join(out, "more-rules.yaml"), "w", encoding="utf-8") as f:
-    f.write("rules:\n")
-    for i in range(n):
-        f.write(
-            f"  - id: added_{i}\n    phase: preferences\n"
-            f"    when: {{{questions[i % len(questions)]}: {{is: {'true' if i % 2 else 'false'}}}}}\n"
-            f"    weights: {{{weights}}}\n    because: Added rule {i}.\n"
-            f"    argues_for: []\n    source: bench\n"
-        )
+# 10,000 rules a file: a file holds at most 16 MiB (the loader's limit).
+PER_FILE = 10_000
+for start in range(0, n, PER_FILE):
+    with open(os.path.join(out, f"more-rules-{start // PER_FILE:03}.yaml"), "w", encoding="utf-8") as f:
+        f.write("rules:\n")
+        for i in range(start, min(n, start + PER_FILE)):
+            f.write(
+                f"  - id: added_{i}\n    phase: preferences\n"
+                f"    when: {{{questions[i % len(questions)]}: {{is: {'true' if i % 2 else 'false'}}}}}\n"
+                f"    weights: {{{weights}}}\n    because: Added rule {i}.\n"
+                f"    argues_for: []\n    source: design (bench rule)\n"
+            )
