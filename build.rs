@@ -1,6 +1,7 @@
 //! Compiles the built-in packs' YAML (every folder under `rules/` with a `pack.yaml`) to CBOR,
 //! so that a start decodes CBOR (fast) instead of parsing YAML (most of a start's time);
-//! `src/pack/load.rs` falls back to the YAML if this failed. CBOR, not JSON: a JSON key cannot carry the spans the pack's structs read.
+//! `src/pack/load.rs` falls back to the YAML if this failed. A pack's model, as the loader
+//! built and checked it, is embedded too when `src/pack/compiled/<name>.bin` was made from the same YAML. CBOR, not JSON: a JSON key cannot carry the spans the pack's structs read.
 
 use std::path::Path;
 use std::{env, fs};
@@ -14,6 +15,7 @@ const DEFAULT: &str = "intake";
 
 fn main() {
     println!("cargo::rerun-if-changed=rules");
+    println!("cargo::rerun-if-changed=src/pack/compiled");
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let mut names: Vec<String> = fs::read_dir("rules")
@@ -70,10 +72,31 @@ fn compile(name: &str, out_dir: &Path, manifest: &Path) -> String {
     }
     let hash = hash::content_hash(files.iter().map(|(name, text)| (name.as_str(), text.as_str())));
     format!(
-        "Builtin {{ name: {name:?}, files: &[{}], cbor: &[{}], hash: {hash:?} }}",
+        "Builtin {{ name: {name:?}, files: &[{}], cbor: &[{}], hash: {hash:?}, model: {} }}",
         yaml_items.join(", "),
-        cbor_items.join(", ")
+        cbor_items.join(", "),
+        model(&manifest.join("src/pack/compiled").join(format!("{name}.bin")), &hash)
     )
+}
+
+/// The pack's model as the loader built and checked it (`src/pack/compiled/<name>.bin`,
+/// written by a test), when it was compiled from this very YAML; else nothing, and the YAML's
+/// CBOR is checked at every start instead.
+fn model(path: &Path, hash: &str) -> String {
+    match fs::read(path) {
+        Ok(bytes) if bytes.starts_with(hash::compiled_header(hash).as_bytes()) => {
+            format!("include_bytes!({:?})", path.display().to_string())
+        }
+        Ok(_) => {
+            println!(
+                "cargo::warning={} was compiled from other YAML: the pack is checked at every start until \
+                 `CROSSROADS_WRITE_COMPILED=1 cargo test --test shipped` writes it again",
+                path.display()
+            );
+            "&[]".to_string()
+        }
+        Err(_) => "&[]".to_string(),
+    }
 }
 
 /// The YAML as CBOR, keys in their written order and as text (`1:` becomes `"1"`), read

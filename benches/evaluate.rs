@@ -54,8 +54,20 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    c.bench_function("load and validate the default pack", |b| {
+    // The default pack three ways: as a start reads it (its model, built and checked with
+    // the binary), from the CBOR of its YAML checked (when the model is stale), and from its
+    // YAML (any pack folder, and `rules check`).
+    let builtin = &pack::embedded::DEFAULT;
+    c.bench_function("load the default pack as built in", |b| {
         b.iter(|| black_box(pack::load_embedded(&mut Sources::default()).unwrap()))
+    });
+    c.bench_function("load and check the default pack from CBOR", |b| {
+        b.iter(|| black_box(pack::load::load_cbor(builtin).unwrap()))
+    });
+    c.bench_function("load and check the default pack from YAML", |b| {
+        b.iter(|| {
+            black_box(pack::load_files(pack::load::builtin_files(builtin), &mut Sources::default()).unwrap())
+        })
     });
 }
 

@@ -55,6 +55,35 @@ fn every_built_in_pack_is_its_folder_compiled() {
     }
 }
 
+/// Each built-in pack's `src/pack/compiled/<name>.bin` is its YAML as the loader builds and checks it today,
+/// byte for byte, and the binary embeds it (so a start neither parses nor checks the pack).
+/// `CROSSROADS_WRITE_COMPILED=1` writes it from the YAML instead, after a change to a pack.
+#[test]
+fn every_built_in_pack_s_compiled_model_is_its_checked_yaml() {
+    let write = std::env::var_os("CROSSROADS_WRITE_COMPILED").is_some_and(|v| v == "1");
+    for builtin in embedded::builtins() {
+        let name = builtin.name;
+        let from_yaml = pack::load_files(pack::load::builtin_files(builtin), &mut Sources::default())
+            .unwrap_or_else(|_| panic!("{name}: the YAML loads"));
+        let compiled = pack::load::compiled(&from_yaml);
+        let path = Path::new("src/pack/compiled").join(format!("{name}.bin"));
+        if write {
+            std::fs::write(&path, &compiled).unwrap();
+            eprintln!("wrote {}: rebuild for the binary to embed it", path.display());
+            continue;
+        }
+        let on_disk = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            on_disk == compiled,
+            "{} is not {name}'s YAML as checked today: `CROSSROADS_WRITE_COMPILED=1 cargo test --test shipped` writes it",
+            path.display()
+        );
+        assert!(builtin.model == compiled.as_slice(), "{name}: the binary embeds {}", path.display());
+        let loaded = pack::load::load_compiled(builtin).unwrap();
+        assert_eq!(format!("{loaded:?}"), format!("{from_yaml:?}"), "{name}: read back, the same pack");
+    }
+}
+
 #[test]
 fn the_default_pack_passes_its_own_tests() {
     let ruleset = common::default_pack(&mut Sources::default());

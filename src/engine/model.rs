@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A text in the pack's default language, with its translations.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
 pub struct Text {
     pub default: String,
     pub translations: Vec<(String, String)>,
@@ -23,7 +23,7 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Meta {
     pub id: String,
     pub version: String,
@@ -64,14 +64,14 @@ pub fn works(citation: &str) -> impl Iterator<Item = &str> {
         .filter(|part| !part.is_empty())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Choice {
     pub value: String,
     pub label: Text,
     pub score: Option<f64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub enum Kind {
     YesNo,
     Scale {
@@ -96,7 +96,7 @@ pub enum Kind {
 }
 
 /// A grid question's rows and columns.
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Grid {
     /// The rows the pack names, in order (their `score` is unused).
     pub rows: Vec<Choice>,
@@ -109,7 +109,7 @@ pub struct Grid {
 
 /// A grid column: a whole number from `min` to `max` per row, or a share (0 to 100 per row,
 /// at most 100 over the rows).
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Column {
     pub id: String,
     pub label: Text,
@@ -139,7 +139,7 @@ impl Grid {
 /// A number read from a grid answer, for conditions and scores: `question.column.lowest`,
 /// `question.column.highest`, `question.gap` (the widest gap between the grid's `gap` columns,
 /// now and wished, whose indices it carries).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Measure {
     Lowest(usize),
     Highest(usize),
@@ -164,7 +164,7 @@ fn widest_gap(now: usize, wished: usize, rows: &[GridRow]) -> Option<(&GridRow, 
 
 /// One row of a grid answer: a pack row's value or the person's own name for it, and a number
 /// per column (`None`: left empty).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct GridRow {
     pub name: String,
     pub values: Vec<Option<f64>>,
@@ -196,7 +196,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Question {
     pub id: String,
     pub kind: Kind,
@@ -215,7 +215,7 @@ pub struct Question {
 
 /// What a respondent question asks for, in the order a key is taken from them: the most
 /// particular first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Identity {
     Email,
     Code,
@@ -223,7 +223,7 @@ pub enum Identity {
 }
 
 /// What a test reads: a question's answer or a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Question(usize),
     Score(usize),
@@ -231,7 +231,7 @@ pub enum Target {
     Measure(usize, Measure),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub enum Test {
     IsBool(bool),
     /// Equal to a number (scale or number questions, scores).
@@ -245,10 +245,10 @@ pub enum Test {
     AtLeast(f64),
     AtMost(f64),
     Answered(bool),
-    Matches(Regex),
+    Matches(#[serde(with = "pattern")] Regex),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
@@ -256,7 +256,7 @@ pub enum Condition {
     Test(Target, Test),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct ScorePart {
     pub question: usize,
     /// What the part reads of a grid question's answer.
@@ -272,7 +272,7 @@ pub struct ScorePart {
     pub label: Option<Text>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Band {
     pub id: String,
     pub label: Text,
@@ -280,7 +280,7 @@ pub struct Band {
     pub to: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Score {
     pub id: String,
     pub name: Text,
@@ -288,7 +288,7 @@ pub struct Score {
     pub bands: Vec<Band>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Flag {
     pub id: String,
     pub severity: Severity,
@@ -307,7 +307,7 @@ pub struct Flag {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Rule {
     pub id: String,
     pub phase: Phase,
@@ -330,7 +330,7 @@ pub fn mostly_for(weights: &[(usize, f64)]) -> Vec<usize> {
     weights.iter().filter(|&&(_, w)| w > 0.0 && w >= against && 2.0 * w >= most).map(|w| w.0).collect()
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Modality {
     pub id: String,
     pub name: Text,
@@ -342,7 +342,7 @@ pub struct Modality {
 
 /// A line of a list, shown only when its condition (an index into
 /// `RuleSet::line_conditions`) holds, if it has one.
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Line {
     pub text: Text,
     pub when: Option<usize>,
@@ -350,7 +350,7 @@ pub struct Line {
     pub guide: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Support {
     pub id: String,
     pub name: Text,
@@ -358,7 +358,7 @@ pub struct Support {
     pub note: Option<Text>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Guide {
     pub id: String,
     pub title: Text,
@@ -367,7 +367,7 @@ pub struct Guide {
 }
 
 /// How aggregate reports treat results: see `pack.aggregates` in the README.
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Aggregates {
     /// A yes/no question whose "yes" is consent to be counted by recommendation.
     pub consent: Option<usize>,
@@ -377,7 +377,7 @@ pub struct Aggregates {
 }
 
 /// How `crossroads compare` ranks several results of the pack: see `pack.compare` in the README.
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Compare {
     /// Every modality once, best first.
     pub order: Vec<usize>,
@@ -393,7 +393,7 @@ pub struct Compare {
 }
 
 /// How `crossroads match` shortlists a roster: see `matching` in the README.
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Matching {
     pub for_: Vec<usize>,
     pub at_least: usize,
@@ -416,7 +416,7 @@ impl Matching {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Criterion {
     pub id: String,
     pub field: Field,
@@ -430,7 +430,7 @@ pub struct Criterion {
 }
 
 /// What a criterion asks of a roster entry's field.
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub enum Reads {
     /// The person's answer to this question: each option as the roster values that meet it
     /// (in the question's option order; empty: any entry).
@@ -440,7 +440,7 @@ pub enum Reads {
 }
 
 /// What a pack's authors expect of one example.
-#[derive(Debug, Clone, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, Default)]
 pub struct Expect {
     pub primary: Option<usize>,
     pub not_primary: Vec<usize>,
@@ -450,7 +450,7 @@ pub struct Expect {
     pub band: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct TestCase {
     pub id: String,
     pub description: Option<String>,
@@ -460,7 +460,7 @@ pub struct TestCase {
 
 /// A pack that loaded and passed every check. Rules are kept in phase order
 /// (stable within a phase), flags in severity order, so evaluation is one pass.
-#[derive(Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct RuleSet {
     pub meta: Meta,
     pub questions: Vec<Question>,
@@ -486,10 +486,16 @@ pub struct RuleSet {
     pub hash: String,
     /// Question index by id: screening looks up every key of every row, so the hash is a
     /// fast one (the keys are the pack's own ids, not untrusted input to a long-lived table).
+    #[serde(skip)]
     pub question_index: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl RuleSet {
+    /// Builds `question_index` from the questions (a compiled pack carries no index).
+    pub fn index_questions(&mut self) {
+        self.question_index = self.questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+    }
+
     pub fn question(&self, id: &str) -> Option<usize> {
         self.question_index.get(id).copied()
     }
@@ -582,7 +588,7 @@ impl Phase {
 }
 
 /// A field of a roster entry that a pack's `matching` may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Style,
     Structure,
@@ -643,7 +649,7 @@ impl Field {
 }
 
 /// One checked answer, in the form its question's kind calls for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum Answer {
     Bool(bool),
     Number(f64),
@@ -657,7 +663,7 @@ pub enum Answer {
 }
 
 /// A person's answers, one slot per question of the pack, in its order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
 pub struct Answers {
     pub respondent: Option<String>,
     /// The language the intake was answered in, when the answers say (`ask` and the web intake
@@ -666,4 +672,24 @@ pub struct Answers {
     pub values: Vec<Option<Answer>>,
     /// Questions that were answered but hidden by `show_if`; their answers were dropped.
     pub ignored: Vec<usize>,
+}
+
+/// A `matches:` pattern in a compiled pack: kept as its source, built again as the loader
+/// builds it (with the same size limit) when the pack is read.
+mod pattern {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(re: &regex::Regex, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(re.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<regex::Regex, D::Error> {
+        let source = String::deserialize(d)?;
+        crate::engine::model::pattern_of(&source).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A `matches:` pattern as the loader builds it: at most 1 MiB compiled.
+pub fn pattern_of(source: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(source).size_limit(1 << 20).build()
 }

@@ -15,3 +15,9 @@ pub fn content_hash<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Stri
     }
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// What a compiled pack (`src/pack/compiled/<name>.bin`) starts with: the hash of the YAML it was
+/// compiled from, so that one left behind by an edit of the YAML is never used.
+pub fn compiled_header(hash: &str) -> String {
+    format!("crossroads compiled pack {hash}\n")
+}

@@ -291,7 +291,7 @@ impl Validator<'_> {
         pattern: &Spanned<String>,
     ) -> Option<regex::Regex> {
         // Size-limited, and the regex crate runs in linear time: a pack cannot hang us.
-        match RegexBuilder::new(&pattern.value).size_limit(1 << 20).build() {
+        match crate::engine::model::pattern_of(&pattern.value) {
             Ok(re) => Some(re),
             Err(err) => {
                 let reason = err.to_string();

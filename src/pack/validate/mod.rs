@@ -4,8 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use regex::RegexBuilder;
-
 use crate::engine::answers;
 use crate::engine::model::*;
 use crate::pack::schema::*;
@@ -163,7 +161,7 @@ pub fn validate(files: &[(FileId, RawFile)], hash: String) -> Result<RuleSet, Ve
         hash,
         question_index: Default::default(),
     };
-    ruleset.question_index = ruleset.questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+    ruleset.index_questions();
     // Only now are the flags and rules known that make a question health-related.
     let health = crate::engine::evaluate::health_related(&ruleset);
     for (q, file, range) in grouping_spans {
