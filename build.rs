@@ -1,7 +1,8 @@
 //! Compiles the built-in packs' YAML (every folder under `rules/` with a `pack.yaml`) to CBOR,
 //! so that a start decodes CBOR (fast) instead of parsing YAML (most of a start's time);
-//! `src/pack/load.rs` falls back to the YAML if this failed. A pack's model, as the loader
-//! built and checked it, is embedded too when `src/pack/compiled/<name>.bin` was made from the same YAML. CBOR, not JSON: a JSON key cannot carry the spans the pack's structs read.
+//! `src/pack/load.rs` falls back to the YAML if this failed. CBOR, not JSON: a JSON key cannot
+//! carry the spans the pack's structs read. A pack's model, as the loader built and checked it,
+//! is embedded too when `src/pack/compiled/<name>.bin` was made from the same YAML.
 
 use std::path::Path;
 use std::{env, fs};

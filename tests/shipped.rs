@@ -55,9 +55,10 @@ fn every_built_in_pack_is_its_folder_compiled() {
     }
 }
 
-/// Each built-in pack's `src/pack/compiled/<name>.bin` is its YAML as the loader builds and checks it today,
-/// byte for byte, and the binary embeds it (so a start neither parses nor checks the pack).
-/// `CROSSROADS_WRITE_COMPILED=1` writes it from the YAML instead, after a change to a pack.
+/// Each built-in pack's `src/pack/compiled/<name>.bin` is its YAML as the loader builds and
+/// checks it today, byte for byte, and the binary embeds it (so a start neither parses nor
+/// checks the pack). `CROSSROADS_WRITE_COMPILED=1` writes it from the YAML instead, after a
+/// change to a pack.
 #[test]
 fn every_built_in_pack_s_compiled_model_is_its_checked_yaml() {
     let write = std::env::var_os("CROSSROADS_WRITE_COMPILED").is_some_and(|v| v == "1");

@@ -12,8 +12,8 @@ pub struct Builtin {
     pub cbor: &'static [&'static [u8]],
     /// The pack's hash, over its YAML files sorted by name, taken by `build.rs`.
     pub hash: &'static str,
-    /// `src/pack/compiled/<name>.bin`: the pack's model as the loader built and checked it, headed by the hash
-    /// of the YAML it came from; empty when there is none for this YAML.
+    /// `src/pack/compiled/<name>.bin`: the pack's model as the loader built and checked it,
+    /// headed by the hash of the YAML it came from; empty when there is none for this YAML.
     pub model: &'static [u8],
 }
 

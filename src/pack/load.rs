@@ -60,8 +60,9 @@ fn prebuilt(pack: &Builtin) -> Option<RuleSet> {
     (ruleset.hash == pack.hash).then_some(ruleset)
 }
 
-/// A pack's model as `src/pack/compiled/<name>.bin` holds it: the header that names the YAML's hash, then the
-/// model in postcard (fields in order, no names: four times faster to read than CBOR).
+/// A pack's model as `src/pack/compiled/<name>.bin` holds it: the header that names the YAML's
+/// hash, then the model in postcard (fields in order, without their names: a start reads it in
+/// a quarter of the instructions the same model takes in CBOR).
 pub fn compiled(ruleset: &RuleSet) -> Vec<u8> {
     let mut out = compiled_header(&ruleset.hash).into_bytes();
     out.extend(postcard::to_stdvec(ruleset).expect("a model always encodes"));
