@@ -25,3 +25,34 @@ for r in results:
     name = r["command"].replace("target/release/crossroads", "crossroads")
     print(f"{name:58} {r['median']*1000:7.2f} ms {(r['median']-base)*1000:+12.2f} ms")
 PY
+# `serve` until it says it listens, against `--version`, alternating, both spawned the same way
+# (hyperfine times whole processes, and a server does not end by itself).
+python3 - "$bin" "${RUNS:-500}" <<'PY'
+import os, shutil, statistics, subprocess, sys, tempfile, time
+binary, runs = sys.argv[1], int(sys.argv[2])
+work = tempfile.mkdtemp()
+store = os.path.join(work, "store.sqlite")
+def serve():
+    start = time.perf_counter()
+    p = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--store", store],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for line in p.stderr:
+        if b"serving the intake on" in line:
+            break
+    took = time.perf_counter() - start
+    p.kill()
+    p.wait()
+    return took
+def version():
+    start = time.perf_counter()
+    subprocess.run([binary, "--version"], stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+serve()  # the store is made once; each run after opens it, as a restart does
+v, s = [], []
+for _ in range(runs):
+    v.append(version())
+    s.append(serve())
+mv, ms = statistics.median(v), statistics.median(s)
+print(f"{'crossroads serve, until it listens (python spawns both)':58} {ms*1000:7.2f} ms {(ms-mv)*1000:+12.2f} ms")
+shutil.rmtree(work)
+PY
