@@ -17,9 +17,9 @@ fn the_default_pack_loads_from_its_folder_without_a_diagnostic() {
     assert_eq!(from_dir.hash, embedded.hash, "the binary embeds the pack as it is on disk");
 }
 
-/// The binary reads each built-in pack from the CBOR `build.rs` made of it; it must be the
-/// very pack the YAML gives, with the YAML's hash; and every pack folder under `rules/` is built
-/// in, whole.
+/// The CBOR `build.rs` makes of each built-in pack (what a start checks when the pack's model
+/// is stale) must be the very pack the YAML gives, with the YAML's hash; and every pack folder
+/// under `rules/` is built in, whole.
 #[test]
 fn every_built_in_pack_is_its_folder_compiled() {
     let mut folders: Vec<String> = std::fs::read_dir("rules")
@@ -34,8 +34,7 @@ fn every_built_in_pack_is_its_folder_compiled() {
     assert_eq!(folders, built, "every pack folder under rules/ is built in");
     for builtin in embedded::builtins() {
         let name = builtin.name;
-        let compiled =
-            pack::load::load_compiled(builtin).unwrap_or_else(|| panic!("build.rs compiled {name}"));
+        let compiled = pack::load::load_cbor(builtin).unwrap_or_else(|| panic!("build.rs compiled {name}"));
         let from_yaml = pack::load_files(pack::load::builtin_files(builtin), &mut Sources::default())
             .unwrap_or_else(|_| panic!("{name}: the YAML loads"));
         assert_eq!(compiled.hash, from_yaml.hash, "{name}");
