@@ -1,7 +1,8 @@
 //! `crossroads screen` end to end over synthetic responses (seeded, valid for the default pack),
 //! as JSON Lines and as CSV, side by side with a single-threaded pass that only reads the same
 //! file (its yardstick), printing each ratio; and the peak memory of the real binary, for a
-//! small and a large file. `ROWS=100000 ROUNDS=3 cargo bench --bench screen` for a quick look.
+//! small and a large file. `ROWS=100000 ROUNDS=3 cargo bench --bench screen` for a quick look;
+//! `SCREEN_FILES=DIR` writes the files into DIR and stops, for a profiler.
 
 use std::fs::File;
 use std::hint::black_box;
@@ -18,6 +19,11 @@ use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Value};
 
 const ROWS: usize = 1_000_000;
+
+// As the binary does (`src/main.rs`): threads that free what another thread allocated are
+// what glibc's allocator handles worst.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// One random, complete, valid row for `ruleset`, as a JSON object keyed by question id.
 fn synthetic_row(ruleset: &RuleSet, rng: &mut StdRng, id: usize) -> String {
@@ -79,6 +85,7 @@ fn screen_file(path: &Path) -> i32 {
         ledger: None,
         min_group: screen::MIN_GROUP,
         lang: None,
+        jobs: None,
     };
     let mut io = Io {
         stdin: &mut std::io::empty(),
@@ -179,11 +186,18 @@ fn main() {
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
     let ruleset = crossroads::pack::load_embedded(&mut Sources::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (jsonl, csv) = (dir.path().join("responses.jsonl"), dir.path().join("responses.csv"));
-    let small = dir.path().join("small.jsonl");
+    // `SCREEN_FILES=DIR` keeps the files there (for a profiler) and stops.
+    let keep = std::env::var_os("SCREEN_FILES").map(std::path::PathBuf::from);
+    let at = keep.clone().unwrap_or_else(|| dir.path().to_path_buf());
+    let (jsonl, csv) = (at.join("responses.jsonl"), at.join("responses.csv"));
+    let small = at.join("small.jsonl");
     write_responses(&ruleset, &jsonl, rows);
     write_responses(&ruleset, &small, rows / 100);
     write_csv(&ruleset, &jsonl, &csv);
+    if let Some(at) = keep {
+        println!("{rows} rows written to {}", at.display());
+        return;
+    }
     assert_eq!(screen_file(&small), 0, "synthetic rows are all valid");
 
     // Side by side, round after round, so that whatever else the machine does falls on both.

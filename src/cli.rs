@@ -130,6 +130,10 @@ enum Command {
         /// The language of names in the results, if the pack has it.
         #[arg(long, value_name = "LANG")]
         lang: Option<String>,
+        /// Threads that assess rows (every core by default); the output is the same whatever
+        /// the number.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: Option<u16>,
     },
     /// Tools for the people who write packs.
     #[command(after_help = help::RULES)]
@@ -488,6 +492,7 @@ where
             ledger,
             min_group,
             lang,
+            jobs,
         } => {
             let config = ScreenConfig {
                 input: if responses.as_os_str() == "-" { Input::Stdin } else { Input::File(responses) },
@@ -530,6 +535,7 @@ where
                 ledger,
                 min_group,
                 lang,
+                jobs: jobs.map(usize::from),
             };
             screen::screen(&config, io)
         }

@@ -384,3 +384,82 @@ proptest! {
         prop_assert!(statuses.windows(2).all(|w| w[0] || !w[1]), "urgent first: {stdout}");
     }
 }
+
+/// Rows are assessed on every core, in batches that finish in any order: whatever the number of
+/// threads, every output is the same bytes, urgent rows first in the order of the file.
+#[test]
+fn the_output_is_the_same_bytes_whatever_the_number_of_threads() {
+    let work = tempfile::tempdir().unwrap();
+    let (header, rows) = plain();
+    let (good, crisis) = (calm(&header, &rows), in_crisis(&header, &rows));
+    let mut csv = header.clone() + "\n";
+    let mut jsonl = String::new();
+    let json_rows: Vec<String> =
+        common::fixture("tests/screen/jsonl/responses.jsonl").lines().map(String::from).collect();
+    // A fixed pseudo-random sequence: rows of every kind, spread over many batches.
+    let mut state = 2026u64;
+    let mut urgent_lines = Vec::new();
+    for i in 0..3000 {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let pick = (state >> 33) % 20;
+        let row = match pick {
+            0 => set(&crisis, 0, &format!("c{i}")),
+            1 => damage(&set(&good, 0, &format!("d{i}")), DAMAGES[(i % 6) as usize], &header)
+                .into_iter()
+                .map(char::from)
+                .collect::<String>()
+                .chars()
+                .take(2000)
+                .collect(),
+            2 => set(&set(&crisis, 0, &format!("u{i}")), column(&header, "budget"), "Company card"),
+            3 => String::new(),
+            _ => set(&good, 0, &format!("r{i}")),
+        };
+        if matches!(pick, 0 | 2) {
+            urgent_lines.push(i + 2); // every row is one line, a blank one too
+        }
+        csv.push_str(&row);
+        csv.push('\n');
+        jsonl.push_str(&json_rows[(i % json_rows.len() as u64) as usize]);
+        jsonl.push('\n');
+    }
+    std::fs::write(work.path().join("r.csv"), &csv).unwrap();
+    std::fs::write(work.path().join("r.jsonl"), &jsonl).unwrap();
+    let run = |input: &str, format: &str, jobs: &str| {
+        let dir = work.path().join(format!("{input}-{format}-{jobs}"));
+        std::fs::create_dir(&dir).unwrap();
+        let rejects = dir.join("rejects");
+        let mapping = dir.join("mapping.yaml");
+        let mut args = vec!["screen", input, "--format", format, "--jobs", jobs];
+        args.extend(["--rejects", rejects.to_str().unwrap()]);
+        if input.ends_with(".csv") {
+            args.extend(["--emit-mapping", mapping.to_str().unwrap()]);
+        }
+        let out = crossroads(&args, work.path());
+        let files =
+            [std::fs::read(&rejects).unwrap_or_default(), std::fs::read(&mapping).unwrap_or_default()];
+        (out.status.code(), out.stdout, out.stderr, files)
+    };
+    for input in ["r.csv", "r.jsonl"] {
+        for format in ["csv", "jsonl", "markdown"] {
+            let one = run(input, format, "1");
+            assert!(one.1.len() > 10_000, "{input} {format}: {}", text(&one.2));
+            for jobs in ["2", "5"] {
+                let many = run(input, format, jobs);
+                assert!(one == many, "{input} --format {format}: --jobs 1 and --jobs {jobs} differ");
+            }
+        }
+    }
+    // And what is the same is right: the urgent rows lead, in the order of the file (those
+    // in crisis, and damaged rows whose urgent answer could not be read), then the rest.
+    let one = run("r.csv", "csv", "3");
+    let stdout = text(&one.1);
+    let urgent = |l: &&str| l.contains("self_harm") || l.contains(",urgent_");
+    let lines: Vec<&str> = stdout.lines().skip(1).collect();
+    let split = lines.iter().position(|l| !urgent(l)).unwrap();
+    assert!(lines[split..].iter().all(|l| !urgent(l)), "urgent rows first");
+    let line_of = |l: &&str| l.split(',').nth(1).unwrap().parse::<u64>().unwrap();
+    let first: Vec<u64> = lines[..split].iter().map(line_of).collect();
+    assert!(first.is_sorted() && lines[split..].iter().map(line_of).is_sorted());
+    assert!(urgent_lines.iter().all(|l| first.contains(l)) && first.len() > urgent_lines.len());
+}

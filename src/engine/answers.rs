@@ -259,19 +259,29 @@ pub fn identity(ruleset: &RuleSet, values: &[Option<Answer>]) -> Option<String> 
 impl Answers {
     /// Answers from typed values (one slot per question), with the answers that `show_if`
     /// hides dropped and listed in `ignored`. Required questions are not checked here.
-    pub fn settle(ruleset: &RuleSet, mut values: Vec<Option<Answer>>, respondent: Option<String>) -> Answers {
+    pub fn settle(ruleset: &RuleSet, values: Vec<Option<Answer>>, respondent: Option<String>) -> Answers {
+        Answers::settle_keeping(ruleset, values, respondent).0
+    }
+
+    /// [`Answers::settle`], giving back the answers it dropped, by question index.
+    pub fn settle_keeping(
+        ruleset: &RuleSet,
+        mut values: Vec<Option<Answer>>,
+        respondent: Option<String>,
+    ) -> (Answers, Vec<(usize, Answer)>) {
         values.resize(ruleset.questions.len(), None);
         // In question order: a `show_if` reads only earlier questions, so each decision
         // sees the final state of everything it depends on.
-        let mut ignored = Vec::new();
+        let mut hidden = Vec::new();
         for (index, question) in ruleset.questions.iter().enumerate() {
             let shown = question.show_if.as_ref().is_none_or(|c| holds(c, &values, &[]));
-            if !shown && values[index].take().is_some() {
-                ignored.push(index);
+            if !shown && let Some(answer) = values[index].take() {
+                hidden.push((index, answer));
             }
         }
         let respondent = respondent.or_else(|| identity(ruleset, &values));
-        Answers { respondent, language: None, values, ignored }
+        let ignored = hidden.iter().map(|(q, _)| *q).collect();
+        (Answers { respondent, language: None, values, ignored }, hidden)
     }
 
     /// Whether the other answers show question `index` (its `show_if` holds, or it has none).

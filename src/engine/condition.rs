@@ -6,7 +6,19 @@ use crate::engine::model::{Answer, Condition, RuleSet, Target, Test};
 
 /// Whether a condition holds. A test of an unanswered (or hidden) question is false,
 /// except `answered: false`; the loader has already refused any malformed condition.
+#[inline]
 pub fn holds(condition: &Condition, values: &[Option<Answer>], scores: &[Option<f64>]) -> bool {
+    // Most conditions test one answer: that case is inlined where conditions are walked (every
+    // rule of every row), the rest is a call.
+    match condition {
+        Condition::Test(Target::Question(q), test) => {
+            test_answer(test, values.get(*q).and_then(Option::as_ref))
+        }
+        _ => holds_nested(condition, values, scores),
+    }
+}
+
+fn holds_nested(condition: &Condition, values: &[Option<Answer>], scores: &[Option<f64>]) -> bool {
     match condition {
         Condition::All(items) => items.iter().all(|c| holds(c, values, scores)),
         Condition::Any(items) => items.iter().any(|c| holds(c, values, scores)),
@@ -32,6 +44,7 @@ pub fn measured(answer: Option<&Answer>, measure: crate::engine::model::Measure)
     crate::engine::model::measure_rows(measure, rows)
 }
 
+#[inline(always)]
 fn test_answer(test: &Test, answer: Option<&Answer>) -> bool {
     let Some(answer) = answer else {
         return matches!(test, Test::Answered(false));

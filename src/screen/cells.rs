@@ -14,7 +14,7 @@ const YES: &[&str] = &["yes", "y", "true", "1", "oui", "o", "vrai", "ja", "sí",
 const NO: &[&str] = &["no", "n", "false", "0", "non", "faux", "nein"];
 
 /// How one column's cells become answers, prepared once for the whole file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum CellParser {
     YesNo(HashMap<String, bool>),
     Scale {
@@ -206,7 +206,7 @@ impl CellParser {
 /// distinct texts, so each is trimmed, folded, lowercased and looked up once per file, not once
 /// per cell. Free text and whole grids are parsed every time; at most [`REMEMBERED`] texts a
 /// column are kept, so memory stays flat whatever the file holds.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Remembering {
     parser: CellParser,
     seen: rustc_hash::FxHashMap<Box<str>, Result<Option<Answer>, CellError>>,

@@ -32,35 +32,42 @@ pub const URGENT_EARLIER: &str = "urgent_earlier";
 /// Rows wait in two unlinked temporary files, urgent and the rest, so that memory stays flat
 /// however many rows come, and urgent ones can still be written first.
 pub struct Coach<'r> {
-    ruleset: &'r RuleSet,
     format: Format,
-    lang: Option<String>,
-    urgent: Out,
-    rest: Out,
+    /// Writes the rows that only the reading thread sees (those that could not be assessed).
+    lines: Lines<'r>,
+    urgent: Spool,
+    rest: Spool,
     /// Rows listed with the urgent ones, assessed or not.
     urgent_count: u64,
 }
 
-enum Out {
-    Csv(Box<csv::Writer<Spool>>),
-    Raw(Spool),
+/// One row of the coach's output, written in its format, and whether it goes with the urgent.
+pub struct Written {
+    pub urgent: bool,
+    pub bytes: Vec<u8>,
 }
 
-impl Out {
-    fn new(format: Format) -> io::Result<Out> {
-        Ok(match format {
-            Format::Csv => {
-                Out::Csv(Box::new(csv::WriterBuilder::new().has_headers(false).from_writer(Spool::new()?)))
-            }
-            _ => Out::Raw(Spool::new()?),
-        })
+/// Writes the coach's rows in a format; each thread that assesses rows has its own.
+pub struct Lines<'r> {
+    ruleset: &'r RuleSet,
+    format: Format,
+    lang: Option<&'r str>,
+    /// CSV quoting as the csv crate does it, into a buffer taken after each row.
+    csv: csv::Writer<Tap>,
+}
+
+/// A writer whose bytes can be taken through a shared reference (all `csv::Writer` gives).
+#[derive(Default)]
+struct Tap(std::cell::RefCell<Vec<u8>>);
+
+impl Write for Tap {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.get_mut().extend_from_slice(buf);
+        Ok(buf.len())
     }
 
-    fn copy_into(self, out: &mut dyn Write) -> io::Result<()> {
-        match self {
-            Out::Csv(w) => w.into_inner().map_err(|e| e.into_error())?.copy_into(out),
-            Out::Raw(spool) => spool.copy_into(out),
-        }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -98,28 +105,22 @@ struct Line<'a> {
     urgent_flags: Vec<&'a str>,
 }
 
-impl<'r> Coach<'r> {
-    pub fn new(ruleset: &'r RuleSet, format: Format, lang: Option<String>) -> io::Result<Self> {
-        Ok(Coach {
-            ruleset,
-            format,
-            lang,
-            urgent: Out::new(format)?,
-            rest: Out::new(format)?,
-            urgent_count: 0,
-        })
+impl<'r> Lines<'r> {
+    pub fn new(ruleset: &'r RuleSet, format: Format, lang: Option<&'r str>) -> Self {
+        let csv =
+            csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 10).from_writer(Tap::default());
+        Lines { ruleset, format, lang, csv }
     }
 
     /// An assessed row; `earlier_urgent` are the urgent flags that answers it replaced raised.
-    /// Returns whether the row is listed with the urgent ones.
-    pub fn add(
+    pub fn assessed(
         &mut self,
         key: &str,
         line: u64,
         answers: &Answers,
         a: &Assessment,
         earlier_urgent: &[usize],
-    ) -> io::Result<bool> {
+    ) -> io::Result<Written> {
         let r = self.ruleset;
         let id = |m: usize| r.modalities[m].id.as_str();
         let (readiness, band) = match a.readiness(r) {
@@ -150,14 +151,12 @@ impl<'r> Coach<'r> {
             flags,
             urgent_flags,
         };
-        let report =
-            (self.format == Format::Jsonl).then(|| report::build(r, a, answers, self.lang.as_deref()));
-        self.write(urgent, row, report, &[])?;
-        Ok(urgent)
+        let report = (self.format == Format::Jsonl).then(|| report::build(r, a, answers, self.lang));
+        Ok(Written { urgent, bytes: self.write(row, report, &[])? })
     }
 
     /// A row that could not be assessed but must not be missed: listed with the urgent ones.
-    pub fn add_urgent_rejected(&mut self, key: &str, line: u64, rejected: &Rejected) -> io::Result<()> {
+    pub fn urgent_rejected(&mut self, key: &str, line: u64, rejected: &Rejected) -> io::Result<Written> {
         let r = self.ruleset;
         let (status, flags) = match &rejected.urgency {
             Urgency::Raised(flags) => {
@@ -177,24 +176,17 @@ impl<'r> Coach<'r> {
             flags,
             urgent_flags,
         };
-        self.write(true, row, None, &rejected.problems)
+        Ok(Written { urgent: true, bytes: self.write(row, None, &rejected.problems)? })
     }
 
-    fn write(
-        &mut self,
-        urgent: bool,
-        row: Line,
-        report: Option<Report>,
-        problems: &[Problem],
-    ) -> io::Result<()> {
-        self.urgent_count += u64::from(urgent);
-        let out = if urgent { &mut self.urgent } else { &mut self.rest };
-        match (self.format, out) {
-            (_, Out::Csv(w)) => {
+    fn write(&mut self, row: Line, report: Option<Report>, problems: &[Problem]) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        match self.format {
+            Format::Csv => {
                 let line = row.line.to_string();
                 let flags = row.flags.join(";");
                 let key = sanitize::spreadsheet(row.key);
-                w.write_record([
+                self.csv.write_record([
                     &*key,
                     &line,
                     row.status,
@@ -204,8 +196,10 @@ impl<'r> Coach<'r> {
                     row.band,
                     &flags,
                 ])?;
+                self.csv.flush()?;
+                out = self.csv.get_ref().0.take();
             }
-            (Format::Markdown, Out::Raw(out)) => {
+            Format::Markdown => {
                 let cells = [
                     cell(row.key),
                     row.line.to_string(),
@@ -218,7 +212,7 @@ impl<'r> Coach<'r> {
                 ];
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
-            (_, Out::Raw(out)) => {
+            Format::Jsonl | Format::Html => {
                 let problems = problems
                     .iter()
                     .map(|p| JsonProblem { column: &p.column, problem: &p.what, detail: &p.detail })
@@ -231,11 +225,36 @@ impl<'r> Coach<'r> {
                     urgent_flags: row.urgent_flags,
                     problems,
                 };
-                serde_json::to_writer(&mut *out, &json)?;
+                serde_json::to_writer(&mut out, &json)?;
                 writeln!(out)?;
             }
         }
-        Ok(())
+        Ok(out)
+    }
+}
+
+impl<'r> Coach<'r> {
+    pub fn new(ruleset: &'r RuleSet, format: Format, lang: Option<&'r str>) -> io::Result<Self> {
+        Ok(Coach {
+            format,
+            lines: Lines::new(ruleset, format, lang),
+            urgent: Spool::new()?,
+            rest: Spool::new()?,
+            urgent_count: 0,
+        })
+    }
+
+    /// A row written by [`Lines`], in the order of the input.
+    pub fn add(&mut self, row: Written) -> io::Result<()> {
+        self.urgent_count += u64::from(row.urgent);
+        let out = if row.urgent { &mut self.urgent } else { &mut self.rest };
+        out.write_all(&row.bytes)
+    }
+
+    /// A row that could not be assessed but must not be missed: listed with the urgent ones.
+    pub fn add_urgent_rejected(&mut self, key: &str, line: u64, rejected: &Rejected) -> io::Result<()> {
+        let row = self.lines.urgent_rejected(key, line, rejected)?;
+        self.add(row)
     }
 
     pub fn finish(self, out: &mut dyn Write) -> io::Result<()> {

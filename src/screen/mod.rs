@@ -13,6 +13,7 @@ pub mod hr;
 pub mod layout;
 pub mod mapping;
 mod open;
+pub mod pipeline;
 pub mod read;
 pub mod records;
 pub mod rejects;
@@ -20,7 +21,7 @@ pub mod sink;
 mod stderr;
 pub mod workbook;
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -29,8 +30,8 @@ use self::emit::Unmatched;
 use self::layout::Preset;
 use self::mapping::Explicit;
 use self::open::{extension, first_byte, open_csv, open_input, sniff_kind};
-use self::read::{Outcome, Row};
-use crate::engine::evaluate::evaluate;
+use self::read::{Converted, Converter, Outcome, Row, Rows, Shape, Unit};
+use crate::engine::evaluate::{Assessment, evaluate};
 use crate::engine::model::RuleSet;
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
 use crate::util::diag::{Diagnostic, Sources};
@@ -83,6 +84,8 @@ pub struct ScreenConfig {
     pub ledger: Option<PathBuf>,
     pub min_group: usize,
     pub lang: Option<String>,
+    /// Threads that assess rows; `None` for every core.
+    pub jobs: Option<usize>,
 }
 
 /// Smaller groups could let a reader recognise someone.
@@ -215,28 +218,6 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Reads rows from either kind of input.
-enum Rows<'r> {
-    Csv(Box<read::CsvRows<'r>>),
-    Json(read::JsonRows<'r, Box<dyn BufRead + 'r>>),
-}
-
-impl Rows<'_> {
-    fn next_row(&mut self) -> io::Result<Option<Row>> {
-        match self {
-            Rows::Csv(r) => r.next_row(),
-            Rows::Json(r) => r.next_row(),
-        }
-    }
-
-    fn bytes_read(&self) -> u64 {
-        match self {
-            Rows::Csv(r) => r.bytes_read(),
-            Rows::Json(r) => r.bytes_read(),
-        }
-    }
-}
-
 /// Counts for the closing line.
 #[derive(Default)]
 struct Tally {
@@ -308,7 +289,7 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
         ))?;
         reader = Box::new(io::BufReader::new(fhir::ResponseLines::new(ruleset, reader)));
     }
-    let (rows, grouping) = match kind {
+    let (rows, shape, grouping) = match kind {
         InputKind::Jsonl => {
             if config.emit_mapping.is_some() {
                 io.note("--emit-mapping is for CSV exports; JSON Lines keys are question ids")?;
@@ -325,15 +306,15 @@ fn run(config: &ScreenConfig, ruleset: &RuleSet, sources: &mut Sources, io: &mut
             }
             let grouping = hr::release::grouping(config, ruleset, question).map_err(Failure::Usage)?;
             let group_column = if question.is_some() { None } else { config.group_by.clone() };
-            let rows = read::JsonRows::new(ruleset, reader, group_column, config.key.clone());
-            (Rows::Json(rows), grouping)
+            let shape = read::JsonShape::new(ruleset, group_column, config.key.clone());
+            (Rows::Json(read::JsonRows::new(reader)), Shape::Json(shape), grouping)
         }
         InputKind::Csv => {
             let records = Box::new(records::Records::new(reader));
             return screen_table(config, ruleset, explicit.as_ref(), records, (&name, size), io);
         }
     };
-    finish_run(config, ruleset, io, Opened { name: &name, size, grouping }, rows, None)
+    finish_run(config, ruleset, io, Opened { name: &name, size, grouping }, (rows, shape), None)
 }
 
 /// Screens a table of rows (a CSV export or a workbook's sheet): header rows read and mapped,
@@ -369,8 +350,9 @@ fn screen_table<'r>(
     }
     let grouping = hr::release::grouping(config, ruleset, csv.group_question).map_err(Failure::Usage)?;
     let header = Some((csv.header_raw, csv.delimiter));
-    let rows = Rows::Csv(Box::new(read::CsvRows::new(ruleset, csv.records, csv.mapping, csv.held)));
-    finish_run(config, ruleset, io, Opened { name, size, grouping }, rows, header)
+    let rows = Rows::Csv(read::CsvRows::new(csv.records, csv.held));
+    let shape = Shape::Csv(read::CsvShape::new(ruleset, csv.mapping));
+    finish_run(config, ruleset, io, Opened { name, size, grouping }, (rows, shape), header)
 }
 
 /// What is known of the input once its rows can be read.
@@ -385,7 +367,7 @@ fn finish_run(
     ruleset: &RuleSet,
     io: &mut Io,
     input: Opened,
-    mut rows: Rows,
+    (mut rows, shape): (Rows, Shape),
     csv_header: Option<(Vec<Vec<u8>>, u8)>,
 ) -> Result<i32, Failure> {
     let (name, size) = (input.name, input.size);
@@ -398,58 +380,83 @@ fn finish_run(
         Some(_) => Some(rejects::Rejects::new(config.audience == Audience::Hr, csv_header)?),
         None => None,
     };
+    let lang = config.lang.as_deref();
     let mut coach = match config.audience {
-        Audience::Coach => Some(coach::Coach::new(ruleset, config.format, config.lang.clone())?),
+        Audience::Coach => Some(coach::Coach::new(ruleset, config.format, lang)?),
         Audience::Hr => None,
     };
+    let coach_format = coach.is_some().then_some(config.format);
     let mut hr = hr::Hr::new(ruleset, input.grouping.clone());
     let mut tally = Tally::default();
     let mut shown = 0u64;
+    let mut unmatched = Unmatched::default();
+    let mut read = 0u64;
 
-    while let Some(row) = rows.next_row()? {
-        match &row.outcome {
-            Outcome::Assessable(answers) => {
-                let assessment = evaluate(ruleset, answers);
-                match coach.as_mut() {
-                    Some(c) => {
-                        let urgent = c.add(&row.key, row.line, answers, &assessment, &row.earlier_urgent)?;
-                        tally.urgent_assessed += u64::from(urgent);
+    pipeline::ordered(
+        config.jobs.unwrap_or_else(pipeline::default_jobs),
+        || {
+            read += 1;
+            if read.is_multiple_of(4096) {
+                progress.set_position(rows.bytes_read());
+            }
+            Ok(rows.next_unit()?.map(|unit| {
+                let size = unit.size();
+                (unit, size)
+            }))
+        },
+        || {
+            let mut converter = shape.converter();
+            let mut lines = coach_format.map(|format| coach::Lines::new(ruleset, format, lang));
+            move |unit| assess(ruleset, &mut converter, lines.as_mut(), unit)
+        },
+        |worked: Assessed| {
+            for (column, text) in &worked.unmatched {
+                unmatched.add(*column, text);
+            }
+            let row = &worked.row;
+            match &row.outcome {
+                Outcome::Assessable(answers) => {
+                    match (coach.as_mut(), worked.written, &worked.assessment) {
+                        (Some(c), Some(written), _) => {
+                            let written = written?;
+                            tally.urgent_assessed += u64::from(written.urgent);
+                            c.add(written)?;
+                        }
+                        (_, _, Some(a)) => hr.add(row.group.as_deref(), answers, a),
+                        _ => unreachable!("an assessed row is written for the coach or counted for HR"),
                     }
-                    None => hr.add(row.group.as_deref(), answers, &assessment),
+                    tally.assessed += 1;
                 }
-                tally.assessed += 1;
+                Outcome::Rejected(rejected) => {
+                    if rejected.partial {
+                        tally.unfinished += 1;
+                    } else {
+                        tally.rejected += 1;
+                    }
+                    let urgent = rejected.urgency.is_urgent();
+                    if urgent {
+                        tally.urgent_rejected += 1;
+                    }
+                    let coach_sees = coach.is_some();
+                    if (urgent && coach_sees) || shown < SHOWN_REJECTS {
+                        shown += u64::from(!(urgent && coach_sees));
+                        progress.suspend(|| {
+                            stderr::report_reject(io.stderr, ruleset, name, row, rejected, coach_sees)
+                        })?;
+                    }
+                    if let Some(c) = coach.as_mut()
+                        && urgent
+                    {
+                        c.add_urgent_rejected(&row.key, row.line, rejected)?;
+                    }
+                    if let Some(r) = rejects.as_mut() {
+                        r.add(ruleset, row.line, rejected)?;
+                    }
+                }
             }
-            Outcome::Rejected(rejected) => {
-                if rejected.partial {
-                    tally.unfinished += 1;
-                } else {
-                    tally.rejected += 1;
-                }
-                let urgent = rejected.urgency.is_urgent();
-                if urgent {
-                    tally.urgent_rejected += 1;
-                }
-                let coach_sees = coach.is_some();
-                if (urgent && coach_sees) || shown < SHOWN_REJECTS {
-                    shown += u64::from(!(urgent && coach_sees));
-                    progress.suspend(|| {
-                        stderr::report_reject(io.stderr, ruleset, name, &row, rejected, coach_sees)
-                    })?;
-                }
-                if let Some(c) = coach.as_mut()
-                    && urgent
-                {
-                    c.add_urgent_rejected(&row.key, row.line, rejected)?;
-                }
-                if let Some(r) = rejects.as_mut() {
-                    r.add(ruleset, row.line, rejected)?;
-                }
-            }
-        }
-        if (tally.assessed + tally.rejected + tally.unfinished) % 4096 == 0 {
-            progress.set_position(rows.bytes_read());
-        }
-    }
+            Ok(())
+        },
+    )?;
     progress.finish_and_clear();
 
     // The release is recorded in the ledger before anything is written, so that a report
@@ -486,11 +493,39 @@ fn finish_run(
     if let (Some(r), Some(path)) = (rejects, &config.rejects) {
         sink::write_whole(path, config.force, |w| r.finish(w))?;
     }
-    if let (Some(path), Rows::Csv(csv)) = (&config.emit_mapping, &rows) {
-        let text =
-            emit::emit(ruleset, name, csv.mapping(), &csv.unmatched, config.audience == Audience::Coach);
+    if let (Some(path), Shape::Csv(csv)) = (&config.emit_mapping, &shape) {
+        let text = emit::emit(ruleset, name, csv.mapping(), &unmatched, config.audience == Audience::Coach);
         sink::write_whole(path, true, |w| w.write_all(text.as_bytes()))?;
     }
     stderr::summarise(io.stderr, config, name, &tally, shown, &rows)?;
     Ok(if tally.rejected > 0 { EXIT_INVALID } else { EXIT_OK })
+}
+
+/// A row converted and assessed on a worker thread: written for the coach, or its assessment
+/// kept for HR's counts.
+struct Assessed {
+    row: Row,
+    assessment: Option<Assessment>,
+    written: Option<io::Result<coach::Written>>,
+    unmatched: Vec<(usize, String)>,
+}
+
+fn assess(
+    ruleset: &RuleSet,
+    converter: &mut Converter,
+    lines: Option<&mut coach::Lines>,
+    unit: Unit,
+) -> Assessed {
+    let Converted { row, unmatched } = converter.convert(unit);
+    let (mut assessment, mut written) = (None, None);
+    if let Outcome::Assessable(answers) = &row.outcome {
+        let a = evaluate(ruleset, answers);
+        match lines {
+            Some(lines) => {
+                written = Some(lines.assessed(&row.key, row.line, answers, &a, &row.earlier_urgent))
+            }
+            None => assessment = Some(a),
+        }
+    }
+    Assessed { row, assessment, written, unmatched }
 }

@@ -7,6 +7,7 @@
 //! its first line and reading starts again on the next one, a record is bounded in bytes and
 //! lines, and every record knows the physical line it began on.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
 
@@ -31,13 +32,68 @@ pub struct Record {
     pub line: u64,
     /// The record's bytes as they came, line ends included (cut at the limit if too long).
     pub raw: Vec<u8>,
-    pub cells: Vec<Vec<u8>>,
+    /// The cells, in one buffer (a record's cells cost two allocations, not one each).
+    pub cells: csv::ByteRecord,
     pub damage: Option<Damage>,
+    /// A line without a quote, whose cells are still to be cut (by the delimiter kept here):
+    /// left to whichever thread converts the record, since no quote can change where it ends.
+    unsplit: Option<u8>,
 }
 
 impl Record {
+    /// A record whose cells are cut.
+    pub fn new(line: u64, raw: Vec<u8>, cells: csv::ByteRecord, damage: Option<Damage>) -> Record {
+        Record { line, raw, cells, damage, unsplit: None }
+    }
+
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+        match self.unsplit {
+            Some(delimiter) => self.raw.iter().all(|&b| b == delimiter || b.is_ascii_whitespace()),
+            None => self.cells.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)),
+        }
+    }
+
+    /// The cells as text, and which of them were not UTF-8 (read with their bad bytes
+    /// replaced). A line without a quote is cut here, borrowed: a line that is UTF-8 as a
+    /// whole is UTF-8 in every cell, since cells end at an ASCII delimiter. `width` is the
+    /// cells expected.
+    pub fn texts(&self, width: usize) -> (Vec<Cow<'_, str>>, Option<Vec<bool>>) {
+        if let Some(delimiter) = self.unsplit {
+            let body = self.raw.strip_suffix(b"\n").unwrap_or(&self.raw);
+            let body = body.strip_suffix(b"\r").unwrap_or(body);
+            if let Ok(text) = std::str::from_utf8(body) {
+                // Cells are short: a plain loop costs less than a search begun again for each.
+                let mut cells = Vec::with_capacity(width + 1);
+                let mut start = 0;
+                for (end, &b) in body.iter().enumerate() {
+                    if b == delimiter {
+                        cells.push(Cow::Borrowed(&text[start..end]));
+                        start = end + 1;
+                    }
+                }
+                cells.push(Cow::Borrowed(&text[start..]));
+                return (cells, None);
+            }
+            let mut cut = self.clone();
+            cut.split();
+            let (texts, bad) = cut.texts(width);
+            return (texts.into_iter().map(|t| Cow::Owned(t.into_owned())).collect(), bad);
+        }
+        if self.cells.as_slice().is_ascii() {
+            let texts = self.cells.iter().map(|c| Cow::Borrowed(std::str::from_utf8(c).unwrap_or_default()));
+            return (texts.collect(), None);
+        }
+        let bad: Vec<bool> = self.cells.iter().map(|c| std::str::from_utf8(c).is_err()).collect();
+        let texts = self.cells.iter().map(String::from_utf8_lossy).collect();
+        (texts, bad.contains(&true).then_some(bad))
+    }
+
+    /// Cuts the cells of a record read by [`RecordSource::next_unsplit`].
+    pub fn split(&mut self) {
+        if let Some(delimiter) = self.unsplit.take() {
+            let parsed = parse(&self.raw, delimiter, State::Start, &mut Vec::new(), &mut self.cells, false);
+            debug_assert!(matches!(parsed, (Parse::Done, _)), "a line without a quote is a whole record");
+        }
     }
 }
 
@@ -51,11 +107,20 @@ pub trait RecordSource {
     fn delimiter(&self) -> u8;
     /// How far into the input, for the progress bar.
     fn bytes_read(&self) -> u64;
+    /// The next record, whose cells may still have to be cut ([`Record::split`]): where
+    /// records are read on one thread and converted on others.
+    fn next_unsplit(&mut self) -> io::Result<Option<Record>> {
+        self.next_record()
+    }
 }
 
 impl<R: BufRead> RecordSource for Records<R> {
     fn next_record(&mut self) -> io::Result<Option<Record>> {
         Records::next_record(self)
+    }
+
+    fn next_unsplit(&mut self) -> io::Result<Option<Record>> {
+        Records::next_unsplit(self)
     }
 
     fn set_width(&mut self, width: usize) {
@@ -131,6 +196,13 @@ impl<R: BufRead> Records<R> {
 
     /// The next record, skipping blank lines; `None` at the end of the input.
     pub fn next_record(&mut self) -> io::Result<Option<Record>> {
+        let mut record = self.next_unsplit()?;
+        record.iter_mut().for_each(Record::split);
+        Ok(record)
+    }
+
+    /// [`RecordSource::next_unsplit`].
+    pub fn next_unsplit(&mut self) -> io::Result<Option<Record>> {
         let first = loop {
             match self.read_line()? {
                 None => return Ok(None),
@@ -141,6 +213,21 @@ impl<R: BufRead> Records<R> {
         let mut record = Record { line: first.number, ..Record::default() };
         let mut cell = Vec::new();
         let mut state = State::Start;
+        if first.cut || first.bytes.len() > MAX_ROW_BYTES {
+            return Ok(Some(self.cut_back(vec![first], Damage::TooLong)));
+        }
+        // Nearly every record is one line, and most have no quote: cut into cells later.
+        if memchr::memchr(b'"', &first.bytes).is_none() {
+            record.raw = first.bytes;
+            record.unsplit = Some(self.delimiter);
+            return Ok(Some(record));
+        }
+        if let (Parse::Done, _) = self.parse_line(&first.bytes, state, &mut cell, &mut record.cells) {
+            record.raw = first.bytes;
+            return Ok(Some(record));
+        }
+        record.cells.clear();
+        cell.clear();
         let mut lines = vec![first];
         loop {
             let line = lines.last().expect("a line");
@@ -157,7 +244,7 @@ impl<R: BufRead> Records<R> {
                     if broken_width {
                         return Ok(Some(self.cut_back(lines, Damage::Quotes)));
                     }
-                    record.raw = lines.into_iter().flat_map(|l| l.bytes).collect();
+                    record.raw = lines.iter().flat_map(|l| &l.bytes[..]).copied().collect();
                     return Ok(Some(record));
                 }
                 Parse::Broken => return Ok(Some(self.cut_back(lines, Damage::Quotes))),
@@ -180,11 +267,11 @@ impl<R: BufRead> Records<R> {
         for line in lines.into_iter().rev() {
             self.pending.push_front(line);
         }
-        let mut cells = Vec::new();
+        let mut cells = csv::ByteRecord::new();
         let mut cell = Vec::new();
         let (parse, _) = self.parse_line_lenient(&first.bytes, &mut cell, &mut cells);
         debug_assert!(matches!(parse, Parse::Done));
-        Record { line: first.number, raw: first.bytes, cells, damage: Some(damage) }
+        Record::new(first.number, first.bytes, cells, Some(damage))
     }
 
     fn parse_line(
@@ -192,7 +279,7 @@ impl<R: BufRead> Records<R> {
         line: &[u8],
         state: State,
         cell: &mut Vec<u8>,
-        cells: &mut Vec<Vec<u8>>,
+        cells: &mut csv::ByteRecord,
     ) -> (Parse, State) {
         parse(line, self.delimiter, state, cell, cells, false)
     }
@@ -201,7 +288,7 @@ impl<R: BufRead> Records<R> {
         &self,
         line: &[u8],
         cell: &mut Vec<u8>,
-        cells: &mut Vec<Vec<u8>>,
+        cells: &mut csv::ByteRecord,
     ) -> (Parse, State) {
         parse(line, self.delimiter, State::Start, cell, cells, true)
     }
@@ -271,7 +358,7 @@ fn parse(
     delimiter: u8,
     mut state: State,
     cell: &mut Vec<u8>,
-    cells: &mut Vec<Vec<u8>>,
+    cells: &mut csv::ByteRecord,
     lenient: bool,
 ) -> (Parse, State) {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
@@ -289,7 +376,8 @@ fn parse(
             }
             State::Quoted => cell.push(b),
             State::Closed | State::Start | State::Plain if b == delimiter => {
-                cells.push(std::mem::take(cell));
+                cells.push_field(cell);
+                cell.clear();
                 state = State::Start;
             }
             State::Closed if b == b'\r' && i + 1 == body.len() => {}
@@ -316,7 +404,8 @@ fn parse(
         }
         return (Parse::Open, state);
     }
-    cells.push(std::mem::take(cell));
+    cells.push_field(cell);
+    cell.clear();
     (Parse::Done, State::Start)
 }
 

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
+use super::read::Rows;
 use super::read::{Rejected, Row};
-use super::{Audience, Rows, SHOWN_REJECTS, ScreenConfig, Tally};
+use super::{Audience, SHOWN_REJECTS, ScreenConfig, Tally};
 use crate::engine::model::RuleSet;
 use crate::engine::safety::Urgency;
 use crate::util::sanitize;

@@ -239,27 +239,26 @@ impl Row {
             return true;
         }
         let damage = (bytes > MAX_ROW_BYTES).then_some(Damage::TooLong);
-        let cells: Vec<Vec<u8>> = match damage {
+        let cells: csv::ByteRecord = match damage {
             // As a CSV row past the limit: the cells that fitted.
             Some(_) => {
                 let mut kept = 0;
                 cells
-                    .into_iter()
+                    .iter()
                     .take_while(|c| {
                         kept += c.len();
                         kept <= MAX_ROW_BYTES
                     })
-                    .map(String::into_bytes)
                     .collect()
             }
-            None => cells.into_iter().map(String::into_bytes).collect(),
+            None => cells.iter().collect(),
         };
-        send(Record { line: self.number, raw: as_csv(&cells), cells, damage })
+        send(Record::new(self.number, as_csv(&cells), cells, damage))
     }
 }
 
 /// A row as one CSV line, for a rejects file (which is always CSV).
-fn as_csv(cells: &[Vec<u8>]) -> Vec<u8> {
+fn as_csv(cells: &csv::ByteRecord) -> Vec<u8> {
     let mut writer =
         csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     let _ = writer.write_record(cells);
@@ -299,8 +298,8 @@ impl RecordSource for SheetRows {
     fn next_record(&mut self) -> io::Result<Option<Record>> {
         match self.rows.recv() {
             Ok(Ok(mut record)) => {
-                if record.cells.len() < self.width && record.damage.is_none() {
-                    record.cells.resize(self.width, Vec::new());
+                while record.cells.len() < self.width && record.damage.is_none() {
+                    record.cells.push_field(b"");
                 }
                 Ok(Some(record))
             }

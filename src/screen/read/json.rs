@@ -9,7 +9,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{Outcome, Problem, Raw, Row, conclude, shown_key};
+use super::{Outcome, Problem, Raw, Row, Unit, conclude, shown_key};
 use crate::engine::answers::{self, Answer};
 use crate::engine::model::RuleSet;
 use crate::engine::safety::{self, Safety, Urgency};
@@ -18,54 +18,118 @@ use crate::screen::records::{MAX_ROW_BYTES, read_line};
 use crate::serve::store::EARLIER;
 use crate::util::diag::did_you_mean;
 
-pub struct JsonRows<'r, R: BufRead> {
-    ruleset: &'r RuleSet,
-    safety: Safety,
+/// JSON lines, in order: blank ones skipped, each line numbered as it is in the input.
+pub struct JsonRows<R: BufRead> {
     reader: R,
-    group_by: Option<String>,
-    key: Option<String>,
-    buffer: Vec<u8>,
     line: u64,
     bytes: u64,
     count: u64,
 }
 
-impl<'r, R: BufRead> JsonRows<'r, R> {
-    pub fn new(ruleset: &'r RuleSet, reader: R, group_by: Option<String>, key: Option<String>) -> Self {
-        JsonRows {
-            ruleset,
-            safety: Safety::new(ruleset),
-            reader,
-            group_by,
-            key,
-            buffer: Vec::new(),
-            line: 0,
-            bytes: 0,
-            count: 0,
-        }
+impl<R: BufRead> JsonRows<R> {
+    pub fn new(reader: R) -> Self {
+        JsonRows { reader, line: 0, bytes: 0, count: 0 }
     }
 
     pub fn bytes_read(&self) -> u64 {
         self.bytes
     }
 
-    pub fn next_row(&mut self) -> io::Result<Option<Row>> {
-        let cut = loop {
-            self.buffer.clear();
-            let Some((n, cut)) = read_line(&mut self.reader, &mut self.buffer)? else { return Ok(None) };
+    pub fn next_unit(&mut self) -> io::Result<Option<Unit>> {
+        loop {
+            let mut bytes = Vec::new();
+            let Some((n, cut)) = read_line(&mut self.reader, &mut bytes)? else { return Ok(None) };
             self.bytes += n as u64;
             self.line += 1;
-            if !self.buffer.iter().all(u8::is_ascii_whitespace) {
-                break cut;
+            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                self.count += 1;
+                return Ok(Some(Unit::Json { count: self.count, line: self.line, cut, bytes }));
             }
-        };
-        self.count += 1;
-        let ruleset = self.ruleset;
+        }
+    }
+}
+
+/// How JSON rows become answers: keys are question ids, or name the respondent or the group.
+pub struct JsonShape<'r> {
+    ruleset: &'r RuleSet,
+    safety: Safety,
+    group_by: Option<String>,
+    key: Option<String>,
+}
+
+impl<'r> JsonShape<'r> {
+    pub fn new(ruleset: &'r RuleSet, group_by: Option<String>, key: Option<String>) -> Self {
+        JsonShape { ruleset, safety: Safety::new(ruleset), group_by, key }
+    }
+
+    pub(super) fn converter(&self) -> JsonCells<'_> {
+        JsonCells { shape: self, keys: KeyMemory::default() }
+    }
+}
+
+/// One thread's converter of JSON rows.
+pub struct JsonCells<'s> {
+    shape: &'s JsonShape<'s>,
+    keys: KeyMemory,
+}
+
+/// What a key of a row is, worked out once and remembered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum KeyRole {
+    /// An answers file's `answers:` object, whose keys are questions.
+    Answers,
+    /// Names the respondent (with its rank, lower is better), the group, or both.
+    Respondent {
+        rank: Option<usize>,
+        group: bool,
+    },
+    /// A store's earlier revisions.
+    Earlier,
+    /// Written by crossroads itself (a rejects file's reason, an answers file's pack).
+    Skip,
+    Question(usize),
+    Unknown,
+}
+
+/// The keys met at each place of a row (rows of one export write the same keys in the same
+/// order), so that the key at a place is compared with the one there last time, not looked
+/// up again in the pack, the respondent keys and the group.
+#[derive(Default)]
+struct KeyMemory {
+    top: Vec<(Box<str>, KeyRole)>,
+    nested: Vec<(Box<str>, KeyRole)>,
+}
+
+/// Places remembered: more keys than any row of a real export has.
+const KEYS_REMEMBERED: usize = 1024;
+
+impl KeyMemory {
+    fn role(&mut self, nested: bool, at: usize, name: &str, work_out: impl FnOnce() -> KeyRole) -> KeyRole {
+        let places = if nested { &mut self.nested } else { &mut self.top };
+        if let Some((known, role)) = places.get(at)
+            && **known == *name
+        {
+            return *role;
+        }
+        let role = work_out();
+        if at < places.len() {
+            places[at] = (name.into(), role);
+        } else if at == places.len() && at < KEYS_REMEMBERED {
+            places.push((name.into(), role));
+        }
+        role
+    }
+}
+
+impl JsonCells<'_> {
+    pub(super) fn row(&mut self, count: u64, line: u64, cut: bool, buffer: &[u8]) -> Row {
+        let shape = self.shape;
+        let ruleset = shape.ruleset;
         let mut problems = Vec::new();
         if cut {
             problems.push(Problem::row(format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20), ""));
         }
-        let body = self.buffer.strip_suffix(b"\n").unwrap_or(&self.buffer);
+        let body = buffer.strip_suffix(b"\n").unwrap_or(buffer);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
         // Valid UTF-8 (nearly every line) is checked by the fast path and borrowed.
         let text = match std::str::from_utf8(body) {
@@ -78,10 +142,11 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         let mut row = ParsedRow::new(ruleset.questions.len());
         let visitor = RowVisitor {
             ruleset,
-            group_by: self.group_by.as_deref(),
-            key: self.key.as_deref(),
+            group_by: shape.group_by.as_deref(),
+            key: shape.key.as_deref(),
             nested: false,
             row: &mut row,
+            keys: &mut self.keys,
         };
         let mut deserializer = serde_json::Deserializer::from_str(&text);
         let parsed = deserializer.deserialize_map(visitor).and_then(|()| deserializer.end());
@@ -102,7 +167,7 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         for values in &row.earlier {
             let unreadable = vec![false; values.len()];
             let partial = safety::Partial { values, unreadable: &unreadable, alternatives: &[] };
-            if let Urgency::Raised(flags) = self.safety.judge(ruleset, &partial) {
+            if let Urgency::Raised(flags) = shape.safety.judge(ruleset, &partial) {
                 earlier_urgent.extend(flags);
             }
         }
@@ -110,7 +175,7 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
         earlier_urgent.dedup();
         let mut outcome = conclude(
             ruleset,
-            &self.safety,
+            &shape.safety,
             row.values,
             key.clone(),
             &row.unreadable,
@@ -132,8 +197,8 @@ impl<'r, R: BufRead> JsonRows<'r, R> {
             flags.dedup();
             rejected.urgency = Urgency::Raised(flags);
         }
-        let key = shown_key(key, self.count);
-        Ok(Some(Row { line: self.line, key, group, outcome, earlier_urgent }))
+        let key = shown_key(key, count);
+        Row { line, key, group, outcome, earlier_urgent }
     }
 }
 
@@ -176,6 +241,7 @@ struct RowVisitor<'a> {
     /// Inside an `answers:` object, every key is a question.
     nested: bool,
     row: &'a mut ParsedRow,
+    keys: &'a mut KeyMemory,
 }
 
 /// A key, borrowed from the line unless it has escapes.
@@ -208,20 +274,22 @@ impl<'de> Visitor<'de> for RowVisitor<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let RowVisitor { ruleset, group_by, key, nested, row } = self;
+        let RowVisitor { ruleset, group_by, key, nested, row, keys } = self;
+        let mut at = 0;
         while let Some(Key(name)) = map.next_key::<Key>()? {
             let name = name.as_ref();
-            if !nested {
-                if name == "answers" {
-                    // An answers file's shape: the questions are inside.
-                    let inner = RowVisitor { ruleset, group_by, key, nested: true, row: &mut *row };
+            let role = keys.role(nested, at, name, || role_of(ruleset, group_by, key, nested, name));
+            at += 1;
+            let q = match role {
+                KeyRole::Answers => {
+                    let inner =
+                        RowVisitor { ruleset, group_by, key, nested: true, row: &mut *row, keys: &mut *keys };
                     map.next_value_seed(Nested(inner))?;
                     continue;
                 }
-                let rank = if key == Some(name) { Some(0) } else { layout::key_rank(name).map(|r| r + 1) };
-                if rank.is_some() || group_by == Some(name) {
+                KeyRole::Respondent { rank, group } => {
                     let value: Value = map.next_value()?;
-                    if group_by == Some(name) {
+                    if group {
                         row.group = scalar_text(&value);
                     }
                     if let (Some(rank), Some(text)) = (rank, scalar_text(&value))
@@ -231,27 +299,27 @@ impl<'de> Visitor<'de> for RowVisitor<'_> {
                     }
                     continue;
                 }
-                if name == EARLIER && ruleset.question(name).is_none() {
-                    map.next_value_seed(Earlier { ruleset, row: &mut *row })?;
+                KeyRole::Earlier => {
+                    map.next_value_seed(Earlier { ruleset, row: &mut *row, keys: &mut *keys })?;
                     continue;
                 }
-                if name == ERROR_COLUMN || name == "pack" {
+                KeyRole::Skip => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
-            }
-            let Some(q) = ruleset.question(name) else {
-                map.next_value::<IgnoredAny>()?;
-                let ids = ruleset.questions.iter().map(|q| q.id.as_str());
-                row.problems.push(Problem {
-                    column: name.to_string(),
-                    what: "not a question of the pack".into(),
-                    detail: did_you_mean(name, ids),
-                });
-                continue;
+                KeyRole::Unknown => {
+                    map.next_value::<IgnoredAny>()?;
+                    let ids = ruleset.questions.iter().map(|q| q.id.as_str());
+                    row.problems.push(Problem {
+                        column: name.to_string(),
+                        what: "not a question of the pack".into(),
+                        detail: did_you_mean(name, ids),
+                    });
+                    continue;
+                }
+                KeyRole::Question(q) => q,
             };
-            let value: Value = map.next_value()?;
-            let converted = answers::from_value(&ruleset.questions[q], &value);
+            let converted = map.next_value_seed(AnswerSeed(&ruleset.questions[q]))?;
             if row.seen[q] {
                 row.problems.push(Problem {
                     column: name.to_string(),
@@ -297,6 +365,7 @@ impl<'de> DeserializeSeed<'de> for Nested<'_> {
 struct Earlier<'a> {
     ruleset: &'a RuleSet,
     row: &'a mut ParsedRow,
+    keys: &'a mut KeyMemory,
 }
 
 impl<'de> DeserializeSeed<'de> for Earlier<'_> {
@@ -322,6 +391,7 @@ impl<'de> Visitor<'de> for Earlier<'_> {
                 key: None,
                 nested: true,
                 row: &mut earlier,
+                keys: &mut *self.keys,
             };
             if seq.next_element_seed(Nested(visitor))?.is_none() {
                 return Ok(());
@@ -336,5 +406,93 @@ fn scalar_text(v: &Value) -> Option<String> {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// What a key of a row is (in an `answers:` object or a revision, a question or nothing).
+fn role_of(
+    ruleset: &RuleSet,
+    group_by: Option<&str>,
+    key: Option<&str>,
+    nested: bool,
+    name: &str,
+) -> KeyRole {
+    if !nested {
+        if name == "answers" {
+            return KeyRole::Answers;
+        }
+        let rank = if key == Some(name) { Some(0) } else { layout::key_rank(name).map(|r| r + 1) };
+        let group = group_by == Some(name);
+        if rank.is_some() || group {
+            return KeyRole::Respondent { rank, group };
+        }
+        if name == EARLIER && ruleset.question(name).is_none() {
+            return KeyRole::Earlier;
+        }
+        if name == ERROR_COLUMN || name == "pack" {
+            return KeyRole::Skip;
+        }
+    }
+    ruleset.question(name).map_or(KeyRole::Unknown, KeyRole::Question)
+}
+
+/// A value read straight into an answer to its question, as [`answers::from_value`] reads
+/// it: an option's value is found without copying the text; anything else goes through a
+/// `serde_json::Value`, so that every error reads as an answers file's would.
+struct AnswerSeed<'q>(&'q crate::engine::model::Question);
+
+type Converted = Result<Option<Answer>, String>;
+
+impl<'de> DeserializeSeed<'de> for AnswerSeed<'_> {
+    type Value = Converted;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Converted, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnswerSeed<'_> {
+    type Value = Converted;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an answer")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Converted, E> {
+        Ok(answers::from_value(self.0, &Value::Bool(v)))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Converted, E> {
+        Ok(answers::from_value(self.0, &Value::from(v)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Converted, E> {
+        Ok(answers::from_value(self.0, &Value::from(v)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Converted, E> {
+        Ok(answers::from_value(self.0, &Value::from(v)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Converted, E> {
+        if let crate::engine::model::Kind::Single { options } = &self.0.kind
+            && let Some(i) = options.iter().position(|o| o.value == v)
+        {
+            return Ok(Ok(Some(Answer::Choice(i))));
+        }
+        Ok(answers::from_value(self.0, &Value::String(v.to_string())))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Converted, E> {
+        Ok(answers::from_value(self.0, &Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Converted, A::Error> {
+        let value = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(answers::from_value(self.0, &value))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Converted, A::Error> {
+        let value = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(answers::from_value(self.0, &value))
     }
 }

@@ -2,14 +2,12 @@
 //! checked answers, or the problems that reject the row. A rejected row is still judged for
 //! urgent flags on whatever could be read. Nothing is held but the current row.
 
-use std::borrow::Cow;
 use std::io;
 
 use super::cells::{CellParser, Remembering};
 use super::columns::{Mapping, Role};
-use super::emit::Unmatched;
 use super::layout::{self, KeyColumn, Partial};
-use super::records::{Damage, MAX_ROW_BYTES, RecordSource};
+use super::records::{Damage, MAX_ROW_BYTES, Record, RecordSource};
 use crate::engine::answers::{self, Answer, Answers};
 use crate::engine::model::{Kind, RuleSet};
 use crate::engine::safety::{self, Safety, Urgency};
@@ -17,7 +15,7 @@ use crate::util::sanitize;
 
 mod json;
 
-pub use json::JsonRows;
+pub use json::{JsonRows, JsonShape};
 
 /// One thing wrong with a row.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +102,7 @@ const UNFINISHED: &str = "an unfinished response: the survey tool marks it parti
 fn conclude(
     ruleset: &RuleSet,
     safety: &Safety,
-    values: Vec<Option<Answer>>,
+    mut values: Vec<Option<Answer>>,
     respondent: Option<String>,
     unreadable: &[bool],
     alternatives: &[(usize, Answer)],
@@ -115,10 +113,15 @@ fn conclude(
     raw: impl FnOnce() -> Raw,
 ) -> Outcome {
     if problems.is_empty() && !partial {
-        let answers = Answers::settle(ruleset, values.clone(), respondent);
+        let (answers, hidden) = Answers::settle_keeping(ruleset, values, respondent);
         let missing = answers::missing_required(ruleset, &answers);
         if missing.is_empty() {
             return Outcome::Assessable(answers);
+        }
+        // Judged below on every answer read, hidden ones too.
+        values = answers.values;
+        for (q, answer) in hidden {
+            values[q] = Some(answer);
         }
         problems.extend(missing.into_iter().map(|q| Problem {
             column: column_of(q),
@@ -140,29 +143,143 @@ fn shown_key(key: Option<String>, count: u64) -> String {
     }
 }
 
+/// A row as read, in the order of the input, before it is turned into answers (which any
+/// thread may do).
+pub enum Unit {
+    Csv {
+        count: u64,
+        record: Record,
+    },
+    Json {
+        count: u64,
+        line: u64,
+        /// The line was longer than the limit; `bytes` holds its start.
+        cut: bool,
+        bytes: Vec<u8>,
+    },
+}
+
+impl Unit {
+    /// Its size in bytes, to bound what is in flight.
+    pub fn size(&self) -> usize {
+        match self {
+            Unit::Csv { record, .. } => record.raw.len() + record.cells.as_slice().len(),
+            Unit::Json { bytes, .. } => bytes.len(),
+        }
+    }
+}
+
+/// A row turned into answers, with the cell texts that matched no option (for
+/// `--emit-mapping`, which lists the first ones met in the file's order).
+pub struct Converted {
+    pub row: Row,
+    pub unmatched: Vec<(usize, String)>,
+}
+
+/// Where rows come from, read in order on one thread.
+pub enum Rows<'r> {
+    Csv(CsvRows<'r>),
+    Json(JsonRows<Box<dyn io::BufRead + 'r>>),
+}
+
+impl Rows<'_> {
+    pub fn next_unit(&mut self) -> io::Result<Option<Unit>> {
+        match self {
+            Rows::Csv(r) => r.next_unit(),
+            Rows::Json(r) => r.next_unit(),
+        }
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        match self {
+            Rows::Csv(r) => r.bytes_read(),
+            Rows::Json(r) => r.bytes_read(),
+        }
+    }
+}
+
+/// How rows become answers, shared by every thread that converts them.
+pub enum Shape<'r> {
+    Csv(CsvShape<'r>),
+    Json(JsonShape<'r>),
+}
+
+impl Shape<'_> {
+    /// A converter for one thread, with its own memory of the texts it has met.
+    pub fn converter(&self) -> Converter<'_> {
+        match self {
+            Shape::Csv(s) => Converter::Csv(s.converter()),
+            Shape::Json(s) => Converter::Json(s.converter()),
+        }
+    }
+}
+
+pub enum Converter<'s> {
+    Csv(CsvCells<'s>),
+    Json(json::JsonCells<'s>),
+}
+
+impl Converter<'_> {
+    /// The row a unit holds; a unit of the other kind of input is a bug.
+    pub fn convert(&mut self, unit: Unit) -> Converted {
+        match (self, unit) {
+            (Converter::Csv(c), Unit::Csv { count, record }) => c.row(count, record),
+            (Converter::Json(c), Unit::Json { count, line, cut, bytes }) => {
+                Converted { row: c.row(count, line, cut, &bytes), unmatched: Vec::new() }
+            }
+            _ => unreachable!("a unit goes to the converter of its own kind of input"),
+        }
+    }
+}
+
+/// A CSV export's (or a workbook sheet's) records, in order, blank ones skipped and counted.
 pub struct CsvRows<'r> {
-    ruleset: &'r RuleSet,
-    safety: Safety,
     records: Box<dyn RecordSource + 'r>,
-    mapping: Mapping,
-    parsers: Vec<Option<Remembering>>,
-    keys: Vec<KeyColumn>,
-    completion: Option<Partial>,
     /// A record read while looking for header rows that was not one.
-    held: Option<super::records::Record>,
+    held: Option<Record>,
     count: u64,
-    pub unmatched: Unmatched,
     /// Rows with nothing in any cell, skipped.
     pub empty: u64,
 }
 
 impl<'r> CsvRows<'r> {
-    pub fn new(
-        ruleset: &'r RuleSet,
-        records: Box<dyn RecordSource + 'r>,
-        mapping: Mapping,
-        held: Option<super::records::Record>,
-    ) -> Self {
+    pub fn new(records: Box<dyn RecordSource + 'r>, held: Option<Record>) -> Self {
+        CsvRows { records, held, count: 0, empty: 0 }
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.records.bytes_read()
+    }
+
+    pub fn next_unit(&mut self) -> io::Result<Option<Unit>> {
+        loop {
+            let next = match self.held.take() {
+                Some(r) => Some(r),
+                None => self.records.next_unsplit()?,
+            };
+            let Some(record) = next else { return Ok(None) };
+            if record.damage.is_none() && record.is_blank() {
+                self.empty += 1;
+                continue;
+            }
+            self.count += 1;
+            return Ok(Some(Unit::Csv { count: self.count, record }));
+        }
+    }
+}
+
+/// How a CSV export's columns become answers: prepared once for the file.
+pub struct CsvShape<'r> {
+    ruleset: &'r RuleSet,
+    safety: Safety,
+    mapping: Mapping,
+    parsers: Vec<Option<Remembering>>,
+    keys: Vec<KeyColumn>,
+    completion: Option<Partial>,
+}
+
+impl<'r> CsvShape<'r> {
+    pub fn new(ruleset: &'r RuleSet, mapping: Mapping) -> Self {
         let parsers = mapping
             .roles
             .iter()
@@ -177,51 +294,52 @@ impl<'r> CsvRows<'r> {
             .collect();
         let keys = layout::key_columns(&mapping.headers, mapping.key);
         let completion = mapping.preset.completion().map(|c| c.partial);
-        CsvRows {
-            ruleset,
-            safety: Safety::new(ruleset),
-            records,
-            mapping,
-            parsers,
-            keys,
-            completion,
-            held,
-            count: 0,
-            unmatched: Unmatched::default(),
-            empty: 0,
-        }
-    }
-
-    pub fn bytes_read(&self) -> u64 {
-        self.records.bytes_read()
+        CsvShape { ruleset, safety: Safety::new(ruleset), mapping, parsers, keys, completion }
     }
 
     pub fn mapping(&self) -> &Mapping {
         &self.mapping
     }
 
-    pub fn next_row(&mut self) -> io::Result<Option<Row>> {
-        let record = loop {
-            let next = match self.held.take() {
-                Some(r) => Some(r),
-                None => self.records.next_record()?,
-            };
-            let Some(record) = next else { return Ok(None) };
-            if record.damage.is_none() && record.is_blank() {
-                self.empty += 1;
-                continue;
-            }
-            break record;
-        };
-        self.count += 1;
-        let ruleset = self.ruleset;
+    fn converter(&self) -> CsvCells<'_> {
+        CsvCells {
+            shape: self,
+            parsers: self.parsers.clone(),
+            unreadable: Vec::new(),
+            choices: Vec::new(),
+            grid_cells: Vec::new(),
+        }
+    }
+}
+
+/// One thread's converter of CSV records, remembering the answers of the texts it has met.
+pub struct CsvCells<'s> {
+    shape: &'s CsvShape<'s>,
+    parsers: Vec<Option<Remembering>>,
+    /// Kept from row to row, so that a row costs no allocation for them.
+    unreadable: Vec<bool>,
+    choices: Vec<u64>,
+    /// A grid's cells: (question, row, column, number).
+    grid_cells: Vec<(usize, usize, usize, f64)>,
+}
+
+impl CsvCells<'_> {
+    fn row(&mut self, count: u64, record: Record) -> Converted {
+        let shape = self.shape;
+        let mut unmatched = Vec::new();
+        let ruleset = shape.ruleset;
         let n = ruleset.questions.len();
-        let (mut values, mut unreadable) = (vec![None; n], vec![false; n]);
-        let mut choices = vec![0u64; n];
-        // A grid's cells, by question: (row, column, number).
-        let mut cells_of: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); n];
+        let mut values = vec![None; n];
+        let (unreadable, choices, grid_cells) =
+            (&mut self.unreadable, &mut self.choices, &mut self.grid_cells);
+        unreadable.clear();
+        unreadable.resize(n, false);
+        choices.clear();
+        choices.resize(n, 0);
+        grid_cells.clear();
         let mut problems = Vec::new();
-        let width = self.mapping.headers.len();
+        let width = shape.mapping.headers.len();
+        let (cells, bad) = record.texts(width);
         match record.damage {
             Some(Damage::Quotes) => problems.push(Problem::row(
                 "the quotes of this row do not pair up",
@@ -231,29 +349,24 @@ impl<'r> CsvRows<'r> {
             Some(Damage::TooLong) => {
                 problems.push(Problem::row(format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20), ""))
             }
-            None if record.cells.len() != width => problems
-                .push(Problem::row(format!("the row has {} cells, the header {width}", record.cells.len()), "")),
+            None if cells.len() != width => {
+                problems.push(Problem::row(format!("the row has {} cells, the header {width}", cells.len()), ""))
+            }
             None => {}
         }
-        let cells: Vec<Cow<str>> = record
-            .cells
-            .iter()
-            .map(|c| std::str::from_utf8(c).map_or_else(|_| String::from_utf8_lossy(c), Cow::Borrowed))
-            .collect();
         let mut partial = false;
         let mut group = None;
-        for (i, role) in self.mapping.roles.iter().enumerate() {
-            let header = &self.mapping.headers[i];
-            let Some(bytes) = record.cells.get(i) else {
+        for (i, role) in shape.mapping.roles.iter().enumerate() {
+            let header = &shape.mapping.headers[i];
+            let Some(text) = cells.get(i).map(|t| t.as_ref()) else {
                 if let Role::Question(q) | Role::Choice(q, _) | Role::Cell(q, ..) = role {
                     unreadable[*q] = true;
                 }
                 continue;
             };
-            let text = cells[i].as_ref();
             match role {
                 Role::Question(q) | Role::Choice(q, _) | Role::Cell(q, ..) => {
-                    if std::str::from_utf8(bytes).is_err() {
+                    if bad.as_ref().is_some_and(|bad| bad[i]) {
                         problems.push(Problem {
                             column: header.clone(),
                             what: "not UTF-8 text".into(),
@@ -266,7 +379,9 @@ impl<'r> CsvRows<'r> {
                     match (parser.parse(text), role) {
                         (Ok(Some(Answer::Multi(bits))), Role::Choice(..)) => choices[*q] |= bits,
                         (Ok(_), Role::Choice(..)) => {}
-                        (Ok(Some(Answer::Number(x))), Role::Cell(_, r, c)) => cells_of[*q].push((*r, *c, x)),
+                        (Ok(Some(Answer::Number(x))), Role::Cell(_, r, c)) => {
+                            grid_cells.push((*q, *r, *c, x))
+                        }
                         (Ok(_), Role::Cell(..)) => {}
                         (Ok(answer), _) => values[*q] = answer,
                         (Err(e), _) => {
@@ -280,22 +395,27 @@ impl<'r> CsvRows<'r> {
                                 ),
                             });
                             unreadable[*q] = true;
-                            self.unmatched.add(i, text);
+                            unmatched.push((i, text.to_string()));
                         }
                     }
                 }
-                Role::Completion => partial = self.completion.as_ref().is_some_and(|c| c.is_partial(text)),
+                Role::Completion => partial = shape.completion.as_ref().is_some_and(|c| c.is_partial(text)),
                 Role::Group => group = Some(text.trim().to_string()),
                 Role::Ignored => {}
             }
         }
-        for (q, bits) in choices.into_iter().enumerate() {
+        for (q, &bits) in choices.iter().enumerate() {
             if bits != 0 {
                 values[q] = Some(Answer::Multi(bits));
             }
         }
-        for (q, cells) in cells_of.into_iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+        let mut grids: Vec<usize> = grid_cells.iter().map(|c| c.0).collect();
+        grids.sort_unstable();
+        grids.dedup();
+        for q in grids {
             let Kind::Grid(grid) = &ruleset.questions[q].kind else { continue };
+            let cells: Vec<(usize, usize, f64)> =
+                grid_cells.iter().filter(|c| c.0 == q).map(|&(_, r, c, x)| (r, c, x)).collect();
             match grid_of(grid, &cells) {
                 Ok(answer) => values[q] = answer,
                 Err(why) => {
@@ -313,14 +433,14 @@ impl<'r> CsvRows<'r> {
             // urgent answer, never a negative one.
             unreadable.iter_mut().for_each(|u| *u = true);
         }
-        let key = layout::key_of(&self.keys, |i| cells.get(i).map(|c| c.as_ref()));
-        let mapping = &self.mapping;
+        let key = layout::key_of(&shape.keys, |i| cells.get(i).map(|t| t.as_ref()));
+        let mapping = &shape.mapping;
         let outcome = conclude(
             ruleset,
-            &self.safety,
+            &shape.safety,
             values,
             key.clone(),
-            &unreadable,
+            unreadable,
             &[],
             problems,
             partial,
@@ -328,7 +448,10 @@ impl<'r> CsvRows<'r> {
             allowed_in_cells,
             || Raw::Csv(record.raw.clone()),
         );
-        let key = shown_key(key, self.count);
-        Ok(Some(Row { line: record.line, key, group, outcome, earlier_urgent: Vec::new() }))
+        let key = shown_key(key, count);
+        Converted {
+            row: Row { line: record.line, key, group, outcome, earlier_urgent: Vec::new() },
+            unmatched,
+        }
     }
 }
