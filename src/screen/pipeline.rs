@@ -32,8 +32,13 @@ where
     O: Send,
     W: FnMut(I) -> O,
 {
-    if jobs <= 1 {
+    // A batch at most, or one job: worked on here, since threads would cost more than they save.
+    let (first, mut end) = fill(&mut read)?;
+    if jobs <= 1 || end {
         let mut work = worker();
+        for item in first {
+            take(work(item))?;
+        }
         while let Some((item, _)) = read()? {
             take(work(item))?;
         }
@@ -67,23 +72,18 @@ where
 
         let (mut sent, mut taken) = (0u64, 0u64);
         let mut waiting: BTreeMap<u64, Vec<O>> = BTreeMap::new();
-        let mut end = false;
+        let mut next = Some(first);
         loop {
-            while !end && sent - taken < in_flight as u64 {
-                let mut batch = Vec::with_capacity(BATCH_ITEMS);
-                let mut bytes = 0;
-                while batch.len() < BATCH_ITEMS && bytes < BATCH_BYTES {
-                    match read()? {
-                        Some((item, size)) => {
-                            batch.push(item);
-                            bytes += size;
-                        }
-                        None => {
-                            end = true;
-                            break;
-                        }
+            while sent - taken < in_flight as u64 {
+                let batch = match next.take() {
+                    Some(batch) => batch,
+                    None if end => break,
+                    None => {
+                        let (batch, last) = fill(&mut read)?;
+                        end = last;
+                        batch
                     }
-                }
+                };
                 if batch.is_empty() {
                     break;
                 }
@@ -110,6 +110,22 @@ where
             }
         }
     })
+}
+
+/// The next batch of items, and whether the input ended with it.
+fn fill<I>(read: &mut impl FnMut() -> io::Result<Option<(I, usize)>>) -> io::Result<(Vec<I>, bool)> {
+    let mut batch = Vec::with_capacity(BATCH_ITEMS);
+    let mut bytes = 0;
+    while batch.len() < BATCH_ITEMS && bytes < BATCH_BYTES {
+        match read()? {
+            Some((item, size)) => {
+                batch.push(item);
+                bytes += size;
+            }
+            None => return Ok((batch, true)),
+        }
+    }
+    Ok((batch, false))
 }
 
 #[cfg(test)]
