@@ -1,5 +1,7 @@
 //! The `crossroads` binary: everything is in the library.
 
+// `screen` frees on one thread what another allocated, which glibc's allocator does slowly
+// (README, Benchmarks).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
