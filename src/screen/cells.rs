@@ -205,7 +205,8 @@ impl CellParser {
 /// A column's parser with the answers of the texts it has met: a survey column holds few
 /// distinct texts, so each is trimmed, folded, lowercased and looked up once per file, not once
 /// per cell. Free text and whole grids are parsed every time; at most [`REMEMBERED`] texts a
-/// column are kept, so memory stays flat whatever the file holds.
+/// column are kept, none longer than [`REMEMBERED_BYTES`], so memory stays flat whatever the
+/// file holds.
 #[derive(Debug, Clone)]
 pub struct Remembering {
     parser: CellParser,
@@ -214,6 +215,9 @@ pub struct Remembering {
 
 /// The distinct texts of one column whose answers are kept.
 pub const REMEMBERED: usize = 1024;
+/// The longest text kept: an answer's text is short, and a long one (up to a row's 1 MiB)
+/// kept a thousand times over would hold memory that the input controls.
+pub const REMEMBERED_BYTES: usize = 256;
 
 impl Remembering {
     pub fn new(parser: CellParser) -> Self {
@@ -229,7 +233,7 @@ impl Remembering {
             return known.clone();
         }
         let parsed = self.parser.parse(cell);
-        if self.seen.len() < REMEMBERED {
+        if self.seen.len() < REMEMBERED && cell.len() <= REMEMBERED_BYTES {
             self.seen.insert(cell.into(), parsed.clone());
         }
         parsed
@@ -287,6 +291,20 @@ mod tests {
         assert_eq!(split_choices("red", &sorted), Ok(0b010));
         assert_eq!(split_choices("Redish, Blue", &sorted), Err("Redish".to_string()));
         assert_eq!(split_choices("Green", &sorted), Err("Green".to_string()));
+    }
+
+    #[test]
+    fn only_short_texts_are_remembered_and_only_so_many() {
+        let parser = CellParser::Single(HashMap::from([("a".to_string(), 0)]));
+        let mut remembering = Remembering::new(parser);
+        let long = "x".repeat(REMEMBERED_BYTES + 1);
+        assert!(remembering.parse(&long).is_err());
+        assert!(remembering.seen.is_empty(), "a long text is parsed, never kept");
+        for i in 0..REMEMBERED + 10 {
+            assert!(remembering.parse(&format!("t{i}")).is_err());
+        }
+        assert_eq!(remembering.seen.len(), REMEMBERED);
+        assert_eq!(remembering.parse(" A "), Ok(Some(Answer::Choice(0))), "still read past the limit");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod hr;
 pub mod layout;
 pub mod mapping;
 mod open;
-pub mod pipeline;
+mod pipeline;
 pub mod read;
 pub mod records;
 pub mod rejects;

@@ -100,8 +100,10 @@ struct KeyMemory {
     nested: Vec<(Box<str>, KeyRole)>,
 }
 
-/// Places remembered: more keys than any row of a real export has.
+/// Places remembered: more keys than any row of a real export has; and the longest key kept
+/// (a longer one is worked out each time, so that what is kept stays small whatever a row holds).
 const KEYS_REMEMBERED: usize = 1024;
+const KEY_BYTES: usize = 128;
 
 impl KeyMemory {
     fn role(&mut self, nested: bool, at: usize, name: &str, work_out: impl FnOnce() -> KeyRole) -> KeyRole {
@@ -112,6 +114,9 @@ impl KeyMemory {
             return *role;
         }
         let role = work_out();
+        if name.len() > KEY_BYTES {
+            return role;
+        }
         if at < places.len() {
             places[at] = (name.into(), role);
         } else if at == places.len() && at < KEYS_REMEMBERED {
@@ -494,5 +499,35 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Converted, A::Error> {
         let value = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
         Ok(answers::from_value(self.0, &value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_worked_out_once_per_place_and_a_long_one_never_kept() {
+        let mut memory = KeyMemory::default();
+        let mut worked = 0;
+        let mut role = |memory: &mut KeyMemory, at: usize, name: &str, r: KeyRole| {
+            memory.role(false, at, name, || {
+                worked += 1;
+                r
+            })
+        };
+        assert_eq!(role(&mut memory, 0, "budget", KeyRole::Question(3)), KeyRole::Question(3));
+        assert_eq!(role(&mut memory, 0, "budget", KeyRole::Unknown), KeyRole::Question(3), "remembered");
+        assert_eq!(
+            role(&mut memory, 0, "goal", KeyRole::Question(4)),
+            KeyRole::Question(4),
+            "another key there"
+        );
+        let long = "k".repeat(KEY_BYTES + 1);
+        assert_eq!(role(&mut memory, 1, &long, KeyRole::Unknown), KeyRole::Unknown);
+        assert_eq!(role(&mut memory, 1, &long, KeyRole::Skip), KeyRole::Skip, "worked out again");
+        assert_eq!(worked, 4);
+        assert_eq!(memory.top.len(), 1);
+        assert!(memory.nested.is_empty());
     }
 }

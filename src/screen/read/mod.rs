@@ -1,6 +1,7 @@
 //! Reads responses one row at a time, from CSV (any survey tool's export) or JSON Lines, into
 //! checked answers, or the problems that reject the row. A rejected row is still judged for
-//! urgent flags on whatever could be read. Nothing is held but the current row.
+//! urgent flags on whatever could be read. Rows are read in order (`Rows`) and turned into
+//! answers on any thread (a `Shape`'s converters); nothing is held but the rows in flight.
 
 use std::io;
 
