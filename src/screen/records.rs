@@ -222,12 +222,6 @@ impl<R: BufRead> Records<R> {
             record.unsplit = Some(self.delimiter);
             return Ok(Some(record));
         }
-        if let (Parse::Done, _) = self.parse_line(&first.bytes, state, &mut cell, &mut record.cells) {
-            record.raw = first.bytes;
-            return Ok(Some(record));
-        }
-        record.cells.clear();
-        cell.clear();
         let mut lines = vec![first];
         loop {
             let line = lines.last().expect("a line");
@@ -244,7 +238,11 @@ impl<R: BufRead> Records<R> {
                     if broken_width {
                         return Ok(Some(self.cut_back(lines, Damage::Quotes)));
                     }
-                    record.raw = lines.iter().flat_map(|l| &l.bytes[..]).copied().collect();
+                    record.raw = match <[Line; 1]>::try_from(lines) {
+                        // One line (nearly every record): moved, not copied.
+                        Ok([line]) => line.bytes,
+                        Err(lines) => lines.iter().flat_map(|l| &l.bytes[..]).copied().collect(),
+                    };
                     return Ok(Some(record));
                 }
                 Parse::Broken => return Ok(Some(self.cut_back(lines, Damage::Quotes))),
