@@ -298,6 +298,18 @@ pub fn from_value(question: &Question, value: &Value) -> Result<Option<Answer>, 
     convert(question, value).map_err(|(_, message, allowed)| format!("{message}; allowed: {allowed}"))
 }
 
+/// [`from_value`] of a JSON string: an option's value (nearly every such answer) is found
+/// without copying the text into a `Value`.
+#[inline]
+pub fn from_text(question: &Question, text: &str) -> Result<Option<Answer>, String> {
+    if let Kind::Single { options } = &question.kind
+        && let Some(i) = options.iter().position(|o| o.value == text)
+    {
+        return Ok(Some(Answer::Choice(i)));
+    }
+    from_value(question, &Value::String(text.to_string()))
+}
+
 /// `Ok(None)` is an explicit non-answer (`~`, empty text, empty list).
 fn convert(question: &Question, value: &Value) -> Result<Option<Answer>, Problem> {
     let allowed = || describe_allowed(question);

@@ -442,8 +442,8 @@ fn role_of(
 }
 
 /// A value read straight into an answer to its question, as [`answers::from_value`] reads
-/// it: an option's value is found without copying the text; anything else goes through a
-/// `serde_json::Value`, so that every error reads as an answers file's would.
+/// it: text through [`answers::from_text`]; anything else through a `serde_json::Value`, so
+/// that every error reads as an answers file's would.
 struct AnswerSeed<'q>(&'q crate::engine::model::Question);
 
 type Converted = Result<Option<Answer>, String>;
@@ -479,12 +479,7 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Converted, E> {
-        if let crate::engine::model::Kind::Single { options } = &self.0.kind
-            && let Some(i) = options.iter().position(|o| o.value == v)
-        {
-            return Ok(Ok(Some(Answer::Choice(i))));
-        }
-        Ok(answers::from_value(self.0, &Value::String(v.to_string())))
+        Ok(answers::from_text(self.0, v))
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<Converted, E> {
