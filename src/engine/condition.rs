@@ -23,6 +23,8 @@ fn holds_nested(condition: &Condition, values: &[Option<Answer>], scores: &[Opti
         Condition::All(items) => items.iter().all(|c| holds(c, values, scores)),
         Condition::Any(items) => items.iter().any(|c| holds(c, values, scores)),
         Condition::Not(inner) => !holds(inner, values, scores),
+        // Written again rather than calling `holds`, which would make the two recursive and
+        // stop `holds` being inlined.
         Condition::Test(Target::Question(q), test) => {
             test_answer(test, values.get(*q).and_then(Option::as_ref))
         }
