@@ -23,11 +23,7 @@ fn holds_nested(condition: &Condition, values: &[Option<Answer>], scores: &[Opti
         Condition::All(items) => items.iter().all(|c| holds(c, values, scores)),
         Condition::Any(items) => items.iter().any(|c| holds(c, values, scores)),
         Condition::Not(inner) => !holds(inner, values, scores),
-        // Written again rather than calling `holds`, which would make the two recursive and
-        // stop `holds` being inlined.
-        Condition::Test(Target::Question(q), test) => {
-            test_answer(test, values.get(*q).and_then(Option::as_ref))
-        }
+        Condition::Test(Target::Question(_), _) => holds(condition, values, scores),
         Condition::Test(Target::Score(s), test) => {
             let score = scores.get(*s).copied().flatten();
             test_answer(test, score.map(Answer::Number).as_ref())
