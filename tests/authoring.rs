@@ -35,6 +35,41 @@ fn each_lint_example_warns_with_its_code_and_fails_only_when_warnings_are_denied
     }
 }
 
+/// A modality only one answer in 2^24 puts first: the search cannot find it, and a pack whose
+/// own tests put it first is not told it is unreachable.
+#[test]
+fn a_modality_the_packs_own_tests_put_first_is_reachable_though_the_search_cannot_find_it() {
+    let questions: Vec<String> = (1..=24).map(|i| format!("q{i:02}")).collect();
+    let mut pack = String::from(
+        "pack: {id: needle, version: \"1\", name: Needle}\nmodalities:\n  \
+         - {id: common, name: Common, fits_when: Mostly.}\n  - {id: rare, name: Rare, fits_when: Seldom.}\nquestions:\n",
+    );
+    for q in &questions {
+        pack += &format!("  - {{id: {q}, kind: yes_no, text: Yes?}}\n");
+    }
+    pack += "rules:\n  - id: base\n    phase: preferences\n    when: {any: [{q01: {is: true}}, {q01: {is: false}}]}\n    \
+             weights: {common: 1}\n    because: Always.\n    source: test\n  \
+             - id: all-yes\n    phase: preferences\n    when:\n      all:\n";
+    for q in &questions {
+        pack += &format!("        - {q}: {{is: true}}\n");
+    }
+    pack += "    weights: {rare: 5}\n    because: Every answer yes.\n    source: test\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pack.yaml"), &pack).unwrap();
+    let check = || text(&crossroads(&["rules", "check", dir.path().to_str().unwrap()]).stdout);
+    let without = check();
+    assert!(without.contains("warning[unreachable-modality]") && without.contains("`rare`"), "{without}");
+
+    let answers: Vec<String> = questions.iter().map(|q| format!("{q}: true")).collect();
+    let tests = format!(
+        "tests:\n  - id: every-answer-yes\n    answers: {{{}}}\n    expect: {{primary: rare}}\n",
+        answers.join(", ")
+    );
+    std::fs::write(dir.path().join("tests.yaml"), tests).unwrap();
+    let with = check();
+    assert_eq!(with.trim(), "no problems found", "{with}");
+}
+
 #[test]
 fn check_speaks_json_for_editors() {
     let out = crossroads(&["rules", "check", "tests/lints/never-fires", "--format", "json"]);

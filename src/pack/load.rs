@@ -12,6 +12,7 @@ use crate::pack::schema::RawFile;
 use crate::pack::validate::validate;
 use crate::util::diag::{Code, Diagnostic, FileId, Sources};
 use crate::util::files;
+use crate::util::parallel;
 use crate::util::yaml;
 
 /// A pack's files as parsed, before validation, each with its id among the sources.
@@ -258,11 +259,20 @@ fn parse_files(
 ) -> Result<(String, ParsedFiles), Vec<Diagnostic>> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let hash = content_hash(files.iter().map(|(name, _, text)| (name.as_str(), text.as_str())));
+    let ids: Vec<FileId> = files.into_iter().map(|(_, shown, text)| sources.add(shown, text)).collect();
+    // Files parse apart, on every core, the largest first so that the threads end together.
+    let mut by_size = ids.clone();
+    by_size.sort_by_key(|&file| std::cmp::Reverse(sources.source(file).len()));
+    let sources = &*sources;
+    let results =
+        parallel::map(parallel::cores(), &by_size, |&file| yaml::parse::<RawFile>(sources.source(file)));
+    let mut results: Vec<_> = by_size.into_iter().zip(results).collect();
+    // Ids are given in the order of names, as the pack's files are read.
+    results.sort_by_key(|(file, _)| *file);
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
-    for (_, shown, text) in files {
-        let file = sources.add(shown, text);
-        match yaml::parse::<RawFile>(sources.source(file)) {
+    for (file, result) in results {
+        match result {
             Ok(raw) => parsed.push((file, raw)),
             Err(err) => errors.push(err.diagnostic(file)),
         }

@@ -393,7 +393,7 @@ fn finish_run(
     let mut read = 0u64;
 
     pipeline::ordered(
-        config.jobs.unwrap_or_else(pipeline::default_jobs),
+        config.jobs.unwrap_or_else(crate::util::parallel::cores),
         || {
             read += 1;
             if read.is_multiple_of(4096) {

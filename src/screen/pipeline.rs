@@ -12,11 +12,6 @@ use std::sync::{Mutex, mpsc};
 const BATCH_ITEMS: usize = 256;
 const BATCH_BYTES: usize = 1 << 20;
 
-/// Threads to use when none is asked: every core the process may run on.
-pub fn default_jobs() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 /// Calls `work` (made once per thread by `worker`) on every item that `read` gives, on `jobs`
 /// threads, and `take` on each result, in the order the items were read. `read` gives an item
 /// and its size in bytes, or `None` at the end; the first error of `read` or `take` stops the

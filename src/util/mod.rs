@@ -1,11 +1,12 @@
 //! Small helpers any module may use, and that use nothing of the tool's own: diagnostics, files
-//! (written privately), numbers as people write them, text made inert, the tool's own words in
-//! each language, and YAML.
+//! (written privately), work shared among cores, numbers as people write them, text made inert,
+//! the tool's own words in each language, and YAML.
 
 pub mod diag;
 pub mod files;
 pub mod hex;
 pub mod i18n;
 pub mod number;
+pub mod parallel;
 pub mod sanitize;
 pub mod yaml;
