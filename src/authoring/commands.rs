@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::engine::model::RuleSet;
 use crate::pack;
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Io, PackChoice};
 use crate::util::diag::{Diagnostic, Severity, Sources};
@@ -30,11 +31,7 @@ pub struct CheckConfig {
 /// `--deny-warnings`.
 pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
     let mut sources = Sources::default();
-    let result = config.dir.files().and_then(|files| pack::load::load_with_raw(files, &mut sources));
-    let (diagnostics, ruleset) = match result {
-        Ok((ruleset, raw)) => (super::check::lints(&ruleset, &raw), Some(ruleset)),
-        Err(diagnostics) => (diagnostics, None),
-    };
+    let (diagnostics, ruleset) = checked(&config.dir, &mut sources);
     if config.json {
         let list: Vec<JsonDiagnostic> = diagnostics
             .iter()
@@ -80,6 +77,24 @@ pub fn check(config: &CheckConfig, io: &mut Io) -> i32 {
     let errors = diagnostics.iter().any(Diagnostic::is_error);
     let warnings = diagnostics.iter().any(|d| d.severity == Severity::Warning);
     if errors || (warnings && config.deny_warnings) { EXIT_INVALID } else { EXIT_OK }
+}
+
+/// The loader's diagnostics, else the lints', and the pack when it loads.
+///
+/// The built-in pack was loaded and checked before the binary was built (its model, and the CBOR
+/// of its YAML): the lints run on those, and the YAML, a few milliseconds of parsing, is read
+/// only when a lint has found something to point at in it.
+fn checked(choice: &PackChoice, sources: &mut Sources) -> (Vec<Diagnostic>, Option<RuleSet>) {
+    if let PackChoice::Builtin(pack) = choice
+        && let Some((ruleset, raw)) = pack::load::load_compiled_with_raw(pack)
+        && super::check::lints(&ruleset, &raw).is_empty()
+    {
+        return (Vec::new(), Some(ruleset));
+    }
+    match choice.files().and_then(|files| pack::load::load_with_raw(files, sources)) {
+        Ok((ruleset, raw)) => (super::check::lints(&ruleset, &raw), Some(ruleset)),
+        Err(diagnostics) => (diagnostics, None),
+    }
 }
 
 /// Runs a pack's own tests; exit 1 if any fails.

@@ -43,13 +43,27 @@ pub fn load_compiled(pack: &Builtin) -> Option<RuleSet> {
 
 /// A built-in pack from the CBOR of its YAML, checked as any pack is.
 pub fn load_cbor(pack: &Builtin) -> Option<RuleSet> {
+    validate(&cbor_files(pack)?, pack.hash.to_string()).ok()
+}
+
+/// A built-in pack and its files as parsed, from what `build.rs` made of them, for lints that
+/// have nothing to point at: the files hold no places (CBOR keeps none), so a lint that finds
+/// something is run again on the YAML. `None` when anything is amiss.
+pub fn load_compiled_with_raw(pack: &Builtin) -> Option<(RuleSet, ParsedFiles)> {
+    let parsed = cbor_files(pack)?;
+    let ruleset = prebuilt(pack).or_else(|| validate(&parsed, pack.hash.to_string()).ok())?;
+    Some((ruleset, parsed))
+}
+
+/// The CBOR of a built-in pack's files, in the order of their names, as a folder's are read.
+fn cbor_files(pack: &Builtin) -> Option<ParsedFiles> {
     let mut order: Vec<usize> = (0..pack.files.len()).collect();
     order.sort_by_key(|&i| pack.files[i].0);
     let mut parsed = Vec::with_capacity(order.len());
     for i in order {
         parsed.push((i, ciborium::from_reader::<RawFile, _>(pack.cbor[i]).ok()?));
     }
-    validate(&parsed, pack.hash.to_string()).ok()
+    Some(parsed)
 }
 
 /// A built-in pack's model as it was built and checked before the binary was (a test proves
