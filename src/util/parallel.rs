@@ -2,6 +2,7 @@
 //! back in the order of the work. For work counted in milliseconds a piece (a pack's files);
 //! `screen`'s endless rows have their own pipeline.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -14,12 +15,17 @@ pub fn map<T: Sync, R: Send>(jobs: usize, items: &[T], work: impl Fn(&T) -> R + 
         return items.iter().map(work).collect();
     }
     let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    let done: Mutex<Vec<Option<std::thread::Result<R>>>> = Mutex::new(items.iter().map(|_| None).collect());
     let run = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(i) else { break };
-            let result = work(item);
+            // Caught, so that the caller sees the panic itself rather than the scope's own
+            // "a scoped thread panicked"; the others stop taking work.
+            let result = catch_unwind(AssertUnwindSafe(|| work(item)));
+            if result.is_err() {
+                next.store(items.len(), Ordering::Relaxed);
+            }
             done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
         }
     };
@@ -29,8 +35,16 @@ pub fn map<T: Sync, R: Send>(jobs: usize, items: &[T], work: impl Fn(&T) -> R + 
         }
         run();
     });
-    let done = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    done.into_iter().map(|r| r.expect("every item was worked on")).collect()
+    // Every item before the first that panicked was taken, so was worked on; the panic comes
+    // before any item left untaken.
+    let mut out = Vec::with_capacity(items.len());
+    for result in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match result.expect("every item before a panic was worked on") {
+            Ok(value) => out.push(value),
+            Err(panic) => resume_unwind(panic),
+        }
+    }
+    out
 }
 
 /// Threads to use when none is asked: every core the process may run on.
@@ -58,14 +72,30 @@ mod tests {
         assert!(map(4, &[] as &[u8], |_| 0).is_empty());
     }
 
+    /// The panic of a spawned thread reaches the caller as itself, not as the scope's "a scoped
+    /// thread panicked": three items meet before any ends, so each is on a thread of its own,
+    /// and the two not on the calling thread panic.
     #[test]
-    #[should_panic(expected = "item 5")]
-    fn a_panic_in_a_thread_is_the_callers() {
-        let items: Vec<usize> = (0..10).collect();
-        map(3, &items, |&i| {
-            if i == 5 {
-                panic!("item 5");
-            }
-        });
+    fn a_panic_in_a_spawned_thread_is_the_callers_own() {
+        let caller = std::thread::current().id();
+        let met = (std::sync::Mutex::new(0), std::sync::Condvar::new());
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            map(3, &[0, 1, 2], |&i| {
+                let mut arrived = met.0.lock().unwrap();
+                *arrived += 1;
+                met.1.notify_all();
+                // Bounded, so that a map that ran the items one by one fails instead of hanging.
+                let timeout = std::time::Duration::from_secs(60);
+                let (arrived, _) = met.1.wait_timeout_while(arrived, timeout, |n| *n < 3).unwrap();
+                assert_eq!(*arrived, 3, "the three items were never worked on at once");
+                drop(arrived);
+                if std::thread::current().id() != caller {
+                    panic!("item {i}");
+                }
+            })
+        }));
+        let panic = caught.expect_err("the panic reaches the caller");
+        let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.starts_with("item "), "{message:?}");
     }
 }
