@@ -100,6 +100,27 @@ fn every_lint_finds_in_the_cbor_of_a_pack_what_it_finds_in_its_yaml() {
     }
 }
 
+/// A folder's files are parsed on every core, the largest first; what they say comes back in
+/// the order of their names all the same.
+#[test]
+fn a_folders_broken_files_are_reported_in_the_order_of_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["a", "b", "c", "d", "e", "f"];
+    for (i, name) in names.iter().enumerate() {
+        // Later names are larger, so that parsing the largest first takes them out of order.
+        let padding = "# padding\n".repeat(200 * (i + 1));
+        std::fs::write(dir.path().join(format!("{name}.yaml")), format!("{padding}questions: [\n")).unwrap();
+    }
+    let out = crossroads(&["rules", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let at: Vec<usize> = names
+        .iter()
+        .map(|name| stdout.find(&format!("{name}.yaml:")).unwrap_or_else(|| panic!("{name}.yaml:\n{stdout}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}\n{stdout}");
+}
+
 #[test]
 fn check_speaks_json_for_editors() {
     let out = crossroads(&["rules", "check", "tests/lints/never-fires", "--format", "json"]);
