@@ -92,6 +92,12 @@ pub fn checked(ruleset: &RuleSet, file: FileId, raw: RawAnswersFile) -> Result<A
     Ok(answers)
 }
 
+/// `n` questions, none answered: made without cloning `None` into each, which `vec![None; n]`
+/// does (an `Answer` may hold text), and which `screen` would pay on every row.
+pub fn unanswered(n: usize) -> Vec<Option<Answer>> {
+    (0..n).map(|_| None).collect()
+}
+
 /// The most problems one set of answers lists, as a compiler stops at so many errors: the
 /// rest are counted. A hostile file of thousands of unknown keys costs a bounded answer.
 pub const MAX_LISTED: usize = 50;
@@ -122,7 +128,7 @@ impl Converted {
 fn convert_entries(ruleset: &RuleSet, file: FileId, entries: &RawEntries) -> Converted {
     let n = ruleset.questions.len();
     let mut out = Converted {
-        values: vec![None; n],
+        values: unanswered(n),
         answered_wrongly: vec![false; n],
         errors: Vec::new(),
         unlisted: 0,

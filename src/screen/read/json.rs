@@ -225,7 +225,7 @@ struct ParsedRow {
 impl ParsedRow {
     fn new(n: usize) -> ParsedRow {
         ParsedRow {
-            values: vec![None; n],
+            values: crate::engine::answers::unanswered(n),
             seen: vec![false; n],
             unreadable: vec![false; n],
             alternatives: Vec::new(),

@@ -330,7 +330,7 @@ impl CsvCells<'_> {
         let mut unmatched = Vec::new();
         let ruleset = shape.ruleset;
         let n = ruleset.questions.len();
-        let mut values = vec![None; n];
+        let mut values = crate::engine::answers::unanswered(n);
         let (unreadable, choices, grid_cells) =
             (&mut self.unreadable, &mut self.choices, &mut self.grid_cells);
         unreadable.clear();
