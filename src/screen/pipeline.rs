@@ -202,6 +202,8 @@ mod tests {
                 |_| Ok(()),
             )
         });
-        assert!(caught.is_err());
+        // The worker's own panic, not a message of the pipeline's.
+        let panic = caught.expect_err("the panic reaches the caller");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"row 777"));
     }
 }
