@@ -115,6 +115,19 @@ proptest! {
     }
 
     #[test]
+    fn an_assessment_reused_after_anothers_is_what_a_fresh_one_is(
+        a in answers(ruleset()),
+        b in answers(ruleset()),
+    ) {
+        let ruleset = ruleset();
+        // `screen` assesses row after row into one assessment: nothing of the row before
+        // may remain in it.
+        let mut reused = evaluate(ruleset, &b);
+        crossroads::evaluate::evaluate_into(ruleset, &a, &mut reused);
+        prop_assert_eq!(&reused, &evaluate(ruleset, &a));
+    }
+
+    #[test]
     fn the_ranking_is_ordered_and_leads_with_the_primary(a in answers(ruleset())) {
         let ruleset = ruleset();
         let assessment = evaluate(ruleset, &a);

@@ -19,7 +19,7 @@ pub struct Ranked {
     pub score: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Assessment {
     pub respondent: Option<String>,
     /// The recommendation: the first of `ranking`.
@@ -57,45 +57,58 @@ impl Assessment {
 }
 
 pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
+    let mut assessment = Assessment::default();
+    evaluate_into(ruleset, answers, &mut assessment);
+    assessment
+}
+
+/// [`evaluate`] into an assessment whose buffers are reused: what was in it is replaced
+/// whole. For a caller that assesses row after row (`screen`), where allocating the dozen
+/// lists of a fresh assessment cost as much as the rules.
+pub fn evaluate_into(ruleset: &RuleSet, answers: &Answers, out: &mut Assessment) {
     let values = &answers.values;
-    let (scores, bands) = compute_scores(ruleset, values);
-
-    let flags = raised(ruleset, values, &scores);
-    let fired: Vec<usize> =
-        (0..ruleset.rules.len()).filter(|&r| holds(&ruleset.rules[r].when, values, &scores)).collect();
-    let totals = rule_totals(ruleset, fired.iter().copied());
-    let Standing { ranking, totals, ruled_out, put_first_by, urgent } = stand(ruleset, totals, &flags);
-
-    Assessment {
-        respondent: answers.respondent.clone(),
-        primary: ranking.first().map(|r| r.modality),
-        ranking,
-        totals,
-        ruled_out,
-        put_first_by,
-        urgent,
-        scores,
-        bands,
-        flags,
-        fired,
-        ignored: answers.ignored.clone(),
-    }
+    compute_scores_into(ruleset, values, &mut out.scores, &mut out.bands);
+    raised_into(ruleset, values, &out.scores, &mut out.flags);
+    out.fired.clear();
+    out.fired
+        .extend((0..ruleset.rules.len()).filter(|&r| holds(&ruleset.rules[r].when, values, &out.scores)));
+    rule_totals_into(ruleset, out.fired.iter().copied(), &mut out.totals);
+    let (put_first_by, urgent) =
+        stand_into(ruleset, &mut out.totals, &out.flags, &mut out.ruled_out, &mut out.ranking);
+    out.put_first_by = put_first_by;
+    out.urgent = urgent;
+    out.primary = out.ranking.first().map(|r| r.modality);
+    out.respondent.clone_from(&answers.respondent);
+    out.ignored.clone_from(&answers.ignored);
 }
 
 /// The flags the answers raise, in the pack's order (most severe first).
 pub(crate) fn raised(ruleset: &RuleSet, values: &[Option<Answer>], scores: &[Option<f64>]) -> Vec<usize> {
-    (0..ruleset.flags.len()).filter(|&f| holds(&ruleset.flags[f].when, values, scores)).collect()
+    let mut flags = Vec::new();
+    raised_into(ruleset, values, scores, &mut flags);
+    flags
+}
+
+fn raised_into(ruleset: &RuleSet, values: &[Option<Answer>], scores: &[Option<f64>], flags: &mut Vec<usize>) {
+    flags.clear();
+    flags.extend((0..ruleset.flags.len()).filter(|&f| holds(&ruleset.flags[f].when, values, scores)));
 }
 
 /// Each modality's total from the rules that fired, added in the order given.
 pub(crate) fn rule_totals(ruleset: &RuleSet, fired: impl Iterator<Item = usize>) -> Vec<f64> {
-    let mut totals = vec![0.0; ruleset.modalities.len()];
+    let mut totals = Vec::new();
+    rule_totals_into(ruleset, fired, &mut totals);
+    totals
+}
+
+fn rule_totals_into(ruleset: &RuleSet, fired: impl Iterator<Item = usize>, totals: &mut Vec<f64>) {
+    totals.clear();
+    totals.resize(ruleset.modalities.len(), 0.0);
     for r in fired {
         for &(modality, weight) in &ruleset.rules[r].weights {
             totals[modality] += weight;
         }
     }
-    totals
 }
 
 /// Where the modalities stand once the rules have weighed in: what the raised flags add, rule
@@ -113,13 +126,27 @@ pub(crate) struct Standing {
 /// The last phase of `evaluate`, from the totals of the rules that fired and the flags raised
 /// (most severe first); apart so that a search which keeps its own totals ranks as it does.
 pub(crate) fn stand(ruleset: &RuleSet, mut totals: Vec<f64>, flags: &[usize]) -> Standing {
+    let (mut ruled_out, mut ranking) = (Vec::new(), Vec::new());
+    let (put_first_by, urgent) = stand_into(ruleset, &mut totals, flags, &mut ruled_out, &mut ranking);
+    Standing { ranking, totals, ruled_out, put_first_by, urgent }
+}
+
+/// [`stand`] into buffers that are reused; gives who put the primary first and whether an
+/// urgent flag is raised.
+fn stand_into(
+    ruleset: &RuleSet,
+    totals: &mut [f64],
+    flags: &[usize],
+    ruled_out: &mut Vec<(usize, usize)>,
+    ranking: &mut Vec<Ranked>,
+) -> (Option<usize>, bool) {
     // A flag is evidence too (a pitfall weighs against what it makes fail).
     for &f in flags {
         for &(modality, weight) in &ruleset.flags[f].weights {
             totals[modality] += weight;
         }
     }
-    let mut ruled_out: Vec<(usize, usize)> = Vec::new();
+    ruled_out.clear();
     for &f in flags {
         for &m in &ruleset.flags[f].rules_out {
             if !ruled_out.iter().any(|(r, _)| *r == m) {
@@ -130,8 +157,9 @@ pub(crate) fn stand(ruleset: &RuleSet, mut totals: Vec<f64>, flags: &[usize]) ->
     ruled_out.sort_unstable();
     let is_out = |m: usize| ruled_out.iter().any(|(r, _)| *r == m);
 
-    let mut ranking: Vec<Ranked> =
-        (0..totals.len()).filter(|&m| !is_out(m)).map(|m| Ranked { modality: m, score: totals[m] }).collect();
+    ranking.clear();
+    ranking
+        .extend((0..totals.len()).filter(|&m| !is_out(m)).map(|m| Ranked { modality: m, score: totals[m] }));
     // Stable sort: equal totals keep the pack's order.
     ranking.sort_by(|a, b| b.score.total_cmp(&a.score));
 
@@ -148,8 +176,7 @@ pub(crate) fn stand(ruleset: &RuleSet, mut totals: Vec<f64>, flags: &[usize]) ->
     if urgent {
         ranking.truncate(usize::from(put_first_by.is_some()));
     }
-
-    Standing { ranking, totals, ruled_out, put_first_by, urgent }
+    (put_first_by, urgent)
 }
 
 /// The points an answer gives a score part, before its weight; `None` for free text.
@@ -203,8 +230,19 @@ pub(crate) fn compute_scores(
     ruleset: &RuleSet,
     values: &[Option<Answer>],
 ) -> (Vec<Option<f64>>, Vec<Option<usize>>) {
-    let mut scores = Vec::with_capacity(ruleset.scores.len());
-    let mut bands = Vec::with_capacity(ruleset.scores.len());
+    let (mut scores, mut bands) = (Vec::new(), Vec::new());
+    compute_scores_into(ruleset, values, &mut scores, &mut bands);
+    (scores, bands)
+}
+
+fn compute_scores_into(
+    ruleset: &RuleSet,
+    values: &[Option<Answer>],
+    scores: &mut Vec<Option<f64>>,
+    bands: &mut Vec<Option<usize>>,
+) {
+    scores.clear();
+    bands.clear();
     for score in &ruleset.scores {
         let (mut sum, mut least, mut most, mut any) = (0.0, 0.0, 0.0, false);
         for part in &score.parts {
@@ -229,7 +267,6 @@ pub(crate) fn compute_scores(
         scores.push(value);
         bands.push(band);
     }
-    (scores, bands)
 }
 
 /// What an assessment does not meet of an expectation, in words; empty when all is met.

@@ -31,7 +31,7 @@ use self::layout::Preset;
 use self::mapping::Explicit;
 use self::open::{extension, first_byte, open_csv, open_input, sniff_kind};
 use self::read::{Converted, Converter, Outcome, Row, Rows, Shape, Unit};
-use crate::engine::evaluate::{Assessment, evaluate};
+use crate::engine::evaluate::{Assessment, evaluate, evaluate_into};
 use crate::engine::model::RuleSet;
 use crate::run::{EXIT_INVALID, EXIT_OK, EXIT_USAGE, Input, Io, prepare};
 use crate::util::diag::{Diagnostic, Sources};
@@ -407,7 +407,8 @@ fn finish_run(
         || {
             let mut converter = shape.converter();
             let mut lines = coach_format.map(|format| coach::Lines::new(ruleset, format, lang));
-            move |unit| assess(ruleset, &mut converter, lines.as_mut(), unit)
+            let mut scratch = Assessment::default();
+            move |unit| assess(ruleset, &mut converter, lines.as_mut(), &mut scratch, unit)
         },
         |worked: Assessed| {
             for (column, text) in &worked.unmatched {
@@ -514,17 +515,19 @@ fn assess(
     ruleset: &RuleSet,
     converter: &mut Converter,
     lines: Option<&mut coach::Lines>,
+    scratch: &mut Assessment,
     unit: Unit,
 ) -> Assessed {
     let Converted { row, unmatched } = converter.convert(unit);
     let (mut assessment, mut written) = (None, None);
     if let Outcome::Assessable(answers) = &row.outcome {
-        let a = evaluate(ruleset, answers);
         match lines {
+            // The coach's line is all that leaves this thread: one assessment serves every row.
             Some(lines) => {
-                written = Some(lines.assessed(&row.key, row.line, answers, &a, &row.earlier_urgent))
+                evaluate_into(ruleset, answers, scratch);
+                written = Some(lines.assessed(&row.key, row.line, answers, scratch, &row.earlier_urgent))
             }
-            None => assessment = Some(a),
+            None => assessment = Some(evaluate(ruleset, answers)),
         }
     }
     Assessed { row, assessment, written, unmatched }
