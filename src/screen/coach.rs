@@ -52,23 +52,6 @@ pub struct Lines<'r> {
     ruleset: &'r RuleSet,
     format: Format,
     lang: Option<&'r str>,
-    /// CSV quoting as the csv crate does it, into a buffer taken after each row.
-    csv: csv::Writer<Tap>,
-}
-
-/// A writer whose bytes can be taken through a shared reference (all `csv::Writer` gives).
-#[derive(Default)]
-struct Tap(std::cell::RefCell<Vec<u8>>);
-
-impl Write for Tap {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.get_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 #[derive(Serialize)]
@@ -98,7 +81,7 @@ struct Line<'a> {
     status: &'a str,
     primary: &'a str,
     runner_up: &'a str,
-    readiness: String,
+    readiness: Option<u32>,
     band: &'a str,
     flags: Vec<&'a str>,
     /// In JSON, for a row listed as urgent but not for its assessed answers: the urgent flags.
@@ -107,9 +90,7 @@ struct Line<'a> {
 
 impl<'r> Lines<'r> {
     pub fn new(ruleset: &'r RuleSet, format: Format, lang: Option<&'r str>) -> Self {
-        let csv =
-            csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 10).from_writer(Tap::default());
-        Lines { ruleset, format, lang, csv }
+        Lines { ruleset, format, lang }
     }
 
     /// An assessed row; `earlier_urgent` are the urgent flags that answers it replaced raised.
@@ -124,8 +105,8 @@ impl<'r> Lines<'r> {
         let r = self.ruleset;
         let id = |m: usize| r.modalities[m].id.as_str();
         let (readiness, band) = match a.readiness(r) {
-            Some((score, band)) => ((score.round() as u32).to_string(), band.map_or("", |b| b.id.as_str())),
-            None => (String::new(), ""),
+            Some((score, band)) => (Some(score.round() as u32), band.map_or("", |b| b.id.as_str())),
+            None => (None, ""),
         };
         let urgent_now = a.flags.iter().any(|&f| r.flags[f].severity == Severity::Urgent);
         let mut flags: Vec<&str> = a.flags.iter().map(|&f| r.flags[f].id.as_str()).collect();
@@ -171,7 +152,7 @@ impl<'r> Lines<'r> {
             status,
             primary: "",
             runner_up: "",
-            readiness: String::new(),
+            readiness: None,
             band: "",
             flags,
             urgent_flags,
@@ -183,21 +164,36 @@ impl<'r> Lines<'r> {
         let mut out = Vec::new();
         match self.format {
             Format::Csv => {
-                let line = row.line.to_string();
-                let flags = row.flags.join(";");
-                let key = sanitize::spreadsheet(row.key);
-                self.csv.write_record([
-                    &*key,
-                    &line,
-                    row.status,
-                    row.primary,
-                    row.runner_up,
-                    &row.readiness,
-                    row.band,
-                    &flags,
-                ])?;
-                self.csv.flush()?;
-                out = self.csv.get_ref().0.take();
+                // Written field by field into the row's own buffer: this is every assessed row.
+                let mut number = itoa::Buffer::new();
+                out.reserve(64 + row.key.len());
+                csv_field(&mut out, &sanitize::spreadsheet(row.key));
+                for field in [number.format(row.line), row.status, row.primary, row.runner_up] {
+                    out.push(b',');
+                    csv_field(&mut out, field);
+                }
+                out.push(b',');
+                if let Some(readiness) = row.readiness {
+                    out.extend_from_slice(number.format(readiness).as_bytes());
+                }
+                out.push(b',');
+                csv_field(&mut out, row.band);
+                out.push(b',');
+                // The flags, `;` between them, as one field.
+                let quote = row.flags.iter().any(|f| needs_quotes(f));
+                if quote {
+                    out.push(b'"');
+                }
+                for (i, flag) in row.flags.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b';');
+                    }
+                    escape_quotes(&mut out, flag, quote);
+                }
+                if quote {
+                    out.push(b'"');
+                }
+                out.push(b'\n');
             }
             Format::Markdown => {
                 let cells = [
@@ -206,7 +202,7 @@ impl<'r> Lines<'r> {
                     row.status.into(),
                     row.primary.into(),
                     row.runner_up.into(),
-                    row.readiness,
+                    row.readiness.map(|r| r.to_string()).unwrap_or_default(),
                     row.band.into(),
                     row.flags.join(", "),
                 ];
@@ -280,7 +276,71 @@ impl<'r> Coach<'r> {
     }
 }
 
+/// Whether the csv crate would quote a field: it holds the delimiter, a quote or a line break.
+fn needs_quotes(field: &str) -> bool {
+    field.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+/// A field as the csv crate writes it (its default, `QuoteStyle::Necessary`).
+fn csv_field(out: &mut Vec<u8>, field: &str) {
+    let quote = needs_quotes(field);
+    if quote {
+        out.push(b'"');
+    }
+    escape_quotes(out, field, quote);
+    if quote {
+        out.push(b'"');
+    }
+}
+
+/// A field's text, its quotes doubled when it is quoted.
+fn escape_quotes(out: &mut Vec<u8>, field: &str, quoted: bool) {
+    if quoted {
+        for part in field.split_inclusive('"') {
+            out.extend_from_slice(part.as_bytes());
+            if part.ends_with('"') {
+                out.push(b'"');
+            }
+        }
+    } else {
+        out.extend_from_slice(field.as_bytes());
+    }
+}
+
 /// A value inside a Markdown table cell: shown, never run or read as table syntax.
 fn cell(text: &str) -> String {
     sanitize::terminal(text).replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn by_the_csv_crate(fields: &[&str]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        w.write_record(fields).unwrap();
+        w.into_inner().unwrap()
+    }
+
+    proptest! {
+        /// The coach's CSV is written by hand for speed: byte for byte what the csv crate
+        /// writes, whatever the fields hold.
+        #[test]
+        fn a_field_is_written_as_the_csv_crate_writes_it(
+            fields in proptest::collection::vec("[a-z,;\"\r\n' =]{0,8}", 2..6),
+        ) {
+            let mut out = Vec::new();
+            for (i, field) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                csv_field(&mut out, field);
+            }
+            out.push(b'\n');
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let expected = by_the_csv_crate(&fields);
+            prop_assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+        }
+    }
 }
