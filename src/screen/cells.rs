@@ -210,7 +210,59 @@ impl CellParser {
 #[derive(Debug, Clone)]
 pub struct Remembering {
     parser: CellParser,
+    /// The answers of short texts (most cells: an option's value, a number, yes), keyed by the
+    /// text packed into an integer, so that a cell is found with neither a string hashed nor
+    /// one compared.
+    short: rustc_hash::FxHashMap<u128, Known>,
     seen: rustc_hash::FxHashMap<Box<str>, Result<Option<Answer>, CellError>>,
+}
+
+/// An answer that holds no text, or none: what a short text is remembered as.
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    Empty,
+    Bool(bool),
+    Number(f64),
+    Choice(usize),
+    Multi(u64),
+}
+
+impl Known {
+    fn of(answer: &Option<Answer>) -> Option<Known> {
+        Some(match answer {
+            None => Known::Empty,
+            Some(Answer::Bool(b)) => Known::Bool(*b),
+            Some(Answer::Number(x)) => Known::Number(*x),
+            Some(Answer::Choice(i)) => Known::Choice(*i),
+            Some(Answer::Multi(bits)) => Known::Multi(*bits),
+            Some(Answer::Text(_) | Answer::Grid(_)) => return None,
+        })
+    }
+
+    fn answer(self) -> Option<Answer> {
+        match self {
+            Known::Empty => None,
+            Known::Bool(b) => Some(Answer::Bool(b)),
+            Known::Number(x) => Some(Answer::Number(x)),
+            Known::Choice(i) => Some(Answer::Choice(i)),
+            Known::Multi(bits) => Some(Answer::Multi(bits)),
+        }
+    }
+}
+
+/// The longest text packed into an integer: its bytes and, in the top byte, its length (so
+/// that a text ending in NUL bytes is not another text).
+const PACKED_BYTES: usize = 15;
+
+fn packed(text: &str) -> Option<u128> {
+    let bytes = text.as_bytes();
+    if bytes.len() > PACKED_BYTES {
+        return None;
+    }
+    let mut buffer = [0u8; 16];
+    buffer[..bytes.len()].copy_from_slice(bytes);
+    buffer[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(buffer))
 }
 
 /// The distinct texts of one column whose answers are kept.
@@ -221,7 +273,7 @@ pub const REMEMBERED_BYTES: usize = 256;
 
 impl Remembering {
     pub fn new(parser: CellParser) -> Self {
-        Remembering { parser, seen: Default::default() }
+        Remembering { parser, short: Default::default(), seen: Default::default() }
     }
 
     /// The same as [`CellParser::parse`].
@@ -229,12 +281,23 @@ impl Remembering {
         if matches!(self.parser, CellParser::Text | CellParser::Grid(_)) {
             return self.parser.parse(cell);
         }
+        let key = packed(cell);
+        if let Some(known) = key.and_then(|k| self.short.get(&k)) {
+            return Ok(known.answer());
+        }
         if let Some(known) = self.seen.get(cell) {
             return known.clone();
         }
         let parsed = self.parser.parse(cell);
-        if self.seen.len() < REMEMBERED && cell.len() <= REMEMBERED_BYTES {
-            self.seen.insert(cell.into(), parsed.clone());
+        let known = parsed.as_ref().ok().and_then(Known::of);
+        match (key, known) {
+            (Some(key), Some(known)) if self.short.len() < REMEMBERED => {
+                self.short.insert(key, known);
+            }
+            _ if self.seen.len() < REMEMBERED && cell.len() <= REMEMBERED_BYTES => {
+                self.seen.insert(cell.into(), parsed.clone());
+            }
+            _ => {}
         }
         parsed
     }
@@ -305,6 +368,28 @@ mod tests {
         }
         assert_eq!(remembering.seen.len(), REMEMBERED);
         assert_eq!(remembering.parse(" A "), Ok(Some(Answer::Choice(0))), "still read past the limit");
+        for i in 0..REMEMBERED + 10 {
+            // Distinct short texts that all read as "a": spaces and tabs before it, by i's bits.
+            let text: String =
+                (0..11).map(|bit| if i >> bit & 1 == 1 { '\t' } else { ' ' }).chain(['a']).collect();
+            assert_eq!(remembering.parse(&text), Ok(Some(Answer::Choice(0))));
+        }
+        assert_eq!(remembering.short.len(), REMEMBERED, "short texts are kept so many times only");
+    }
+
+    #[test]
+    fn a_remembered_text_gives_what_parsing_it_gives() {
+        let parser = CellParser::YesNo(HashMap::from([("yes".to_string(), true), ("no".to_string(), false)]));
+        let mut remembering = Remembering::new(parser.clone());
+        // Short and long, answers and errors, texts that differ only by trailing NUL bytes or
+        // case, each met twice: the second time is the remembered answer.
+        let texts = ["yes", "YES", " no ", "no\0", "no\0\0", "", "   ", "maybe", "y", "yes               x"];
+        for _ in 0..2 {
+            for text in texts {
+                assert_eq!(remembering.parse(text), parser.parse(text), "{text:?}");
+            }
+        }
+        assert!(!remembering.short.is_empty() && !remembering.seen.is_empty());
     }
 
     #[test]
