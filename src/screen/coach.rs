@@ -166,7 +166,7 @@ impl<'r> Lines<'r> {
             Format::Csv => {
                 // Written field by field into the row's own buffer: this is every assessed row.
                 let mut number = itoa::Buffer::new();
-                out.reserve(64 + row.key.len());
+                out.reserve(96 + row.key.len() + row.flags.iter().map(|f| f.len() + 1).sum::<usize>());
                 csv_field(&mut out, &sanitize::spreadsheet(row.key));
                 for field in [number.format(row.line), row.status, row.primary, row.runner_up] {
                     out.push(b',');

@@ -311,6 +311,17 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
 /// dropped, so that an endless line cannot grow memory. Returns the bytes consumed and whether
 /// the line was cut; `None` at the end of the input.
 pub fn read_line<R: BufRead>(reader: &mut R, bytes: &mut Vec<u8>) -> io::Result<Option<(usize, bool)>> {
+    // Nearly every line lies whole in the reader's buffer: taken in one allocation of its
+    // length, where growing the vector as `read_until` does reallocates it many times over (on
+    // the one thread that reads, which every other waits for).
+    let buffer = reader.fill_buf()?;
+    if bytes.is_empty()
+        && let Some(end) = memchr::memchr(b'\n', buffer).filter(|&end| end < MAX_ROW_BYTES)
+    {
+        bytes.extend_from_slice(&buffer[..=end]);
+        reader.consume(end + 1);
+        return Ok(Some((end + 1, false)));
+    }
     let mut n = (&mut *reader).take(MAX_ROW_BYTES as u64 + 1).read_until(b'\n', bytes)?;
     if n == 0 {
         return Ok(None);
@@ -478,5 +489,37 @@ mod tests {
         assert_eq!(got[1].2, Some(Damage::TooLong));
         assert_eq!(got[1].1[0], "1");
         assert_eq!(got[2], (3, cells(&["2", "3"]), None));
+    }
+
+    #[test]
+    fn a_line_is_read_the_same_whether_or_not_it_lies_whole_in_the_buffer() {
+        let max = MAX_ROW_BYTES;
+        let mut text = Vec::new();
+        let mut expected = Vec::new();
+        // Lengths around a small buffer's and around the limit; the last line has no end.
+        for (i, len) in [0, 1, 5, 6, 7, 8, 20, max - 1, max, max + 5, 3].into_iter().enumerate() {
+            let mut line = vec![b'a' + i as u8; len];
+            if i < 10 {
+                line.push(b'\n');
+            }
+            let cut = line.len() > max && line.last() == Some(&b'\n') && line.len() > max + 1;
+            let kept = if cut { line[..max].to_vec() } else { line.clone() };
+            expected.push((line.len(), cut, kept));
+            text.extend(line);
+        }
+        for capacity in [7, 8 << 10, 4 << 20] {
+            let mut reader = io::BufReader::with_capacity(capacity, &text[..]);
+            let mut got = Vec::new();
+            loop {
+                let mut bytes = Vec::new();
+                let Some((n, cut)) = read_line(&mut reader, &mut bytes).unwrap() else { break };
+                got.push((n, cut, bytes));
+            }
+            assert_eq!(got.len(), expected.len(), "buffer of {capacity}");
+            for (g, e) in got.iter().zip(&expected) {
+                assert_eq!((g.0, g.1, g.2.len()), (e.0, e.1, e.2.len()), "buffer of {capacity}");
+                assert_eq!(g.2, e.2);
+            }
+        }
     }
 }
