@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{Outcome, Problem, Raw, Row, Unit, conclude, shown_key};
 use crate::engine::answers::{self, Answer};
-use crate::engine::model::RuleSet;
+use crate::engine::model::{Kind, RuleSet};
 use crate::engine::safety::{self, Safety, Urgency};
 use crate::screen::layout::{self, ERROR_COLUMN};
 use crate::screen::records::{MAX_ROW_BYTES, read_line};
@@ -486,9 +486,34 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
         Ok(answers::from_value(self.0, &Value::Null))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Converted, A::Error> {
-        let value = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(answers::from_value(self.0, &value))
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Converted, A::Error> {
+        let Kind::Multiple { options } = &self.0.kind else {
+            let value = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+            return Ok(answers::from_value(self.0, &value));
+        };
+        // A list of options' values (nearly every list) is matched as it is read, its texts
+        // borrowed from the line. Only a list holding something else is built into a `Value`,
+        // so that what is wrong with it reads as an answers file's would: the options matched
+        // so far (equal to the texts they matched), this item, then the rest.
+        let mut bits = 0u64;
+        while let Some(item) = seq.next_element::<Item>()? {
+            if let Item::Text(text) = &item
+                && let Some(i) = options.iter().position(|o| o.value == *text)
+            {
+                bits |= 1 << i;
+                continue;
+            }
+            let mut items: Vec<Value> = (0..options.len())
+                .filter(|i| bits >> i & 1 == 1)
+                .map(|i| Value::String(options[i].value.clone()))
+                .collect();
+            items.push(item.into_value());
+            while let Some(value) = seq.next_element::<Value>()? {
+                items.push(value);
+            }
+            return Ok(answers::from_value(self.0, &Value::Array(items)));
+        }
+        Ok(Ok((bits != 0).then_some(Answer::Multi(bits))))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Converted, A::Error> {
@@ -497,9 +522,104 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
     }
 }
 
+/// An item of a list: text borrowed from the line where it has no escapes, anything else as
+/// a `Value`.
+enum Item<'de> {
+    Text(Cow<'de, str>),
+    Other(Value),
+}
+
+impl Item<'_> {
+    fn into_value(self) -> Value {
+        match self {
+            Item::Text(text) => Value::String(text.into_owned()),
+            Item::Other(value) => value,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Item<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemVisitor;
+        impl<'de> Visitor<'de> for ItemVisitor {
+            type Value = Item<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Item<'de>, E> {
+                Ok(Item::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Item<'de>, E> {
+                Ok(Item::Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Item<'de>, E> {
+                Ok(Item::Other(Value::Bool(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Item<'de>, E> {
+                Ok(Item::Other(Value::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Item<'de>, E> {
+                Ok(Item::Other(Value::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Item<'de>, E> {
+                Ok(Item::Other(Value::from(v)))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Item<'de>, E> {
+                Ok(Item::Other(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Item<'de>, A::Error> {
+                Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Item::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item<'de>, A::Error> {
+                Value::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Item::Other)
+            }
+        }
+        deserializer.deserialize_any(ItemVisitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_read_as_it_comes_gives_what_an_answers_files_list_gives() {
+        use crate::engine::model::{Choice, Question, Text};
+        let choice = |v: &str| Choice { value: v.into(), label: Text::plain(v), score: None };
+        let question = Question {
+            id: "resources".into(),
+            kind: Kind::Multiple { options: vec![choice("a"), choice("b"), choice("c")] },
+            text: Text::plain("Pick any"),
+            help: None,
+            help_on_paper: None,
+            required: false,
+            fixed: false,
+            show_if: None,
+            identifies: None,
+        };
+        let lists = [
+            "[]",
+            r#"["a"]"#,
+            r#"["c","a"]"#,
+            r#"["a","a"]"#,
+            r#"["\u0062"]"#,
+            r#"["a","x"]"#,
+            r#"["x","a"]"#,
+            r#"["A"]"#,
+            "[1]",
+            r#"["a",true]"#,
+            r#"["a",null]"#,
+            r#"["a",["b"]]"#,
+            r#"["b",{"k":1},"c"]"#,
+            r#"["a",2.5,"zz"]"#,
+        ];
+        for list in lists {
+            let mut deserializer = serde_json::Deserializer::from_str(list);
+            let read = AnswerSeed(&question).deserialize(&mut deserializer).unwrap();
+            let value: Value = serde_json::from_str(list).unwrap();
+            assert_eq!(read, answers::from_value(&question, &value), "{list}");
+        }
+    }
 
     #[test]
     fn a_key_is_worked_out_once_per_place_and_a_long_one_never_kept() {
