@@ -8,9 +8,8 @@ use textwrap::Options;
 
 use super::{argued, flag_rules_out, join_names};
 
-/// At most this many reasons for the recommendation, and against the runner-up.
+/// At most this many reasons for the recommendation.
 const SHOWN_REASONS: usize = 3;
-const SHOWN_AGAINST: usize = 2;
 use crate::engine::model::{FlagKind, Severity};
 use crate::report::Report;
 use crate::util::i18n::{self, fill};
@@ -117,7 +116,8 @@ pub fn render(r: &Report, width: usize, out: &mut dyn Write, color: bool) -> io:
             }
             if let (Some(runner_up), false) = (argued.runner_up, argued.why_not.is_empty()) {
                 p.heading(&fill(ui.why_not, &[("name", &runner_up.name)]))?;
-                p.cited(&argued.why_not[..argued.why_not.len().min(SHOWN_AGAINST)])?;
+                // Every one: the report counts them as said here, and says them nowhere else.
+                p.cited(&argued.why_not)?;
             }
             for g in &r.grids {
                 p.heading(ui.balance)?;
