@@ -213,6 +213,32 @@ pub struct Question {
     pub identifies: Option<Identity>,
 }
 
+#[cfg(test)]
+impl Question {
+    /// An optional multiple-choice question with these options (value, label), for tests.
+    pub(crate) fn multiple_for_tests(id: &str, options: &[(&str, &str)]) -> Question {
+        let options = options
+            .iter()
+            .map(|(value, label)| Choice {
+                value: value.to_string(),
+                label: Text::plain(*label),
+                score: None,
+            })
+            .collect();
+        Question {
+            id: id.into(),
+            kind: Kind::Multiple { options },
+            text: Text::plain("Pick any"),
+            help: None,
+            help_on_paper: None,
+            required: false,
+            fixed: false,
+            show_if: None,
+            identifies: None,
+        }
+    }
+}
+
 /// What a respondent question asks for, in the order a key is taken from them: the most
 /// particular first.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -342,7 +342,6 @@ fn split_choices(cell: &str, texts: &[(String, usize)]) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::model::Text;
 
     #[test]
     fn splits_choices_by_known_labels_longest_first() {
@@ -394,19 +393,7 @@ mod tests {
 
     #[test]
     fn a_column_per_choice_ticks_its_choice() {
-        use crate::engine::model::Choice;
-        let choice = |v: &str, l: &str| Choice { value: v.into(), label: Text::plain(l), score: None };
-        let question = Question {
-            id: "resources".into(),
-            kind: Kind::Multiple { options: vec![choice("books", "Books"), choice("peers", "Peers")] },
-            text: Text::plain("Pick any"),
-            help: None,
-            help_on_paper: None,
-            required: false,
-            fixed: false,
-            show_if: None,
-            identifies: None,
-        };
+        let question = Question::multiple_for_tests("resources", &[("books", "Books"), ("peers", "Peers")]);
         let parser = CellParser::new(&question, Some(1), &[("X".into(), Answer::Bool(true))]);
         for ticked in ["Y", "Yes", "1", "Peers", "peers", "X"] {
             assert_eq!(parser.parse(ticked), Ok(Some(Answer::Multi(0b10))), "{ticked}");

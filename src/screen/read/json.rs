@@ -584,19 +584,10 @@ mod tests {
 
     #[test]
     fn a_list_read_as_it_comes_gives_what_an_answers_files_list_gives() {
-        use crate::engine::model::{Choice, Question, Text};
-        let choice = |v: &str| Choice { value: v.into(), label: Text::plain(v), score: None };
-        let question = Question {
-            id: "resources".into(),
-            kind: Kind::Multiple { options: vec![choice("a"), choice("b"), choice("c")] },
-            text: Text::plain("Pick any"),
-            help: None,
-            help_on_paper: None,
-            required: false,
-            fixed: false,
-            show_if: None,
-            identifies: None,
-        };
+        let question = crate::engine::model::Question::multiple_for_tests(
+            "resources",
+            &[("a", "a"), ("b", "b"), ("c", "c")],
+        );
         let lists = [
             "[]",
             r#"["a"]"#,
