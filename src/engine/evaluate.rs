@@ -64,7 +64,7 @@ pub fn evaluate(ruleset: &RuleSet, answers: &Answers) -> Assessment {
 
 /// [`evaluate`] into an assessment whose buffers are reused: what was in it is replaced
 /// whole. For a caller that assesses row after row (`screen`), where allocating the dozen
-/// lists of a fresh assessment cost as much as the rules.
+/// lists of a fresh assessment cost nearly as much as testing the rules.
 pub fn evaluate_into(ruleset: &RuleSet, answers: &Answers, out: &mut Assessment) {
     let values = &answers.values;
     compute_scores_into(ruleset, values, &mut out.scores, &mut out.bands);
