@@ -309,7 +309,8 @@ pub fn from_value(question: &Question, value: &Value) -> Result<Option<Answer>, 
 #[inline]
 pub fn from_text(question: &Question, text: &str) -> Result<Option<Answer>, String> {
     if let Kind::Single { options } = &question.kind
-        && let Some(i) = options.iter().position(|o| o.value == text)
+        && let Some(i) =
+            options.iter().position(|o| crate::util::bytes::same(o.value.as_bytes(), text.as_bytes()))
     {
         return Ok(Some(Answer::Choice(i)));
     }

@@ -16,6 +16,7 @@ use crate::engine::safety::{self, Safety, Urgency};
 use crate::screen::layout::{self, ERROR_COLUMN};
 use crate::screen::records::{MAX_ROW_BYTES, read_line};
 use crate::serve::store::EARLIER;
+use crate::util::bytes::same;
 use crate::util::diag::did_you_mean;
 
 /// JSON lines, in order: blank ones skipped, each line numbered as it is in the input.
@@ -109,7 +110,7 @@ impl KeyMemory {
     fn role(&mut self, nested: bool, at: usize, name: &str, work_out: impl FnOnce() -> KeyRole) -> KeyRole {
         let places = if nested { &mut self.nested } else { &mut self.top };
         if let Some((known, role)) = places.get(at)
-            && **known == *name
+            && same(known.as_bytes(), name.as_bytes())
         {
             return *role;
         }
@@ -498,7 +499,7 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
         let mut bits = 0u64;
         while let Some(item) = seq.next_element::<Item>()? {
             if let Item::Text(text) = &item
-                && let Some(i) = options.iter().position(|o| o.value == *text)
+                && let Some(i) = options.iter().position(|o| same(o.value.as_bytes(), text.as_bytes()))
             {
                 bits |= 1 << i;
                 continue;
