@@ -93,18 +93,19 @@ fn sniff(head: &[u8], legacy: bool) -> Used {
     // UTF-8 with a stray byte has valid sequences elsewhere, or high bytes that stand alone.
     // Only the first is read in a legacy encoding, which chardetng (the detector made for
     // encoding_rs, as browsers use it) names; in the second, the stray byte spoils its own row.
-    let (mut valid_multibyte, mut invalid, mut in_words) = (0usize, 0usize, 0usize);
-    let count =
-        |s: &[u8]| std::str::from_utf8(s).map_or(0, |s| s.chars().filter(|c| c.len_utf8() > 1).count());
+    // UTF-8 that is valid holds a character of more than one byte exactly when it is not all
+    // ASCII, which is checked a word at a time (every `screen` of a large file looks at its
+    // first mebibyte here).
+    let (mut valid_multibyte, mut invalid, mut in_words) = (false, 0usize, 0usize);
     let mut offset = 0;
     while offset < head.len() {
         match std::str::from_utf8(&head[offset..]) {
             Ok(s) => {
-                valid_multibyte += s.chars().filter(|c| c.len_utf8() > 1).count();
+                valid_multibyte |= !s.is_ascii();
                 break;
             }
             Err(e) => {
-                valid_multibyte += count(&head[offset..offset + e.valid_up_to()]);
+                valid_multibyte |= !head[offset..offset + e.valid_up_to()].is_ascii();
                 let at = offset + e.valid_up_to();
                 let Some(n) = e.error_len() else { break };
                 invalid += 1;
@@ -115,7 +116,7 @@ fn sniff(head: &[u8], legacy: bool) -> Used {
             }
         }
     }
-    if legacy && invalid > 0 && valid_multibyte == 0 && in_words * 2 > invalid {
+    if legacy && invalid > 0 && !valid_multibyte && in_words * 2 > invalid {
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         detector.feed(head, head.len() < SNIFF);
         let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -182,6 +183,13 @@ mod tests {
         assert_eq!(used.encoding, UTF_8);
         let (_, used) = read(b"{\"id\": \"\xff\xfe\"}\n".to_vec(), None);
         assert_eq!(used.encoding, UTF_8, "bytes that are not letters in words");
+        // A stray byte inside a word, with a character of UTF-8 before it or after it.
+        for bytes in [&b"Zo\xc3\xab,caf\xe9\n"[..], b"caf\xe9,Zo\xc3\xab\n"] {
+            let (_, used) = read(bytes.to_vec(), None);
+            assert_eq!(used.encoding, UTF_8, "{bytes:?}");
+        }
+        let (_, used) = read(b"Zoe,caf\xe9\n".to_vec(), None);
+        assert_eq!(used.encoding, WINDOWS_1252, "the same without a character of UTF-8");
     }
 
     #[test]
