@@ -499,7 +499,7 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
         let mut bits = 0u64;
         while let Some(item) = seq.next_element::<Item>()? {
             if let Item::Text(text) = &item
-                && let Some(i) = options.iter().position(|o| same(o.value.as_bytes(), text.as_bytes()))
+                && let Some(i) = answers::option_position(options, text)
             {
                 bits |= 1 << i;
                 continue;
